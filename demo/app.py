@@ -1,0 +1,43 @@
+"""The application factory: settings in, a ready (not yet launched) Gradio app out."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from demo.profiles import plan
+from demo.runtime import Runtime
+from demo.settings import Settings
+from demo.ui import CSS, build_app
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+log = logging.getLogger(__name__)
+
+MAX_UPLOAD = "1kb"  # a text-only app accepts no real uploads
+
+
+def create_runtime(settings: Settings) -> Runtime:
+    return Runtime(plan(settings.profile, settings.models))
+
+
+def create_app(settings: Settings, runtime: Runtime | None = None):
+    """Build the app; with `settings.preload`, load every model first and log the ones that failed."""
+    runtime = runtime or create_runtime(settings)
+    if settings.preload:
+        for task, message in runtime.preload(lambda f, m: log.info(m)).items():
+            log.warning("%s will show an error until fixed: %s", task, message)
+    return build_app(runtime)
+
+
+def launch(app, settings: Settings, **kwargs):
+    """Launch with the safe defaults: no share tunnel, no error internals, tiny uploads."""
+    return app.launch(
+        server_name=settings.host,
+        server_port=settings.port,
+        share=False,
+        show_error=False,
+        max_file_size=MAX_UPLOAD,
+        footer_links=["api"],
+        css=CSS,
+        **kwargs,
+    )

@@ -1,0 +1,170 @@
+"""The model cache: every model is loaded once, on first use, and shared by all users.
+
+The registry is the only global mutable state of the app. It is lazy (nothing loads at import or
+UI build time), holds one lock per key so concurrent first calls load a model once, and never
+caches a failure, so a fixed cause (network back, folder repaired) recovers without a restart.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from demo.errors import ModelLoadError
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A model on the hub (id plus pinned revision) or a local folder."""
+
+    id: str
+    revision: str | None = None
+
+    @property
+    def is_local(self) -> bool:
+        return Path(self.id).expanduser().is_dir()
+
+    @property
+    def label(self) -> str:
+        if self.revision and not self.is_local:
+            return f"{self.id}@{self.revision[:7]}"
+        return self.id
+
+    @classmethod
+    def parse(cls, text: str) -> ModelRef:
+        """Read `ID`, `ID@REVISION` or a local path."""
+        text = text.strip()
+        if Path(text).expanduser().is_dir() or "@" not in text:
+            return cls(text)
+        model_id, revision = text.rsplit("@", 1)
+        return cls(model_id, revision or None)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a model runs: chosen by accelerate, with the dtype that suits that device."""
+
+    device: torch.device
+    dtype: torch.dtype
+
+    @property
+    def label(self) -> str:
+        return f"{self.device.type} · {str(self.dtype).removeprefix('torch.')}"
+
+
+def detect_placement() -> Placement:
+    """GPU when accelerate sees one (bf16 where supported, else fp16), otherwise CPU fp32."""
+    from accelerate import PartialState
+
+    device = PartialState().device
+    if device.type == "cuda":
+        dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    elif device.type == "mps":
+        dtype = torch.float16
+    else:
+        dtype = torch.float32
+    return Placement(device=device, dtype=dtype)
+
+
+class ModelRegistry:
+    """Loads each key once, shares the result, and lets independent keys load in parallel."""
+
+    def __init__(self) -> None:
+        self._items: dict[Any, Any] = {}
+        self._locks: dict[Any, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self.load_count: dict[Any, int] = {}
+
+    def _lock_for(self, key: Any) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(key, threading.Lock())
+
+    def is_loaded(self, key: Any) -> bool:
+        return key in self._items
+
+    def get(self, key: Any, load: Callable[[], Any]) -> Any:
+        """Return the cached value for `key`, calling `load` only on the first successful call."""
+        if key in self._items:
+            return self._items[key]
+        with self._lock_for(key):
+            if key not in self._items:
+                self.load_count[key] = self.load_count.get(key, 0) + 1
+                self._items[key] = load()
+            return self._items[key]
+
+
+@dataclass
+class LoadedModel:
+    """A model with its tokenizer and where it was placed."""
+
+    ref: ModelRef
+    model: Any
+    tokenizer: Any
+    placement: Placement
+
+    @property
+    def max_length(self) -> int:
+        """The longest input the model accepts, in tokens."""
+        limits = [
+            getattr(self.model.config, name, None)
+            for name in ("max_position_embeddings", "n_positions")
+        ]
+        limits.append(getattr(self.tokenizer, "model_max_length", None))
+        usable = [int(v) for v in limits if isinstance(v, int) and 0 < v < 1_000_000]
+        return min(usable) if usable else 512
+
+
+def load_model(
+    ref: ModelRef, auto_class: Any, placement: Placement, local_files_only: bool = False
+) -> LoadedModel:
+    """Load safetensors weights (never remote code) and let accelerate place them."""
+    from transformers import AutoTokenizer
+
+    if ref.is_local and not any(Path(ref.id).expanduser().glob("*.safetensors")):
+        raise _refusal(ref, "the folder has no .safetensors weights")
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(
+            ref.id, revision=ref.revision, trust_remote_code=False, local_files_only=local_files_only
+        )
+        model = auto_class.from_pretrained(
+            ref.id,
+            revision=ref.revision,
+            dtype=placement.dtype,
+            device_map={"": placement.device},
+            use_safetensors=True,
+            trust_remote_code=False,
+            local_files_only=local_files_only,
+        )
+    except Exception as exc:  # every loader failure becomes one clear message
+        raise _explain_load_failure(ref, exc) from exc
+    model.eval()
+    return LoadedModel(ref=ref, model=model, tokenizer=tokenizer, placement=placement)
+
+
+def _refusal(ref: ModelRef, reason: str):
+    return ModelLoadError(
+        ref.label,
+        reason,
+        "Only safetensors weights are loaded (pickle .bin files can run code); "
+        "convert the checkpoint with `save_pretrained(..., safe_serialization=True)`.",
+    )
+
+
+def _explain_load_failure(ref: ModelRef, exc: Exception):
+    text = f"{type(exc).__name__}: {exc}"
+    if "safetensors" in text.lower() and ".bin" in text.lower():
+        return _refusal(ref, "it has no .safetensors weights")
+    if ref.is_local:
+        hint = "Check that the folder holds a complete transformers checkpoint (config, tokenizer, weights)."
+    else:
+        hint = (
+            "Check the model id and your network connection, or pass a local folder with "
+            "--model TASK=PATH; without the hub, start with --profile embedded."
+        )
+    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return ModelLoadError(ref.label, first_line[:300], hint)

@@ -1,0 +1,76 @@
+"""Turns the plan (which model serves which task) into engines, loaded lazily through the registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import transformers
+
+from demo.models import ModelRegistry, Placement, detect_placement, load_model
+from demo.profiles import TASK_KEYS, Assignment
+from demo.tasks import get_task
+
+Report = Callable[[float, str], None]
+
+
+def _silent(fraction: float, message: str) -> None:
+    return None
+
+
+class Runtime:
+    """The app's models: one plan, one placement, one registry shared by every user."""
+
+    def __init__(self, plan: dict[str, Assignment], placement: Placement | None = None,
+                 registry: ModelRegistry | None = None):
+        self.plan = plan
+        self.placement = placement or detect_placement()
+        self.registry = registry or ModelRegistry()
+
+    def _engine_key(self, task: str) -> tuple:
+        assignment = self.plan[task]
+        return ("engine", task, assignment.ref)
+
+    def is_ready(self, task: str) -> bool:
+        return self.registry.is_loaded(self._engine_key(task))
+
+    def engine(self, task: str, report: Report = _silent) -> Any:
+        """The task's engine, loading its model on first use (once, even under concurrent calls)."""
+        return self.registry.get(self._engine_key(task), lambda: self._build(task, report))
+
+    def _build(self, task: str, report: Report) -> Any:
+        assignment = self.plan[task]
+        if assignment.embedded:
+            from demo.zeroshot import build_engine
+
+            return build_engine(task, self.registry, self.placement, report)
+        spec = get_task(task)
+        auto_class = getattr(transformers, spec.auto_model)
+        report(0.0, f"Loading {assignment.ref.label} (first request only)…")
+        loaded = self.registry.get(
+            ("model", spec.auto_model, assignment.ref),
+            lambda: load_model(assignment.ref, auto_class, self.placement, assignment.local_files_only),
+        )
+        return spec.engine_class(loaded)
+
+    def model_label(self, task: str) -> str:
+        assignment = self.plan[task]
+        if assignment.embedded:
+            from demo.zeroshot import EMBEDDED_LABELS
+
+            return EMBEDDED_LABELS[task]
+        return assignment.ref.label
+
+    def describe(self, task: str) -> str:
+        """One line for the page: which model, on which device and dtype, and why."""
+        return f"{self.model_label(task)} · {self.placement.label} · {self.plan[task].reason}"
+
+    def preload(self, report: Report = _silent) -> dict[str, str]:
+        """Load every task's model now; returns the error message of each task that failed."""
+        failures = {}
+        for task in TASK_KEYS:
+            try:
+                self.engine(task, report)
+            except Exception as exc:  # one broken model must not stop the others
+                failures[task] = str(exc)
+        return failures

@@ -1,0 +1,48 @@
+"""Start-up settings: defaults, then environment variables, then command-line flags."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from demo.models import ModelRef
+from demo.profiles import PROFILES, TASK_KEYS, env_overrides
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 7860
+    profile: str = "auto"
+    preload: bool = False
+    models: dict[str, ModelRef] = field(default_factory=dict)
+
+
+def _model_flag(text: str) -> tuple[str, ModelRef]:
+    task, sep, model = text.partition("=")
+    if not sep or not model.strip():
+        raise argparse.ArgumentTypeError(f"expected TASK=ID_OR_PATH, got '{text}'")
+    if task not in TASK_KEYS:
+        raise argparse.ArgumentTypeError(f"unknown task '{task}'; tasks are: {', '.join(TASK_KEYS)}")
+    return task, ModelRef.parse(model)
+
+
+def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] = os.environ) -> Settings:
+    """Read flags over environment variables (Spaces sets GRADIO_SERVER_NAME/PORT itself)."""
+    parser = argparse.ArgumentParser(description="Zero-training NLP showcase (Gradio app).")
+    parser.add_argument("--host", default=environ.get("GRADIO_SERVER_NAME", Settings.host))
+    parser.add_argument("--port", type=int, default=int(environ.get("GRADIO_SERVER_PORT", Settings.port)))
+    parser.add_argument("--profile", choices=PROFILES, default=environ.get("DEMO_PROFILE", Settings.profile),
+                        help="hub: classic checkpoints; embedded: models installed by pip; auto: hub where usable")
+    parser.add_argument("--model", action="append", type=_model_flag, default=[], metavar="TASK=ID_OR_PATH[@REV]",
+                        help=f"override one task's model (tasks: {', '.join(TASK_KEYS)}); repeatable")
+    parser.add_argument("--preload", action="store_true",
+                        default=environ.get("DEMO_PRELOAD", "").lower() in {"1", "true", "yes"},
+                        help="load every model before serving")
+    args = parser.parse_args(argv)
+    if args.profile not in PROFILES:
+        parser.error(f"DEMO_PROFILE must be one of {', '.join(PROFILES)}")
+    models = env_overrides(environ) | dict(args.model)
+    return Settings(host=args.host, port=args.port, profile=args.profile, preload=args.preload, models=models)

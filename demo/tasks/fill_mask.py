@@ -1,0 +1,152 @@
+"""Fill mask: which words fit where the text has a mask?"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import gradio as gr
+import torch
+
+from demo.errors import InputError
+from demo.models import LoadedModel
+from demo.tasks.base import Param, Task, Warn, cut_note, require_number, require_text
+
+MASK_SPELLINGS = ("[MASK]", "<mask>", "[mask]", "<MASK>")
+MAX_MASKS = 10
+TOP_K_RANGE = (1, 50)
+TABLE_HEADERS = ["mask", "rank", "word", "probability"]
+
+
+@dataclass(frozen=True)
+class Filled:
+    """Candidate (word, probability) lists, one per mask, best first."""
+
+    candidates: list[list[tuple[str, float]]]
+    dropped_tokens: int = 0
+    limit: int = 0
+
+
+def normalize_masks(text: str, mask_token: str) -> tuple[str, int]:
+    """Rewrite every common mask spelling as the model's own mask token; return the count."""
+    spellings = sorted({mask_token, *MASK_SPELLINGS}, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(s) for s in spellings))
+    return pattern.subn(mask_token, text)
+
+
+def fill_in(text: str, mask_token: str, words: list[str]) -> str:
+    """The text with each mask replaced by its word; WordPiece '##' pieces join the word before."""
+    pieces = text.split(mask_token)
+    out = [pieces[0]]
+    for word, piece in zip(words, pieces[1:], strict=True):
+        if word.startswith("##"):
+            out[-1] = out[-1].rstrip()
+            word = word[2:]
+        out.extend([word, piece])
+    return "".join(out)
+
+
+class MaskedLMEngine:
+    """A masked language model (BERT by default): one forward pass scores every mask."""
+
+    def __init__(self, loaded: LoadedModel):
+        self.loaded = loaded
+        self.mask_token = loaded.tokenizer.mask_token
+        if self.mask_token is None:
+            raise InputError(f"The model '{loaded.ref.label}' has no mask token, so it cannot fill masks.")
+
+    @torch.inference_mode()
+    def fill(self, text: str, top_k: int, mask_count: int) -> Filled:
+        tokenizer, model = self.loaded.tokenizer, self.loaded.model
+        limit = self.loaded.max_length
+        encoded = tokenizer(text, return_tensors="pt")
+        total = encoded["input_ids"].shape[1]
+        if total > limit:
+            encoded = tokenizer(text, truncation=True, max_length=limit, return_tensors="pt")
+        ids = encoded["input_ids"][0]
+        positions = (ids == tokenizer.mask_token_id).nonzero().flatten().tolist()
+        if len(positions) < mask_count:
+            raise InputError(
+                f"{mask_count - len(positions)} of the {mask_count} masks come after the first "
+                f"{limit:,} tokens, which is all the model can read. Move the mask earlier or shorten the text."
+            )
+        output = model(**encoded.to(model.device))
+        logits = getattr(output, "prediction_logits", None)
+        if logits is None:
+            logits = output.logits
+        special = set(tokenizer.all_special_ids)
+        candidates = []
+        for position in positions:
+            probs = logits[0, position].float().softmax(-1)
+            top = torch.topk(probs, top_k + len(special))
+            words: list[tuple[str, float]] = []
+            for prob, token_id in zip(top.values.tolist(), top.indices.tolist(), strict=True):
+                word = tokenizer.decode([token_id]).strip()
+                if token_id in special or not word:
+                    continue
+                words.append((word, prob))
+                if len(words) == top_k:
+                    break
+            candidates.append(words)
+        return Filled(candidates, max(0, total - limit), limit)
+
+
+class FillMaskTask(Task):
+    key = "fill_mask"
+    title = "Fill mask"
+    summary = "Hide a word behind [MASK] and the model proposes the words that fit, with probabilities."
+    how_it_works = r"""
+BERT was pretrained by hiding 15% of the words of its training text and guessing them back from
+**both sides** of the sentence. The **masked-LM loss** it minimised is the negative log-likelihood
+of each hidden word $x_i$ given the visible words $x_{\setminus M}$:
+
+$$\mathcal{L}_{\mathrm{MLM}}=-\sum_{i\in M}\log p\left(x_i \mid x_{\setminus M}\right)$$
+
+So filling a mask is exactly what it learned: the output is $p(x_i\mid x_{\setminus M})$ over its
+vocabulary. The embedded profile uses a left-to-right model instead: it proposes words with the
+whole sentence in view, then ranks them by the likelihood of the complete sentence.
+"""
+    auto_model = "AutoModelForPreTraining"
+    engine_class = MaskedLMEngine
+    params = (Param("text"), Param("top_k", 5))
+
+    def build_inputs(self) -> list:
+        return [
+            gr.Textbox(
+                label="Text with [MASK]",
+                lines=2,
+                placeholder="The capital of France is [MASK].",
+                elem_id="fill-mask-text",
+            ),
+            gr.Slider(*TOP_K_RANGE, value=5, step=1, label="Candidates per mask (top k)", elem_id="fill-mask-top-k"),
+        ]
+
+    def build_outputs(self) -> list:
+        return [
+            gr.Label(label="Top candidates (first mask)", elem_id="fill-mask-label"),
+            gr.Textbox(label="Best guess filled in", interactive=False, elem_id="fill-mask-filled"),
+            gr.Dataframe(headers=TABLE_HEADERS, label="All masks", interactive=False, elem_id="fill-mask-table"),
+        ]
+
+    def run(self, engine, warn: Warn, text, top_k=5):
+        text = require_text(text, "Text")
+        top_k = require_number(top_k, "top_k", *TOP_K_RANGE, integer=True)
+        mask = engine.mask_token
+        normalized, count = normalize_masks(text, mask)
+        if count == 0:
+            raise InputError(f"No mask found. Write {mask} where the missing word goes, e.g. 'The capital of France is {mask}.'")
+        if count > MAX_MASKS:
+            raise InputError(f"The text has {count} masks; at most {MAX_MASKS} can be filled at once.")
+        result = engine.fill(normalized, top_k, count)
+        if result.dropped_tokens:
+            warn(cut_note("The text", result.dropped_tokens, result.limit))
+        first = {}
+        for word, prob in result.candidates[0]:
+            first.setdefault(word, prob)
+        filled = fill_in(normalized, mask, [words[0][0] if words else mask for words in result.candidates])
+        table = [
+            [m + 1, rank + 1, word, round(prob, 4)]
+            for m, words in enumerate(result.candidates)
+            for rank, (word, prob) in enumerate(words)
+        ]
+        return first, filled, table

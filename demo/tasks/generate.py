@@ -1,0 +1,205 @@
+"""Generate: continue a prompt, streamed token by token, stoppable at any moment."""
+
+from __future__ import annotations
+
+import threading
+from contextlib import closing
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import gradio as gr
+import torch
+from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
+
+from demo.models import LoadedModel
+from demo.tasks.base import Param, Task, Warn, cut_note, require_number, require_text
+
+MAX_NEW_TOKENS = (1, 512)
+TEMPERATURE = (0.0, 2.0)
+TOP_P = (0.01, 1.0)
+TOP_K = (0, 200)
+REPETITION_PENALTY = (1.0, 2.0)
+SEED = (0, 2**31 - 1)
+CONTEXT_CAP = 4096  # long-context models would be unbearably slow on CPU past this
+TOKEN_TIMEOUT_S = 120.0  # a stalled generation thread ends the stream instead of hanging it
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    max_new_tokens: int = 60
+    temperature: float = 0.8
+    top_p: float = 0.95
+    top_k: int = 50
+    repetition_penalty: float = 1.1
+    seed: int = 42
+
+    def generate_kwargs(self) -> dict:
+        """Sampling arguments for `model.generate`; temperature 0 means greedy decoding."""
+        kwargs: dict = {"max_new_tokens": self.max_new_tokens, "repetition_penalty": self.repetition_penalty}
+        if self.temperature == 0:
+            return kwargs | {"do_sample": False, "temperature": None, "top_p": None, "top_k": None}
+        return kwargs | {
+            "do_sample": True,
+            "temperature": self.temperature,
+            "top_p": self.top_p,
+            "top_k": self.top_k,
+        }
+
+
+DEFAULTS = GenerationSettings()
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """Token ids that fit the context, and how many were cut from the start."""
+
+    input_ids: torch.Tensor
+    dropped_tokens: int
+    limit: int
+
+
+class StopOnEvent(StoppingCriteria):
+    """Ends `generate` at the next token once the event is set (Stop button, closed client)."""
+
+    def __init__(self, event: threading.Event):
+        self.event = event
+
+    def __call__(self, input_ids, scores, **kwargs):
+        return torch.full((input_ids.shape[0],), self.event.is_set(), dtype=torch.bool, device=input_ids.device)
+
+
+class CausalLMEngine:
+    """A left-to-right language model (GPT-2 by default), streamed through a worker thread."""
+
+    def __init__(self, loaded: LoadedModel):
+        self.loaded = loaded
+        self._one_at_a_time = threading.Lock()  # seeded sampling uses torch's global RNG
+
+    def prepare(self, prompt: str, max_new_tokens: int) -> Prompt:
+        """Tokenize, keeping the end of a prompt too long for the context (and its BOS token)."""
+        tokenizer = self.loaded.tokenizer
+        limit = min(self.loaded.max_length, CONTEXT_CAP)
+        ids = tokenizer(prompt, return_tensors="pt")["input_ids"][0]
+        budget = max(1, limit - max_new_tokens)
+        dropped = max(0, len(ids) - budget)
+        if dropped:
+            bos = tokenizer.bos_token_id
+            keeps_bos = bos is not None and ids[0].item() == bos and budget > 1
+            tail = ids[len(ids) - budget + (1 if keeps_bos else 0) :]
+            ids = torch.cat([ids[:1], tail]) if keeps_bos else tail
+        return Prompt(ids.unsqueeze(0), dropped, budget)
+
+    def stream(self, prompt: Prompt, settings: GenerationSettings, stop: threading.Event) -> Iterator[str]:
+        tokenizer, model = self.loaded.tokenizer, self.loaded.model
+        streamer = TextIteratorStreamer(
+            tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=TOKEN_TIMEOUT_S
+        )
+        input_ids = prompt.input_ids.to(model.device)
+        kwargs = settings.generate_kwargs() | {
+            "input_ids": input_ids,
+            "attention_mask": torch.ones_like(input_ids),
+            "streamer": streamer,
+            "stopping_criteria": StoppingCriteriaList([StopOnEvent(stop)]),
+            "pad_token_id": tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id,
+        }
+        failure: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                with self._one_at_a_time, torch.inference_mode():
+                    torch.manual_seed(settings.seed)
+                    model.generate(**kwargs)
+            except BaseException as exc:  # surfaced to the caller after the stream ends
+                failure.append(exc)
+                streamer.end()
+
+        worker = threading.Thread(target=work, name="generate", daemon=True)
+        worker.start()
+        try:
+            yield from streamer
+        finally:
+            stop.set()
+        worker.join(timeout=TOKEN_TIMEOUT_S)
+        if failure:
+            raise failure[0]
+
+
+class GenerateTask(Task):
+    key = "generate"
+    title = "Generate"
+    summary = "Give a prompt and a language model continues it, streamed word by word."
+    how_it_works = r"""
+A left-to-right language model was pretrained on one game only: predict the next token. It learns
+the probability of a text as a product of next-token probabilities (**autoregressive decoding**):
+
+$$p(x_1,\dots,x_T)=\prod_{t=1}^{T}p\left(x_t \mid x_{<t}\right),\qquad
+p(x_t\mid x_{<t})=\mathrm{softmax}\!\left(\frac{z_t}{\tau}\right)$$
+
+To write, it samples one token, appends it, and repeats. The temperature $\tau$ sharpens
+($\tau<1$) or flattens ($\tau>1$) the distribution, `top_k` and `top_p` keep only the likeliest
+tokens, the repetition penalty discourages loops, and a fixed seed makes sampling repeatable.
+Temperature 0 always takes the likeliest token.
+"""
+    streaming = True
+    auto_model = "AutoModelForCausalLM"
+    engine_class = CausalLMEngine
+    params = (
+        Param("prompt"),
+        Param("max_new_tokens", DEFAULTS.max_new_tokens),
+        Param("temperature", DEFAULTS.temperature),
+        Param("top_p", DEFAULTS.top_p),
+        Param("top_k", DEFAULTS.top_k),
+        Param("repetition_penalty", DEFAULTS.repetition_penalty),
+        Param("seed", DEFAULTS.seed),
+    )
+
+    def build_inputs(self) -> list:
+        return [
+            gr.Textbox(label="Prompt", lines=3, placeholder="Once upon a time,", elem_id="generate-prompt"),
+            gr.Slider(*MAX_NEW_TOKENS, value=DEFAULTS.max_new_tokens, step=1, label="Max new tokens", elem_id="generate-max-new-tokens"),
+            gr.Slider(*TEMPERATURE, value=DEFAULTS.temperature, step=0.05, label="Temperature (0 = greedy)", elem_id="generate-temperature"),
+            gr.Slider(*TOP_P, value=DEFAULTS.top_p, step=0.01, label="Top p", elem_id="generate-top-p"),
+            gr.Slider(*TOP_K, value=DEFAULTS.top_k, step=1, label="Top k (0 = off)", elem_id="generate-top-k"),
+            gr.Slider(*REPETITION_PENALTY, value=DEFAULTS.repetition_penalty, step=0.05, label="Repetition penalty", elem_id="generate-repetition-penalty"),
+            gr.Number(value=DEFAULTS.seed, precision=0, minimum=SEED[0], maximum=SEED[1], label="Seed", elem_id="generate-seed"),
+        ]
+
+    def build_outputs(self) -> list:
+        return [gr.Textbox(label="Generated text", lines=8, interactive=False, elem_id="generate-output")]
+
+    def settings(self, max_new_tokens, temperature, top_p, top_k, repetition_penalty, seed) -> GenerationSettings:
+        """Check every control on the server: the UI sliders do not protect the API."""
+        return GenerationSettings(
+            max_new_tokens=require_number(max_new_tokens, "max_new_tokens", *MAX_NEW_TOKENS, integer=True),
+            temperature=require_number(temperature, "temperature", *TEMPERATURE),
+            top_p=require_number(top_p, "top_p", *TOP_P),
+            top_k=require_number(top_k, "top_k", *TOP_K, integer=True),
+            repetition_penalty=require_number(repetition_penalty, "repetition_penalty", *REPETITION_PENALTY),
+            seed=require_number(seed, "seed", *SEED, integer=True),
+        )
+
+    def run(
+        self,
+        engine,
+        warn: Warn,
+        prompt,
+        max_new_tokens=DEFAULTS.max_new_tokens,
+        temperature=DEFAULTS.temperature,
+        top_p=DEFAULTS.top_p,
+        top_k=DEFAULTS.top_k,
+        repetition_penalty=DEFAULTS.repetition_penalty,
+        seed=DEFAULTS.seed,
+    ) -> Iterator[tuple[str]]:
+        prompt = require_text(prompt, "Prompt")
+        settings = self.settings(max_new_tokens, temperature, top_p, top_k, repetition_penalty, seed)
+        prepared = engine.prepare(prompt, settings.max_new_tokens)
+        if prepared.dropped_tokens:
+            warn(cut_note("The prompt", prepared.dropped_tokens, prepared.limit, where="start"))
+        text = prompt
+        # closing() ends the stream, and so the generation thread, when the caller stops reading.
+        with closing(engine.stream(prepared, settings, threading.Event())) as pieces:
+            for piece in pieces:
+                text += piece
+                yield (text,)
+        if text == prompt:
+            yield (text,)

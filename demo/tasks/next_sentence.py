@@ -1,0 +1,90 @@
+"""Next sentence: does sentence B follow sentence A?
+
+transformers has no next-sentence pipeline, so this module is one: BERT's pretraining NSP head,
+whose logit 0 means "B follows A" (IsNext) and logit 1 means "B is a random sentence" (NotNext).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import gradio as gr
+import torch
+
+from demo.errors import InputError
+from demo.models import LoadedModel
+from demo.tasks.base import Param, Task, Warn, cut_note, require_text
+
+IS_NEXT, NOT_NEXT = "IsNext", "NotNext"
+
+
+@dataclass(frozen=True)
+class Judged:
+    """IsNext/NotNext probabilities, and how many tokens had to be cut to fit the model."""
+
+    scores: dict[str, float]
+    dropped_tokens: int = 0
+    limit: int = 0
+
+
+class NextSentenceEngine:
+    """BERT's next-sentence-prediction head, as it was pretrained."""
+
+    def __init__(self, loaded: LoadedModel):
+        self.loaded = loaded
+        if not hasattr(loaded.model, "cls") or not hasattr(loaded.model.cls, "seq_relationship"):
+            raise InputError(
+                f"The model '{loaded.ref.label}' has no next-sentence head; use a BERT checkpoint "
+                "pretrained with NSP, such as google-bert/bert-base-uncased."
+            )
+
+    @torch.inference_mode()
+    def judge(self, sentence_a: str, sentence_b: str) -> Judged:
+        tokenizer, model = self.loaded.tokenizer, self.loaded.model
+        limit = self.loaded.max_length
+        encoded = tokenizer(sentence_a, sentence_b, return_tensors="pt")
+        total = encoded["input_ids"].shape[1]
+        if total > limit:
+            encoded = tokenizer(
+                sentence_a, sentence_b, truncation="longest_first", max_length=limit, return_tensors="pt"
+            )
+        logits = model(**encoded.to(model.device)).seq_relationship_logits[0].float()
+        is_next, not_next = logits.softmax(-1).tolist()
+        return Judged({IS_NEXT: is_next, NOT_NEXT: not_next}, max(0, total - limit), limit)
+
+
+class NextSentenceTask(Task):
+    key = "next_sentence"
+    title = "Next sentence"
+    summary = "Does sentence B follow sentence A? BERT's own pretraining head answers."
+    how_it_works = r"""
+Besides filling masks, BERT was pretrained on a second game: given two sentences, was B the
+sentence that really followed A in the book (**IsNext**), or a random one (**NotNext**)? A small
+head on the `[CLS]` vector predicts it, trained with the **NSP loss**
+
+$$\mathcal{L}_{\mathrm{NSP}}=-\log p\left(y \mid h_{[\mathrm{CLS}]}\right),\qquad y\in\{\text{IsNext},\text{NotNext}\}$$
+
+The embedded profile measures the same thing with a language model, by pointwise mutual
+information: how much more likely B becomes once A is read,
+$\mathrm{PMI}=\log p(B\mid A)-\log p(B)$.
+"""
+    auto_model = "AutoModelForPreTraining"
+    engine_class = NextSentenceEngine
+    params = (Param("sentence_a"), Param("sentence_b"))
+
+    def build_inputs(self) -> list:
+        return [
+            gr.Textbox(label="Sentence A", lines=2, elem_id="next-sentence-a"),
+            gr.Textbox(label="Sentence B", lines=2, elem_id="next-sentence-b"),
+        ]
+
+    def build_outputs(self) -> list:
+        return [gr.Label(label="Does B follow A?", num_top_classes=2, elem_id="next-sentence-label")]
+
+    def run(self, engine, warn: Warn, sentence_a, sentence_b):
+        sentence_a = require_text(sentence_a, "Sentence A")
+        sentence_b = require_text(sentence_b, "Sentence B")
+        result = engine.judge(sentence_a, sentence_b)
+        if result.dropped_tokens:
+            warn(cut_note("The two sentences together", result.dropped_tokens, result.limit))
+        return (result.scores,)

@@ -1,0 +1,89 @@
+"""Sentiment: is a text positive or negative?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import gradio as gr
+import torch
+
+from demo.models import LoadedModel
+from demo.tasks.base import Param, Task, Warn, cut_note, require_text
+
+LABELS = ("POSITIVE", "NEGATIVE")
+
+
+@dataclass(frozen=True)
+class Classified:
+    """Class probabilities, and how many tokens had to be cut to fit the model."""
+
+    scores: dict[str, float]
+    dropped_tokens: int = 0
+    limit: int = 0
+
+
+class ClassifierEngine:
+    """A sequence classifier fine-tuned for sentiment (DistilBERT SST-2 by default)."""
+
+    def __init__(self, loaded: LoadedModel):
+        self.loaded = loaded
+        id2label = loaded.model.config.id2label
+        self.labels = [_label_name(id2label[i]) for i in range(len(id2label))]
+
+    @torch.inference_mode()
+    def classify(self, text: str) -> Classified:
+        tokenizer, model = self.loaded.tokenizer, self.loaded.model
+        limit = self.loaded.max_length
+        encoded = tokenizer(text, return_tensors="pt")
+        total = encoded["input_ids"].shape[1]
+        if total > limit:
+            encoded = tokenizer(text, truncation=True, max_length=limit, return_tensors="pt")
+        logits = model(**encoded.to(model.device)).logits[0].float()
+        probs = logits.softmax(-1).tolist()
+        return Classified(dict(zip(self.labels, probs, strict=True)), max(0, total - limit), limit)
+
+
+def _label_name(raw: str) -> str:
+    """Name the classes POSITIVE/NEGATIVE whatever case the checkpoint uses."""
+    upper = str(raw).upper()
+    return {"POS": "POSITIVE", "NEG": "NEGATIVE"}.get(upper, upper)
+
+
+class SentimentTask(Task):
+    key = "sentiment"
+    title = "Sentiment"
+    summary = "Is a text positive or negative? A classifier returns both classes' probabilities."
+    how_it_works = r"""
+The encoder reads the whole text at once. Each layer mixes the words with **scaled dot-product
+attention**, so every word's vector is updated from the words that matter to it:
+
+$$\mathrm{Attention}(Q,K,V)=\mathrm{softmax}\!\left(\frac{QK^\top}{\sqrt{d_k}}\right)V$$
+
+The vector of the first token, `[CLS]`, summarises the text, and a linear layer turns it into
+class probabilities: $p(y\mid x)=\mathrm{softmax}(W\,h_{[\mathrm{CLS}]}+b)$. The classic checkpoint
+is DistilBERT fine-tuned on SST-2 movie reviews; the embedded profile asks a language model which
+word, *positive* or *negative*, best follows the review, with no training at all.
+"""
+    auto_model = "AutoModelForSequenceClassification"
+    engine_class = ClassifierEngine
+    params = (Param("text"),)
+
+    def build_inputs(self) -> list:
+        return [
+            gr.Textbox(
+                label="Text",
+                lines=3,
+                placeholder="Type a review, a tweet, a sentence…",
+                elem_id="sentiment-text",
+            )
+        ]
+
+    def build_outputs(self) -> list:
+        return [gr.Label(label="Sentiment", num_top_classes=2, elem_id="sentiment-label")]
+
+    def run(self, engine, warn: Warn, text):
+        text = require_text(text, "Text")
+        result = engine.classify(text)
+        if result.dropped_tokens:
+            warn(cut_note("The text", result.dropped_tokens, result.limit))
+        return (result.scores,)

@@ -1,0 +1,72 @@
+"""Shared fixtures: tiny local checkpoints, a runtime on them, and the app launched on loopback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from tiny_models import build_all  # noqa: E402
+
+from demo.models import ModelRef  # noqa: E402
+from demo.profiles import plan  # noqa: E402
+from demo.runtime import Runtime  # noqa: E402
+from demo.settings import Settings  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def tiny_paths(tmp_path_factory) -> dict[str, Path]:
+    """One tiny random checkpoint folder per task, built once per test session."""
+    return build_all(tmp_path_factory.mktemp("tiny-models"))
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tiny_paths) -> dict[str, ModelRef]:
+    return {task: ModelRef(str(path)) for task, path in tiny_paths.items()}
+
+
+@pytest.fixture(scope="session")
+def runtime(tiny_models) -> Runtime:
+    """A runtime serving every task from the tiny checkpoints."""
+    return Runtime(plan("hub", tiny_models))
+
+
+@pytest.fixture(scope="session")
+def tiny_settings(tiny_models) -> Settings:
+    return Settings(port=free_port(), profile="hub", models=tiny_models)
+
+
+@pytest.fixture(scope="session")
+def launched_app(tiny_settings, runtime):
+    """The real app, launched on a free loopback port; closed after the session."""
+    from demo.app import create_app, launch
+
+    app = create_app(tiny_settings, runtime)
+    launch(app, tiny_settings, prevent_thread_lock=True, quiet=True)
+    yield app
+    app.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(launched_app, tiny_settings) -> str:
+    return f"http://127.0.0.1:{tiny_settings.port}"
+
+
+@pytest.fixture(scope="session")
+def client(base_url):
+    from gradio_client import Client
+
+    return Client(base_url, verbose=False)

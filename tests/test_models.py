@@ -1,0 +1,100 @@
+"""The model registry: lazy, one load per key under concurrency, shared, failures not cached."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from transformers import AutoModelForSequenceClassification
+
+from demo.errors import ModelLoadError
+from demo.models import ModelRef, ModelRegistry, detect_placement, load_model
+from demo.profiles import plan
+from demo.runtime import Runtime
+
+
+def test_concurrent_first_calls_load_once_and_share_the_object():
+    registry = ModelRegistry()
+    calls = []
+
+    def slow_load():
+        calls.append(threading.get_ident())
+        time.sleep(0.2)
+        return object()
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: registry.get("k", slow_load), range(8)))
+    assert len(calls) == 1
+    assert all(r is results[0] for r in results)
+
+
+def test_a_failed_load_is_not_cached_so_the_next_call_recovers():
+    registry = ModelRegistry()
+    attempts = iter([RuntimeError("disk not mounted"), "model"])
+
+    def flaky():
+        outcome = next(attempts)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    with pytest.raises(RuntimeError):
+        registry.get("k", flaky)
+    assert not registry.is_loaded("k")
+    assert registry.get("k", flaky) == "model"
+
+
+def test_fill_mask_and_next_sentence_share_one_bert_even_under_concurrent_first_calls(tiny_models):
+    runtime = Runtime(plan("hub", tiny_models))
+    assert runtime.registry.load_count == {}  # nothing loads before the first request
+    with ThreadPoolExecutor(6) as pool:
+        engines = list(pool.map(runtime.engine, ["fill_mask", "next_sentence"] * 3))
+    assert engines[0].loaded is engines[1].loaded
+    bert_keys = [k for k in runtime.registry.load_count if k[0] == "model"]
+    assert len(bert_keys) == 1 and runtime.registry.load_count[bert_keys[0]] == 1
+    assert runtime.engine("fill_mask") is engines[0]
+
+
+def test_placement_on_this_machine_is_cpu_float32():
+    placement = detect_placement()
+    assert placement.label == "cpu · float32"
+
+
+def test_loaded_model_sits_on_the_detected_device(runtime):
+    loaded = runtime.engine("sentiment").loaded
+    assert loaded.model.device.type == runtime.placement.device.type
+    assert next(loaded.model.parameters()).dtype == runtime.placement.dtype
+
+
+def test_a_folder_with_only_pickle_weights_is_refused(tiny_paths, tmp_path):
+    folder = tmp_path / "pickle-only"
+    shutil.copytree(tiny_paths["sentiment"], folder)
+    (folder / "model.safetensors").unlink()
+    (folder / "pytorch_model.bin").write_bytes(b"not loaded")
+    with pytest.raises(ModelLoadError, match="Only safetensors weights are loaded"):
+        load_model(ModelRef(str(folder)), AutoModelForSequenceClassification, detect_placement())
+
+
+def test_a_broken_folder_gives_a_message_that_names_the_model(tiny_paths, tmp_path):
+    folder = tmp_path / "broken"
+    shutil.copytree(tiny_paths["sentiment"], folder)
+    (folder / "config.json").write_text("{ not json")
+    with pytest.raises(ModelLoadError, match="Could not load the model '.*broken'.*complete transformers checkpoint"):
+        load_model(ModelRef(str(folder)), AutoModelForSequenceClassification, detect_placement())
+
+
+@pytest.mark.parametrize("text, ref", [
+    ("org/model", ModelRef("org/model")),
+    ("org/model@abc123", ModelRef("org/model", "abc123")),
+])
+def test_model_refs_parse_ids_and_revisions(text, ref):
+    assert ModelRef.parse(text) == ref
+
+
+def test_a_local_folder_is_never_split_at_an_at_sign(tmp_path):
+    folder = tmp_path / "model@v2"
+    folder.mkdir()
+    assert ModelRef.parse(str(folder)) == ModelRef(str(folder))

@@ -1,0 +1,65 @@
+"""Start-up settings and the profile plan."""
+
+from __future__ import annotations
+
+import pytest
+
+from demo.models import ModelRef
+from demo.profiles import HUB_PRESETS, TASK_KEYS, plan
+from demo.settings import parse_settings
+
+
+def test_defaults_are_loopback_7860_auto_profile_no_preload():
+    settings = parse_settings([], environ={})
+    assert (settings.host, settings.port, settings.profile, settings.preload, settings.models) == (
+        "127.0.0.1", 7860, "auto", False, {})
+
+
+def test_flags_override_the_environment():
+    env = {"GRADIO_SERVER_NAME": "0.0.0.0", "GRADIO_SERVER_PORT": "7000", "DEMO_PROFILE": "embedded",
+           "DEMO_MODEL_SENTIMENT": "env/model", "DEMO_MODEL_GENERATE": "env/gpt", "DEMO_PRELOAD": "1"}
+    settings = parse_settings(["--port", "8000", "--model", "generate=flag/gpt@rev1", "--profile", "hub"], environ=env)
+    assert settings.host == "0.0.0.0" and settings.port == 8000 and settings.profile == "hub" and settings.preload
+    assert settings.models == {"sentiment": ModelRef("env/model"), "generate": ModelRef("flag/gpt", "rev1")}
+
+
+@pytest.mark.parametrize("flag", ["translate=x", "sentiment", "sentiment="])
+def test_bad_model_flags_are_refused(flag, capsys):
+    with pytest.raises(SystemExit):
+        parse_settings(["--model", flag], environ={})
+    assert "--model" in capsys.readouterr().err
+
+
+def test_hub_profile_uses_the_pinned_presets():
+    assignments = plan("hub", hub_problem=lambda: pytest.fail("the hub profile never probes"))
+    assert {t: a.ref for t, a in assignments.items()} == HUB_PRESETS
+    assert all(len(a.ref.revision) == 40 for a in assignments.values())
+    assert assignments["fill_mask"].ref == assignments["next_sentence"].ref
+
+
+def test_auto_without_hub_or_cache_falls_back_to_embedded_and_says_why():
+    assignments = plan("auto", hub_problem=lambda: "hub not reachable")
+    assert all(a.embedded for a in assignments.values())
+    assert all("hub not reachable" in a.reason for a in assignments.values())
+
+
+def test_auto_probes_the_hub_once_and_uses_it_when_it_answers():
+    probes = []
+    assignments = plan("auto", hub_problem=lambda: probes.append(1))
+    assert len(probes) == 1
+    assert not any(a.embedded for a in assignments.values())
+
+
+def test_model_overrides_win_in_every_profile():
+    override = {"generate": ModelRef("/models/gpt")}
+    for profile in ("auto", "hub", "embedded"):
+        assignments = plan(profile, override, hub_problem=lambda: "offline")
+        assert assignments["generate"].ref == ModelRef("/models/gpt")
+        assert assignments["generate"].reason == "chosen with --model"
+
+
+def test_unknown_profile_and_task_are_refused():
+    with pytest.raises(ValueError, match="auto, hub, embedded"):
+        plan("cloud")
+    with pytest.raises(ValueError, match=", ".join(TASK_KEYS)):
+        plan("hub", {"translate": ModelRef("x")})

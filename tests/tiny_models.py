@@ -1,0 +1,89 @@
+"""Tiny random checkpoints built locally, so tests exercise real transformers code with no download."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from tokenizers import Tokenizer, models, pre_tokenizers, decoders, trainers
+from transformers import (
+    BertConfig,
+    BertForPreTraining,
+    AutoTokenizer,
+    BertTokenizer,
+    DistilBertConfig,
+    DistilBertForSequenceClassification,
+    GPT2Config,
+    GPT2LMHeadModel,
+    PreTrainedTokenizerFast,
+)
+
+WORDS = """the a an of to and in is was it this that for on with as at by from be are were
+movie film great terrible good bad awful wonderful love hate boring fun not very really best worst
+capital france paris dog cat barked mailman sky blue weather rain sun day night went store bought
+milk bread i you he she we they my your his her our their what where when how why who
+sat mat ran park ate food happy sad quick brown fox jumps over lazy once upon time there lived king""".split()
+
+CORPUS = [
+    "The quick brown fox jumps over the lazy dog.",
+    "Once upon a time there lived a king.",
+    "The movie was great and the film was fun.",
+    "I went to the store and bought milk and bread.",
+    "The capital of France is Paris.",
+] * 20
+
+
+def build_bert(path: Path, max_positions: int = 64) -> Path:
+    """A BertForPreTraining (MLM and NSP heads) with a WordPiece tokenizer."""
+    path.mkdir(parents=True, exist_ok=True)
+    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ".", ",", "!", "?", "'"]
+    vocab = list(dict.fromkeys([*specials, *WORDS, "##s", "##ed", "##ing"]))
+    tokenizer = BertTokenizer(vocab={word: i for i, word in enumerate(vocab)}, model_max_length=max_positions)
+    tokenizer.save_pretrained(path)
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=64, max_position_embeddings=max_positions)
+    BertForPreTraining(config).save_pretrained(path)
+    return path
+
+
+def build_distilbert_classifier(path: Path, max_positions: int = 64) -> Path:
+    """A DistilBERT sentiment classifier with the SST-2 label names."""
+    tokenizer = AutoTokenizer.from_pretrained(build_bert(path / "bert", max_positions))
+    tokenizer.save_pretrained(path)
+    torch.manual_seed(1)
+    config = DistilBertConfig(vocab_size=tokenizer.vocab_size, dim=32, n_layers=2, n_heads=2, hidden_dim=64,
+                              max_position_embeddings=max_positions,
+                              id2label={0: "NEGATIVE", 1: "POSITIVE"}, label2id={"NEGATIVE": 0, "POSITIVE": 1})
+    DistilBertForSequenceClassification(config).save_pretrained(path)
+    return path
+
+
+def build_gpt2(path: Path, max_positions: int = 128) -> Path:
+    """A GPT-2 with a byte-level BPE tokenizer trained on a few sentences."""
+    path.mkdir(parents=True, exist_ok=True)
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=400, special_tokens=["<|endoftext|>"],
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    bpe.train_from_iterator(CORPUS, trainer)
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=bpe, bos_token="<|endoftext|>",
+                                        eos_token="<|endoftext|>", model_max_length=max_positions)
+    tokenizer.save_pretrained(path)
+    torch.manual_seed(2)
+    config = GPT2Config(vocab_size=bpe.get_vocab_size(), n_positions=max_positions, n_embd=32, n_layer=2, n_head=2,
+                        bos_token_id=0, eos_token_id=0)
+    GPT2LMHeadModel(config).save_pretrained(path)
+    return path
+
+
+def build_all(root: Path) -> dict[str, Path]:
+    """One folder per task, as `--model TASK=PATH` takes them."""
+    bert = build_bert(root / "bert")
+    return {
+        "sentiment": build_distilbert_classifier(root / "distilbert"),
+        "fill_mask": bert,
+        "next_sentence": bert,
+        "generate": build_gpt2(root / "gpt2"),
+    }
