@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import gradio as gr
+
 from demo.errors import InputError
 
 Warn = Callable[[str], None]
@@ -25,6 +27,26 @@ class Param:
 
     name: str
     default: Any = None
+
+
+class CheckedSlider(gr.Slider):
+    """A slider that hands its raw value to the task, whose check names the parameter and its range."""
+
+    def get_block_name(self) -> str:
+        return "slider"
+
+    def preprocess(self, payload: Any) -> Any:
+        return payload
+
+
+class CheckedNumber(gr.Number):
+    """A number field that hands its raw value to the task, whose check names the allowed range."""
+
+    def get_block_name(self) -> str:
+        return "number"
+
+    def preprocess(self, payload: Any) -> Any:
+        return payload
 
 
 class Task:

@@ -10,7 +10,7 @@ import torch
 
 from demo.errors import InputError
 from demo.models import LoadedModel
-from demo.tasks.base import Param, Task, Warn, cut_note, require_number, require_text
+from demo.tasks.base import CheckedSlider, Param, Task, Warn, cut_note, require_number, require_text
 
 MASK_SPELLINGS = ("[MASK]", "<mask>", "[mask]", "<MASK>")
 MAX_MASKS = 10
@@ -118,7 +118,7 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
                 placeholder="The capital of France is [MASK].",
                 elem_id="fill-mask-text",
             ),
-            gr.Slider(*TOP_K_RANGE, value=5, step=1, label="Candidates per mask (top k)", elem_id="fill-mask-top-k"),
+            CheckedSlider(*TOP_K_RANGE, value=5, step=1, label="Candidates per mask (top k)", elem_id="fill-mask-top-k"),
         ]
 
     def build_outputs(self) -> list:

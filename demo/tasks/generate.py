@@ -12,7 +12,7 @@ import torch
 from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
 
 from demo.models import LoadedModel
-from demo.tasks.base import Param, Task, Warn, cut_note, require_number, require_text
+from demo.tasks.base import CheckedNumber, CheckedSlider, Param, Task, Warn, cut_note, require_number, require_text
 
 MAX_NEW_TOKENS = (1, 512)
 TEMPERATURE = (0.0, 2.0)
@@ -156,12 +156,12 @@ Temperature 0 always takes the likeliest token.
     def build_inputs(self) -> list:
         return [
             gr.Textbox(label="Prompt", lines=3, placeholder="Once upon a time,", elem_id="generate-prompt"),
-            gr.Slider(*MAX_NEW_TOKENS, value=DEFAULTS.max_new_tokens, step=1, label="Max new tokens", elem_id="generate-max-new-tokens"),
-            gr.Slider(*TEMPERATURE, value=DEFAULTS.temperature, step=0.05, label="Temperature (0 = greedy)", elem_id="generate-temperature"),
-            gr.Slider(*TOP_P, value=DEFAULTS.top_p, step=0.01, label="Top p", elem_id="generate-top-p"),
-            gr.Slider(*TOP_K, value=DEFAULTS.top_k, step=1, label="Top k (0 = off)", elem_id="generate-top-k"),
-            gr.Slider(*REPETITION_PENALTY, value=DEFAULTS.repetition_penalty, step=0.05, label="Repetition penalty", elem_id="generate-repetition-penalty"),
-            gr.Number(value=DEFAULTS.seed, precision=0, minimum=SEED[0], maximum=SEED[1], label="Seed", elem_id="generate-seed"),
+            CheckedSlider(*MAX_NEW_TOKENS, value=DEFAULTS.max_new_tokens, step=1, label="Max new tokens", elem_id="generate-max-new-tokens"),
+            CheckedSlider(*TEMPERATURE, value=DEFAULTS.temperature, step=0.05, label="Temperature (0 = greedy)", elem_id="generate-temperature"),
+            CheckedSlider(*TOP_P, value=DEFAULTS.top_p, step=0.01, label="Top p", elem_id="generate-top-p"),
+            CheckedSlider(*TOP_K, value=DEFAULTS.top_k, step=1, label="Top k (0 = off)", elem_id="generate-top-k"),
+            CheckedSlider(*REPETITION_PENALTY, value=DEFAULTS.repetition_penalty, step=0.05, label="Repetition penalty", elem_id="generate-repetition-penalty"),
+            CheckedNumber(value=DEFAULTS.seed, precision=0, minimum=SEED[0], maximum=SEED[1], label="Seed", elem_id="generate-seed"),
         ]
 
     def build_outputs(self) -> list:

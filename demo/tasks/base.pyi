@@ -1,0 +1,132 @@
+"""The contract every task follows, and the input checks they share.
+
+A task knows its API name, its parameters (with defaults), how to build its input and output
+components, and how to turn validated inputs plus an engine (whatever model serves the task in the
+active profile) into output values. The UI builder makes every tab from this contract alone.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from demo.errors import InputError
+
+Warn = Callable[[str], None]
+
+MAX_TEXT_CHARS = 200_000
+
+
+@dataclass(frozen=True)
+class Param:
+    """One API parameter; `default` is None for the required text inputs."""
+
+    name: str
+    default: Any = None
+
+from gradio.events import Dependency
+
+class CheckedSlider(gr.Slider):
+    """A slider that hands its raw value to the task, whose check names the parameter and its range."""
+
+    def get_block_name(self) -> str:
+        return "slider"
+
+    def preprocess(self, payload: Any) -> Any:
+        return payload
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
+
+
+class CheckedNumber(gr.Number):
+    """A number field that hands its raw value to the task, whose check names the allowed range."""
+
+    def get_block_name(self) -> str:
+        return "number"
+
+    def preprocess(self, payload: Any) -> Any:
+        return payload
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
+
+
+class Task:
+    """Base class: subclasses fill in the class attributes and the four methods."""
+
+    key: str = ""
+    title: str = ""
+    summary: str = ""
+    how_it_works: str = ""
+    params: tuple[Param, ...] = ()
+    streaming: bool = False
+    auto_model: str = ""  # the transformers Auto class that loads a classic checkpoint for this task
+    engine_class: type | None = None  # wraps a loaded classic checkpoint
+
+    @property
+    def api_name(self) -> str:
+        return self.key
+
+    def build_inputs(self) -> list:
+        raise NotImplementedError
+
+    def build_outputs(self) -> list:
+        raise NotImplementedError
+
+    def run(self, engine: Any, warn: Warn, *values: Any) -> tuple | Iterator[tuple]:
+        raise NotImplementedError
+
+
+def require_text(value: Any, name: str) -> str:
+    """Return the text, or say plainly what is wrong with it."""
+    if value is None:
+        raise InputError(f"{name} is missing: please type some text.")
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise InputError(f"{name} must be text, not {type(value).__name__}.")
+    text = str(value)
+    if not text.strip():
+        raise InputError(f"{name} is empty: please type some text.")
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(
+            f"{name} is {len(text):,} characters long; the limit is {MAX_TEXT_CHARS:,}. "
+            "Please send a shorter text."
+        )
+    return text
+
+
+def require_number(
+    value: Any, name: str, low: float, high: float, *, integer: bool = False
+) -> float | int:
+    """Return the number if it lies in [low, high]; otherwise name the allowed range."""
+    allowed = f"{name} must be {'a whole number' if integer else 'a number'} from {low:g} to {high:g}"
+    if isinstance(value, bool) or value is None:
+        raise InputError(f"{allowed}; got {value!r}.")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{allowed}; got {value!r}.") from None
+    if math.isnan(number) or not low <= number <= high:
+        raise InputError(f"{allowed}; got {value!r}.")
+    if integer:
+        if number != int(number):
+            raise InputError(f"{allowed}; got {value!r}.")
+        return int(number)
+    return number
+
+
+def cut_note(what: str, dropped: int, limit: int, where: str = "end") -> str:
+    """The warning shown when input had to be shortened to fit the model."""
+    plural = "s" if dropped != 1 else ""
+    return (
+        f"{what} was too long for the model ({limit:,} tokens at most): {dropped:,} token{plural} "
+        f"at the {where} were left out."
+    )
