@@ -1,0 +1,60 @@
+"""Zero-shot sentiment: which label word does the language model expect after the review?
+
+A few-shot prompt (examples written for this app, none taken from any benchmark) is followed by
+the review and "Sentiment:". The next-token probabilities of " positive" and " negative" are
+divided by their values for content-free inputs (contextual calibration, Zhao et al. 2021), which
+removes the model's prior for one label word, then renormalised.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from demo.models import LoadedModel
+from demo.tasks.sentiment import Classified
+from demo.zeroshot.scoring import encode, next_token_logprobs
+
+SHOTS = [
+    ("The soup was cold and the waiter ignored us all night.", "negative"),
+    ("A warm, funny story with a cast that clearly loved making it.", "positive"),
+    ("I kept checking my watch; nothing on screen made me care.", "negative"),
+    ("Every chapter surprised me, and the ending is simply perfect.", "positive"),
+]
+CONTENT_FREE = ["N/A", "", "[MASK]"]
+MAX_REVIEW_TOKENS = 512
+LABELS = ("POSITIVE", "NEGATIVE")
+
+
+def _block(review: str, label: str = "") -> str:
+    return f"Review: {review}\nSentiment:{' ' + label if label else ''}"
+
+
+class PromptSentiment:
+    """Calibrated label-word scoring with Gemma 3 270M."""
+
+    def __init__(self, loaded: LoadedModel):
+        self.loaded = loaded
+        self.prefix = encode(loaded, "\n\n".join(_block(r, l) for r, l in SHOTS) + "\n\n", bos=True)
+        self.label_ids = [encode(loaded, " positive")[0], encode(loaded, " negative")[0]]
+        self.prior = torch.ones(2)
+        self.prior = self._label_probs(CONTENT_FREE).mean(0)
+
+    def _prompt(self, review_ids: list[int]) -> list[int]:
+        return self.prefix + encode(self.loaded, "Review: ") + review_ids + encode(self.loaded, "\nSentiment:")
+
+    def _label_probs(self, reviews: list[str]) -> torch.Tensor:
+        prompts = [self._prompt(encode(self.loaded, r)[:MAX_REVIEW_TOKENS]) for r in reviews]
+        logprobs = next_token_logprobs(self.loaded, prompts)[:, self.label_ids]
+        probs = logprobs.softmax(-1) / self.prior
+        return probs / probs.sum(-1, keepdim=True)
+
+    def classify(self, text: str) -> Classified:
+        total = len(encode(self.loaded, text))
+        positive, negative = self._label_probs([text])[0].tolist()
+        return Classified({"POSITIVE": positive, "NEGATIVE": negative}, max(0, total - MAX_REVIEW_TOKENS),
+                          MAX_REVIEW_TOKENS)
+
+    def classify_many(self, texts: list[str]) -> list[str]:
+        """Labels for a batch of texts (used by the benchmark)."""
+        probs = self._label_probs(texts)
+        return [LABELS[int(i)] for i in probs.argmax(-1)]
