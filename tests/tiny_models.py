@@ -59,7 +59,7 @@ def build_distilbert_classifier(path: Path, max_positions: int = 64) -> Path:
     return path
 
 
-def build_gpt2(path: Path, max_positions: int = 128) -> Path:
+def build_gpt2(path: Path, max_positions: int = 1024) -> Path:
     """A GPT-2 with a byte-level BPE tokenizer trained on a few sentences."""
     path.mkdir(parents=True, exist_ok=True)
     bpe = Tokenizer(models.BPE())

@@ -114,7 +114,8 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
         return [
             gr.Textbox(
                 label="Text with [MASK]",
-                lines=2,
+                lines=1,
+                max_lines=8,
                 placeholder="The capital of France is [MASK].",
                 elem_id="fill-mask-text",
             ),

@@ -155,7 +155,7 @@ Temperature 0 always takes the likeliest token.
 
     def build_inputs(self) -> list:
         return [
-            gr.Textbox(label="Prompt", lines=3, placeholder="Once upon a time,", elem_id="generate-prompt"),
+            gr.Textbox(label="Prompt", lines=1, max_lines=8, placeholder="Once upon a time,", elem_id="generate-prompt"),
             CheckedSlider(*MAX_NEW_TOKENS, value=DEFAULTS.max_new_tokens, step=1, label="Max new tokens", elem_id="generate-max-new-tokens"),
             CheckedSlider(*TEMPERATURE, value=DEFAULTS.temperature, step=0.05, label="Temperature (0 = greedy)", elem_id="generate-temperature"),
             CheckedSlider(*TOP_P, value=DEFAULTS.top_p, step=0.01, label="Top p", elem_id="generate-top-p"),

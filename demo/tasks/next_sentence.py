@@ -74,8 +74,8 @@ $\mathrm{PMI}=\log p(B\mid A)-\log p(B)$.
 
     def build_inputs(self) -> list:
         return [
-            gr.Textbox(label="Sentence A", lines=2, elem_id="next-sentence-a"),
-            gr.Textbox(label="Sentence B", lines=2, elem_id="next-sentence-b"),
+            gr.Textbox(label="Sentence A", lines=1, max_lines=8, elem_id="next-sentence-a"),
+            gr.Textbox(label="Sentence B", lines=1, max_lines=8, elem_id="next-sentence-b"),
         ]
 
     def build_outputs(self) -> list:

@@ -72,7 +72,8 @@ word, *positive* or *negative*, best follows the review, with no training at all
         return [
             gr.Textbox(
                 label="Text",
-                lines=3,
+                lines=1,
+                max_lines=8,
                 placeholder="Type a review, a tweet, a sentence…",
                 elem_id="sentiment-text",
             )

@@ -36,6 +36,7 @@ class PromptSentiment:
         self.loaded = loaded
         self.prefix = encode(loaded, "\n\n".join(_block(r, l) for r, l in SHOTS) + "\n\n", bos=True)
         self.label_ids = [encode(loaded, " positive")[0], encode(loaded, " negative")[0]]
+        self.max_review = min(MAX_REVIEW_TOKENS, loaded.max_length - len(self.prefix) - 16)
         self.prior = torch.ones(2)
         self.prior = self._label_probs(CONTENT_FREE).mean(0)
 
@@ -43,7 +44,7 @@ class PromptSentiment:
         return self.prefix + encode(self.loaded, "Review: ") + review_ids + encode(self.loaded, "\nSentiment:")
 
     def _label_probs(self, reviews: list[str]) -> torch.Tensor:
-        prompts = [self._prompt(encode(self.loaded, r)[:MAX_REVIEW_TOKENS]) for r in reviews]
+        prompts = [self._prompt(encode(self.loaded, r)[: self.max_review]) for r in reviews]
         logprobs = next_token_logprobs(self.loaded, prompts)[:, self.label_ids]
         probs = logprobs.softmax(-1) / self.prior
         return probs / probs.sum(-1, keepdim=True)
@@ -51,8 +52,8 @@ class PromptSentiment:
     def classify(self, text: str) -> Classified:
         total = len(encode(self.loaded, text))
         positive, negative = self._label_probs([text])[0].tolist()
-        return Classified({"POSITIVE": positive, "NEGATIVE": negative}, max(0, total - MAX_REVIEW_TOKENS),
-                          MAX_REVIEW_TOKENS)
+        return Classified({"POSITIVE": positive, "NEGATIVE": negative}, max(0, total - self.max_review),
+                          self.max_review)
 
     def classify_many(self, texts: list[str]) -> list[str]:
         """Labels for a batch of texts (used by the benchmark)."""

@@ -1,0 +1,137 @@
+"""Quality and speed of the embedded profile (Gemma 3 270M), measured on held-out data.
+
+    python -m bench.quality [--sst2 PATH] [--limit N] [--cold]
+
+Prints a table and one final JSON line. SST-2 dev is read from ../shared/data/sst2_dev.tsv (or
+--sst2); the next-sentence pairs and the cloze items are this project's own (bench/data/).
+Nothing here is used to fit the solvers: their prompts and calibration inputs are fixed in code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from transformers import AutoModelForCausalLM
+
+from demo.models import ModelRef, ModelRegistry, detect_placement, load_model
+from demo.zeroshot import build_engine, gemma
+
+DATA = Path(__file__).resolve().parent / "data"
+DEFAULT_SST2 = Path(__file__).resolve().parents[2] / "shared" / "data" / "sst2_dev.tsv"
+TARGETS = {"sentiment_acc": 0.88, "nsp_pairwise_acc": 0.95, "fill_top5": 0.80, "tokens_per_s": 12,
+           "warm_load_s": 10, "peak_rss_gb": 3}
+
+
+def read_tsv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def sentiment_accuracy(engine, rows: list[dict], batch: int = 8) -> tuple[float, float]:
+    correct = positive = 0
+    for start in range(0, len(rows), batch):
+        chunk = rows[start : start + batch]
+        for row, label in zip(chunk, engine.classify_many([r["sentence"] for r in chunk]), strict=True):
+            correct += (label == "POSITIVE") == (row["label"].strip() == "1")
+            positive += label == "POSITIVE"
+    return correct / len(rows), positive / len(rows)
+
+
+def nsp_accuracy(engine, rows: list[dict]) -> tuple[float, float]:
+    """Pairwise: the true B beats a shuffled B; pointwise: IsNext > 0.5 exactly for true pairs."""
+    firsts = [r["first"] for r in rows]
+    seconds = [r["second"] for r in rows]
+    shuffled = [seconds[(i + len(rows) // 3) % len(rows)] for i in range(len(rows))]
+    wins = pointwise = 0
+    for a, b, c in zip(firsts, seconds, shuffled, strict=True):
+        true_pmi, random_pmi = engine.pmi_many([(a, b), (a, c)])
+        wins += true_pmi > random_pmi
+        pointwise += (engine.judge(a, b).scores["IsNext"] > 0.5) + (engine.judge(a, c).scores["IsNext"] < 0.5)
+    return wins / len(rows), pointwise / (2 * len(rows))
+
+
+def cloze_accuracy(engine, rows: list[dict]) -> tuple[float, float]:
+    top1 = top5 = 0
+    for row in rows:
+        answers = {a.lower() for a in row["answer"].split("|")}
+        words = [w.lower() for w, _ in engine.fill(row["sentence"], 5, 1).candidates[0]]
+        top1 += words[0] in answers
+        top5 += bool(answers & set(words))
+    return top1 / len(rows), top5 / len(rows)
+
+
+def generation_speed(engine, runs: int = 3, new_tokens: int = 64) -> tuple[float, float]:
+    """Median tokens/s and time to first text over greedy runs of exactly `new_tokens` tokens."""
+    from demo.tasks.generate import GenerationSettings
+
+    settings = GenerationSettings(max_new_tokens=new_tokens, temperature=0.0, repetition_penalty=1.0)
+    speeds, firsts = [], []
+    for _ in range(runs):
+        prompt = engine.prepare("The history of the printing press begins", new_tokens)
+        started = time.perf_counter()
+        first = None
+        for _piece in engine.stream(prompt, settings, threading.Event()):
+            first = first or time.perf_counter()
+        speeds.append(new_tokens / (time.perf_counter() - started))
+        firsts.append(first - started)
+    return statistics.median(speeds), statistics.median(firsts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sst2", type=Path, default=DEFAULT_SST2)
+    parser.add_argument("--limit", type=int, default=0, help="use only the first N SST-2 rows (quick look)")
+    parser.add_argument("--cold", action="store_true", help="also time the one-time GGUF conversion")
+    args = parser.parse_args()
+    figures: dict[str, float] = {}
+    placement = detect_placement()
+
+    if args.cold:
+        with tempfile.TemporaryDirectory() as scratch:
+            started = time.perf_counter()
+            gemma.ensure_converted(lambda f, m: None, Path(scratch) / gemma.FOLDER_NAME)
+            figures["cold_convert_s"] = time.perf_counter() - started
+    folder = gemma.ensure_converted(lambda f, m: print(m))
+    started = time.perf_counter()
+    load_model(ModelRef(str(folder)), AutoModelForCausalLM, placement)
+    figures["warm_load_s"] = time.perf_counter() - started
+
+    registry = ModelRegistry()
+    engines = {task: build_engine(task, registry, placement, lambda f, m: None)
+               for task in ("sentiment", "fill_mask", "next_sentence", "generate")}
+
+    if args.sst2.exists():
+        rows = read_tsv(args.sst2)[: args.limit or None]
+        started = time.perf_counter()
+        figures["sentiment_acc"], figures["sentiment_positive_rate"] = sentiment_accuracy(engines["sentiment"], rows)
+        figures["sentiment_rows"] = len(rows)
+        figures["sentiment_ms_per_row"] = (time.perf_counter() - started) * 1000 / len(rows)
+    else:
+        print(f"SST-2 not found at {args.sst2}: sentiment accuracy skipped")
+    pairs = read_tsv(DATA / "nsp_pairs.tsv")
+    figures["nsp_pairwise_acc"], figures["nsp_pointwise_acc"] = nsp_accuracy(engines["next_sentence"], pairs)
+    figures["nsp_pairs"] = len(pairs)
+    cloze = read_tsv(DATA / "cloze.tsv")
+    figures["fill_top1"], figures["fill_top5"] = cloze_accuracy(engines["fill_mask"], cloze)
+    figures["fill_items"] = len(cloze)
+    figures["tokens_per_s"], figures["first_text_s"] = generation_speed(engines["generate"])
+    figures["peak_rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+
+    print(f"\n{'figure':28s} {'value':>10s} {'target':>10s}")
+    for name, value in figures.items():
+        target = TARGETS.get(name)
+        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+        print(f"{name:28s} {shown:>10s} {'' if target is None else target:>10}")
+    print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in figures.items()}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+"""The page in a real Chromium: every tab, examples, streaming, Stop, errors, phone width, offline."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}: install Debian's chromium"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def screenshot_folder():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    yield
+    print(f"\nscreenshots: {SCREENSHOTS}")
+
+
+def open_page(browser, url: str, **context_options):
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    page.requested = []
+    page.on("request", lambda request: page.requested.append(request.url))
+    page.goto(url)
+    expect(page.get_by_role("heading", name="Zero-training NLP showcase")).to_be_visible()
+    return context, page
+
+
+@pytest.fixture()
+def page(browser, base_url):
+    context, page = open_page(browser, base_url)
+    yield page
+    outside = [u for u in page.requested if urlparse(u).hostname not in LOOPBACK and not u.startswith("data:")]
+    context.close()
+    assert outside == [], f"the page requested addresses outside its own server: {outside}"
+
+
+TITLES = {"sentiment": "Sentiment", "fill_mask": "Fill mask", "next_sentence": "Next sentence", "generate": "Generate"}
+
+
+def open_tab(page, key: str):
+    """Select a tab, through the "More tabs" menu where a narrow screen hides it."""
+    tab = page.get_by_role("tab", name=TITLES[key])
+    if tab.is_visible():
+        tab.click()
+    else:
+        page.get_by_role("button", name="More tabs").click()
+        page.locator(".overflow-dropdown button", has_text=TITLES[key]).click()
+    expect(page.locator(f"#tab-{key}")).to_be_visible()
+
+
+def test_sentiment_runs_on_enter_and_shows_model_and_latency(page):
+    open_tab(page, "sentiment")
+    box = page.locator("#sentiment-text textarea")
+    box.fill("A wonderful film.")
+    box.press("Enter")
+    label = page.locator("#sentiment-label")
+    expect(label).to_contain_text("POSITIVE")
+    expect(label).to_contain_text("NEGATIVE")
+    expect(page.locator("#sentiment-status")).to_contain_text("Latency")
+    expect(page.locator("#sentiment-status")).to_contain_text("cpu · float32")
+    page.screenshot(path=SCREENSHOTS / "sentiment.png", full_page=True)
+
+
+def test_fill_mask_example_fills_the_inputs_and_runs(page):
+    open_tab(page, "fill_mask")
+    page.locator("#tab-fill_mask").get_by_text("The capital of France is [MASK].").first.click()
+    expect(page.locator("#fill-mask-text textarea")).to_have_value("The capital of France is [MASK].")
+    page.locator("#fill_mask-run").click()
+    expect(page.locator("#fill-mask-filled textarea")).not_to_have_value("")
+    expect(page.locator("#fill-mask-filled textarea")).not_to_have_value("The capital of France is [MASK].")
+    expect(page.locator("#fill-mask-table")).to_contain_text("probability")
+    page.screenshot(path=SCREENSHOTS / "fill_mask.png", full_page=True)
+
+
+def test_next_sentence_runs(page):
+    open_tab(page, "next_sentence")
+    page.locator("#next-sentence-a textarea").fill("I was hungry.")
+    page.locator("#next-sentence-b textarea").fill("So I ate.")
+    page.locator("#next_sentence-run").click()
+    expect(page.locator("#next-sentence-label")).to_contain_text("IsNext")
+    expect(page.locator("#next_sentence-status")).to_contain_text("Latency")
+    page.screenshot(path=SCREENSHOTS / "next_sentence.png", full_page=True)
+
+
+def watch_output(page) -> None:
+    """Record every value the generated-text box shows, so partial text can be seen."""
+    page.evaluate("""() => {
+        window.__seen = [];
+        const box = document.querySelector('#generate-output textarea');
+        window.__watch = setInterval(() => {
+            const last = window.__seen[window.__seen.length - 1];
+            if (box.value !== last) window.__seen.push(box.value);
+        }, 2);
+    }""")
+
+
+def set_slider(page, elem_id: str, value: int) -> None:
+    field = page.locator(f"#{elem_id} input[type=number]")
+    field.fill(str(value))
+    field.press("Enter")
+
+
+def test_generation_streams_partial_text_before_the_final_text(page):
+    open_tab(page, "generate")
+    set_slider(page, "generate-max-new-tokens", 400)
+    watch_output(page)
+    page.locator("#generate-prompt textarea").fill("Once upon a time")
+    page.locator("#generate-run").click()
+    expect(page.locator("#generate-status")).to_contain_text("done in", timeout=60_000)
+    seen = [v for v in page.evaluate("window.__seen") if v]
+    final = page.locator("#generate-output textarea").input_value()
+    partial = [v for v in seen if v != final and final.startswith(v) and v.startswith("Once upon a time")]
+    assert partial, f"no partial text was shown before the final text ({len(seen)} values seen)"
+    page.screenshot(path=SCREENSHOTS / "generate.png", full_page=True)
+
+
+def test_stop_ends_generation_and_its_thread(page):
+    open_tab(page, "generate")
+    set_slider(page, "generate-max-new-tokens", 512)
+    page.locator("#generate-prompt textarea").fill("Once upon a time")
+    page.locator("#generate-run").click()
+    output = page.locator("#generate-output textarea")
+    expect(output).not_to_have_value("")
+    page.locator("#generate-stop").click()
+    deadline = time.monotonic() + 5
+    while any(t.name == "generate" and t.is_alive() for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "the generation thread kept running after Stop"
+        time.sleep(0.05)
+    stopped_at = output.input_value()
+    page.wait_for_timeout(500)  # the text must not grow any more after Stop
+    assert output.input_value() == stopped_at
+
+
+def test_bad_input_shows_an_error_toast_then_good_input_works(page):
+    open_tab(page, "fill_mask")
+    page.locator("#fill-mask-text textarea").fill("No mask in this sentence.")
+    page.locator("#fill_mask-run").click()
+    expect(page.get_by_text("No mask found. Write [MASK] where the missing word goes")).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "error_toast.png", full_page=True)
+    page.locator("#fill-mask-text textarea").fill("The [MASK] sat.")
+    page.locator("#fill_mask-run").click()
+    expect(page.locator("#fill-mask-table")).to_contain_text("probability")
+
+
+def test_long_input_shows_a_truncation_warning(page):
+    open_tab(page, "sentiment")
+    page.locator("#sentiment-text textarea").fill("great " * 200)
+    page.locator("#sentiment-run").click()
+    expect(page.get_by_text("tokens at the end were left out")).to_be_visible()
+
+
+def test_user_html_is_shown_as_text_not_run(page):
+    open_tab(page, "generate")
+    attack = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>**bold**'
+    page.locator("#generate-prompt textarea").fill(attack)
+    page.locator("#generate-run").click()
+    expect(page.locator("#generate-status")).to_contain_text("done in", timeout=60_000)
+    assert page.locator("#generate-output textarea").input_value().startswith(attack)
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_every_visible_input_has_a_label(page):
+    for key in TITLES:
+        open_tab(page, key)
+        unlabelled = page.evaluate("""() => [...document.querySelectorAll('textarea, input')]
+            .filter(el => el.offsetParent !== null && el.type !== 'hidden')
+            .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                          && !el.getAttribute('aria-labelledby'))
+            .map(el => el.outerHTML.slice(0, 120))""")
+        assert unlabelled == [], f"{key}: inputs without a label: {unlabelled}"
+
+
+def test_how_it_works_renders_its_formula(page):
+    open_tab(page, "fill_mask")
+    page.locator("#fill_mask-how").get_by_text("How it works").click()
+    expect(page.locator("#fill_mask-how .katex").first).to_be_visible()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_phone_width_has_no_horizontal_scroll(browser, base_url, theme):
+    context, page = open_page(browser, f"{base_url}/?__theme={theme}", viewport={"width": 390, "height": 844},
+                              is_mobile=True, has_touch=True)
+    for key in TITLES:
+        open_tab(page, key)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{key} scrolls sideways"
+    page.screenshot(path=SCREENSHOTS / f"phone_{theme}.png", full_page=True)
+    context.close()

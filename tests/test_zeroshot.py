@@ -1,0 +1,70 @@
+"""The zero-shot solvers' logic on a tiny causal model (real transformers code, random weights)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from transformers import AutoModelForCausalLM
+
+from demo.models import ModelRef, detect_placement, load_model
+from demo.tasks import get_task
+from demo.zeroshot.fill_mask import RerankedFillMask
+from demo.zeroshot.next_sentence import PmiNextSentence
+from demo.zeroshot.scoring import continuation_logprobs, encode, next_token_logprobs
+from demo.zeroshot.sentiment import CONTENT_FREE, PromptSentiment
+
+
+@pytest.fixture(scope="module")
+def tiny_lm(tiny_paths):
+    return load_model(ModelRef(str(tiny_paths["generate"])), AutoModelForCausalLM, detect_placement())
+
+
+def test_batched_scores_equal_one_at_a_time_scores(tiny_lm):
+    a, b = encode(tiny_lm, "The movie", bos=True), encode(tiny_lm, "Once upon a time there", bos=True)
+    together = next_token_logprobs(tiny_lm, [a, b])
+    assert torch.allclose(together[0], next_token_logprobs(tiny_lm, [a])[0], atol=1e-4)
+    assert torch.allclose(together[1], next_token_logprobs(tiny_lm, [b])[0], atol=1e-4)
+    pairs = [(a, encode(tiny_lm, " was great")), (b, encode(tiny_lm, " lived"))]
+    joint = continuation_logprobs(tiny_lm, pairs)
+    for pair, scores in zip(pairs, joint):
+        assert scores == pytest.approx(continuation_logprobs(tiny_lm, [pair])[0], abs=1e-4)
+        assert len(scores) == len(pair[1]) and all(s < 0 for s in scores)
+
+
+def test_continuation_logprob_is_the_chain_rule(tiny_lm):
+    context, continuation = encode(tiny_lm, "The quick", bos=True), encode(tiny_lm, " brown fox")
+    per_token = continuation_logprobs(tiny_lm, [(context, continuation)])[0]
+    step = next_token_logprobs(tiny_lm, [context])[0][continuation[0]].item()
+    assert per_token[0] == pytest.approx(step, abs=1e-4)
+
+
+def test_calibrated_sentiment_is_balanced_on_content_free_inputs(tiny_lm):
+    engine = PromptSentiment(tiny_lm)
+    balanced = engine._label_probs(CONTENT_FREE).mean(0)
+    assert balanced.tolist() == pytest.approx([0.5, 0.5], abs=1e-5)
+    result = engine.classify("A great movie.")
+    assert set(result.scores) == {"POSITIVE", "NEGATIVE"} and sum(result.scores.values()) == pytest.approx(1)
+
+
+def test_pmi_threshold_sits_between_the_calibration_groups(tiny_lm):
+    engine = PmiNextSentence(tiny_lm)
+    assert engine.scale > 0 and math.isfinite(engine.threshold)
+    result = engine.judge("The sky is blue.", "The sun is out.")
+    assert set(result.scores) == {"IsNext", "NotNext"} and sum(result.scores.values()) == pytest.approx(1)
+
+
+def test_reranked_fill_mask_fills_masks_left_to_right(tiny_lm):
+    engine = RerankedFillMask(tiny_lm)
+    task = get_task("fill_mask")
+    first, filled, table = task.run(engine, lambda m: None, "The [MASK] sat on the <mask>.", 4)
+    assert sorted({row[0] for row in table}) == [1, 2]
+    assert sum(first.values()) <= 1.0 + 1e-6 and len(first) <= 4
+    assert "[MASK]" not in filled and filled.startswith("The ")
+
+
+def test_embedded_sentiment_says_when_a_review_is_cut(tiny_lm):
+    warnings = []
+    get_task("sentiment").run(PromptSentiment(tiny_lm), warnings.append, "great " * 600)
+    assert "tokens at most" in warnings[0] and "at the end were left out" in warnings[0]
