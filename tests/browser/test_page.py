@@ -65,10 +65,12 @@ TITLES = {"sentiment": "Sentiment", "fill_mask": "Fill mask", "next_sentence": "
 def open_tab(page, key: str):
     """Select a tab, through the "More tabs" menu where a narrow screen hides it."""
     tab = page.get_by_role("tab", name=TITLES[key])
+    more = page.get_by_role("button", name="More tabs")
+    expect(tab.or_(more).first).to_be_visible()
     if tab.is_visible():
         tab.click()
     else:
-        page.get_by_role("button", name="More tabs").click()
+        more.click()
         page.locator(".overflow-dropdown button", has_text=TITLES[key]).click()
     expect(page.locator(f"#tab-{key}")).to_be_visible()
 
