@@ -226,3 +226,14 @@ def test_generation_settings_out_of_range_name_the_allowed_range(runtime, field,
 def test_generation_edge_settings_that_are_valid_work(runtime, top_k, temperature):
     outs, _ = run(runtime, "generate", "Hello", 5, temperature, 1.0, top_k, 1.0, 0)
     assert outs[-1][0].startswith("Hello")
+
+
+def test_pair_fitting_cuts_the_longer_sentence_first(runtime):
+    from demo.tasks.next_sentence import fit_pair
+
+    tokenizer = runtime.engine("next_sentence").loaded.tokenizer
+    assert fit_pair(tokenizer, "the dog", "the cat", 10) == ("the dog", "the cat", 0)
+    short, long_cut, dropped = fit_pair(tokenizer, "the dog", "the cat " * 20, 10)
+    assert short == "the dog" and long_cut == "the cat the cat the cat the cat" and dropped == 32
+    a, b, dropped = fit_pair(tokenizer, "dog " * 30, "cat " * 30, 10)
+    assert (a, b, dropped) == ("dog dog dog dog dog", "cat cat cat cat cat", 50)

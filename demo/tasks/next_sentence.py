@@ -42,15 +42,31 @@ class NextSentenceEngine:
     def judge(self, sentence_a: str, sentence_b: str) -> Judged:
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
         limit = self.loaded.max_length
-        encoded = tokenizer(sentence_a, sentence_b, return_tensors="pt")
-        total = encoded["input_ids"].shape[1]
-        if total > limit:
-            encoded = tokenizer(
-                sentence_a, sentence_b, truncation="longest_first", max_length=limit, return_tensors="pt"
-            )
+        sentence_a, sentence_b, dropped = fit_pair(
+            tokenizer, sentence_a, sentence_b, limit - tokenizer.num_special_tokens_to_add(pair=True)
+        )
+        encoded = tokenizer(sentence_a, sentence_b, truncation="longest_first", max_length=limit, return_tensors="pt")
         logits = model(**encoded.to(model.device)).seq_relationship_logits[0].float()
         is_next, not_next = logits.softmax(-1).tolist()
-        return Judged({IS_NEXT: is_next, NOT_NEXT: not_next}, max(0, total - limit), limit)
+        return Judged({IS_NEXT: is_next, NOT_NEXT: not_next}, dropped, limit)
+
+
+def fit_pair(tokenizer, first: str, second: str, budget: int) -> tuple[str, str, int]:
+    """Cut the longer text first (BERT's longest-first rule) at token boundaries, in linear time.
+
+    The tokenizer's own pair truncation removes one token at a time and takes minutes on huge
+    inputs; here each text is tokenized once and cut at the character offset of its last kept token.
+    """
+    a = tokenizer(first, add_special_tokens=False, return_offsets_mapping=True)
+    b = tokenizer(second, add_special_tokens=False, return_offsets_mapping=True)
+    len_a, len_b = len(a["input_ids"]), len(b["input_ids"])
+    if len_a + len_b <= budget:
+        return first, second, 0
+    keep_a = min(len_a, max(budget - len_b, (budget + 1) // 2))
+    keep_b = min(len_b, budget - keep_a)
+    cut_a = first[: a["offset_mapping"][keep_a - 1][1]] if keep_a else ""
+    cut_b = second[: b["offset_mapping"][keep_b - 1][1]] if keep_b else ""
+    return cut_a, cut_b, len_a + len_b - keep_a - keep_b
 
 
 class NextSentenceTask(Task):
