@@ -93,7 +93,7 @@ def plan(profile: str, overrides: Mapping[str, ModelRef] | None = None, hub_prob
         elif (problem := hub_unusable()) is None:
             plan_[task] = Assignment(task, HUB_PRESETS[task], "hub reachable")
         else:
-            plan_[task] = Assignment(task, None, f"{problem}, so the embedded model serves this task")
+            plan_[task] = Assignment(task, None, f"embedded: {problem}")
     return plan_
 
 

@@ -148,13 +148,16 @@ def _build_tab(task: Task, runtime: Runtime) -> None:
 
 
 def profile_summary(runtime: Runtime) -> str:
-    embedded = [k for k, a in runtime.plan.items() if a.embedded]
+    """One line under the header: which profile serves the page, and why."""
+    embedded = [task for task, assignment in runtime.plan.items() if assignment.embedded]
     if not embedded:
         return "Serving the classic pretrained checkpoints."
+    reasons = sorted({runtime.plan[task].reason.removeprefix("embedded: ") for task in embedded})
     if len(embedded) == len(runtime.plan):
-        reason = next(iter(runtime.plan.values())).reason
-        return f"**Embedded profile:** every tab runs on models installed with pip ({reason})."
-    return f"**Embedded models** serve: {', '.join(TASKS[k].title for k in embedded)}."
+        return (f"**Embedded profile** ({'; '.join(reasons)}): every tab runs on Gemma 3 270M, "
+                "installed with pip. No network needed, no training, zero-shot.")
+    titles = ", ".join(TASKS[task].title for task in embedded)
+    return f"**Embedded models** serve {titles} ({'; '.join(reasons)}); the other tabs use the classic checkpoints."
 
 
 def build_app(runtime: Runtime) -> gr.Blocks:

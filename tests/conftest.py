@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 from pathlib import Path
 
 import pytest
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tiny_models import build_all  # noqa: E402
+from bench.tiny_models import build_all  # noqa: E402
 
 from demo.models import ModelRef  # noqa: E402
 from demo.profiles import plan  # noqa: E402

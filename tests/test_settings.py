@@ -40,7 +40,7 @@ def test_hub_profile_uses_the_pinned_presets():
 def test_auto_without_hub_or_cache_falls_back_to_embedded_and_says_why():
     assignments = plan("auto", hub_problem=lambda: "hub not reachable")
     assert all(a.embedded for a in assignments.values())
-    assert all("hub not reachable" in a.reason for a in assignments.values())
+    assert all(a.reason == "embedded: hub not reachable" for a in assignments.values())
 
 
 def test_auto_probes_the_hub_once_and_uses_it_when_it_answers():
@@ -63,3 +63,13 @@ def test_unknown_profile_and_task_are_refused():
         plan("cloud")
     with pytest.raises(ValueError, match=", ".join(TASK_KEYS)):
         plan("hub", {"translate": ModelRef("x")})
+
+
+def test_the_page_says_which_profile_serves_it_and_why_without_loading_anything():
+    from demo.runtime import Runtime
+    from demo.ui import profile_summary
+
+    runtime = Runtime(plan("auto", hub_problem=lambda: "hub not reachable"))
+    assert profile_summary(runtime).startswith("**Embedded profile** (hub not reachable)")
+    assert "embedded: hub not reachable" in runtime.describe("generate")
+    assert runtime.registry.load_count == {}

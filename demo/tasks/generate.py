@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from contextlib import closing
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,6 +15,8 @@ from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStr
 
 from demo.models import LoadedModel
 from demo.tasks.base import CheckedNumber, CheckedSlider, Param, Task, Warn, cut_note, require_number, require_text
+
+log = logging.getLogger(__name__)
 
 MAX_NEW_TOKENS = (1, 512)
 TEMPERATURE = (0.0, 2.0)
@@ -105,6 +109,7 @@ class CausalLMEngine:
         failure: list[BaseException] = []
 
         def work() -> None:
+            started = time.perf_counter()
             try:
                 with self._one_at_a_time, torch.inference_mode():
                     torch.manual_seed(settings.seed)
@@ -112,6 +117,7 @@ class CausalLMEngine:
             except BaseException as exc:  # surfaced to the caller after the stream ends
                 failure.append(exc)
                 streamer.end()
+            log.info("generation ended after %.2f s (stopped early: %s)", time.perf_counter() - started, stop.is_set())
 
         worker = threading.Thread(target=work, name="generate", daemon=True)
         worker.start()

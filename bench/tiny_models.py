@@ -33,34 +33,41 @@ CORPUS = [
 ] * 20
 
 
-def build_bert(path: Path, max_positions: int = 64) -> Path:
-    """A BertForPreTraining (MLM and NSP heads) with a WordPiece tokenizer."""
+BASE = {"bert": {"vocab_size": 30522, "hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12,
+                 "intermediate_size": 3072},
+        "distilbert": {"vocab_size": 30522, "dim": 768, "n_layers": 6, "n_heads": 12, "hidden_dim": 3072}}
+
+
+def build_bert(path: Path, max_positions: int = 64, size: str = "tiny") -> Path:
+    """A BertForPreTraining (MLM and NSP heads) with a WordPiece tokenizer; size "base" = BERT-base's shape."""
     path.mkdir(parents=True, exist_ok=True)
     specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ".", ",", "!", "?", "'"]
     vocab = list(dict.fromkeys([*specials, *WORDS, "##s", "##ed", "##ing"]))
     tokenizer = BertTokenizer(vocab={word: i for i, word in enumerate(vocab)}, model_max_length=max_positions)
     tokenizer.save_pretrained(path)
     torch.manual_seed(0)
-    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                        intermediate_size=64, max_position_embeddings=max_positions)
+    shape = BASE["bert"] if size == "base" else {"vocab_size": len(vocab), "hidden_size": 32, "num_hidden_layers": 2,
+                                                 "num_attention_heads": 2, "intermediate_size": 64}
+    config = BertConfig(max_position_embeddings=max_positions, **shape)
     BertForPreTraining(config).save_pretrained(path)
     return path
 
 
-def build_distilbert_classifier(path: Path, max_positions: int = 64) -> Path:
-    """A DistilBERT sentiment classifier with the SST-2 label names."""
-    tokenizer = AutoTokenizer.from_pretrained(build_bert(path / "bert", max_positions))
+def build_distilbert_classifier(path: Path, max_positions: int = 64, size: str = "tiny") -> Path:
+    """A DistilBERT sentiment classifier with the SST-2 label names; size "base" = DistilBERT-base's shape."""
+    tokenizer = AutoTokenizer.from_pretrained(build_bert(path / "bert", max_positions))  # its tokenizer only
     tokenizer.save_pretrained(path)
     torch.manual_seed(1)
-    config = DistilBertConfig(vocab_size=tokenizer.vocab_size, dim=32, n_layers=2, n_heads=2, hidden_dim=64,
-                              max_position_embeddings=max_positions,
+    shape = BASE["distilbert"] if size == "base" else {"vocab_size": tokenizer.vocab_size, "dim": 32, "n_layers": 2,
+                                                       "n_heads": 2, "hidden_dim": 64}
+    config = DistilBertConfig(max_position_embeddings=max_positions, **shape,
                               id2label={0: "NEGATIVE", 1: "POSITIVE"}, label2id={"NEGATIVE": 0, "POSITIVE": 1})
     DistilBertForSequenceClassification(config).save_pretrained(path)
     return path
 
 
-def build_gpt2(path: Path, max_positions: int = 1024) -> Path:
-    """A GPT-2 with a byte-level BPE tokenizer trained on a few sentences."""
+def build_gpt2(path: Path, max_positions: int = 1024, size: str = "tiny") -> Path:
+    """A GPT-2 with a byte-level BPE tokenizer trained on a few sentences; size "base" = GPT-2's 124M shape."""
     path.mkdir(parents=True, exist_ok=True)
     bpe = Tokenizer(models.BPE())
     bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
@@ -72,18 +79,20 @@ def build_gpt2(path: Path, max_positions: int = 1024) -> Path:
                                         eos_token="<|endoftext|>", model_max_length=max_positions)
     tokenizer.save_pretrained(path)
     torch.manual_seed(2)
-    config = GPT2Config(vocab_size=bpe.get_vocab_size(), n_positions=max_positions, n_embd=32, n_layer=2, n_head=2,
-                        bos_token_id=0, eos_token_id=0)
+    shape = ({"vocab_size": 50257, "n_embd": 768, "n_layer": 12, "n_head": 12} if size == "base"
+             else {"vocab_size": bpe.get_vocab_size(), "n_embd": 32, "n_layer": 2, "n_head": 2})
+    config = GPT2Config(n_positions=max_positions, bos_token_id=0, eos_token_id=0, **shape)
     GPT2LMHeadModel(config).save_pretrained(path)
     return path
 
 
-def build_all(root: Path) -> dict[str, Path]:
-    """One folder per task, as `--model TASK=PATH` takes them."""
-    bert = build_bert(root / "bert")
+def build_all(root: Path, size: str = "tiny") -> dict[str, Path]:
+    """One folder per task, as `--model TASK=PATH` takes them ("base": the classic checkpoints' sizes)."""
+    positions = 512 if size == "base" else 64
+    bert = build_bert(root / "bert", positions, size)
     return {
-        "sentiment": build_distilbert_classifier(root / "distilbert"),
+        "sentiment": build_distilbert_classifier(root / "distilbert", positions, size),
         "fill_mask": bert,
         "next_sentence": bert,
-        "generate": build_gpt2(root / "gpt2"),
+        "generate": build_gpt2(root / "gpt2", size=size),
     }

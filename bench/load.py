@@ -1,0 +1,150 @@
+"""Load, soak and disconnect checks against the real app over its REST API, on tiny local models.
+
+    python -m bench.load [--clients 50] [--seconds 60]     # load: mixed tasks, bounded in time
+    python -m bench.load --soak-minutes 10                  # soak: RSS of the server each minute
+    python -m bench.load --disconnect                       # a client drops mid-generation
+
+Prints a table and one final JSON line. All traffic goes to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+
+from bench.server import call, running_app
+from bench.tiny_models import build_all, build_gpt2
+
+MIX = [
+    ("sentiment", ["A warm and funny film."]),
+    ("fill_mask", ["The [MASK] sat on the mat.", 5]),
+    ("next_sentence", ["It rained all day.", "The streets were wet."]),
+    ("generate", ["Once upon a time", 20]),
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else (values[0] if values else 0.0)
+
+
+def run_load(base_url: str, clients: int, seconds: float) -> dict:
+    """`clients` threads send a random task mix for `seconds`; returns counts and latencies."""
+    results: dict[str, list] = {"complete": [], "queue_full": [], "failed": []}
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client_loop(seed: int) -> None:
+        rng = random.Random(seed)
+        with httpx.Client(timeout=120) as http:
+            while time.monotonic() < deadline:
+                name, data = rng.choice(MIX)
+                started = time.perf_counter()
+                try:
+                    kind, payload = call(http, base_url, name, data)
+                except httpx.HTTPError as exc:
+                    kind, payload = "failed", repr(exc)
+                elapsed = time.perf_counter() - started
+                outcome = "complete" if kind == "complete" else (
+                    "queue_full" if payload and re.search("queue.*full", str(payload), re.I) else "failed")
+                with lock:
+                    results[outcome].append((elapsed, name, payload if outcome == "failed" else None))
+
+    threads = [threading.Thread(target=client_loop, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies = [r[0] for r in results["complete"]]
+    return {
+        "completed": len(results["complete"]),
+        "queue_full": len(results["queue_full"]),
+        "failed": len(results["failed"]),
+        "p50_s": statistics.median(latencies) if latencies else 0.0,
+        "p95_s": percentile(latencies, 95),
+        "failures_sample": [str(r[1:]) for r in results["failed"][:3]],
+    }
+
+
+def quiet_latency(base_url: str, runs: int = 10) -> float:
+    """Median sentiment latency with no other traffic."""
+    with httpx.Client(timeout=60) as http:
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            call(http, base_url, "sentiment", ["A warm and funny film."])
+            times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def measure_disconnect(base_url: str, log_path: Path) -> float:
+    """Seconds from a client dropping a streaming generation to the server's generation thread ending."""
+    with httpx.Client(timeout=60) as http:
+        event_id = http.post(f"{base_url}/gradio_api/call/generate",
+                             json={"data": ["Once upon a time", 512, 1.0, 1.0, 0, 1.0, 0]}).json()["event_id"]
+        with http.stream("GET", f"{base_url}/gradio_api/call/generate/{event_id}") as stream:
+            for line in stream.iter_lines():
+                if line.startswith("event: generating"):
+                    break
+        dropped = time.monotonic()
+    while time.monotonic() - dropped < 60:
+        ended = re.search(r"generation ended after ([\d.]+) s \(stopped early: (\w+)\)", log_path.read_text())
+        if ended:
+            elapsed = time.monotonic() - dropped
+            if ended.group(2) != "True":
+                raise RuntimeError(f"generation ran to its end instead of stopping: {ended.group(0)}")
+            return elapsed
+        time.sleep(0.01)
+    return float("inf")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--soak-minutes", type=int, default=0)
+    parser.add_argument("--disconnect", action="store_true")
+    args = parser.parse_args()
+    figures: dict = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        if args.disconnect:
+            # a GPT-2-sized model, so that 512 tokens take long enough to drop the client mid-way
+            models = {"generate": build_gpt2(root / "gpt2-base-size", size="base")}
+            log_path = root / "server.log"
+            with running_app(models, log_path=log_path) as (base_url, _):
+                figures["disconnect_to_thread_end_s"] = measure_disconnect(base_url, log_path)
+        else:
+            models = build_all(root / "models")
+            with running_app(models, ("--preload",)) as (base_url, process):
+                server = psutil.Process(process.pid)
+                figures["quiet_p50_before_s"] = quiet_latency(base_url)
+                if args.soak_minutes:
+                    rss = []
+                    for _minute in range(args.soak_minutes):
+                        run_load(base_url, 10, 60)
+                        rss.append(server.memory_info().rss / 2**20)
+                        print(f"minute {len(rss)}: server RSS {rss[-1]:.0f} MB", flush=True)
+                    figures["soak_rss_mb"] = [round(r) for r in rss]
+                    figures["soak_rss_growth_mb"] = rss[-1] - rss[0]
+                else:
+                    figures |= run_load(base_url, args.clients, args.seconds)
+                    figures["clients"], figures["seconds"] = args.clients, args.seconds
+                figures["quiet_p50_after_s"] = quiet_latency(base_url)
+                figures["server_rss_mb"] = server.memory_info().rss / 2**20
+    for name, value in figures.items():
+        print(f"{name:28s} {value:.3f}" if isinstance(value, float) else f"{name:28s} {value}")
+    print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in figures.items()}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""Speed of the app against the bare transformers model, measured in the same run.
+
+    python -m bench.perf [--runs 30]
+
+Models have the classic checkpoints' sizes (DistilBERT-base, BERT-base, GPT-2 124M) with random
+weights built locally, so the figures need no download. Prints a table and one final JSON line;
+every speed figure is a ratio against a baseline measured in this run, with medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer, pipeline
+
+from bench.server import call, running_app
+from bench.tiny_models import build_all
+
+SENTENCE = "A warm, funny and surprisingly moving film."
+PROMPT = "Once upon a time"
+NEW_TOKENS = 64
+
+
+def median_time(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def bare_generation(path: Path, runs: int) -> tuple[float, float]:
+    """Median (time to first token, tokens/s) of plain `model.generate`, greedy, KV cache on."""
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForCausalLM.from_pretrained(path).eval()
+    ids = tokenizer(PROMPT, return_tensors="pt")
+    kwargs = {"do_sample": False, "pad_token_id": tokenizer.eos_token_id, "min_new_tokens": 1}
+    with torch.inference_mode():
+        model.generate(**ids, max_new_tokens=2, **kwargs)
+        first = median_time(lambda: model.generate(**ids, max_new_tokens=1, **kwargs), runs)
+        full = median_time(lambda: model.generate(**ids, max_new_tokens=NEW_TOKENS, min_length=0,
+                                                  **(kwargs | {"min_new_tokens": NEW_TOKENS})), max(3, runs // 5))
+    return first, NEW_TOKENS / full
+
+
+def app_generation(base_url: str, runs: int) -> tuple[float, float]:
+    """Median (time to first streamed text, tokens/s) through the REST API."""
+    firsts, speeds = [], []
+    with httpx.Client(timeout=120) as http:
+        for _ in range(max(3, runs // 5)):
+            started = time.perf_counter()
+            event_id = http.post(f"{base_url}/gradio_api/call/generate",
+                                 json={"data": [PROMPT, NEW_TOKENS, 0.0, 1.0, 0, 1.0, 0]}).json()["event_id"]
+            first = None
+            with http.stream("GET", f"{base_url}/gradio_api/call/generate/{event_id}") as stream:
+                for line in stream.iter_lines():
+                    if line.startswith("event: generating") and first is None:
+                        first = time.perf_counter() - started
+            speeds.append(NEW_TOKENS / (time.perf_counter() - started))
+            firsts.append(first)
+    return statistics.median(firsts), statistics.median(speeds)
+
+
+def start_to_first_answer(models: dict, preload: bool) -> tuple[float, float, float]:
+    """Seconds from process start to the first sentiment answer; that request's and steady p50 latency."""
+    started = time.perf_counter()
+    with running_app(models, ("--preload",) if preload else ()) as (base_url, _), httpx.Client(timeout=300) as http:
+        first_started = time.perf_counter()
+        call(http, base_url, "sentiment", [SENTENCE])
+        first = time.perf_counter() - first_started
+        total = time.perf_counter() - started
+        steady = median_time(lambda: call(http, base_url, "sentiment", [SENTENCE]), 10)
+    return total, first, steady
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        models = build_all(Path(scratch), size="base")
+
+        classifier = pipeline("text-classification", model=str(models["sentiment"]), top_k=None)
+        classifier(SENTENCE)
+        figures["bare_sentiment_p50_ms"] = median_time(lambda: classifier(SENTENCE), args.runs) * 1000
+        del classifier
+        figures["bare_first_token_ms"], figures["bare_tokens_per_s"] = (
+            v * 1000 if i == 0 else v for i, v in enumerate(bare_generation(models["generate"], args.runs)))
+
+        with running_app(models, ("--preload",)) as (base_url, process), httpx.Client(timeout=60) as http:
+            call(http, base_url, "sentiment", [SENTENCE])
+            figures["app_sentiment_p50_ms"] = median_time(
+                lambda: call(http, base_url, "sentiment", [SENTENCE]), args.runs) * 1000
+            first, speed = app_generation(base_url, args.runs)
+            figures["app_first_token_ms"], figures["app_tokens_per_s"] = first * 1000, speed
+            figures["hub_size_rss_all_loaded_mb"] = psutil.Process(process.pid).memory_info().rss / 2**20
+
+        figures["sentiment_overhead_ratio"] = figures["app_sentiment_p50_ms"] / figures["bare_sentiment_p50_ms"]
+        figures["tokens_per_s_ratio"] = figures["app_tokens_per_s"] / figures["bare_tokens_per_s"]
+        figures["first_token_extra_ms"] = figures["app_first_token_ms"] - figures["bare_first_token_ms"]
+
+        for preload in (False, True):
+            total, first, steady = start_to_first_answer({"sentiment": models["sentiment"]}, preload)
+            name = "preload" if preload else "lazy"
+            figures[f"start_to_first_answer_{name}_s"] = total
+            figures[f"first_request_{name}_ms"] = first * 1000
+            figures[f"first_over_steady_{name}"] = first / steady
+
+    print(f"\n{'figure':34s} {'value':>10s}")
+    for name, value in figures.items():
+        print(f"{name:34s} {value:10.3f}")
+    print(json.dumps({k: round(v, 4) for k, v in figures.items()}))
+
+
+if __name__ == "__main__":
+    main()
