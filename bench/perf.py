@@ -44,12 +44,11 @@ def bare_generation(path: Path, runs: int) -> tuple[float, float]:
     tokenizer = AutoTokenizer.from_pretrained(path)
     model = AutoModelForCausalLM.from_pretrained(path).eval()
     ids = tokenizer(PROMPT, return_tensors="pt")
-    kwargs = {"do_sample": False, "pad_token_id": tokenizer.eos_token_id, "min_new_tokens": 1}
+    kwargs = {"do_sample": False, "pad_token_id": tokenizer.eos_token_id}
     with torch.inference_mode():
         model.generate(**ids, max_new_tokens=2, **kwargs)
         first = median_time(lambda: model.generate(**ids, max_new_tokens=1, **kwargs), runs)
-        full = median_time(lambda: model.generate(**ids, max_new_tokens=NEW_TOKENS, min_length=0,
-                                                  **(kwargs | {"min_new_tokens": NEW_TOKENS})), max(3, runs // 5))
+        full = median_time(lambda: model.generate(**ids, max_new_tokens=NEW_TOKENS, **kwargs), max(3, runs // 5))
     return first, NEW_TOKENS / full
 
 

@@ -51,8 +51,11 @@ def running_app(models: dict[str, Path], extra_args: tuple[str, ...] = (), log_p
 
 
 def call(client: httpx.Client, base_url: str, api_name: str, data: list) -> tuple[str, object]:
-    """One REST call as curl makes it: ("complete" | "error", last data), reading the whole stream."""
-    event_id = client.post(f"{base_url}/gradio_api/call/{api_name}", json={"data": data}).json()["event_id"]
+    """One REST call as curl makes it: ("complete" | "error" | "queue_full", last data), reading the whole stream."""
+    posted = client.post(f"{base_url}/gradio_api/call/{api_name}", json={"data": data})
+    if posted.status_code == 503:
+        return "queue_full", posted.text
+    event_id = posted.json()["event_id"]
     kind, payload = "error", None
     with client.stream("GET", f"{base_url}/gradio_api/call/{api_name}/{event_id}") as stream:
         for line in stream.iter_lines():

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+import torch
 
 from demo.errors import UserFacingError
 from demo.runtime import Runtime
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 QUEUE_SIZE = 64
+STREAM_INTERVAL_S = 0.04  # at most 25 screen updates a second: each costs the server CPU the model needs
 CONCURRENCY = {"sentiment": 4, "fill_mask": 4, "next_sentence": 4, "generate": 1}
 LATEX = [{"left": "$$", "right": "$$", "display": True}, {"left": "$", "right": "$", "display": False}]
 HEADER = """
@@ -33,6 +35,7 @@ CSS = """
 .model-status { font-size: 0.9em; opacity: 0.85; }
 @media (max-width: 640px) { .gradio-container { padding: 0 6px !important; } }
 """
+GPU_FULL = "The GPU ran out of memory for this request. Please try a shorter text or fewer new tokens."
 UNEXPECTED = "The model could not process this input. The app is still running: please try another input."
 
 
@@ -66,6 +69,10 @@ def _engine(runtime: Runtime, task: Task, progress: gr.Progress) -> Any:
 def _as_user_error(exc: Exception, task: Task) -> gr.Error:
     if isinstance(exc, UserFacingError):
         return gr.Error(str(exc))
+    if isinstance(exc, torch.cuda.OutOfMemoryError):
+        torch.cuda.empty_cache()  # free what the failed request held; the process keeps serving
+        log.warning("%s ran out of GPU memory", task.key)
+        return gr.Error(GPU_FULL)
     log.exception("%s failed", task.key)
     return gr.Error(UNEXPECTED)
 
@@ -77,13 +84,18 @@ def make_handler(task: Task, runtime: Runtime):
 
         def handler(*values, progress=gr.Progress(track_tqdm=True)):
             started = time.perf_counter()
-            first = None
+            first = sent = None
             outputs: tuple = ()
             try:
                 engine = _engine(runtime, task, progress)
                 for outputs in task.run(engine, gr.Warning, *values):
-                    first = first or time.perf_counter()
-                    yield (*outputs, _status(runtime, task, "Generating…"))
+                    now = time.perf_counter()
+                    if first is None:
+                        first = sent = now
+                        yield (*outputs, _status(runtime, task, "Generating…"))
+                    elif now - sent >= STREAM_INTERVAL_S:
+                        sent = now
+                        yield (*outputs, gr.skip())
             except Exception as exc:
                 raise _as_user_error(exc, task) from None
             done = time.perf_counter()
