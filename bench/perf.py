@@ -110,7 +110,7 @@ def main() -> None:
         figures["first_token_extra_ms"] = figures["app_first_token_ms"] - figures["bare_first_token_ms"]
 
         for preload in (False, True):
-            total, first, steady = start_to_first_answer({"sentiment": models["sentiment"]}, preload)
+            total, first, steady = start_to_first_answer(models, preload)
             name = "preload" if preload else "lazy"
             figures[f"start_to_first_answer_{name}_s"] = total
             figures[f"first_request_{name}_ms"] = first * 1000

@@ -14,6 +14,10 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD = "1kb"  # a text-only app accepts no real uploads
+# Gradio keeps ~120 KB of block config per session, and every REST call is a new session: its
+# default of 10,000 sessions grows the server by ~1.2 GB under traffic. The app keeps no per-user
+# state, so a few hundred recent sessions (far more than the queue admits at once) are enough.
+SESSION_CAPACITY = 500
 
 
 def create_runtime(settings: Settings) -> Runtime:
@@ -37,6 +41,7 @@ def launch(app, settings: Settings, **kwargs):
         share=False,
         show_error=False,
         max_file_size=MAX_UPLOAD,
+        state_session_capacity=SESSION_CAPACITY,
         footer_links=["api"],
         css=CSS,
         **kwargs,

@@ -29,6 +29,15 @@ class Param:
     default: Any = None
 
 
+@dataclass(frozen=True)
+class LabelScores:
+    """Class probabilities, and how many input tokens had to be cut to fit the model."""
+
+    scores: dict[str, float]
+    dropped_tokens: int = 0
+    limit: int = 0
+
+
 class CheckedSlider(gr.Slider):
     """A slider that hands its raw value to the task, whose check names the parameter and its range."""
 

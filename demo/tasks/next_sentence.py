@@ -6,25 +6,14 @@ whose logit 0 means "B follows A" (IsNext) and logit 1 means "B is a random sent
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import gradio as gr
 import torch
 
 from demo.errors import InputError
 from demo.models import LoadedModel
-from demo.tasks.base import Param, Task, Warn, cut_note, require_text
+from demo.tasks.base import LabelScores, Param, Task, Warn, cut_note, require_text
 
 IS_NEXT, NOT_NEXT = "IsNext", "NotNext"
-
-
-@dataclass(frozen=True)
-class Judged:
-    """IsNext/NotNext probabilities, and how many tokens had to be cut to fit the model."""
-
-    scores: dict[str, float]
-    dropped_tokens: int = 0
-    limit: int = 0
 
 
 class NextSentenceEngine:
@@ -39,7 +28,7 @@ class NextSentenceEngine:
             )
 
     @torch.inference_mode()
-    def judge(self, sentence_a: str, sentence_b: str) -> Judged:
+    def judge(self, sentence_a: str, sentence_b: str) -> LabelScores:
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
         limit = self.loaded.max_length
         sentence_a, sentence_b, dropped = fit_pair(
@@ -48,7 +37,7 @@ class NextSentenceEngine:
         encoded = tokenizer(sentence_a, sentence_b, truncation="longest_first", max_length=limit, return_tensors="pt")
         logits = model(**encoded.to(model.device)).seq_relationship_logits[0].float()
         is_next, not_next = logits.softmax(-1).tolist()
-        return Judged({IS_NEXT: is_next, NOT_NEXT: not_next}, dropped, limit)
+        return LabelScores({IS_NEXT: is_next, NOT_NEXT: not_next}, dropped, limit)
 
 
 def fit_pair(tokenizer, first: str, second: str, budget: int) -> tuple[str, str, int]:

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import gradio as gr
 import torch
 
 from demo.models import LoadedModel
-from demo.tasks.base import Param, Task, Warn, cut_note, require_text
+from demo.tasks.base import LabelScores, Param, Task, Warn, cut_note, require_text
 
 LABELS = ("POSITIVE", "NEGATIVE")
-
-
-@dataclass(frozen=True)
-class Classified:
-    """Class probabilities, and how many tokens had to be cut to fit the model."""
-
-    scores: dict[str, float]
-    dropped_tokens: int = 0
-    limit: int = 0
 
 
 class ClassifierEngine:
@@ -31,7 +20,7 @@ class ClassifierEngine:
         self.labels = [_label_name(id2label[i]) for i in range(len(id2label))]
 
     @torch.inference_mode()
-    def classify(self, text: str) -> Classified:
+    def classify(self, text: str) -> LabelScores:
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
         limit = self.loaded.max_length
         encoded = tokenizer(text, return_tensors="pt")
@@ -40,7 +29,7 @@ class ClassifierEngine:
             encoded = tokenizer(text, truncation=True, max_length=limit, return_tensors="pt")
         logits = model(**encoded.to(model.device)).logits[0].float()
         probs = logits.softmax(-1).tolist()
-        return Classified(dict(zip(self.labels, probs, strict=True)), max(0, total - limit), limit)
+        return LabelScores(dict(zip(self.labels, probs, strict=True)), max(0, total - limit), limit)
 
 
 def _label_name(raw: str) -> str:

@@ -12,7 +12,8 @@ import math
 import statistics
 
 from demo.models import LoadedModel
-from demo.tasks.next_sentence import IS_NEXT, NOT_NEXT, Judged
+from demo.tasks.base import LabelScores
+from demo.tasks.next_sentence import IS_NEXT, NOT_NEXT
 from demo.zeroshot.scoring import continuation_logprobs, encode
 
 CALIBRATION_PAIRS = [
@@ -54,10 +55,10 @@ class PmiNextSentence:
             for with_a, alone in zip(scores[::2], scores[1::2], strict=True)
         ]
 
-    def judge(self, sentence_a: str, sentence_b: str) -> Judged:
+    def judge(self, sentence_a: str, sentence_b: str) -> LabelScores:
         dropped = sum(
             max(0, len(encode(self.loaded, s)) - MAX_SENTENCE_TOKENS) for s in (sentence_a, sentence_b)
         )
         pmi = self.pmi_many([(sentence_a, sentence_b)])[0]
         is_next = 1 / (1 + math.exp(-(pmi - self.threshold) / self.scale))
-        return Judged({IS_NEXT: is_next, NOT_NEXT: 1 - is_next}, dropped, MAX_SENTENCE_TOKENS)
+        return LabelScores({IS_NEXT: is_next, NOT_NEXT: 1 - is_next}, dropped, MAX_SENTENCE_TOKENS)

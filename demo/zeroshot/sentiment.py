@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 
 from demo.models import LoadedModel
-from demo.tasks.sentiment import Classified
+from demo.tasks.base import LabelScores
 from demo.zeroshot.scoring import encode, next_token_logprobs
 
 SHOTS = [
@@ -49,10 +49,10 @@ class PromptSentiment:
         probs = logprobs.softmax(-1) / self.prior
         return probs / probs.sum(-1, keepdim=True)
 
-    def classify(self, text: str) -> Classified:
+    def classify(self, text: str) -> LabelScores:
         total = len(encode(self.loaded, text))
         positive, negative = self._label_probs([text])[0].tolist()
-        return Classified({"POSITIVE": positive, "NEGATIVE": negative}, max(0, total - self.max_review),
+        return LabelScores({"POSITIVE": positive, "NEGATIVE": negative}, max(0, total - self.max_review),
                           self.max_review)
 
     def classify_many(self, texts: list[str]) -> list[str]:
