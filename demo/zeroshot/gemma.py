@@ -11,12 +11,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import torch
 
-Report = Callable[[float, str], None]
+from demo.models import Report
 CACHE_ENV = "DEMO_CACHE_DIR"
 FOLDER_NAME = "gemma-3-270m"
 DONE_MARKER = "converted.json"
