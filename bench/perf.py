@@ -13,7 +13,6 @@ import argparse
 import json
 import statistics
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -114,7 +113,6 @@ def main() -> None:
         classifier = pipeline("text-classification", model=str(models["sentiment"]), top_k=None)
         classifier(SENTENCE)
         figures["bare_sentiment_p50_ms"] = median_time(lambda: classifier(SENTENCE), args.runs) * 1000
-        del classifier
         figures["bare_first_token_ms"], figures["bare_tokens_per_s"] = (
             v * 1000 if i == 0 else v for i, v in enumerate(bare_generation(models["generate"], args.runs)))
 
