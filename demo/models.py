@@ -121,6 +121,14 @@ class LoadedModel:
         usable = [int(v) for v in limits if isinstance(v, int) and 0 < v < 1_000_000]
         return min(usable) if usable else 512
 
+    def encode_within_limit(self, text: str) -> tuple[Any, int]:
+        """Tensors for `text` cut to the model's limit, and the full length in tokens before the cut."""
+        encoded = self.tokenizer(text, return_tensors="pt")
+        total = encoded["input_ids"].shape[1]
+        if total > self.max_length:
+            encoded = self.tokenizer(text, truncation=True, max_length=self.max_length, return_tensors="pt")
+        return encoded, total
+
 
 def load_model(
     ref: ModelRef, auto_class: Any, placement: Placement, local_files_only: bool = False

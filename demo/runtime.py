@@ -10,6 +10,7 @@ from demo.models import ModelRegistry, Placement, Report, detect_placement, load
 from demo.profiles import TASK_KEYS, Assignment
 from demo.tasks import get_task
 
+
 def _silent(fraction: float, message: str) -> None:
     return None
 

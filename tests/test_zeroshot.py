@@ -42,7 +42,7 @@ def test_continuation_logprob_is_the_chain_rule(tiny_lm):
 
 def test_calibrated_sentiment_is_balanced_on_content_free_inputs(tiny_lm):
     engine = PromptSentiment(tiny_lm)
-    balanced = engine._label_probs(CONTENT_FREE).mean(0)
+    balanced = engine._label_probs([encode(tiny_lm, text) for text in CONTENT_FREE]).mean(0)
     assert balanced.tolist() == pytest.approx([0.5, 0.5], abs=1e-5)
     result = engine.classify("A great movie.")
     assert set(result.scores) == {"POSITIVE", "NEGATIVE"} and sum(result.scores.values()) == pytest.approx(1)

@@ -59,10 +59,7 @@ class MaskedLMEngine:
     def fill(self, text: str, top_k: int, mask_count: int) -> Filled:
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
         limit = self.loaded.max_length
-        encoded = tokenizer(text, return_tensors="pt")
-        total = encoded["input_ids"].shape[1]
-        if total > limit:
-            encoded = tokenizer(text, truncation=True, max_length=limit, return_tensors="pt")
+        encoded, total = self.loaded.encode_within_limit(text)
         ids = encoded["input_ids"][0]
         positions = (ids == tokenizer.mask_token_id).nonzero().flatten().tolist()
         if len(positions) < mask_count:

@@ -34,6 +34,7 @@ class NextSentenceEngine:
         sentence_a, sentence_b, dropped = fit_pair(
             tokenizer, sentence_a, sentence_b, limit - tokenizer.num_special_tokens_to_add(pair=True)
         )
+        # the cut texts fit; truncation only guards a token that re-tokenizing may add at a cut
         encoded = tokenizer(sentence_a, sentence_b, truncation="longest_first", max_length=limit, return_tensors="pt")
         logits = model(**encoded.to(model.device)).seq_relationship_logits[0].float()
         is_next, not_next = logits.softmax(-1).tolist()

@@ -21,12 +21,8 @@ class ClassifierEngine:
 
     @torch.inference_mode()
     def classify(self, text: str) -> LabelScores:
-        tokenizer, model = self.loaded.tokenizer, self.loaded.model
-        limit = self.loaded.max_length
-        encoded = tokenizer(text, return_tensors="pt")
-        total = encoded["input_ids"].shape[1]
-        if total > limit:
-            encoded = tokenizer(text, truncation=True, max_length=limit, return_tensors="pt")
+        model, limit = self.loaded.model, self.loaded.max_length
+        encoded, total = self.loaded.encode_within_limit(text)
         logits = model(**encoded.to(model.device)).logits[0].float()
         probs = logits.softmax(-1).tolist()
         return LabelScores(dict(zip(self.labels, probs, strict=True)), max(0, total - limit), limit)

@@ -57,14 +57,16 @@ class RerankedFillMask:
         words = self._top_words(encode(self.loaded, _prompt(f"{left}{BLANK}{right}"), bos=True), pool)
         if left.strip():
             words += self._top_words(encode(self.loaded, left.rstrip(), bos=True), pool)
-        return list({w.lower(): w for w in reversed(words)}.values())[::-1]
+        first_spelling: dict[str, str] = {}
+        for word in words:
+            first_spelling.setdefault(word.lower(), word)
+        return list(first_spelling.values())
 
     def _rerank(self, left: str, right: str, words: list[str]) -> list[tuple[str, float]]:
         bos = [self.loaded.tokenizer.bos_token_id]
         pairs = [(bos, encode(self.loaded, f"{left}{word}{right}")) for word in words]
         scores = torch.tensor([sum(lp) for lp in continuation_logprobs(self.loaded, pairs)])
-        ranked = sorted(zip(words, scores.softmax(-1).tolist(), strict=True), key=lambda item: -item[1])
-        return ranked
+        return sorted(zip(words, scores.softmax(-1).tolist(), strict=True), key=lambda item: -item[1])
 
     def fill(self, text: str, top_k: int, mask_count: int) -> Filled:
         total = len(encode(self.loaded, text))

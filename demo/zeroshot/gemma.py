@@ -16,6 +16,7 @@ from pathlib import Path
 import torch
 
 from demo.models import Report
+
 CACHE_ENV = "DEMO_CACHE_DIR"
 FOLDER_NAME = "gemma-3-270m"
 DONE_MARKER = "converted.json"

@@ -37,25 +37,27 @@ class PromptSentiment:
         self.prefix = encode(loaded, "\n\n".join(_block(r, l) for r, l in SHOTS) + "\n\n", bos=True)
         self.label_ids = [encode(loaded, " positive")[0], encode(loaded, " negative")[0]]
         self.max_review = min(MAX_REVIEW_TOKENS, loaded.max_length - len(self.prefix) - 16)
-        self.prior = torch.ones(2)
-        self.prior = self._label_probs(CONTENT_FREE).mean(0)
+        self.prior = self._uncalibrated([encode(loaded, text) for text in CONTENT_FREE]).mean(0)
 
     def _prompt(self, review_ids: list[int]) -> list[int]:
         return self.prefix + encode(self.loaded, "Review: ") + review_ids + encode(self.loaded, "\nSentiment:")
 
-    def _label_probs(self, reviews: list[str]) -> torch.Tensor:
-        prompts = [self._prompt(encode(self.loaded, r)[: self.max_review]) for r in reviews]
-        logprobs = next_token_logprobs(self.loaded, prompts)[:, self.label_ids]
-        probs = logprobs.softmax(-1) / self.prior
+    def _uncalibrated(self, reviews: list[list[int]]) -> torch.Tensor:
+        """P(positive), P(negative) after each review's prompt, renormalised over the two words."""
+        prompts = [self._prompt(ids[: self.max_review]) for ids in reviews]
+        return next_token_logprobs(self.loaded, prompts)[:, self.label_ids].softmax(-1)
+
+    def _label_probs(self, reviews: list[list[int]]) -> torch.Tensor:
+        probs = self._uncalibrated(reviews) / self.prior
         return probs / probs.sum(-1, keepdim=True)
 
     def classify(self, text: str) -> LabelScores:
-        total = len(encode(self.loaded, text))
-        positive, negative = self._label_probs([text])[0].tolist()
-        return LabelScores({"POSITIVE": positive, "NEGATIVE": negative}, max(0, total - self.max_review),
-                          self.max_review)
+        ids = encode(self.loaded, text)
+        positive, negative = self._label_probs([ids])[0].tolist()
+        return LabelScores({"POSITIVE": positive, "NEGATIVE": negative}, max(0, len(ids) - self.max_review),
+                           self.max_review)
 
     def classify_many(self, texts: list[str]) -> list[str]:
         """Labels for a batch of texts (used by the benchmark)."""
-        probs = self._label_probs(texts)
+        probs = self._label_probs([encode(self.loaded, text) for text in texts])
         return [LABELS[int(i)] for i in probs.argmax(-1)]
