@@ -21,6 +21,7 @@ from pathlib import Path
 
 from transformers import AutoModelForCausalLM
 
+from demo.inference import InferenceWorker
 from demo.models import ModelRef, ModelRegistry, detect_placement, load_model
 from demo.zeroshot import build_engine, gemma
 
@@ -39,9 +40,10 @@ def sentiment_accuracy(engine, rows: list[dict], batch: int = 8) -> tuple[float,
     correct = positive = 0
     for start in range(0, len(rows), batch):
         chunk = rows[start : start + batch]
-        for row, label in zip(chunk, engine.classify_many([r["sentence"] for r in chunk]), strict=True):
-            correct += (label == "POSITIVE") == (row["label"].strip() == "1")
-            positive += label == "POSITIVE"
+        results = engine.worker.call(engine.classify_many, [r["sentence"] for r in chunk])
+        for row, result in zip(chunk, results, strict=True):
+            correct += (result.label == "POSITIVE") == (row["label"].strip() == "1")
+            positive += result.label == "POSITIVE"
     return correct / len(rows), positive / len(rows)
 
 
@@ -52,7 +54,7 @@ def nsp_accuracy(engine, rows: list[dict]) -> tuple[float, float]:
     shuffled = [seconds[(i + len(rows) // 3) % len(rows)] for i in range(len(rows))]
     wins = pointwise = 0
     for a, b, c in zip(firsts, seconds, shuffled, strict=True):
-        true_pmi, random_pmi = engine.pmi_many([(a, b), (a, c)])
+        true_pmi, random_pmi = engine.worker.call(engine.pmi_many, [(a, b), (a, c)])
         wins += true_pmi > random_pmi
         pointwise += (engine.judge(a, b).scores["IsNext"] > 0.5) + (engine.judge(a, c).scores["IsNext"] < 0.5)
     return wins / len(rows), pointwise / (2 * len(rows))
@@ -104,8 +106,8 @@ def main() -> None:
     load_model(ModelRef(str(folder)), AutoModelForCausalLM, placement)
     figures["warm_load_s"] = time.perf_counter() - started
 
-    registry = ModelRegistry()
-    engines = {task: build_engine(task, registry, placement, lambda f, m: None)
+    registry, worker = ModelRegistry(), InferenceWorker()
+    engines = {task: build_engine(task, registry, placement, worker, lambda f, m: None)
                for task in ("sentiment", "fill_mask", "next_sentence", "generate")}
 
     if args.sst2.exists():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 
+from demo.inference import InferenceWorker
 from demo.profiles import plan
 from demo.runtime import Runtime
 from demo.settings import Settings
@@ -21,7 +22,7 @@ SESSION_CAPACITY = 500
 
 
 def create_runtime(settings: Settings) -> Runtime:
-    return Runtime(plan(settings.profile, settings.models))
+    return Runtime(plan(settings.profile, settings.models), worker=InferenceWorker(settings.max_batch))
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None):

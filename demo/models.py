@@ -121,13 +121,24 @@ class LoadedModel:
         usable = [int(v) for v in limits if isinstance(v, int) and 0 < v < 1_000_000]
         return min(usable) if usable else 512
 
-    def encode_within_limit(self, text: str) -> tuple[Any, int]:
-        """Tensors for `text` cut to the model's limit, and the full length in tokens before the cut."""
-        encoded = self.tokenizer(text, return_tensors="pt")
-        total = encoded["input_ids"].shape[1]
-        if total > self.max_length:
-            encoded = self.tokenizer(text, truncation=True, max_length=self.max_length, return_tensors="pt")
-        return encoded, total
+    def ids_within_limit(self, texts: list[str]) -> tuple[list[list[int]], list[int]]:
+        """Token ids of each text cut to the model's limit, and each text's full length before the cut."""
+        rows = self.tokenizer(texts)["input_ids"]
+        totals = [len(ids) for ids in rows]
+        too_long = [i for i, total in enumerate(totals) if total > self.max_length]
+        if too_long:
+            cut = self.tokenizer([texts[i] for i in too_long], truncation=True, max_length=self.max_length)
+            for i, ids in zip(too_long, cut["input_ids"], strict=True):
+                rows[i] = ids
+        return rows, totals
+
+    def padded(self, rows: list[list[int]]) -> dict[str, torch.Tensor]:
+        """Right-padded input ids and attention mask on the model's device, as wide as the longest row."""
+        pad = self.tokenizer.pad_token_id or 0
+        width = max(len(ids) for ids in rows)
+        ids = torch.tensor([row + [pad] * (width - len(row)) for row in rows])
+        mask = torch.tensor([[1] * len(row) + [0] * (width - len(row)) for row in rows])
+        return {"input_ids": ids.to(self.model.device), "attention_mask": mask.to(self.model.device)}
 
 
 def load_model(

@@ -6,6 +6,7 @@ from typing import Any
 
 import transformers
 
+from demo.inference import InferenceWorker
 from demo.models import ModelRegistry, Placement, Report, detect_placement, load_model
 from demo.profiles import TASK_KEYS, Assignment
 from demo.tasks import get_task
@@ -16,13 +17,14 @@ def _silent(fraction: float, message: str) -> None:
 
 
 class Runtime:
-    """The app's models: one plan, one placement, one registry shared by every user."""
+    """The app's models: one plan, one placement, one registry and one inference thread for every user."""
 
     def __init__(self, plan: dict[str, Assignment], placement: Placement | None = None,
-                 registry: ModelRegistry | None = None):
+                 registry: ModelRegistry | None = None, worker: InferenceWorker | None = None):
         self.plan = plan
         self.placement = placement or detect_placement()
         self.registry = registry or ModelRegistry()
+        self.worker = worker or InferenceWorker()
 
     def _engine_key(self, task: str) -> tuple:
         assignment = self.plan[task]
@@ -40,7 +42,7 @@ class Runtime:
         if assignment.embedded:
             from demo.zeroshot import build_engine
 
-            return build_engine(task, self.registry, self.placement, report)
+            return build_engine(task, self.registry, self.placement, self.worker, report)
         spec = get_task(task)
         auto_class = getattr(transformers, spec.auto_model)
         report(0.0, f"Loading {assignment.ref.label} (first request only)…")
@@ -48,7 +50,7 @@ class Runtime:
             ("model", spec.auto_model, assignment.ref),
             lambda: load_model(assignment.ref, auto_class, self.placement, assignment.local_files_only),
         )
-        return spec.engine_class(loaded)
+        return spec.engine_class(loaded, self.worker)
 
     def model_label(self, task: str) -> str:
         assignment = self.plan[task]

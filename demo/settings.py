@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from demo.inference import MAX_BATCH
 from demo.models import ModelRef
 from demo.profiles import PROFILES, TASK_KEYS, env_overrides
 
@@ -17,6 +18,7 @@ class Settings:
     port: int = 7860
     profile: str = "auto"
     preload: bool = False
+    max_batch: int = MAX_BATCH
     models: dict[str, ModelRef] = field(default_factory=dict)
 
 
@@ -41,8 +43,13 @@ def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str]
     parser.add_argument("--preload", action="store_true",
                         default=environ.get("DEMO_PRELOAD", "").lower() in {"1", "true", "yes"},
                         help="load every model before serving")
+    parser.add_argument("--max-batch", type=int, default=int(environ.get("DEMO_MAX_BATCH", Settings.max_batch)),
+                        help="most requests of one kind answered in one forward pass (1 turns batching off)")
     args = parser.parse_args(argv)
     if args.profile not in PROFILES:
         parser.error(f"DEMO_PROFILE must be one of {', '.join(PROFILES)}")
     models = env_overrides(environ) | dict(args.model)
-    return Settings(host=args.host, port=args.port, profile=args.profile, preload=args.preload, models=models)
+    if args.max_batch < 1:
+        parser.error("--max-batch must be at least 1")
+    return Settings(host=args.host, port=args.port, profile=args.profile, preload=args.preload,
+                    max_batch=args.max_batch, models=models)

@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 QUEUE_SIZE = 64
 STREAM_INTERVAL_S = 0.04  # at most 25 screen updates a second: each costs the server CPU the model needs
-CONCURRENCY = {"sentiment": 4, "fill_mask": 4, "next_sentence": 4, "generate": 1}
+# Handlers only wait for the inference thread; sentiment admits more so that they can share batches.
+CONCURRENCY = {"sentiment": 16, "fill_mask": 4, "next_sentence": 4, "generate": 1}
 LATEX = [{"left": "$$", "right": "$$", "display": True}, {"left": "$", "right": "$", "display": False}]
 HEADER = """
 # Zero-training NLP showcase

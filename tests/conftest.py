@@ -13,6 +13,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bench.tiny_models import build_all  # noqa: E402
 
+from demo.inference import InferenceWorker  # noqa: E402
 from demo.models import ModelRef  # noqa: E402
 from demo.profiles import plan  # noqa: E402
 from demo.runtime import Runtime  # noqa: E402
@@ -34,6 +35,12 @@ def tiny_paths(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def tiny_models(tiny_paths) -> dict[str, ModelRef]:
     return {task: ModelRef(str(path)) for task, path in tiny_paths.items()}
+
+
+@pytest.fixture(scope="session")
+def worker() -> InferenceWorker:
+    """The inference thread for engines that tests build by hand."""
+    return InferenceWorker()
 
 
 @pytest.fixture(scope="session")

@@ -129,14 +129,14 @@ def test_next_sentence_returns_isnext_and_notnext(runtime):
 
 
 @pytest.mark.parametrize("favoured, expected", [(0, "IsNext"), (1, "NotNext")])
-def test_nsp_logit_zero_means_b_follows_a(tiny_paths, favoured, expected):
+def test_nsp_logit_zero_means_b_follows_a(tiny_paths, worker, favoured, expected):
     """Tie the mapping to transformers' own definition: next_sentence_label 0 = continuation."""
     from demo.models import ModelRef
 
     loaded = load_model(ModelRef(str(tiny_paths["next_sentence"])), AutoModelForPreTraining, detect_placement())
     with torch.no_grad():
         loaded.model.cls.seq_relationship.bias[:] = torch.tensor([8.0, -8.0] if favoured == 0 else [-8.0, 8.0])
-    scores = NextSentenceEngine(loaded).judge("The sky is blue.", "The sun is out.").scores
+    scores = NextSentenceEngine(loaded, worker).judge("The sky is blue.", "The sun is out.").scores
     assert scores[expected] > 0.99
     encoded = loaded.tokenizer("The sky is blue.", "The sun is out.", return_tensors="pt")
     with torch.no_grad():
@@ -184,7 +184,7 @@ def test_temperature_zero_is_greedy():
     assert GenerationSettings(temperature=0.7).generate_kwargs()["do_sample"] is True
 
 
-def test_stop_event_ends_the_generation_thread(runtime):
+def test_stop_event_ends_the_generation(runtime):
     engine = runtime.engine("generate")
     prompt = engine.prepare("Once upon a time", 100)
     stop = threading.Event()
@@ -194,7 +194,7 @@ def test_stop_event_ends_the_generation_thread(runtime):
     stop.set()
     rest = list(stream)
     assert len(rest) < 20
-    assert not any(t.name == "generate" and t.is_alive() for t in threading.enumerate())
+    assert not runtime.worker.long_job_running
 
 
 def test_a_long_prompt_keeps_its_end_and_warns(runtime):

@@ -40,23 +40,23 @@ def test_continuation_logprob_is_the_chain_rule(tiny_lm):
     assert per_token[0] == pytest.approx(step, abs=1e-4)
 
 
-def test_calibrated_sentiment_is_balanced_on_content_free_inputs(tiny_lm):
-    engine = PromptSentiment(tiny_lm)
+def test_calibrated_sentiment_is_balanced_on_content_free_inputs(tiny_lm, worker):
+    engine = PromptSentiment(tiny_lm, worker)
     balanced = engine._label_probs([encode(tiny_lm, text) for text in CONTENT_FREE]).mean(0)
     assert balanced.tolist() == pytest.approx([0.5, 0.5], abs=1e-5)
     result = engine.classify("A great movie.")
     assert set(result.scores) == {"POSITIVE", "NEGATIVE"} and sum(result.scores.values()) == pytest.approx(1)
 
 
-def test_pmi_threshold_sits_between_the_calibration_groups(tiny_lm):
-    engine = PmiNextSentence(tiny_lm)
+def test_pmi_threshold_sits_between_the_calibration_groups(tiny_lm, worker):
+    engine = PmiNextSentence(tiny_lm, worker)
     assert engine.scale > 0 and math.isfinite(engine.threshold)
     result = engine.judge("The sky is blue.", "The sun is out.")
     assert set(result.scores) == {"IsNext", "NotNext"} and sum(result.scores.values()) == pytest.approx(1)
 
 
-def test_reranked_fill_mask_fills_masks_left_to_right(tiny_lm):
-    engine = RerankedFillMask(tiny_lm)
+def test_reranked_fill_mask_fills_masks_left_to_right(tiny_lm, worker):
+    engine = RerankedFillMask(tiny_lm, worker)
     task = get_task("fill_mask")
     first, filled, table = task.run(engine, lambda m: None, "The [MASK] sat on the <mask>.", 4)
     assert sorted({row[0] for row in table}) == [1, 2]
@@ -64,7 +64,7 @@ def test_reranked_fill_mask_fills_masks_left_to_right(tiny_lm):
     assert "[MASK]" not in filled and filled.startswith("The ")
 
 
-def test_embedded_sentiment_says_when_a_review_is_cut(tiny_lm):
+def test_embedded_sentiment_says_when_a_review_is_cut(tiny_lm, worker):
     warnings = []
-    get_task("sentiment").run(PromptSentiment(tiny_lm), warnings.append, "great " * 600)
+    get_task("sentiment").run(PromptSentiment(tiny_lm, worker), warnings.append, "great " * 600)
     assert "tokens at most" in warnings[0] and "at the end were left out" in warnings[0]

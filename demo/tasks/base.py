@@ -37,6 +37,11 @@ class LabelScores:
     dropped_tokens: int = 0
     limit: int = 0
 
+    @property
+    def label(self) -> str:
+        """The likeliest class."""
+        return max(self.scores, key=self.scores.__getitem__)
+
 
 class CheckedSlider(gr.Slider):
     """A slider that hands its raw value to the task, whose check names the parameter and its range."""

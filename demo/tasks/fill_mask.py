@@ -9,6 +9,7 @@ import gradio as gr
 import torch
 
 from demo.errors import InputError
+from demo.inference import InferenceWorker
 from demo.models import LoadedModel
 from demo.tasks.base import CheckedSlider, Param, Task, Warn, cut_note, require_number, require_text
 
@@ -49,25 +50,28 @@ def fill_in(text: str, mask_token: str, words: list[str]) -> str:
 class MaskedLMEngine:
     """A masked language model (BERT by default): one forward pass scores every mask."""
 
-    def __init__(self, loaded: LoadedModel):
+    def __init__(self, loaded: LoadedModel, worker: InferenceWorker):
         self.loaded = loaded
+        self.worker = worker
         self.mask_token = loaded.tokenizer.mask_token
         if self.mask_token is None:
             raise InputError(f"The model '{loaded.ref.label}' has no mask token, so it cannot fill masks.")
 
-    @torch.inference_mode()
     def fill(self, text: str, top_k: int, mask_count: int) -> Filled:
+        return self.worker.call(self._fill, text, top_k, mask_count)
+
+    @torch.inference_mode()
+    def _fill(self, text: str, top_k: int, mask_count: int) -> Filled:
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
         limit = self.loaded.max_length
-        encoded, total = self.loaded.encode_within_limit(text)
-        ids = encoded["input_ids"][0]
-        positions = (ids == tokenizer.mask_token_id).nonzero().flatten().tolist()
+        (ids,), (total,) = self.loaded.ids_within_limit([text])
+        positions = [i for i, token_id in enumerate(ids) if token_id == tokenizer.mask_token_id]
         if len(positions) < mask_count:
             raise InputError(
                 f"{mask_count - len(positions)} of the {mask_count} masks come after the first "
                 f"{limit:,} tokens, which is all the model can read. Move the mask earlier or shorten the text."
             )
-        output = model(**encoded.to(model.device))
+        output = model(**self.loaded.padded([ids]))
         logits = getattr(output, "prediction_logits", None)
         if logits is None:
             logits = output.logits

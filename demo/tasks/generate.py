@@ -13,6 +13,7 @@ import gradio as gr
 import torch
 from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
 
+from demo.inference import InferenceWorker
 from demo.models import LoadedModel
 from demo.tasks.base import CheckedNumber, CheckedSlider, Param, Task, Warn, cut_note, require_number, require_text
 
@@ -72,12 +73,23 @@ class StopOnEvent(StoppingCriteria):
         return torch.full((input_ids.shape[0],), self.event.is_set(), dtype=torch.bool, device=input_ids.device)
 
 
-class CausalLMEngine:
-    """A left-to-right language model (GPT-2 by default), streamed through a worker thread."""
+class ServeWaiting(StoppingCriteria):
+    """Never stops generation: between two tokens it lets the inference thread answer waiting requests."""
 
-    def __init__(self, loaded: LoadedModel):
+    def __init__(self, worker: InferenceWorker):
+        self.worker = worker
+
+    def __call__(self, input_ids, scores, **kwargs):
+        self.worker.serve_waiting()
+        return torch.zeros((input_ids.shape[0],), dtype=torch.bool, device=input_ids.device)
+
+
+class CausalLMEngine:
+    """A left-to-right language model (GPT-2 by default), streamed from the inference thread."""
+
+    def __init__(self, loaded: LoadedModel, worker: InferenceWorker):
         self.loaded = loaded
-        self._one_at_a_time = threading.Lock()  # seeded sampling uses torch's global RNG
+        self.worker = worker
 
     def prepare(self, prompt: str, max_new_tokens: int) -> Prompt:
         """Tokenize, keeping the end of a prompt too long for the context (and its BOS token)."""
@@ -94,6 +106,7 @@ class CausalLMEngine:
         return Prompt(ids.unsqueeze(0), dropped, budget)
 
     def stream(self, prompt: Prompt, settings: GenerationSettings, stop: threading.Event) -> Iterator[str]:
+        """Text pieces as the inference thread produces them; setting `stop` ends it at the next token."""
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
         streamer = TextIteratorStreamer(
             tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=TOKEN_TIMEOUT_S
@@ -103,31 +116,29 @@ class CausalLMEngine:
             "input_ids": input_ids,
             "attention_mask": torch.ones_like(input_ids),
             "streamer": streamer,
-            "stopping_criteria": StoppingCriteriaList([StopOnEvent(stop)]),
+            "stopping_criteria": StoppingCriteriaList([StopOnEvent(stop), ServeWaiting(self.worker)]),
             "pad_token_id": tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id,
         }
-        failure: list[BaseException] = []
 
         def work() -> None:
             started = time.perf_counter()
             try:
-                with self._one_at_a_time, torch.inference_mode():
-                    torch.manual_seed(settings.seed)
+                with torch.inference_mode():
+                    torch.manual_seed(settings.seed)  # safe: the worker runs one long job at a time
                     model.generate(**kwargs)
-            except BaseException as exc:  # surfaced to the caller after the stream ends
-                failure.append(exc)
-                streamer.end()
-            log.info("generation ended after %.2f s (stopped early: %s)", time.perf_counter() - started, stop.is_set())
+            except BaseException:
+                streamer.end()  # unblocks the reader; the failure reaches it through the job's result
+                raise
+            finally:
+                log.info("generation ended after %.2f s (stopped early: %s)",
+                         time.perf_counter() - started, stop.is_set())
 
-        worker = threading.Thread(target=work, name="generate", daemon=True)
-        worker.start()
+        job = self.worker.start(work)
         try:
             yield from streamer
         finally:
             stop.set()
-        worker.join(timeout=TOKEN_TIMEOUT_S)
-        if failure:
-            raise failure[0]
+        job.result(timeout=TOKEN_TIMEOUT_S)  # re-raises a failure of the generation
 
 
 class GenerateTask(Task):

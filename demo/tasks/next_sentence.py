@@ -10,6 +10,7 @@ import gradio as gr
 import torch
 
 from demo.errors import InputError
+from demo.inference import InferenceWorker
 from demo.models import LoadedModel
 from demo.tasks.base import LabelScores, Param, Task, Warn, cut_note, require_text
 
@@ -19,16 +20,20 @@ IS_NEXT, NOT_NEXT = "IsNext", "NotNext"
 class NextSentenceEngine:
     """BERT's next-sentence-prediction head, as it was pretrained."""
 
-    def __init__(self, loaded: LoadedModel):
+    def __init__(self, loaded: LoadedModel, worker: InferenceWorker):
         self.loaded = loaded
+        self.worker = worker
         if not hasattr(loaded.model, "cls") or not hasattr(loaded.model.cls, "seq_relationship"):
             raise InputError(
                 f"The model '{loaded.ref.label}' has no next-sentence head; use a BERT checkpoint "
                 "pretrained with NSP, such as google-bert/bert-base-uncased."
             )
 
-    @torch.inference_mode()
     def judge(self, sentence_a: str, sentence_b: str) -> LabelScores:
+        return self.worker.call(self._judge, sentence_a, sentence_b)
+
+    @torch.inference_mode()
+    def _judge(self, sentence_a: str, sentence_b: str) -> LabelScores:
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
         limit = self.loaded.max_length
         sentence_a, sentence_b, dropped = fit_pair(

@@ -5,27 +5,41 @@ from __future__ import annotations
 import gradio as gr
 import torch
 
+from demo.inference import InferenceWorker, length_groups
 from demo.models import LoadedModel
 from demo.tasks.base import LabelScores, Param, Task, Warn, cut_note, require_text
 
 LABELS = ("POSITIVE", "NEGATIVE")
+BATCH_TOKENS = 2048  # padded tokens per forward pass; measured in bench/perf.py
 
 
 class ClassifierEngine:
-    """A sequence classifier fine-tuned for sentiment (DistilBERT SST-2 by default)."""
+    """A sequence classifier fine-tuned for sentiment (DistilBERT SST-2 by default).
 
-    def __init__(self, loaded: LoadedModel):
+    Requests that arrive together are classified in one batch on the inference thread, in groups
+    of similar length, so short texts are not padded to a long one's length.
+    """
+
+    def __init__(self, loaded: LoadedModel, worker: InferenceWorker):
         self.loaded = loaded
+        self.worker = worker
         id2label = loaded.model.config.id2label
         self.labels = [_label_name(id2label[i]) for i in range(len(id2label))]
 
-    @torch.inference_mode()
     def classify(self, text: str) -> LabelScores:
-        model, limit = self.loaded.model, self.loaded.max_length
-        encoded, total = self.loaded.encode_within_limit(text)
-        logits = model(**encoded.to(model.device)).logits[0].float()
-        probs = logits.softmax(-1).tolist()
-        return LabelScores(dict(zip(self.labels, probs, strict=True)), max(0, total - limit), limit)
+        return self.worker.call_batched(self.classify_many, text)
+
+    @torch.inference_mode()
+    def classify_many(self, texts: list[str]) -> list[LabelScores]:
+        limit = self.loaded.max_length
+        rows, totals = self.loaded.ids_within_limit(texts)
+        results: list[LabelScores] = [None] * len(texts)  # type: ignore[list-item]
+        for group in length_groups([len(ids) for ids in rows], BATCH_TOKENS):
+            logits = self.loaded.model(**self.loaded.padded([rows[i] for i in group])).logits.float()
+            for i, probs in zip(group, logits.softmax(-1).tolist(), strict=True):
+                scores = dict(zip(self.labels, probs, strict=True))
+                results[i] = LabelScores(scores, max(0, totals[i] - limit), limit)
+        return results
 
 
 def _label_name(raw: str) -> str:

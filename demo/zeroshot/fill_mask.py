@@ -12,6 +12,7 @@ from __future__ import annotations
 import torch
 
 from demo.errors import InputError
+from demo.inference import InferenceWorker
 from demo.models import LoadedModel
 from demo.tasks.fill_mask import Filled
 from demo.zeroshot.scoring import continuation_logprobs, encode, next_token_logprobs
@@ -38,8 +39,9 @@ class RerankedFillMask:
 
     mask_token = MASK
 
-    def __init__(self, loaded: LoadedModel):
+    def __init__(self, loaded: LoadedModel, worker: InferenceWorker):
         self.loaded = loaded
+        self.worker = worker
 
     def _top_words(self, prompt_ids: list[int], pool: int) -> list[str]:
         logprobs = next_token_logprobs(self.loaded, [prompt_ids])[0]
@@ -69,6 +71,9 @@ class RerankedFillMask:
         return sorted(zip(words, scores.softmax(-1).tolist(), strict=True), key=lambda item: -item[1])
 
     def fill(self, text: str, top_k: int, mask_count: int) -> Filled:
+        return self.worker.call(self._fill, text, top_k, mask_count)
+
+    def _fill(self, text: str, top_k: int, mask_count: int) -> Filled:
         total = len(encode(self.loaded, text))
         if total > MAX_TEXT_TOKENS:
             raise InputError(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import statistics
 
+from demo.inference import InferenceWorker
 from demo.models import LoadedModel
 from demo.tasks.base import LabelScores
 from demo.tasks.next_sentence import IS_NEXT, NOT_NEXT
@@ -32,13 +33,14 @@ MAX_SENTENCE_TOKENS = 256
 class PmiNextSentence:
     """IsNext probability from calibrated PMI under Gemma 3 270M."""
 
-    def __init__(self, loaded: LoadedModel):
+    def __init__(self, loaded: LoadedModel, worker: InferenceWorker):
         self.loaded = loaded
+        self.worker = worker
         firsts = [a for a, _ in CALIBRATION_PAIRS]
         seconds = [b for _, b in CALIBRATION_PAIRS]
         shuffled = seconds[1:] + seconds[:1]
-        coherent = self.pmi_many(list(zip(firsts, seconds, strict=True)))
-        random = self.pmi_many(list(zip(firsts, shuffled, strict=True)))
+        coherent = worker.call(self.pmi_many, list(zip(firsts, seconds, strict=True)))
+        random = worker.call(self.pmi_many, list(zip(firsts, shuffled, strict=True)))
         self.threshold = (statistics.mean(coherent) + statistics.mean(random)) / 2
         self.scale = max((statistics.mean(coherent) - statistics.mean(random)) / 4, 1e-3)
 
@@ -59,6 +61,6 @@ class PmiNextSentence:
         dropped = sum(
             max(0, len(encode(self.loaded, s)) - MAX_SENTENCE_TOKENS) for s in (sentence_a, sentence_b)
         )
-        pmi = self.pmi_many([(sentence_a, sentence_b)])[0]
+        pmi = self.worker.call(self.pmi_many, [(sentence_a, sentence_b)])[0]
         is_next = 1 / (1 + math.exp(-(pmi - self.threshold) / self.scale))
         return LabelScores({IS_NEXT: is_next, NOT_NEXT: 1 - is_next}, dropped, MAX_SENTENCE_TOKENS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import torch
 
+from demo.inference import InferenceWorker, length_groups
 from demo.models import LoadedModel
 from demo.tasks.base import LabelScores
 from demo.zeroshot.scoring import encode, next_token_logprobs
@@ -23,6 +24,7 @@ SHOTS = [
 CONTENT_FREE = ["N/A", "", "[MASK]"]
 MAX_REVIEW_TOKENS = 512
 LABELS = ("POSITIVE", "NEGATIVE")
+BATCH_TOKENS = 4096  # padded tokens per forward pass (each prompt carries ~100 tokens of examples)
 
 
 def _block(review: str, label: str = "") -> str:
@@ -30,14 +32,16 @@ def _block(review: str, label: str = "") -> str:
 
 
 class PromptSentiment:
-    """Calibrated label-word scoring with Gemma 3 270M."""
+    """Calibrated label-word scoring with Gemma 3 270M; reviews that arrive together share a batch."""
 
-    def __init__(self, loaded: LoadedModel):
+    def __init__(self, loaded: LoadedModel, worker: InferenceWorker):
         self.loaded = loaded
+        self.worker = worker
         self.prefix = encode(loaded, "\n\n".join(_block(r, l) for r, l in SHOTS) + "\n\n", bos=True)
         self.label_ids = [encode(loaded, " positive")[0], encode(loaded, " negative")[0]]
         self.max_review = min(MAX_REVIEW_TOKENS, loaded.max_length - len(self.prefix) - 16)
-        self.prior = self._uncalibrated([encode(loaded, text) for text in CONTENT_FREE]).mean(0)
+        content_free = [encode(loaded, text) for text in CONTENT_FREE]
+        self.prior = worker.call(self._uncalibrated, content_free).mean(0)
 
     def _prompt(self, review_ids: list[int]) -> list[int]:
         return self.prefix + encode(self.loaded, "Review: ") + review_ids + encode(self.loaded, "\nSentiment:")
@@ -45,19 +49,23 @@ class PromptSentiment:
     def _uncalibrated(self, reviews: list[list[int]]) -> torch.Tensor:
         """P(positive), P(negative) after each review's prompt, renormalised over the two words."""
         prompts = [self._prompt(ids[: self.max_review]) for ids in reviews]
-        return next_token_logprobs(self.loaded, prompts)[:, self.label_ids].softmax(-1)
+        probs = torch.empty(len(prompts), 2)
+        for group in length_groups([len(p) for p in prompts], BATCH_TOKENS):
+            logprobs = next_token_logprobs(self.loaded, [prompts[i] for i in group])
+            probs[group] = logprobs[:, self.label_ids].softmax(-1)
+        return probs
+
+    def classify(self, text: str) -> LabelScores:
+        return self.worker.call_batched(self.classify_many, text)
 
     def _label_probs(self, reviews: list[list[int]]) -> torch.Tensor:
         probs = self._uncalibrated(reviews) / self.prior
         return probs / probs.sum(-1, keepdim=True)
 
-    def classify(self, text: str) -> LabelScores:
-        ids = encode(self.loaded, text)
-        positive, negative = self._label_probs([ids])[0].tolist()
-        return LabelScores({"POSITIVE": positive, "NEGATIVE": negative}, max(0, len(ids) - self.max_review),
-                           self.max_review)
-
-    def classify_many(self, texts: list[str]) -> list[str]:
-        """Labels for a batch of texts (used by the benchmark)."""
-        probs = self._label_probs([encode(self.loaded, text) for text in texts])
-        return [LABELS[int(i)] for i in probs.argmax(-1)]
+    def classify_many(self, texts: list[str]) -> list[LabelScores]:
+        reviews = [encode(self.loaded, text) for text in texts]
+        probs = self._label_probs(reviews)
+        return [
+            LabelScores(dict(zip(LABELS, row, strict=True)), max(0, len(ids) - self.max_review), self.max_review)
+            for ids, row in zip(reviews, probs.tolist(), strict=True)
+        ]

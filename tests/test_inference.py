@@ -1,0 +1,98 @@
+"""The inference thread: one thread runs every job, waiting requests share batches, failures stay apart."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from demo.inference import InferenceWorker, length_groups
+
+
+def hold_worker(worker: InferenceWorker) -> threading.Event:
+    """Occupy the worker until the returned event is set, so that later requests queue up."""
+    started, release = threading.Event(), threading.Event()
+    worker.start(lambda: (started.set(), release.wait(10)))
+    assert started.wait(10)
+    return release
+
+
+def test_requests_that_wait_together_run_as_one_batch():
+    worker, batches = InferenceWorker(max_batch=8), []
+
+    def double_all(items):
+        batches.append(list(items))
+        return [2 * item for item in items]
+
+    release = hold_worker(worker)
+    with ThreadPoolExecutor(10) as pool:
+        futures = [pool.submit(worker.call_batched, double_all, n) for n in range(10)]
+        while len(worker._jobs) < 10:
+            threading.Event().wait(0.01)
+        release.set()
+        assert [f.result(timeout=10) for f in futures] == [2 * n for n in range(10)]
+    assert sorted(len(b) for b in batches) == [2, 8]  # at most max_batch per pass, none alone
+
+
+def test_one_failing_item_does_not_fail_the_others_in_its_batch():
+    worker = InferenceWorker()
+
+    def invert_all(items):
+        return [1 / item for item in items]
+
+    release = hold_worker(worker)
+    with ThreadPoolExecutor(3) as pool:
+        futures = [pool.submit(worker.call_batched, invert_all, n) for n in (2, 0, 4)]
+        while len(worker._jobs) < 3:
+            threading.Event().wait(0.01)
+        release.set()
+        assert futures[0].result(timeout=10) == 0.5 and futures[2].result(timeout=10) == 0.25
+        with pytest.raises(ZeroDivisionError):
+            futures[1].result(timeout=10)
+
+
+def test_every_job_runs_on_the_same_thread_and_calls_from_it_do_not_deadlock():
+    worker = InferenceWorker(max_batch=1)
+    names = {worker.call(lambda: threading.current_thread().name) for _ in range(3)}
+    assert names == {"inference"}
+    assert worker.call(lambda: worker.call(lambda: 41) + 1) == 42
+    assert worker.call(lambda: worker.call_batched(lambda items: [i * 3 for i in items], 5)) == 15
+
+
+def test_short_jobs_run_while_a_long_job_serves_waiting_requests():
+    worker, answered = InferenceWorker(), threading.Event()
+
+    def long_job():
+        while not answered.is_set():
+            worker.serve_waiting()  # what generation does between two tokens
+            threading.Event().wait(0.005)
+        return "long done"
+
+    job = worker.start(long_job)
+    while not worker.long_job_running:
+        threading.Event().wait(0.005)
+    assert worker.call(lambda: "short done") == "short done"
+    answered.set()
+    assert job.result(timeout=10) == "long done"
+
+
+def test_length_groups_keep_similar_lengths_together_within_the_token_budget():
+    lengths = [5, 300, 6, 7, 290, 5, 40]
+    groups = length_groups(lengths, max_tokens=500)
+    assert sorted(i for g in groups for i in g) == list(range(len(lengths)))
+    for group in groups:
+        longest = max(lengths[i] for i in group)
+        assert longest * len(group) <= 500 or len(group) == 1
+        assert longest <= 1.5 * min(lengths[i] for i in group) + 4
+    assert [sorted(lengths[i] for i in g) for g in groups] == [[5, 5, 6, 7], [40], [290], [300]]
+
+
+def test_a_batched_classification_equals_one_at_a_time(runtime):
+    """Padding must not change any text's scores: the batch pads to its longest text."""
+    engine = runtime.engine("sentiment")
+    texts = ["Fine.", "A long, slow and rather tedious film that never finds its feet at all.", "Loved it!"]
+    together = runtime.worker.call(engine.classify_many, texts)
+    for text, batched in zip(texts, together, strict=True):
+        alone = engine.classify(text)
+        assert batched.scores == pytest.approx(alone.scores, abs=1e-5)
