@@ -1,10 +1,13 @@
 """Speed of the app against the bare transformers model, measured in the same run.
 
-    python -m bench.perf [--runs 30]
+    python -m bench.perf [--runs 30] [--clients 16]
 
 Models have the classic checkpoints' sizes (DistilBERT-base, BERT-base, GPT-2 124M) with random
 weights built locally, so the figures need no download. Prints a table and one final JSON line;
 every speed figure is a ratio against a baseline measured in this run, with medians.
+
+Baselines run first, in this process's main thread, before anything here starts a thread that
+runs torch (a second such thread slows both, see demo/inference.py).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import json
 import statistics
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -21,10 +25,21 @@ import psutil
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, pipeline
 
-from bench.server import call, running_app
+from bench.server import BrowserSession, call, running_app, running_server
 from bench.tiny_models import build_all
 
 SENTENCE = "A warm, funny and surprisingly moving film."
+SHORT_TEXTS = [
+    "A warm, funny and surprisingly moving film.",
+    "The plot is thin and the jokes fall flat.",
+    "I loved every minute of it.",
+    "Two hours of my life I will never get back.",
+    "A beautiful, quiet story told with real care and a great cast.",
+    "Boring.",
+    "The actors do what they can with a weak script.",
+    "One of the best films of the year, and the music is wonderful too.",
+]
+LONG_TEXT_WORDS = 250  # words per long text: several paragraphs of a review
 PROMPT = "Once upon a time"
 NEW_TOKENS = 64
 
@@ -101,32 +116,89 @@ def bert_shared_rss(models: dict) -> tuple[float, float]:
     return (after_first - before) / 2**20, (after_second - after_first) / 2**20
 
 
+def long_texts() -> list[str]:
+    """Reviews of about LONG_TEXT_WORDS words, each a different mix of the short ones."""
+    words = " ".join(SHORT_TEXTS).split()
+    return [" ".join(words[(i + j) % len(words)] for j in range(LONG_TEXT_WORDS)) for i in range(len(SHORT_TEXTS))]
+
+
+def gradio_floor_ms(runs: int) -> float:
+    """p50 of one REST call to a Gradio app whose function returns its input: no model, no app code."""
+    with running_server(["-m", "bench.echo_app"]) as (base_url, _), httpx.Client(timeout=60) as http:
+        call(http, base_url, "echo", [SENTENCE])
+        return median_time(lambda: call(http, base_url, "echo", [SENTENCE]), runs) * 1000
+
+
+def throughput(base_url: str, texts: list[str], clients: int, per_client: int) -> tuple[float, float]:
+    """(answers per second, p95 latency in ms) with `clients` browser tabs sending sentiment requests back to back."""
+    latencies: list[float] = []
+
+    def one_client(index: int) -> None:
+        with httpx.Client(timeout=300) as http:
+            tab = BrowserSession(http, base_url)
+            for n in range(per_client):
+                started = time.perf_counter()
+                kind, answer = tab.call("sentiment", [texts[(index + n) % len(texts)]])
+                if kind != "complete":
+                    raise RuntimeError(f"a sentiment request failed: {answer}")
+                latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(one_client, range(clients)))
+    elapsed = time.perf_counter() - started
+    return len(latencies) / elapsed, statistics.quantiles(latencies, n=20)[-1] * 1000
+
+
+def batching_figures(models: dict, clients: int, figures: dict[str, float]) -> None:
+    """Throughput of short and long texts under `clients` callers, unbatched (--max-batch 1) and batched."""
+    for name, extra in (("unbatched", ("--max-batch", "1")), ("batched", ())):
+        with running_app(models, ("--preload", *extra)) as (base_url, _):
+            for kind, texts, per_client in (("short", SHORT_TEXTS, 12), ("long", long_texts(), 3)):
+                throughput(base_url, texts, clients, 1)  # warm-up
+                rate, p95 = throughput(base_url, texts, clients, per_client)
+                figures[f"{kind}_{name}_per_s"], figures[f"{kind}_{name}_p95_ms"] = rate, p95
+    for kind in ("short", "long"):
+        figures[f"{kind}_batched_throughput_ratio"] = figures[f"{kind}_batched_per_s"] / figures[f"{kind}_unbatched_per_s"]
+        figures[f"{kind}_batched_p95_ratio"] = figures[f"{kind}_batched_p95_ms"] / figures[f"{kind}_unbatched_p95_ms"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--clients", type=int, default=16)
     args = parser.parse_args()
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as scratch:
         models = build_all(Path(scratch), size="base")
 
-        figures["rss_fill_mask_loads_bert_mb"], figures["rss_next_sentence_after_it_mb"] = bert_shared_rss(models)
         classifier = pipeline("text-classification", model=str(models["sentiment"]), top_k=None)
         classifier(SENTENCE)
         figures["bare_sentiment_p50_ms"] = median_time(lambda: classifier(SENTENCE), args.runs) * 1000
         figures["bare_first_token_ms"], figures["bare_tokens_per_s"] = (
             v * 1000 if i == 0 else v for i, v in enumerate(bare_generation(models["generate"], args.runs)))
+        figures["gradio_floor_p50_ms"] = gradio_floor_ms(args.runs)
 
         with running_app(models, ("--preload",)) as (base_url, process), httpx.Client(timeout=60) as http:
             call(http, base_url, "sentiment", [SENTENCE])
             figures["app_sentiment_p50_ms"] = median_time(
                 lambda: call(http, base_url, "sentiment", [SENTENCE]), args.runs) * 1000
+            tab = BrowserSession(http, base_url)
+            figures["app_sentiment_browser_p50_ms"] = median_time(
+                lambda: tab.call("sentiment", [SENTENCE]), args.runs) * 1000
             first, speed = app_generation(base_url, args.runs)
             figures["app_first_token_ms"], figures["app_tokens_per_s"] = first * 1000, speed
             figures["hub_size_rss_all_loaded_mb"] = psutil.Process(process.pid).memory_info().rss / 2**20
 
         figures["sentiment_overhead_ratio"] = figures["app_sentiment_p50_ms"] / figures["bare_sentiment_p50_ms"]
+        figures["sentiment_browser_overhead_ratio"] = (
+            figures["app_sentiment_browser_p50_ms"] / figures["bare_sentiment_p50_ms"])
+        figures["overhead_ratio_past_gradio_floor"] = (
+            (figures["app_sentiment_p50_ms"] - figures["gradio_floor_p50_ms"]) / figures["bare_sentiment_p50_ms"])
         figures["tokens_per_s_ratio"] = figures["app_tokens_per_s"] / figures["bare_tokens_per_s"]
         figures["first_token_extra_ms"] = figures["app_first_token_ms"] - figures["bare_first_token_ms"]
+
+        batching_figures(models, args.clients, figures)
 
         for preload in (False, True):
             total, first, steady = start_to_first_answer(models, preload)
@@ -134,6 +206,8 @@ def main() -> None:
             figures[f"start_to_first_answer_{name}_s"] = total
             figures[f"first_request_{name}_ms"] = first * 1000
             figures[f"first_over_steady_{name}"] = first / steady
+
+        figures["rss_fill_mask_loads_bert_mb"], figures["rss_next_sentence_after_it_mb"] = bert_shared_rss(models)
 
     print(f"\n{'figure':34s} {'value':>10s}")
     for name, value in figures.items():

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,13 +26,21 @@ def free_port() -> int:
 @contextmanager
 def running_app(models: dict[str, Path], extra_args: tuple[str, ...] = (), log_path: Path | None = None):
     """Yield (base_url, process) for `python app.py --model TASK=PATH ...`; stops it afterwards."""
-    port = free_port()
-    args = [sys.executable, str(ROOT / "app.py"), "--port", str(port), *extra_args]
+    args = [str(ROOT / "app.py"), *extra_args]
     for task, path in models.items():
         args += ["--model", f"{task}={path}"]
+    with running_server(args, log_path) as started:
+        yield started
+
+
+@contextmanager
+def running_server(args: list[str], log_path: Path | None = None):
+    """Yield (base_url, process) for `python ARGS --port PORT` once its Gradio API answers."""
+    port = free_port()
+    command = [sys.executable, *args, "--port", str(port)]
     env = os.environ | {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
     log = open(log_path or os.devnull, "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 300
@@ -41,7 +51,7 @@ def running_app(models: dict[str, Path], extra_args: tuple[str, ...] = (), log_p
             except httpx.HTTPError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the app did not start (exit code {process.poll()}); see {log_path}")
+                raise RuntimeError(f"the server did not start (exit code {process.poll()}); see {log_path}")
             time.sleep(0.2)
         yield base_url, process
     finally:
@@ -64,3 +74,37 @@ def call(client: httpx.Client, base_url: str, api_name: str, data: list) -> tupl
             elif line.startswith("data:"):
                 payload = line.split(":", 1)[1].strip()
     return kind, payload
+
+
+class BrowserSession:
+    """Calls endpoints the way the page in a browser tab does: one session, queue/join then queue/data.
+
+    Unlike `call` (a fresh session per request, as curl gets), Gradio builds the session's state once.
+    """
+
+    def __init__(self, client: httpx.Client, base_url: str):
+        self.client, self.base_url, self.session_hash = client, base_url, uuid.uuid4().hex
+        config = client.get(f"{base_url}/config").json()
+        self.endpoints = {d["api_name"]: (d["id"], d["targets"][0][0]) for d in config["dependencies"] if d.get("api_name")}
+
+    def call(self, api_name: str, data: list) -> tuple[str, object]:
+        """("complete" | "error", the output data or error message) of one event."""
+        fn_index, trigger_id = self.endpoints[api_name]
+        joined = self.client.post(f"{self.base_url}/gradio_api/queue/join", json={
+            "data": data, "fn_index": fn_index, "trigger_id": trigger_id,
+            "session_hash": self.session_hash, "event_data": None,
+        })
+        if joined.status_code != 200:
+            return "error", joined.text
+        event_id = joined.json()["event_id"]
+        with self.client.stream("GET", f"{self.base_url}/gradio_api/queue/data",
+                                params={"session_hash": self.session_hash}) as stream:
+            for line in stream.iter_lines():
+                if not line.startswith("data:"):
+                    continue
+                message = json.loads(line[5:])
+                if message.get("event_id") == event_id and message.get("msg") == "process_completed":
+                    if message.get("success"):
+                        return "complete", message["output"]["data"]
+                    return "error", message.get("output", {}).get("error")
+        return "error", "the event stream ended early"

@@ -237,3 +237,19 @@ def test_pair_fitting_cuts_the_longer_sentence_first(runtime):
     assert short == "the dog" and long_cut == "the cat the cat the cat the cat" and dropped == 32
     a, b, dropped = fit_pair(tokenizer, "dog " * 30, "cat " * 30, 10)
     assert (a, b, dropped) == ("dog dog dog dog dog", "cat cat cat cat cat", 50)
+
+
+def test_streamed_pieces_add_up_to_the_decoded_output_token_by_token(runtime):
+    """Text flows per token (not per word), and nothing shown is ever taken back or changed."""
+    engine = runtime.engine("generate")
+    tokenizer, model = engine.loaded.tokenizer, engine.loaded.model
+    prompt = engine.prepare("Once upon a time", 40)
+    settings = GenerationSettings(max_new_tokens=40, temperature=1.0, top_p=1.0, top_k=0, repetition_penalty=1.0, seed=3)
+    pieces = list(engine.stream(prompt, settings, threading.Event()))
+    with torch.inference_mode():
+        torch.manual_seed(settings.seed)
+        output = model.generate(input_ids=prompt.input_ids, attention_mask=torch.ones_like(prompt.input_ids),
+                                pad_token_id=tokenizer.eos_token_id, **settings.generate_kwargs())
+    new_tokens = output[0, prompt.input_ids.shape[1]:]
+    assert "".join(pieces) == tokenizer.decode(new_tokens, skip_special_tokens=True)
+    assert sum(1 for piece in pieces if piece) >= len(new_tokens) // 2

@@ -73,6 +73,26 @@ class StopOnEvent(StoppingCriteria):
         return torch.full((input_ids.shape[0],), self.event.is_set(), dtype=torch.bool, device=input_ids.device)
 
 
+class TokenStreamer(TextIteratorStreamer):
+    """Hands out each new token's text at once; the base class holds text back until a space.
+
+    Only a trailing half of a multi-byte character (decoded as U+FFFD) waits for the next token.
+    """
+
+    def put(self, value):
+        if self.skip_prompt and self.next_tokens_are_prompt:
+            self.next_tokens_are_prompt = False
+            return
+        self.token_cache.extend(value.reshape(-1).tolist())
+        text = self.tokenizer.decode(self.token_cache, **self.decode_kwargs)
+        if text.endswith("\ufffd"):
+            return
+        printable, self.print_len = text[self.print_len :], len(text)
+        if text.endswith("\n"):  # as the base class does: keep each decode short
+            self.token_cache, self.print_len = [], 0
+        self.on_finalized_text(printable)
+
+
 class ServeWaiting(StoppingCriteria):
     """Never stops generation: between two tokens it lets the inference thread answer waiting requests."""
 
@@ -108,9 +128,7 @@ class CausalLMEngine:
     def stream(self, prompt: Prompt, settings: GenerationSettings, stop: threading.Event) -> Iterator[str]:
         """Text pieces as the inference thread produces them; setting `stop` ends it at the next token."""
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
-        streamer = TextIteratorStreamer(
-            tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=TOKEN_TIMEOUT_S
-        )
+        streamer = TokenStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=TOKEN_TIMEOUT_S)
         input_ids = prompt.input_ids.to(model.device)
         kwargs = settings.generate_kwargs() | {
             "input_ids": input_ids,
