@@ -86,7 +86,7 @@ def quiet_latency(base_url: str, runs: int = 10) -> float:
 
 
 def measure_disconnect(base_url: str, log_path: Path) -> float:
-    """Seconds from a client dropping a streaming generation to the server's generation thread ending."""
+    """Seconds from a client dropping a streaming generation to the server ending that generation."""
     with httpx.Client(timeout=60) as http:
         event_id = http.post(f"{base_url}/gradio_api/call/generate",
                              json={"data": ["Once upon a time", 512, 1.0, 1.0, 0, 1.0, 0]}).json()["event_id"]

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import statistics
 import tempfile
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -82,6 +84,53 @@ def app_generation(base_url: str, runs: int) -> tuple[float, float]:
             speeds.append(NEW_TOKENS / (time.perf_counter() - started))
             firsts.append(first)
     return statistics.median(firsts), statistics.median(speeds)
+
+
+def engine_figures(models: dict, runs: int) -> tuple[float, float]:
+    """Our engines with no web layer: (sentiment p50 s, generation tokens/s) on the inference thread.
+
+    Runs in a fresh process (see `in_fresh_process`), so no other thread here has run torch.
+    """
+    from demo.models import ModelRef
+    from demo.profiles import plan
+    from demo.runtime import Runtime
+    from demo.tasks.generate import GenerationSettings
+
+    runtime = Runtime(plan("hub", {task: ModelRef(str(models[task])) for task in ("sentiment", "generate")}))
+    classifier, generator = runtime.engine("sentiment"), runtime.engine("generate")
+    classifier.classify(SENTENCE)
+    sentiment = median_time(lambda: classifier.classify(SENTENCE), runs)
+    settings = GenerationSettings(max_new_tokens=NEW_TOKENS, temperature=0.0, repetition_penalty=1.0)
+
+    def generate() -> None:
+        for _piece in generator.stream(generator.prepare(PROMPT, NEW_TOKENS), settings, threading.Event()):
+            pass
+
+    generate()
+    return sentiment, NEW_TOKENS / median_time(generate, max(3, runs // 5))
+
+
+def int8_speedup(path: Path, runs: int) -> tuple[float, float]:
+    """(fp32 p50 s, int8 p50 s) of the DistilBERT-size classifier on one sentence, in this thread."""
+    from transformers import AutoModelForSequenceClassification
+
+    from demo.models import quantize_int8
+
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForSequenceClassification.from_pretrained(path).eval()
+    encoded = tokenizer(SENTENCE, return_tensors="pt")
+    timings = []
+    for candidate in (model, quantize_int8(model)):
+        with torch.inference_mode():
+            candidate(**encoded)
+            timings.append(median_time(lambda: candidate(**encoded), runs))
+    return timings[0], timings[1]
+
+
+def in_fresh_process(fn, *args):
+    """fn(*args) in a new interpreter, so its threads do not share this process's OpenMP pools."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(fn, *args).result()
 
 
 def start_to_first_answer(models: dict, preload: bool) -> tuple[float, float, float]:
@@ -177,6 +226,11 @@ def main() -> None:
         figures["bare_sentiment_p50_ms"] = median_time(lambda: classifier(SENTENCE), args.runs) * 1000
         figures["bare_first_token_ms"], figures["bare_tokens_per_s"] = (
             v * 1000 if i == 0 else v for i, v in enumerate(bare_generation(models["generate"], args.runs)))
+        engine_sentiment, engine_speed = in_fresh_process(engine_figures, models, args.runs)
+        figures["engine_sentiment_p50_ms"], figures["engine_tokens_per_s"] = engine_sentiment * 1000, engine_speed
+        fp32, int8 = in_fresh_process(int8_speedup, models["sentiment"], args.runs)
+        figures["classifier_fp32_p50_ms"], figures["classifier_int8_p50_ms"] = fp32 * 1000, int8 * 1000
+        figures["int8_speedup"] = fp32 / int8
         figures["gradio_floor_p50_ms"] = gradio_floor_ms(args.runs)
 
         with running_app(models, ("--preload",)) as (base_url, process), httpx.Client(timeout=60) as http:
@@ -196,6 +250,8 @@ def main() -> None:
         figures["overhead_ratio_past_gradio_floor"] = (
             (figures["app_sentiment_p50_ms"] - figures["gradio_floor_p50_ms"]) / figures["bare_sentiment_p50_ms"])
         figures["tokens_per_s_ratio"] = figures["app_tokens_per_s"] / figures["bare_tokens_per_s"]
+        figures["engine_sentiment_ratio"] = figures["engine_sentiment_p50_ms"] / figures["bare_sentiment_p50_ms"]
+        figures["engine_tokens_per_s_ratio"] = figures["engine_tokens_per_s"] / figures["bare_tokens_per_s"]
         figures["first_token_extra_ms"] = figures["app_first_token_ms"] - figures["bare_first_token_ms"]
 
         batching_figures(models, args.clients, figures)

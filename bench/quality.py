@@ -1,6 +1,6 @@
 """Quality and speed of the embedded profile (Gemma 3 270M), measured on held-out data.
 
-    python -m bench.quality [--sst2 PATH] [--limit N] [--cold]
+    python -m bench.quality [--sst2 PATH] [--limit N] [--cold] [--int8-rows N]
 
 Prints a table and one final JSON line. SST-2 dev is read from ../shared/data/sst2_dev.tsv (or
 --sst2); the next-sentence pairs and the cloze items are this project's own (bench/data/).
@@ -70,6 +70,39 @@ def cloze_accuracy(engine, rows: list[dict]) -> tuple[float, float]:
     return top1 / len(rows), top5 / len(rows)
 
 
+def int8_agreement(engine, rows: list[dict], runs: int = 15) -> tuple[float, float]:
+    """(label agreement, p50 speed-up) of the sentiment solver on a dynamic-int8 copy of Gemma vs float32.
+
+    The app does not offer int8 for Gemma; this is the measurement behind that choice.
+    """
+    import copy
+
+    from demo.models import quantize_int8
+    from demo.zeroshot.sentiment import PromptSentiment
+
+    quantized = copy.copy(engine.loaded)
+    quantized.model = quantize_int8(copy.deepcopy(engine.loaded.model))
+    engines = (engine, engine.worker.call(PromptSentiment, quantized, engine.worker))
+    texts = [row["sentence"] for row in rows]
+    labels, speeds = [], []
+    for candidate in engines:
+        labels.append([r.label for start in range(0, len(texts), 8)
+                       for r in engine.worker.call(candidate.classify_many, texts[start : start + 8])])
+        speeds.append(_p50_classify(candidate, texts[0], runs))
+    agreement = sum(a == b for a, b in zip(*labels, strict=True)) / len(texts)
+    return agreement, speeds[0] / speeds[1]
+
+
+def _p50_classify(engine, text: str, runs: int) -> float:
+    engine.classify(text)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        engine.classify(text)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 def generation_speed(engine, runs: int = 3, new_tokens: int = 64) -> tuple[float, float]:
     """Median tokens/s and time to first text over greedy runs of exactly `new_tokens` tokens."""
     from demo.tasks.generate import GenerationSettings
@@ -92,6 +125,7 @@ def main() -> None:
     parser.add_argument("--sst2", type=Path, default=DEFAULT_SST2)
     parser.add_argument("--limit", type=int, default=0, help="use only the first N SST-2 rows (quick look)")
     parser.add_argument("--cold", action="store_true", help="also time the one-time GGUF conversion")
+    parser.add_argument("--int8-rows", type=int, default=300, help="SST-2 rows for the int8 comparison (0: skip)")
     args = parser.parse_args()
     figures: dict[str, float] = {}
     placement = detect_placement()
@@ -116,6 +150,10 @@ def main() -> None:
         figures["sentiment_acc"], figures["sentiment_positive_rate"] = sentiment_accuracy(engines["sentiment"], rows)
         figures["sentiment_rows"] = len(rows)
         figures["sentiment_ms_per_row"] = (time.perf_counter() - started) * 1000 / len(rows)
+        if args.int8_rows:
+            figures["int8_label_agreement"], figures["int8_speedup"] = int8_agreement(
+                engines["sentiment"], rows[: args.int8_rows])
+            figures["int8_rows"] = min(args.int8_rows, len(rows))
     else:
         print(f"SST-2 not found at {args.sst2}: sentiment accuracy skipped")
     pairs = read_tsv(DATA / "nsp_pairs.tsv")

@@ -22,7 +22,8 @@ SESSION_CAPACITY = 500
 
 
 def create_runtime(settings: Settings) -> Runtime:
-    return Runtime(plan(settings.profile, settings.models), worker=InferenceWorker(settings.max_batch))
+    return Runtime(plan(settings.profile, settings.models), worker=InferenceWorker(settings.max_batch),
+                   int8=settings.int8)
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None):

@@ -74,6 +74,22 @@ def detect_placement() -> Placement:
     return Placement(device=device, dtype=dtype)
 
 
+def int8_unsupported(placement: Placement) -> str | None:
+    """Why dynamic int8 cannot run here, or None when it can (CPU with a quantized kernel engine)."""
+    if placement.device.type != "cpu":
+        return f"int8 is for CPUs; this app runs on {placement.device.type}"
+    if not hasattr(torch.ao.quantization, "quantize_dynamic"):  # deprecated in torch 2.13, may go
+        return "this torch version has no dynamic quantization"
+    if torch.backends.quantized.engine in (None, "none"):
+        return "this torch build has no quantized CPU kernels"
+    return None
+
+
+def quantize_int8(model: Any) -> Any:
+    """Dynamic int8: Linear weights stored as int8, activations quantized on the fly per batch."""
+    return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
 class ModelRegistry:
     """Loads each key once, shares the result, and lets independent keys load in parallel."""
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import transformers
 
 from demo.inference import InferenceWorker
-from demo.models import ModelRegistry, Placement, Report, detect_placement, load_model
+from demo.models import (ModelRegistry, Placement, Report, detect_placement, int8_unsupported, load_model,
+                          quantize_int8)
 from demo.profiles import TASK_KEYS, Assignment
 from demo.tasks import get_task
+
+
+log = logging.getLogger(__name__)
 
 
 def _silent(fraction: float, message: str) -> None:
@@ -20,11 +25,19 @@ class Runtime:
     """The app's models: one plan, one placement, one registry and one inference thread for every user."""
 
     def __init__(self, plan: dict[str, Assignment], placement: Placement | None = None,
-                 registry: ModelRegistry | None = None, worker: InferenceWorker | None = None):
+                 registry: ModelRegistry | None = None, worker: InferenceWorker | None = None, int8: bool = False):
         self.plan = plan
         self.placement = placement or detect_placement()
         self.registry = registry or ModelRegistry()
         self.worker = worker or InferenceWorker()
+        unsupported = int8_unsupported(self.placement) if int8 else None
+        if unsupported:
+            log.warning("--int8 ignored: %s", unsupported)
+        self.int8 = int8 and unsupported is None
+
+    def uses_int8(self, task: str) -> bool:
+        """Whether this task's model runs with int8 linear layers (classic encoders, with --int8, on CPU)."""
+        return self.int8 and get_task(task).int8_ok and not self.plan[task].embedded
 
     def _engine_key(self, task: str) -> tuple:
         assignment = self.plan[task]
@@ -46,10 +59,15 @@ class Runtime:
         spec = get_task(task)
         auto_class = getattr(transformers, spec.auto_model)
         report(0.0, f"Loading {assignment.ref.label} (first request only)…")
-        loaded = self.registry.get(
-            ("model", spec.auto_model, assignment.ref),
-            lambda: load_model(assignment.ref, auto_class, self.placement, assignment.local_files_only),
-        )
+        int8 = self.uses_int8(task)
+
+        def load():
+            loaded = load_model(assignment.ref, auto_class, self.placement, assignment.local_files_only)
+            if int8:
+                loaded.model = quantize_int8(loaded.model)
+            return loaded
+
+        loaded = self.registry.get(("model", spec.auto_model, assignment.ref, int8), load)
         return spec.engine_class(loaded, self.worker)
 
     def model_label(self, task: str) -> str:
@@ -62,7 +80,8 @@ class Runtime:
 
     def describe(self, task: str) -> str:
         """One line for the page: which model, on which device and dtype, and why."""
-        return f"{self.model_label(task)} · {self.placement.label} · {self.plan[task].reason}"
+        int8 = " + int8 linear layers" if self.uses_int8(task) else ""
+        return f"{self.model_label(task)} · {self.placement.label}{int8} · {self.plan[task].reason}"
 
     def preload(self, report: Report = _silent) -> dict[str, str]:
         """Load every task's model now; returns the error message of each task that failed."""

@@ -19,6 +19,7 @@ class Settings:
     profile: str = "auto"
     preload: bool = False
     max_batch: int = MAX_BATCH
+    int8: bool = False
     models: dict[str, ModelRef] = field(default_factory=dict)
 
 
@@ -43,6 +44,9 @@ def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str]
     parser.add_argument("--preload", action="store_true",
                         default=environ.get("DEMO_PRELOAD", "").lower() in {"1", "true", "yes"},
                         help="load every model before serving")
+    parser.add_argument("--int8", action="store_true",
+                        default=environ.get("DEMO_INT8", "").lower() in {"1", "true", "yes"},
+                        help="CPU only: run the classic encoders (sentiment, fill mask, next sentence) with int8 linear layers")
     parser.add_argument("--max-batch", type=int, default=int(environ.get("DEMO_MAX_BATCH", Settings.max_batch)),
                         help="most requests of one kind answered in one forward pass (1 turns batching off)")
     args = parser.parse_args(argv)
@@ -52,4 +56,4 @@ def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str]
     if args.max_batch < 1:
         parser.error("--max-batch must be at least 1")
     return Settings(host=args.host, port=args.port, profile=args.profile, preload=args.preload,
-                    max_batch=args.max_batch, models=models)
+                    max_batch=args.max_batch, int8=args.int8, models=models)

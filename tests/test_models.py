@@ -8,10 +8,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import torch
 from transformers import AutoModelForSequenceClassification
 
 from demo.errors import ModelLoadError
-from demo.models import ModelRef, ModelRegistry, detect_placement, load_model
+from demo.models import ModelRef, ModelRegistry, Placement, detect_placement, load_model
 from demo.profiles import plan
 from demo.runtime import Runtime
 
@@ -98,3 +99,21 @@ def test_a_local_folder_is_never_split_at_an_at_sign(tmp_path):
     folder = tmp_path / "model@v2"
     folder.mkdir()
     assert ModelRef.parse(str(folder)) == ModelRef(str(folder))
+
+
+def test_int8_runs_the_classic_encoders_with_int8_linear_layers_and_leaves_generation_alone(tiny_models):
+    runtime = Runtime(plan("hub", tiny_models), int8=True)
+    sentiment, fill_mask, generate = (runtime.engine(t) for t in ("sentiment", "fill_mask", "generate"))
+    for engine in (sentiment, fill_mask):
+        assert any(isinstance(m, torch.ao.nn.quantized.dynamic.Linear) for m in engine.loaded.model.modules())
+    assert not any(isinstance(m, torch.ao.nn.quantized.dynamic.Linear) for m in generate.loaded.model.modules())
+    scores = sentiment.classify("A fine film.").scores
+    assert set(scores) == {"POSITIVE", "NEGATIVE"} and sum(scores.values()) == pytest.approx(1.0, abs=1e-5)
+    assert "int8" in runtime.describe("sentiment") and "int8" not in runtime.describe("generate")
+
+
+def test_int8_falls_back_to_float_off_the_cpu(tiny_models, caplog):
+    gpu = Placement(torch.device("cuda"), torch.bfloat16)
+    runtime = Runtime(plan("hub", tiny_models), placement=gpu, int8=True)
+    assert not runtime.int8 and not runtime.uses_int8("sentiment")
+    assert "--int8 ignored: int8 is for CPUs" in caplog.text

@@ -73,3 +73,12 @@ def test_the_page_says_which_profile_serves_it_and_why_without_loading_anything(
     assert profile_summary(runtime).startswith("**Embedded profile** (hub not reachable)")
     assert "embedded: hub not reachable" in runtime.describe("generate")
     assert runtime.registry.load_count == {}
+
+
+def test_int8_and_batch_size_come_from_flags_or_the_environment(capsys):
+    assert parse_settings([], environ={}).int8 is False
+    assert parse_settings([], environ={"DEMO_INT8": "1", "DEMO_MAX_BATCH": "4"}).max_batch == 4
+    assert parse_settings(["--int8", "--max-batch", "1"], environ={}).int8
+    with pytest.raises(SystemExit):
+        parse_settings(["--max-batch", "0"], environ={})
+    assert "--max-batch must be at least 1" in capsys.readouterr().err

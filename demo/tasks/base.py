@@ -74,6 +74,7 @@ class Task:
     streaming: bool = False
     auto_model: str = ""  # the transformers Auto class that loads a classic checkpoint for this task
     engine_class: type | None = None  # wraps a loaded classic checkpoint
+    int8_ok: bool = False  # --int8 applies to this task's classic encoder; generation stays in float
 
     @property
     def api_name(self) -> str:

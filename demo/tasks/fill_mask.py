@@ -109,6 +109,7 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
 """
     auto_model = "AutoModelForPreTraining"
     engine_class = MaskedLMEngine
+    int8_ok = True
     params = (Param("text"), Param("top_k", 5))
 
     def build_inputs(self) -> list:

@@ -65,6 +65,7 @@ word, *positive* or *negative*, best follows the review, with no training at all
 """
     auto_model = "AutoModelForSequenceClassification"
     engine_class = ClassifierEngine
+    int8_ok = True
     params = (Param("text"),)
 
     def build_inputs(self) -> list:
