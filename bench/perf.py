@@ -203,7 +203,7 @@ def batching_figures(models: dict, clients: int, figures: dict[str, float]) -> N
     """Throughput of short and long texts under `clients` callers, unbatched (--max-batch 1) and batched."""
     for name, extra in (("unbatched", ("--max-batch", "1")), ("batched", ())):
         with running_app(models, ("--preload", *extra)) as (base_url, _):
-            for kind, texts, per_client in (("short", SHORT_TEXTS, 12), ("long", long_texts(), 3)):
+            for kind, texts, per_client in (("short", SHORT_TEXTS, 20), ("long", long_texts(), 3)):
                 throughput(base_url, texts, clients, 1)  # warm-up
                 rate, p95 = throughput(base_url, texts, clients, per_client)
                 figures[f"{kind}_{name}_per_s"], figures[f"{kind}_{name}_p95_ms"] = rate, p95

@@ -84,11 +84,19 @@ class Runtime:
         return f"{self.model_label(task)} · {self.placement.label}{int8} · {self.plan[task].reason}"
 
     def preload(self, report: Report = _silent) -> dict[str, str]:
-        """Load every task's model now; returns the error message of each task that failed."""
+        """Load every task's model and answer one small request with it, so that the first user's
+        request is as fast as the later ones; returns the error message of each task that failed."""
         failures = {}
         for task in TASK_KEYS:
             try:
-                self.engine(task, report)
+                self.warm_up(task, report)
             except Exception as exc:  # one broken model must not stop the others
                 failures[task] = str(exc)
         return failures
+
+    def warm_up(self, task: str, report: Report = _silent) -> None:
+        spec = get_task(task)
+        answer = spec.run(self.engine(task, report), lambda message: None, *spec.warm_up_input)
+        if spec.streaming:
+            for _ in answer:
+                pass

@@ -74,6 +74,7 @@ class Task:
     streaming: bool = False
     auto_model: str = ""  # the transformers Auto class that loads a classic checkpoint for this task
     engine_class: type | None = None  # wraps a loaded classic checkpoint
+    warm_up_input: tuple = ()  # a small request run once by --preload: first calls build kernels and caches
     int8_ok: bool = False  # --int8 applies to this task's classic encoder; generation stays in float
 
     @property

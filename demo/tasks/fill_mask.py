@@ -109,6 +109,7 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
 """
     auto_model = "AutoModelForPreTraining"
     engine_class = MaskedLMEngine
+    warm_up_input = ("A good [MASK].", 1)
     int8_ok = True
     params = (Param("text"), Param("top_k", 5))
 

@@ -178,6 +178,7 @@ Temperature 0 always takes the likeliest token.
     streaming = True
     auto_model = "AutoModelForCausalLM"
     engine_class = CausalLMEngine
+    warm_up_input = ("Once", 2)
     params = (
         Param("prompt"),
         Param("max_new_tokens", DEFAULTS.max_new_tokens),

@@ -81,6 +81,7 @@ $\mathrm{PMI}=\log p(B\mid A)-\log p(B)$.
 """
     auto_model = "AutoModelForPreTraining"
     engine_class = NextSentenceEngine
+    warm_up_input = ("It rained.", "The streets were wet.")
     int8_ok = True
     params = (Param("sentence_a"), Param("sentence_b"))
 
