@@ -152,10 +152,13 @@ class CausalLMEngine:
                          time.perf_counter() - started, stop.is_set())
 
         job = self.worker.start(work)
+        finished = False
         try:
             yield from streamer
+            finished = True
         finally:
-            stop.set()
+            if not finished:  # the reader left early (Stop, closed client): end at the next token
+                stop.set()
         job.result(timeout=TOKEN_TIMEOUT_S)  # re-raises a failure of the generation
 
 
