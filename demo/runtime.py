@@ -89,12 +89,12 @@ class Runtime:
         failures = {}
         for task in TASK_KEYS:
             try:
-                self.warm_up(task, report)
+                self._warm_up(task, report)
             except Exception as exc:  # one broken model must not stop the others
                 failures[task] = str(exc)
         return failures
 
-    def warm_up(self, task: str, report: Report = _silent) -> None:
+    def _warm_up(self, task: str, report: Report = _silent) -> None:
         spec = get_task(task)
         answer = spec.run(self.engine(task, report), lambda message: None, *spec.warm_up_input)
         if spec.streaming:

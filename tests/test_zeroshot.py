@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 
 import pytest
 import torch
@@ -68,3 +69,24 @@ def test_embedded_sentiment_says_when_a_review_is_cut(tiny_lm, worker):
     warnings = []
     get_task("sentiment").run(PromptSentiment(tiny_lm, worker), warnings.append, "great " * 600)
     assert "tokens at most" in warnings[0] and "at the end were left out" in warnings[0]
+
+
+def test_a_request_answered_between_generated_tokens_changes_neither_answer(tiny_lm, worker):
+    """Embedded tasks share one model: a sentiment pass run mid-generation must not disturb either."""
+    from demo.tasks.generate import CausalLMEngine, GenerationSettings
+
+    sentiment, generator = PromptSentiment(tiny_lm, worker), CausalLMEngine(tiny_lm, worker)
+    settings = GenerationSettings(max_new_tokens=200, temperature=0.0, repetition_penalty=1.0)
+    alone = sentiment.classify("A lovely film.").scores
+    uninterrupted = "".join(generator.stream(generator.prepare("Once upon", 200), settings, threading.Event()))
+    pieces, during = [], {}
+    for piece in generator.stream(generator.prepare("Once upon", 200), settings, threading.Event()):
+        if not pieces:  # the generation is under way: this request is served between two tokens
+            helper = threading.Thread(target=lambda: during.update(sentiment.classify("A lovely film.").scores))
+            helper.start()
+            helper.join(timeout=30)
+            served_mid_generation = worker.call(lambda: worker.long_job_running)
+        pieces.append(piece)
+    assert served_mid_generation
+    assert during == pytest.approx(alone, abs=1e-5)
+    assert "".join(pieces) == uninterrupted

@@ -9,7 +9,6 @@ from demo.inference import InferenceWorker, length_groups
 from demo.models import LoadedModel
 from demo.tasks.base import LabelScores, Param, Task, Warn, cut_note, require_text
 
-LABELS = ("POSITIVE", "NEGATIVE")
 # Padded tokens per forward pass. bench/perf.py: batching ~250-token texts on CPU gave no more
 # throughput and a worse p95, so long texts run alone while short ones share a pass.
 BATCH_TOKENS = 512
