@@ -34,6 +34,8 @@ class Runtime:
         if unsupported:
             log.warning("--int8 ignored: %s", unsupported)
         self.int8 = int8 and unsupported is None
+        if self.int8 and not any(self.uses_int8(task) for task in plan):
+            log.info("--int8 has nothing to do: no task here runs a classic encoder (Gemma stays float)")
 
     def uses_int8(self, task: str) -> bool:
         """Whether this task's model runs with int8 linear layers (classic encoders, with --int8, on CPU)."""
