@@ -23,6 +23,7 @@ import httpx
 import psutil
 
 from bench.server import call, running_app
+from bench.timing import median_time
 from bench.tiny_models import build_all, build_gpt2
 
 MIX = [
@@ -77,12 +78,7 @@ def run_load(base_url: str, clients: int, seconds: float) -> dict:
 def quiet_latency(base_url: str, runs: int = 10) -> float:
     """Median sentiment latency with no other traffic."""
     with httpx.Client(timeout=60) as http:
-        times = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            call(http, base_url, "sentiment", ["A warm and funny film."])
-            times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        return median_time(lambda: call(http, base_url, "sentiment", ["A warm and funny film."]), runs)
 
 
 def measure_disconnect(base_url: str, log_path: Path) -> float:

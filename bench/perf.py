@@ -28,6 +28,7 @@ import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, pipeline
 
 from bench.server import BrowserSession, call, running_app, running_server
+from bench.timing import median_time
 from bench.tiny_models import build_all
 
 SENTENCE = "A warm, funny and surprisingly moving film."
@@ -44,15 +45,6 @@ SHORT_TEXTS = [
 LONG_TEXT_WORDS = 250  # words per long text: several paragraphs of a review
 PROMPT = "Once upon a time"
 NEW_TOKENS = 64
-
-
-def median_time(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def bare_generation(path: Path, runs: int) -> tuple[float, float]:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from transformers import AutoModelForCausalLM
 
+from bench.timing import median_time
 from demo.inference import InferenceWorker
 from demo.models import ModelRef, ModelRegistry, detect_placement, load_model
 from demo.zeroshot import build_engine, gemma
@@ -94,13 +95,8 @@ def int8_agreement(engine, rows: list[dict], runs: int = 15) -> tuple[float, flo
 
 
 def _p50_classify(engine, text: str, runs: int) -> float:
-    engine.classify(text)
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        engine.classify(text)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+    engine.classify(text)  # warm-up
+    return median_time(lambda: engine.classify(text), runs)
 
 
 def generation_speed(engine, runs: int = 3, new_tokens: int = 64) -> tuple[float, float]:

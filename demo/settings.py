@@ -23,6 +23,10 @@ class Settings:
     models: dict[str, ModelRef] = field(default_factory=dict)
 
 
+def _env_flag(environ: Mapping[str, str], name: str) -> bool:
+    return environ.get(name, "").lower() in {"1", "true", "yes"}
+
+
 def _model_flag(text: str) -> tuple[str, ModelRef]:
     task, sep, model = text.partition("=")
     if not sep or not model.strip():
@@ -42,10 +46,10 @@ def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str]
     parser.add_argument("--model", action="append", type=_model_flag, default=[], metavar="TASK=ID_OR_PATH[@REV]",
                         help=f"override one task's model (tasks: {', '.join(TASK_KEYS)}); repeatable")
     parser.add_argument("--preload", action="store_true",
-                        default=environ.get("DEMO_PRELOAD", "").lower() in {"1", "true", "yes"},
+                        default=_env_flag(environ, "DEMO_PRELOAD"),
                         help="load every model before serving")
     parser.add_argument("--int8", action="store_true",
-                        default=environ.get("DEMO_INT8", "").lower() in {"1", "true", "yes"},
+                        default=_env_flag(environ, "DEMO_INT8"),
                         help="CPU only: run the classic encoders (sentiment, fill mask, next sentence) with int8 linear layers")
     parser.add_argument("--max-batch", type=int, default=int(environ.get("DEMO_MAX_BATCH", Settings.max_batch)),
                         help="most requests of one kind answered in one forward pass (1 turns batching off)")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from bench.server import free_port  # noqa: E402
 from bench.tiny_models import build_all  # noqa: E402
 
 from demo.inference import InferenceWorker  # noqa: E402
@@ -18,12 +18,6 @@ from demo.models import ModelRef  # noqa: E402
 from demo.profiles import plan  # noqa: E402
 from demo.runtime import Runtime  # noqa: E402
 from demo.settings import Settings  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

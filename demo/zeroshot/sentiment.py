@@ -39,12 +39,13 @@ class PromptSentiment:
         self.worker = worker
         self.prefix = encode(loaded, "\n\n".join(_block(r, l) for r, l in SHOTS) + "\n\n", bos=True)
         self.label_ids = [encode(loaded, " positive")[0], encode(loaded, " negative")[0]]
+        self.review_head, self.review_tail = encode(loaded, "Review: "), encode(loaded, "\nSentiment:")
         self.max_review = min(MAX_REVIEW_TOKENS, loaded.max_length - len(self.prefix) - 16)
         content_free = [encode(loaded, text) for text in CONTENT_FREE]
         self.prior = worker.call(self._uncalibrated, content_free).mean(0)
 
     def _prompt(self, review_ids: list[int]) -> list[int]:
-        return self.prefix + encode(self.loaded, "Review: ") + review_ids + encode(self.loaded, "\nSentiment:")
+        return self.prefix + self.review_head + review_ids + self.review_tail
 
     def _uncalibrated(self, reviews: list[list[int]]) -> torch.Tensor:
         """P(positive), P(negative) after each review's prompt, renormalised over the two words."""
