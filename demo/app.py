@@ -27,12 +27,15 @@ def create_runtime(settings: Settings) -> Runtime:
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None):
-    """Build the app; with `settings.preload`, load every model first and log the ones that failed."""
+    """Build the app and start loading its models: before serving with `preload`, in the background
+    by default, on first use with `lazy`."""
     runtime = runtime or create_runtime(settings)
     if settings.preload:
-        for task, message in runtime.preload(lambda f, m: log.info(m)).items():
-            log.warning("%s will show an error until fixed: %s", task, message)
-    return build_app(runtime)
+        runtime.preload(lambda fraction, message: log.info(message))
+    app = build_app(runtime)
+    if not settings.preload and not settings.lazy:
+        runtime.start_background_load()
+    return app
 
 
 def launch(app, settings: Settings, **kwargs):

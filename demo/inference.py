@@ -4,20 +4,75 @@ Why one thread: torch's CPU backend (OpenMP) gives each thread that runs a model
 helper threads. Once two pools exist there are more busy-waiting threads than cores, OpenMP stops
 spinning, and every forward pass got ~20% slower (GPT-2 size: 26 instead of 33 tokens/s). One
 thread keeps the model as fast as in a plain script (`python -m bench.perf`, engine figures),
-and makes batching natural: whatever queued up while one batch ran is the next batch. Long jobs (generation) call `serve_waiting` between tokens, so a
-sentiment request never waits for a whole generation.
+and makes batching natural: whatever queued up while one batch ran is the next batch.
+
+Long jobs (generation, the embedded fill-mask) call `checkpoint` between steps: it answers the
+requests waiting meanwhile, so a sentiment request never waits for a whole generation, and stops
+the job when its request went away or its time budget is spent. Each job belongs to the request
+that queued it (`RequestScope`): a cancelled request's queued jobs never reach a model.
 """
 
 from __future__ import annotations
 
+import contextvars
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
+from demo.errors import UserFacingError
+
 MAX_BATCH = 32
+START_TIMEOUT_S = 60.0  # a request whose job has not started by then is answered "busy" instead
+LONG_JOB_BUDGET_S = 60.0  # a long non-streaming job stops with a message after this much model time
+
+
+class Busy(UserFacingError):
+    """The inference thread did not reach the request in time."""
+
+    def __init__(self) -> None:
+        super().__init__(f"The models are busy with other requests (nothing could start within "
+                         f"{START_TIMEOUT_S:.0f} s). Please try again in a moment.")
+
+
+class OverBudget(UserFacingError):
+    """A long job used up its time budget."""
+
+
+class RequestCancelled(Exception):
+    """The request that queued this job went away (Stop, closed tab, cancelled API call)."""
+
+
+class RequestScope:
+    """The jobs of one user request: cancelling it drops those still queued and stops a running one
+    at its next checkpoint."""
+
+    def __init__(self) -> None:
+        self.cancelled = threading.Event()
+        self._futures: list[Future] = []
+
+    def add(self, future: Future) -> None:
+        self._futures.append(future)
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+        for future in self._futures:
+            future.cancel()  # only succeeds for jobs that have not started
+
+
+_current_scope: contextvars.ContextVar[RequestScope | None] = contextvars.ContextVar("request_scope", default=None)
+
+
+def run_in_scope(scope: RequestScope, fn: Callable, *args: Any) -> Any:
+    """Call `fn(*args)` with `scope` as the request scope of every job it queues."""
+    token = _current_scope.set(scope)
+    try:
+        return fn(*args)
+    finally:
+        _current_scope.reset(token)
 
 
 @dataclass(eq=False)
@@ -26,29 +81,37 @@ class _Job:
     args: tuple
     batched: bool = False
     long: bool = False
+    budget_s: float | None = None
+    scope: RequestScope | None = None
     future: Future = field(default_factory=Future)
+    deadline: float = float("inf")
 
 
 class InferenceWorker:
     """The thread that runs the models. `max_batch=1` turns batching off (for benchmarks)."""
 
-    def __init__(self, max_batch: int = MAX_BATCH):
+    def __init__(self, max_batch: int = MAX_BATCH, start_timeout_s: float = START_TIMEOUT_S):
         self.max_batch = max(1, max_batch)
+        self.start_timeout_s = start_timeout_s
         self._jobs: deque[_Job] = deque()
         self._wakeup = threading.Condition()
         self._thread: threading.Thread | None = None
-        self._long_job_running = False
+        self._running: list[_Job] = []  # the job running now, and the ones it serves from its checkpoints
 
     @property
     def long_job_running(self) -> bool:
-        """Whether a long job (a generation) holds the thread now."""
-        return self._long_job_running
+        """Whether a long job (a generation, a long fill) holds the thread now."""
+        return any(job.long for job in self._running)
 
-    def call(self, fn: Callable, *args: Any) -> Any:
-        """Run `fn(*args)` on the worker thread; return its result or raise its exception."""
+    def call(self, fn: Callable, *args: Any, long: bool = False, budget_s: float | None = None) -> Any:
+        """Run `fn(*args)` on the worker thread; return its result or raise its exception.
+
+        A `long` job runs alone (never inside another long job's checkpoint) and should call
+        `checkpoint()` between its steps; `budget_s` bounds its time once started.
+        """
         if self._on_worker():
             return fn(*args)
-        return self._submit(_Job(fn, args)).result()
+        return self.wait(self._submit(_Job(fn, args, long=long, budget_s=budget_s)))
 
     def call_batched(self, batch_fn: Callable[[list], Sequence], item: Any) -> Any:
         """Run `batch_fn` on this item together with every other item waiting for the same `batch_fn`.
@@ -57,11 +120,20 @@ class InferenceWorker:
         """
         if self._on_worker():
             return batch_fn([item])[0]
-        return self._submit(_Job(batch_fn, (item,), batched=True)).result()
+        return self.wait(self._submit(_Job(batch_fn, (item,), batched=True)))
 
     def start(self, fn: Callable, *args: Any) -> Future:
-        """Queue a long job without waiting for it; it should call `serve_waiting` as it goes."""
+        """Queue a long job without waiting for it; it should call `checkpoint` as it goes."""
         return self._submit(_Job(fn, args, long=True))
+
+    def wait(self, future: Future) -> Any:
+        """The job's result; `Busy` when it could not start in time (it is then dropped)."""
+        try:
+            return future.result(timeout=self.start_timeout_s)
+        except FutureTimeout:
+            if future.cancel():
+                raise Busy() from None
+            return future.result()
 
     def serve_waiting(self) -> None:
         """From inside a long job: run the short jobs queued so far, so they need not wait for it."""
@@ -72,10 +144,32 @@ class InferenceWorker:
         while waiting:
             self._run_group(_take_group(waiting, self.max_batch))
 
+    def checkpoint(self) -> None:
+        """From inside a long job, between two steps: serve waiting requests, then stop the job if its
+        request went away (`RequestCancelled`) or its time budget is spent (`OverBudget`)."""
+        job = self._running[-1] if self._running else None
+        self.serve_waiting()
+        if job is None:
+            return
+        if job.scope is not None and job.scope.cancelled.is_set():
+            raise RequestCancelled()
+        if time.monotonic() > job.deadline:
+            raise OverBudget(f"This request needed more than {job.budget_s:.0f} s of model time and was stopped "
+                             "so that others can be served. Please ask for less (a shorter text, fewer masks "
+                             "or fewer candidates).")
+
+    def cancelled(self) -> bool:
+        """Whether the request of the job running now went away."""
+        job = self._running[-1] if self._running else None
+        return bool(job and job.scope is not None and job.scope.cancelled.is_set())
+
     def _on_worker(self) -> bool:
         return threading.current_thread() is self._thread
 
     def _submit(self, job: _Job) -> Future:
+        job.scope = _current_scope.get()
+        if job.scope is not None:
+            job.scope.add(job.future)
         with self._wakeup:
             if self._thread is None:  # started on first use: nothing runs at import or build time
                 self._thread = threading.Thread(target=self._loop, name="inference", daemon=True)
@@ -92,12 +186,24 @@ class InferenceWorker:
 
     def _loop(self) -> None:
         while True:
-            group = self._next_group()
-            self._long_job_running = group[0].long
-            self._run_group(group)
-            self._long_job_running = False
+            self._run_group(self._next_group())
 
     def _run_group(self, group: list[_Job]) -> None:
+        """Claim the group's jobs (dropping the cancelled ones) and run them."""
+        group = [job for job in group if job.future.set_running_or_notify_cancel()]
+        if not group:
+            return
+        now = time.monotonic()
+        for job in group:
+            if job.budget_s is not None:
+                job.deadline = now + job.budget_s
+        self._running.append(group[0])
+        try:
+            self._execute(group)
+        finally:
+            self._running.pop()
+
+    def _execute(self, group: list[_Job]) -> None:
         first = group[0]
         try:
             if not first.batched:
@@ -111,7 +217,7 @@ class InferenceWorker:
                 first.future.set_exception(exc)
             else:  # one bad item must not fail the others: run each alone
                 for job in group:
-                    self._run_group([job])
+                    self._execute([job])
             return
         for job, result in zip(group, results):
             job.future.set_result(result)

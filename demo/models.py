@@ -1,8 +1,11 @@
-"""The model cache: every model is loaded once, on first use, and shared by all users.
+"""The model cache: every model is loaded once and shared by all users.
 
 The registry is the only global mutable state of the app. It is lazy (nothing loads at import or
-UI build time), holds one lock per key so concurrent first calls load a model once, and never
-caches a failure, so a fixed cause (network back, folder repaired) recovers without a restart.
+UI build time) and never caches a failure, so a fixed cause (network back, folder repaired)
+recovers without a restart. Loads run one at a time in the whole process (`LOAD_LOCK`):
+transformers' `from_pretrained` is not thread-safe, and two loads at once can leave tied weights
+on the meta device (huggingface/transformers#44940). Every load is checked before it is cached:
+no tensor on the meta device, and one tiny forward pass answers.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from demo.errors import ModelLoadError
 
 
 Report = Callable[[float, str], None]  # progress of a slow load: (fraction done, message for the user)
+LOAD_LOCK = threading.RLock()  # one model load at a time in the process; re-entrant for nested loads
+WAIT_POLL_S = 0.25
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,11 @@ class ModelRef:
     @property
     def is_local(self) -> bool:
         return Path(self.id).expanduser().is_dir()
+
+    @property
+    def looks_local(self) -> bool:
+        """A path rather than a hub id: starts with /, ./, ../ or ~, or names an existing folder."""
+        return self.id.startswith(("/", "./", "../", "~")) or self.is_local
 
     @property
     def label(self) -> str:
@@ -91,30 +101,33 @@ def quantize_int8(model: Any) -> Any:
 
 
 class ModelRegistry:
-    """Loads each key once, shares the result, and lets independent keys load in parallel."""
+    """Loads each key once, one load at a time, and shares the result."""
 
     def __init__(self) -> None:
         self._items: dict[Any, Any] = {}
-        self._locks: dict[Any, threading.Lock] = {}
-        self._guard = threading.Lock()
         self.load_count: dict[Any, int] = {}
-
-    def _lock_for(self, key: Any) -> threading.Lock:
-        with self._guard:
-            return self._locks.setdefault(key, threading.Lock())
 
     def is_loaded(self, key: Any) -> bool:
         return key in self._items
 
-    def get(self, key: Any, load: Callable[[], Any]) -> Any:
-        """Return the cached value for `key`, calling `load` only on the first successful call."""
-        if key in self._items:
-            return self._items[key]
-        with self._lock_for(key):
-            if key not in self._items:
-                self.load_count[key] = self.load_count.get(key, 0) + 1
-                self._items[key] = load()
-            return self._items[key]
+    def get(self, key: Any, load: Callable[[], Any], waiting: Callable[[], None] | None = None) -> Any:
+        """Return the cached value for `key`, calling `load` only until it first succeeds.
+
+        While another thread holds the load lock, `waiting` is called every quarter second so the
+        caller can show what it is waiting for.
+        """
+        while key not in self._items:
+            if not LOAD_LOCK.acquire(timeout=WAIT_POLL_S):
+                if waiting is not None:
+                    waiting()
+                continue
+            try:
+                if key not in self._items:
+                    self.load_count[key] = self.load_count.get(key, 0) + 1
+                    self._items[key] = load()
+            finally:
+                LOAD_LOCK.release()
+        return self._items[key]
 
 
 @dataclass
@@ -125,6 +138,7 @@ class LoadedModel:
     model: Any
     tokenizer: Any
     placement: Placement
+    missing_keys: tuple[str, ...] = ()  # weights the checkpoint lacked, initialised at random by transformers
 
     @property
     def max_length(self) -> int:
@@ -160,28 +174,52 @@ class LoadedModel:
 def load_model(
     ref: ModelRef, auto_class: Any, placement: Placement, local_files_only: bool = False
 ) -> LoadedModel:
-    """Load safetensors weights (never remote code) and let accelerate place them."""
+    """Load safetensors weights (never remote code), let accelerate place them, and check the result."""
     from transformers import AutoTokenizer
 
+    if ref.looks_local and not ref.is_local:
+        raise ModelLoadError(ref.label, "no such folder", "Check the path given with --model or DEMO_MODEL_<TASK>.")
     if ref.is_local and not any(Path(ref.id).expanduser().glob("*.safetensors")):
         raise _refusal(ref, "the folder has no .safetensors weights")
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(
-            ref.id, revision=ref.revision, trust_remote_code=False, local_files_only=local_files_only
-        )
-        model = auto_class.from_pretrained(
-            ref.id,
-            revision=ref.revision,
-            dtype=placement.dtype,
-            device_map={"": placement.device},
-            use_safetensors=True,
-            trust_remote_code=False,
-            local_files_only=local_files_only,
-        )
-    except Exception as exc:  # every loader failure becomes one clear message
-        raise _explain_load_failure(ref, exc) from exc
+    with LOAD_LOCK:
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(
+                ref.id, revision=ref.revision, trust_remote_code=False, local_files_only=local_files_only
+            )
+            model, info = auto_class.from_pretrained(
+                ref.id,
+                revision=ref.revision,
+                dtype=placement.dtype,
+                device_map={"": placement.device},
+                use_safetensors=True,
+                trust_remote_code=False,
+                local_files_only=local_files_only,
+                output_loading_info=True,
+            )
+        except Exception as exc:  # every loader failure becomes one clear message
+            raise _explain_load_failure(ref, exc) from exc
     model.eval()
-    return LoadedModel(ref=ref, model=model, tokenizer=tokenizer, placement=placement)
+    loaded = LoadedModel(ref=ref, model=model, tokenizer=tokenizer, placement=placement,
+                         missing_keys=tuple(info.get("missing_keys") or ()))
+    check_loaded(loaded)
+    return loaded
+
+
+def check_loaded(loaded: LoadedModel) -> None:
+    """Refuse a model that cannot answer: a tensor left on the meta device, or a failing forward pass."""
+    model = loaded.model
+    on_meta = [name for name, tensor in [*model.named_parameters(), *model.named_buffers()] if tensor.is_meta]
+    if on_meta:
+        raise ModelLoadError(loaded.ref.label, f"{len(on_meta)} weights were not loaded (e.g. {on_meta[0]})",
+                             "Try again; if it persists, check that the checkpoint is complete.")
+    probe = loaded.tokenizer("Hello world.", return_tensors="pt")["input_ids"][:, :8]
+    try:
+        with torch.inference_mode():
+            model(input_ids=probe.to(model.device), attention_mask=torch.ones_like(probe).to(model.device))
+    except Exception as exc:
+        raise ModelLoadError(loaded.ref.label, f"a test forward pass failed ({type(exc).__name__}: "
+                             f"{str(exc).splitlines()[0][:200] if str(exc) else ''})",
+                             "Check that the checkpoint matches its config and tokenizer.") from exc
 
 
 def _refusal(ref: ModelRef, reason: str):

@@ -1,13 +1,22 @@
-"""Turns the plan (which model serves which task) into engines, loaded lazily through the registry."""
+"""Turns the plan (which model serves which task) into engines, loaded through the registry.
+
+By default every model loads in a background thread right after start, one at a time in tab order,
+while the page is already served; each task's `LoadState` tells the page whether it is loading or
+ready. A request for a task that is not ready waits for that load (with its progress) instead of
+starting a second one.
+"""
 
 from __future__ import annotations
 
 import logging
+import threading
+from dataclasses import dataclass
 from typing import Any
 
 import transformers
 
 from demo.inference import InferenceWorker
+from demo.errors import ModelLoadError
 from demo.models import (ModelRegistry, Placement, Report, detect_placement, int8_unsupported, load_model,
                           quantize_int8)
 from demo.profiles import TASK_KEYS, Assignment
@@ -21,6 +30,15 @@ def _silent(fraction: float, message: str) -> None:
     return None
 
 
+@dataclass(frozen=True)
+class LoadState:
+    """Where a task's model stands: "waiting" (not started), "loading", "ready" or "failed"."""
+
+    phase: str = "waiting"
+    fraction: float = 0.0
+    message: str = ""
+
+
 class Runtime:
     """The app's models: one plan, one placement, one registry and one inference thread for every user."""
 
@@ -30,6 +48,8 @@ class Runtime:
         self.placement = placement or detect_placement()
         self.registry = registry or ModelRegistry()
         self.worker = worker or InferenceWorker()
+        self.states: dict[str, LoadState] = {task: LoadState() for task in plan}
+        self.loading_in_background = False
         unsupported = int8_unsupported(self.placement) if int8 else None
         if unsupported:
             log.warning("--int8 ignored: %s", unsupported)
@@ -49,8 +69,31 @@ class Runtime:
         return self.registry.is_loaded(self._engine_key(task))
 
     def engine(self, task: str, report: Report = _silent) -> Any:
-        """The task's engine, loading its model on first use (once, even under concurrent calls)."""
-        return self.registry.get(self._engine_key(task), lambda: self._build(task, report))
+        """The task's engine, loading its model first if needed (once, one load at a time)."""
+        def waiting() -> None:
+            state = self.states[task]
+            if state.phase == "loading":  # another thread (the background loader) is loading it
+                report(state.fraction, state.message)
+            else:
+                busy = [get_task(t).title for t, s in self.states.items() if s.phase == "loading"]
+                what = f"the {busy[0].lower()} model" if busy else "another model"
+                report(0.0, f"Waiting for {what} to finish loading (models load one at a time)…")
+
+        def tracked(fraction: float, message: str) -> None:
+            self.states[task] = LoadState("loading", fraction, message)
+            report(fraction, message)
+
+        def build() -> Any:
+            tracked(0.0, f"Loading {self.model_label(task)} (once)…")
+            try:
+                engine = self._build(task, tracked)
+            except Exception as exc:
+                self.states[task] = LoadState("failed", 0.0, str(exc))
+                raise
+            self.states[task] = LoadState("ready", 1.0, "Ready")
+            return engine
+
+        return self.registry.get(self._engine_key(task), build, waiting)
 
     def _build(self, task: str, report: Report) -> Any:
         assignment = self.plan[task]
@@ -60,7 +103,6 @@ class Runtime:
             return build_engine(task, self.registry, self.placement, self.worker, report)
         spec = get_task(task)
         auto_class = getattr(transformers, spec.auto_model)
-        report(0.0, f"Loading {assignment.ref.label} (first request only)…")
         int8 = self.uses_int8(task)
 
         def load():
@@ -70,6 +112,14 @@ class Runtime:
             return loaded
 
         loaded = self.registry.get(("model", spec.auto_model, assignment.ref, int8), load)
+        missing = spec.missing_head(loaded.missing_keys, loaded.model.base_model_prefix)
+        if missing:
+            raise ModelLoadError(
+                assignment.ref.label,
+                f"it has no trained weights for the {spec.title.lower()} head ({', '.join(missing[:3])}"
+                f"{', …' if len(missing) > 3 else ''}), which would answer at random",
+                f"Use {spec.head_hint}.",
+            )
         return spec.engine_class(loaded, self.worker)
 
     def model_label(self, task: str) -> str:
@@ -89,12 +139,20 @@ class Runtime:
         """Load every task's model and answer one small request with it, so that the first user's
         request is as fast as the later ones; returns the error message of each task that failed."""
         failures = {}
-        for task in TASK_KEYS:
+        for task in self.plan:
             try:
                 self._warm_up(task, report)
             except Exception as exc:  # one broken model must not stop the others
                 failures[task] = str(exc)
+                log.warning("%s will show an error until fixed: %s", task, exc)
         return failures
+
+    def start_background_load(self) -> threading.Thread:
+        """Run `preload` in a background thread, so the page is served while the models load."""
+        self.loading_in_background = True
+        thread = threading.Thread(target=self.preload, name="model-loader", daemon=True)
+        thread.start()
+        return thread
 
     def _warm_up(self, task: str, report: Report = _silent) -> None:
         spec = get_task(task)

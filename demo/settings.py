@@ -18,6 +18,7 @@ class Settings:
     port: int = 7860
     profile: str = "auto"
     preload: bool = False
+    lazy: bool = False
     max_batch: int = MAX_BATCH
     int8: bool = False
     models: dict[str, ModelRef] = field(default_factory=dict)
@@ -36,28 +37,51 @@ def _model_flag(text: str) -> tuple[str, ModelRef]:
     return task, ModelRef.parse(model)
 
 
+def _whole_number(parser: argparse.ArgumentParser, flag: str, given: str | None, env_name: str,
+                  environ: Mapping[str, str], default: int, low: int, high: int) -> int:
+    """The flag's value if given, else the environment's, else the default, checked to lie in [low, high]."""
+    where, raw = (flag, given) if given is not None else (env_name, environ.get(env_name))
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        parser.error(f"{where} must be a whole number from {low} to {high}, got '{raw}'")
+    return value
+
+
 def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] = os.environ) -> Settings:
-    """Read flags over environment variables (Spaces sets GRADIO_SERVER_NAME/PORT itself)."""
+    """Read flags over environment variables (Spaces sets GRADIO_SERVER_NAME/PORT itself).
+
+    A bad value, from a flag or the environment, stops start-up with one line naming the setting.
+    """
     parser = argparse.ArgumentParser(description="Zero-training NLP showcase (Gradio app).")
     parser.add_argument("--host", default=environ.get("GRADIO_SERVER_NAME", Settings.host))
-    parser.add_argument("--port", type=int, default=int(environ.get("GRADIO_SERVER_PORT", Settings.port)))
+    parser.add_argument("--port", help="default: GRADIO_SERVER_PORT, else 7860")
     parser.add_argument("--profile", choices=PROFILES, default=environ.get("DEMO_PROFILE", Settings.profile),
                         help="hub: classic checkpoints; embedded: models installed by pip; auto: hub where usable")
     parser.add_argument("--model", action="append", type=_model_flag, default=[], metavar="TASK=ID_OR_PATH[@REV]",
                         help=f"override one task's model (tasks: {', '.join(TASK_KEYS)}); repeatable")
-    parser.add_argument("--preload", action="store_true",
-                        default=_env_flag(environ, "DEMO_PRELOAD"),
-                        help="load every model before serving")
-    parser.add_argument("--int8", action="store_true",
-                        default=_env_flag(environ, "DEMO_INT8"),
+    parser.add_argument("--preload", action="store_true", default=_env_flag(environ, "DEMO_PRELOAD"),
+                        help="load and warm every model before serving the page")
+    parser.add_argument("--lazy", action="store_true", default=_env_flag(environ, "DEMO_LAZY"),
+                        help="load each model on its tab's first request (default: load them all in the "
+                             "background right after start)")
+    parser.add_argument("--int8", action="store_true", default=_env_flag(environ, "DEMO_INT8"),
                         help="CPU only: run the classic encoders (sentiment, fill mask, next sentence) with int8 linear layers")
-    parser.add_argument("--max-batch", type=int, default=int(environ.get("DEMO_MAX_BATCH", Settings.max_batch)),
-                        help="most requests of one kind answered in one forward pass (1 turns batching off)")
+    parser.add_argument("--max-batch", help="most requests of one kind answered in one forward pass "
+                                            "(1 turns batching off; default: DEMO_MAX_BATCH, else 32)")
     args = parser.parse_args(argv)
     if args.profile not in PROFILES:
-        parser.error(f"DEMO_PROFILE must be one of {', '.join(PROFILES)}")
+        parser.error(f"DEMO_PROFILE must be one of {', '.join(PROFILES)}, got '{args.profile}'")
+    port = _whole_number(parser, "--port", args.port, "GRADIO_SERVER_PORT", environ, Settings.port, 1, 65535)
+    max_batch = _whole_number(parser, "--max-batch", args.max_batch, "DEMO_MAX_BATCH", environ,
+                              Settings.max_batch, 1, 4096)
     models = env_overrides(environ) | dict(args.model)
-    if args.max_batch < 1:
-        parser.error("--max-batch must be at least 1")
-    return Settings(host=args.host, port=args.port, profile=args.profile, preload=args.preload,
-                    max_batch=args.max_batch, int8=args.int8, models=models)
+    for task, ref in models.items():
+        if ref.looks_local and not ref.is_local:
+            parser.error(f"the model folder for {task} does not exist: {ref.id}")
+    return Settings(host=args.host, port=port, profile=args.profile, preload=args.preload, lazy=args.lazy,
+                    max_batch=max_batch, int8=args.int8, models=models)

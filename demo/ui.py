@@ -9,10 +9,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from concurrent.futures import CancelledError
+
+import anyio
 import gradio as gr
 import torch
 
 from demo.errors import UserFacingError
+from demo.inference import RequestScope, run_in_scope
 from demo.runtime import Runtime
 from demo.tasks import TASKS
 from demo.tasks.base import Task
@@ -38,6 +42,8 @@ CSS = """
 """
 GPU_FULL = "The GPU ran out of memory for this request. Please try a shorter text or fewer new tokens."
 UNEXPECTED = "The model could not process this input. The app is still running: please try another input."
+READINESS_POLL_S = 1.0
+_DONE = object()  # the end of a stream, handed across the thread boundary
 
 
 class ShowcaseBlocks(gr.Blocks):
@@ -60,35 +66,74 @@ def _status(runtime: Runtime, task: Task, note: str = "") -> str:
     return f"**Model:** {runtime.describe(task.key)}" + (f"  \n{note}" if note else "")
 
 
-def _engine(runtime: Runtime, task: Task, progress: gr.Progress) -> Any:
+def _latency(started: float, load_s: float, first: float | None = None) -> str:
+    """The status note of a finished request, in seconds, saying when a one-time load was included."""
+    now = time.perf_counter()
+    first_text = f"first text after {first - started:.2f} s, " if first is not None else ""
+    load = f" (including {load_s:.1f} s of one-time model loading)" if load_s >= 0.05 else ""
+    return f"**Latency:** {first_text}done in {now - started:.2f} s{load}"
+
+
+def readiness(runtime: Runtime, task: Task) -> str:
+    """Whether the tab's model is ready, loading (with its progress) or failed, in one line."""
+    state = runtime.states[task.key]
+    if state.phase == "ready":
+        return "✅ Model ready."
+    if state.phase == "loading":
+        return f"⏳ Loading the model (once, {state.fraction:.0%}): {state.message}"
+    if state.phase == "failed":
+        return f"⚠️ The model could not be loaded: {state.message}"
+    if runtime.loading_in_background:
+        return "⏳ Waiting its turn to load (models load one at a time)."
+    return "The model loads on this tab's first request."
+
+
+def _engine(runtime: Runtime, task: Task, progress: gr.Progress) -> tuple[Any, float]:
+    """The task's engine and the seconds this request spent waiting for it to load."""
     if runtime.is_ready(task.key):
-        return runtime.engine(task.key)
-    progress(0.0, desc=f"Loading the {task.title.lower()} model (first request only)…")
-    return runtime.engine(task.key, lambda fraction, message: progress(fraction, desc=message))
+        return runtime.engine(task.key), 0.0
+    started = time.perf_counter()
+    progress(0.0, desc=f"Loading the {task.title.lower()} model (once)…")
+    engine = runtime.engine(task.key, lambda fraction, message: progress(fraction, desc=message))
+    return engine, time.perf_counter() - started
 
 
 def _as_user_error(exc: Exception, task: Task) -> gr.Error:
     if isinstance(exc, UserFacingError):
-        return gr.Error(str(exc))
+        log.info("%s: %s", task.key, str(exc).splitlines()[0][:300])  # one line, no traceback
+        return gr.Error(str(exc), print_exception=False)
     if isinstance(exc, torch.cuda.OutOfMemoryError):
         torch.cuda.empty_cache()  # free what the failed request held; the process keeps serving
         log.warning("%s ran out of GPU memory", task.key)
-        return gr.Error(GPU_FULL)
+        return gr.Error(GPU_FULL, print_exception=False)
     log.exception("%s failed", task.key)
-    return gr.Error(UNEXPECTED)
+    return gr.Error(UNEXPECTED, print_exception=False)
+
+
+def _checked(task: Task, values: tuple) -> None:
+    """Refuse bad input before any model is loaded or any work is queued."""
+    try:
+        task.check(*values)
+    except UserFacingError as exc:
+        raise _as_user_error(exc, task) from None
 
 
 def make_handler(task: Task, runtime: Runtime):
-    """The event function of a tab: validates, runs, reports latency, turns failures into messages."""
+    """The event function of a tab: validates, runs, reports latency, turns failures into messages.
+
+    The work runs in a thread inside a `RequestScope`; when Gradio cancels the event (Stop, closed
+    tab, cancelled API call) the scope is cancelled, so queued model work is dropped and running
+    work stops at its next checkpoint.
+    """
 
     if task.streaming:
 
-        def handler(*values, progress=gr.Progress(track_tqdm=True)):
+        def stream(values, progress):
             started = time.perf_counter()
             first = sent = None
             outputs: tuple = ()
             try:
-                engine = _engine(runtime, task, progress)
+                engine, load_s = _engine(runtime, task, progress)
                 for outputs in task.run(engine, gr.Warning, *values):
                     now = time.perf_counter()
                     if first is None:
@@ -97,38 +142,56 @@ def make_handler(task: Task, runtime: Runtime):
                     elif now - sent >= STREAM_INTERVAL_S:
                         sent = now
                         yield (*outputs, gr.skip())
+            except CancelledError:
+                return
             except Exception as exc:
                 raise _as_user_error(exc, task) from None
-            done = time.perf_counter()
-            ttft = f"first text after {(first - started) * 1000:.0f} ms, " if first else ""
-            yield (*outputs, _status(runtime, task, f"**Latency:** {ttft}done in {done - started:.2f} s"))
+            yield (*outputs, _status(runtime, task, _latency(started, load_s, first)))
+
+        async def handler(*values, progress=gr.Progress()):
+            _checked(task, values)
+            scope = RequestScope()
+            pieces = stream(values, progress)
+            try:
+                while (item := await anyio.to_thread.run_sync(
+                        run_in_scope, scope, next, pieces, _DONE, abandon_on_cancel=True)) is not _DONE:
+                    yield item
+            finally:
+                scope.cancel()  # after the end this is a no-op; on cancel it drops the work
 
     else:
 
-        def handler(*values, progress=gr.Progress(track_tqdm=True)):
+        def answer(values, progress):
             started = time.perf_counter()
             try:
-                engine = _engine(runtime, task, progress)
+                engine, load_s = _engine(runtime, task, progress)
                 outputs = task.run(engine, gr.Warning, *values)
             except Exception as exc:
                 raise _as_user_error(exc, task) from None
-            elapsed = (time.perf_counter() - started) * 1000
-            return (*outputs, _status(runtime, task, f"**Latency:** {elapsed:.0f} ms"))
+            return (*outputs, _status(runtime, task, _latency(started, load_s)))
+
+        async def handler(*values, progress=gr.Progress()):
+            _checked(task, values)
+            scope = RequestScope()
+            try:
+                return await anyio.to_thread.run_sync(run_in_scope, scope, answer, values, progress,
+                                                      abandon_on_cancel=True)
+            finally:
+                scope.cancel()
 
     parameters = [
         inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
                           default=inspect.Parameter.empty if p.default is None else p.default)
         for p in task.params
     ]
-    parameters.append(
-        inspect.Parameter("progress", inspect.Parameter.KEYWORD_ONLY, default=gr.Progress(track_tqdm=True))
-    )
+    parameters.append(inspect.Parameter("progress", inspect.Parameter.KEYWORD_ONLY, default=gr.Progress()))
     handler.__signature__ = inspect.Signature(parameters)
     handler.__name__ = task.api_name
     return handler
 
 
-def _build_tab(task: Task, runtime: Runtime) -> None:
+def _build_tab(task: Task, runtime: Runtime) -> gr.Markdown:
+    """One tab from the task's contract; returns its readiness line, which the page keeps current."""
     with gr.Tab(task.title, id=task.key, elem_id=f"tab-{task.key}"):
         gr.Markdown(task.summary)
         with gr.Row(equal_height=False):
@@ -138,6 +201,8 @@ def _build_tab(task: Task, runtime: Runtime) -> None:
                     run = gr.Button("Run", variant="primary", elem_id=f"{task.key}-run")
                     stop = gr.Button("Stop", variant="stop", elem_id=f"{task.key}-stop") if task.streaming else None
             with gr.Column(min_width=280):
+                ready = gr.Markdown(readiness(runtime, task), elem_id=f"{task.key}-readiness",
+                                    elem_classes="model-status")
                 outputs = task.build_outputs()
                 status = gr.Markdown(_status(runtime, task), elem_id=f"{task.key}-status", elem_classes="model-status")
         examples = load_examples(task.key)
@@ -155,9 +220,13 @@ def _build_tab(task: Task, runtime: Runtime) -> None:
         api_name=task.api_name,
         concurrency_limit=CONCURRENCY[task.key],
         concurrency_id=task.key,
+        show_progress_on=outputs[0],
     )
+    event.then(lambda: readiness(runtime, task), outputs=ready, api_visibility="private", queue=False,
+               show_progress="hidden")
     if stop is not None:
         stop.click(fn=None, cancels=[event], api_visibility="private")
+    return ready
 
 
 def profile_summary(runtime: Runtime) -> str:
@@ -179,7 +248,22 @@ def build_app(runtime: Runtime) -> gr.Blocks:
         gr.Markdown(HEADER, elem_id="header")
         gr.Markdown(profile_summary(runtime), elem_id="profile")
         with gr.Tabs():
-            for task in TASKS.values():
-                _build_tab(task, runtime)
+            lines = [_build_tab(task, runtime) for task in TASKS.values()]
+        _keep_readiness_current(app, runtime, lines)
     app.queue(max_size=QUEUE_SIZE)
     return app
+
+
+def _keep_readiness_current(app: gr.Blocks, runtime: Runtime, lines: list[gr.Markdown]) -> None:
+    """Refresh every tab's readiness line on page load and each second while a model is not settled."""
+    timer = gr.Timer(READINESS_POLL_S)
+
+    def refresh():
+        settled = all(state.phase in ("ready", "failed") for state in runtime.states.values())
+        waiting_for_nobody = not runtime.loading_in_background and not any(
+            state.phase == "loading" for state in runtime.states.values())
+        texts = [readiness(runtime, task) for task in TASKS.values()]
+        return (*texts, gr.Timer(active=not (settled or waiting_for_nobody)))
+
+    for trigger in (app.load, timer.tick):
+        trigger(refresh, outputs=[*lines, timer], api_visibility="private", queue=False, show_progress="hidden")

@@ -8,7 +8,7 @@ active profile) into output values. The UI builder makes every tab from this con
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +76,7 @@ class Task:
     engine_class: type | None = None  # wraps a loaded classic checkpoint
     warm_up_input: tuple = ()  # a small request run once by --preload: first calls build kernels and caches
     int8_ok: bool = False  # --int8 applies to this task's classic encoder; generation stays in float
+    head_hint: str = ""  # the kind of checkpoint that has this task's head, for the refusal message
 
     @property
     def api_name(self) -> str:
@@ -87,8 +88,21 @@ class Task:
     def build_outputs(self) -> list:
         raise NotImplementedError
 
-    def run(self, engine: Any, warn: Warn, *values: Any) -> tuple | Iterator[tuple]:
+    def check(self, *values: Any) -> tuple:
+        """The inputs made ready for `run`, or an `InputError` that says what to change.
+
+        Called before any model is loaded, so a mistake is answered at once even on a cold server.
+        """
         raise NotImplementedError
+
+    def run(self, engine: Any, warn: Warn, *values: Any) -> tuple | Iterator[tuple]:
+        """Output values for inputs that passed `check`."""
+        raise NotImplementedError
+
+    def missing_head(self, missing_keys: Sequence[str], base_prefix: str) -> list[str]:
+        """The weights this task needs that the checkpoint lacked (transformers would start them at
+        random). By default: every missing weight outside the base model."""
+        return [key for key in missing_keys if not key.startswith(f"{base_prefix}.")]
 
 
 def require_text(value: Any, name: str) -> str:
@@ -112,7 +126,8 @@ def require_number(
     value: Any, name: str, low: float, high: float, *, integer: bool = False
 ) -> float | int:
     """Return the number if it lies in [low, high]; otherwise name the allowed range."""
-    allowed = f"{name} must be {'a whole number' if integer else 'a number'} from {low:g} to {high:g}"
+    bounds = f"{int(low):,} to {int(high):,}" if integer else f"{low:g} to {high:g}"
+    allowed = f"{name} must be {'a whole number' if integer else 'a number'} from {bounds}"
     if isinstance(value, bool) or value is None:
         raise InputError(f"{allowed}; got {value!r}.")
     try:

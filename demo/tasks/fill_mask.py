@@ -112,6 +112,7 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
     warm_up_input = ("A good [MASK].", 1)
     int8_ok = True
     params = (Param("text"), Param("top_k", 5))
+    head_hint = "a checkpoint pretrained with masked-language modelling, such as bert-base-uncased"
 
     def build_inputs(self) -> list:
         return [
@@ -132,15 +133,24 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
             gr.Dataframe(headers=TABLE_HEADERS, label="All masks", interactive=False, elem_id="fill-mask-table"),
         ]
 
-    def run(self, engine, warn: Warn, text, top_k=5):
+    def check(self, text, top_k=5) -> tuple:
         text = require_text(text, "Text")
         top_k = require_number(top_k, "top_k", *TOP_K_RANGE, integer=True)
-        mask = engine.mask_token
-        normalized, count = normalize_masks(text, mask)
+        _, count = normalize_masks(text, MASK_SPELLINGS[0])
         if count == 0:
-            raise InputError(f"No mask found. Write {mask} where the missing word goes, e.g. 'The capital of France is {mask}.'")
+            raise InputError("No mask found. Write [MASK] where the missing word goes, "
+                             "e.g. 'The capital of France is [MASK].'")
         if count > MAX_MASKS:
             raise InputError(f"The text has {count} masks; at most {MAX_MASKS} can be filled at once.")
+        return text, top_k
+
+    def missing_head(self, missing_keys, base_prefix) -> list[str]:
+        return [key for key in super().missing_head(missing_keys, base_prefix) if ".seq_relationship." not in f".{key}"]
+
+    def run(self, engine, warn: Warn, text, top_k=5):
+        text, top_k = self.check(text, top_k)
+        mask = engine.mask_token
+        normalized, count = normalize_masks(text, mask)
         result = engine.fill(normalized, top_k, count)
         if result.dropped_tokens:
             warn(cut_note("The text", result.dropped_tokens, result.limit))

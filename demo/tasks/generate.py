@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from contextlib import closing
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import gradio as gr
 import torch
 from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
 
-from demo.inference import InferenceWorker
+from demo.inference import Busy, InferenceWorker
 from demo.models import LoadedModel
 from demo.tasks.base import CheckedNumber, CheckedSlider, Param, Task, Warn, cut_note, require_number, require_text
 
@@ -25,8 +26,10 @@ TOP_P = (0.01, 1.0)
 TOP_K = (0, 200)
 REPETITION_PENALTY = (1.0, 2.0)
 SEED = (0, 2**31 - 1)
-CONTEXT_CAP = 4096  # long-context models would be unbearably slow on CPU past this
-TOKEN_TIMEOUT_S = 120.0  # a stalled generation thread ends the stream instead of hanging it
+CONTEXT_CAP = 1024  # prompt + new tokens; a longer prefill holds the inference thread for seconds on a CPU
+TOKEN_TIMEOUT_S = 120.0  # a generation that started but stalled ends the stream instead of hanging it
+POLL_S = 0.25
+GREEDY_BELOW = 0.01  # temperatures under this decode greedily
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class GenerationSettings:
     def generate_kwargs(self) -> dict:
         """Sampling arguments for `model.generate`; temperature 0 means greedy decoding."""
         kwargs: dict = {"max_new_tokens": self.max_new_tokens, "repetition_penalty": self.repetition_penalty}
-        if self.temperature == 0:
+        if self.temperature < GREEDY_BELOW:  # dividing logits by ~0 overflows: it means greedy anyway
             return kwargs | {"do_sample": False, "temperature": None, "top_p": None, "top_k": None}
         return kwargs | {
             "do_sample": True,
@@ -56,11 +59,13 @@ DEFAULTS = GenerationSettings()
 
 @dataclass(frozen=True)
 class Prompt:
-    """Token ids that fit the context, and how many were cut from the start."""
+    """Token ids that fit the context, how many were cut from the start, and how many new tokens fit."""
 
     input_ids: torch.Tensor
     dropped_tokens: int
     limit: int
+    max_new_tokens: int
+    context: int
 
 
 class StopOnEvent(StoppingCriteria):
@@ -93,15 +98,17 @@ class TokenStreamer(TextIteratorStreamer):
         self.on_finalized_text(printable)
 
 
-class ServeWaiting(StoppingCriteria):
-    """Never stops generation: between two tokens it lets the inference thread answer waiting requests."""
+class Checkpoint(StoppingCriteria):
+    """Between two tokens: let the inference thread answer waiting requests, and stop once the
+    request that asked for this generation went away."""
 
     def __init__(self, worker: InferenceWorker):
         self.worker = worker
 
     def __call__(self, input_ids, scores, **kwargs):
         self.worker.serve_waiting()
-        return torch.zeros((input_ids.shape[0],), dtype=torch.bool, device=input_ids.device)
+        stop = self.worker.cancelled()
+        return torch.full((input_ids.shape[0],), stop, dtype=torch.bool, device=input_ids.device)
 
 
 class CausalLMEngine:
@@ -112,29 +119,33 @@ class CausalLMEngine:
         self.worker = worker
 
     def prepare(self, prompt: str, max_new_tokens: int) -> Prompt:
-        """Tokenize, keeping the end of a prompt too long for the context (and its BOS token)."""
+        """Tokenize, keeping the end of a prompt too long for the context (and its BOS token).
+
+        The context holds prompt and new tokens; new tokens are limited so one prompt token fits.
+        """
         tokenizer = self.loaded.tokenizer
-        limit = min(self.loaded.max_length, CONTEXT_CAP)
+        context = min(self.loaded.max_length, CONTEXT_CAP)
+        max_new_tokens = max(1, min(max_new_tokens, context - 1))
         ids = tokenizer(prompt, return_tensors="pt")["input_ids"][0]
-        budget = max(1, limit - max_new_tokens)
+        budget = context - max_new_tokens
         dropped = max(0, len(ids) - budget)
         if dropped:
             bos = tokenizer.bos_token_id
             keeps_bos = bos is not None and ids[0].item() == bos and budget > 1
             tail = ids[len(ids) - budget + (1 if keeps_bos else 0) :]
             ids = torch.cat([ids[:1], tail]) if keeps_bos else tail
-        return Prompt(ids.unsqueeze(0), dropped, budget)
+        return Prompt(ids.unsqueeze(0), dropped, budget, max_new_tokens, context)
 
     def stream(self, prompt: Prompt, settings: GenerationSettings, stop: threading.Event) -> Iterator[str]:
         """Text pieces as the inference thread produces them; setting `stop` ends it at the next token."""
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
-        streamer = TokenStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=TOKEN_TIMEOUT_S)
+        streamer = TokenStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
         input_ids = prompt.input_ids.to(model.device)
         kwargs = settings.generate_kwargs() | {
             "input_ids": input_ids,
             "attention_mask": torch.ones_like(input_ids),
             "streamer": streamer,
-            "stopping_criteria": StoppingCriteriaList([StopOnEvent(stop), ServeWaiting(self.worker)]),
+            "stopping_criteria": StoppingCriteriaList([StopOnEvent(stop), Checkpoint(self.worker)]),
             "pad_token_id": tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id,
         }
 
@@ -154,12 +165,36 @@ class CausalLMEngine:
         job = self.worker.start(work)
         finished = False
         try:
-            yield from streamer
+            yield from self._read(streamer, job)
             finished = True
         finally:
             if not finished:  # the reader left early (Stop, closed client): end at the next token
                 stop.set()
+                job.cancel()
         job.result(timeout=TOKEN_TIMEOUT_S)  # re-raises a failure of the generation
+
+    def _read(self, streamer: TokenStreamer, job) -> Iterator[str]:
+        """The streamer's pieces. While the job waits its turn no token timeout runs; a job that
+        cannot start in time is dropped with `Busy`; a started one that stalls ends the stream."""
+        queued_since = last_token = time.monotonic()
+        while True:
+            try:
+                piece = streamer.text_queue.get(timeout=POLL_S)
+            except queue.Empty:
+                now = time.monotonic()
+                if job.done():
+                    return
+                if not job.running():
+                    if now - queued_since > self.worker.start_timeout_s and job.cancel():
+                        raise Busy() from None
+                    last_token = now
+                elif now - last_token > TOKEN_TIMEOUT_S:
+                    raise RuntimeError(f"no token for {TOKEN_TIMEOUT_S:.0f} s") from None
+                continue
+            if piece is streamer.stop_signal:
+                return
+            last_token = time.monotonic()
+            yield piece
 
 
 class GenerateTask(Task):
@@ -182,6 +217,7 @@ Temperature 0 always takes the likeliest token.
     auto_model = "AutoModelForCausalLM"
     engine_class = CausalLMEngine
     warm_up_input = ("Once", 2)
+    head_hint = "a checkpoint with a language-modelling head, such as GPT-2"
     params = (
         Param("prompt"),
         Param("max_new_tokens", DEFAULTS.max_new_tokens),
@@ -206,9 +242,11 @@ Temperature 0 always takes the likeliest token.
     def build_outputs(self) -> list:
         return [gr.Textbox(label="Generated text", lines=8, interactive=False, elem_id="generate-output")]
 
-    def settings(self, max_new_tokens, temperature, top_p, top_k, repetition_penalty, seed) -> GenerationSettings:
+    def check(self, prompt, max_new_tokens=DEFAULTS.max_new_tokens, temperature=DEFAULTS.temperature,
+              top_p=DEFAULTS.top_p, top_k=DEFAULTS.top_k, repetition_penalty=DEFAULTS.repetition_penalty,
+              seed=DEFAULTS.seed) -> tuple:
         """Check every control on the server: the UI sliders do not protect the API."""
-        return GenerationSettings(
+        return require_text(prompt, "Prompt"), GenerationSettings(
             max_new_tokens=require_number(max_new_tokens, "max_new_tokens", *MAX_NEW_TOKENS, integer=True),
             temperature=require_number(temperature, "temperature", *TEMPERATURE),
             top_p=require_number(top_p, "top_p", *TOP_P),
@@ -229,9 +267,12 @@ Temperature 0 always takes the likeliest token.
         repetition_penalty=DEFAULTS.repetition_penalty,
         seed=DEFAULTS.seed,
     ) -> Iterator[tuple[str]]:
-        prompt = require_text(prompt, "Prompt")
-        settings = self.settings(max_new_tokens, temperature, top_p, top_k, repetition_penalty, seed)
+        prompt, settings = self.check(prompt, max_new_tokens, temperature, top_p, top_k, repetition_penalty, seed)
         prepared = engine.prepare(prompt, settings.max_new_tokens)
+        if prepared.max_new_tokens < settings.max_new_tokens:
+            warn(f"max_new_tokens lowered to {prepared.max_new_tokens}: this model reads at most "
+                 f"{prepared.context:,} tokens, prompt and new tokens together.")
+            settings = replace(settings, max_new_tokens=prepared.max_new_tokens)
         if prepared.dropped_tokens:
             warn(cut_note("The prompt", prepared.dropped_tokens, prepared.limit, where="start"))
         text = prompt

@@ -84,6 +84,7 @@ $\mathrm{PMI}=\log p(B\mid A)-\log p(B)$.
     warm_up_input = ("It rained.", "The streets were wet.")
     int8_ok = True
     params = (Param("sentence_a"), Param("sentence_b"))
+    head_hint = "a BERT checkpoint pretrained with next-sentence prediction, such as bert-base-uncased"
 
     def build_inputs(self) -> list:
         return [
@@ -94,9 +95,14 @@ $\mathrm{PMI}=\log p(B\mid A)-\log p(B)$.
     def build_outputs(self) -> list:
         return [gr.Label(label="Does B follow A?", num_top_classes=2, elem_id="next-sentence-label")]
 
+    def check(self, sentence_a, sentence_b) -> tuple:
+        return require_text(sentence_a, "Sentence A"), require_text(sentence_b, "Sentence B")
+
+    def missing_head(self, missing_keys, base_prefix) -> list[str]:
+        return [key for key in missing_keys if ".seq_relationship." in f".{key}"]
+
     def run(self, engine, warn: Warn, sentence_a, sentence_b):
-        sentence_a = require_text(sentence_a, "Sentence A")
-        sentence_b = require_text(sentence_b, "Sentence B")
+        sentence_a, sentence_b = self.check(sentence_a, sentence_b)
         result = engine.judge(sentence_a, sentence_b)
         if result.dropped_tokens:
             warn(cut_note("The two sentences together", result.dropped_tokens, result.limit))

@@ -69,6 +69,7 @@ word, *positive* or *negative*, best follows the review, with no training at all
     warm_up_input = ("A good start.",)
     int8_ok = True
     params = (Param("text"),)
+    head_hint = "a checkpoint fine-tuned for sentiment classification, such as DistilBERT-SST2"
 
     def build_inputs(self) -> list:
         return [
@@ -84,8 +85,11 @@ word, *positive* or *negative*, best follows the review, with no training at all
     def build_outputs(self) -> list:
         return [gr.Label(label="Sentiment", num_top_classes=2, elem_id="sentiment-label")]
 
+    def check(self, text) -> tuple:
+        return (require_text(text, "Text"),)
+
     def run(self, engine, warn: Warn, text):
-        text = require_text(text, "Text")
+        (text,) = self.check(text)
         result = engine.classify(text)
         if result.dropped_tokens:
             warn(cut_note("The text", result.dropped_tokens, result.limit))

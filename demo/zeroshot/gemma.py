@@ -71,3 +71,8 @@ def ensure_converted(report: Report, folder: Path | None = None) -> Path:
     gguf_path.unlink(missing_ok=True)
     report(1.0, "Gemma 3 270M is ready.")
     return folder
+
+
+if __name__ == "__main__":  # the set-up step: `python -m demo.zeroshot.gemma` converts once, then returns at once
+    done = ensure_converted(lambda fraction, message: print(message, flush=True))
+    print(f"Gemma 3 270M is ready in {done}")
