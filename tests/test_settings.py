@@ -81,4 +81,32 @@ def test_int8_and_batch_size_come_from_flags_or_the_environment(capsys):
     assert parse_settings(["--int8", "--max-batch", "1"], environ={}).int8
     with pytest.raises(SystemExit):
         parse_settings(["--max-batch", "0"], environ={})
-    assert "--max-batch must be at least 1" in capsys.readouterr().err
+    assert "--max-batch must be a whole number from 1 to 4096, got '0'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, environ, message", [
+    ([], {"DEMO_MAX_BATCH": "abc"}, "DEMO_MAX_BATCH must be a whole number from 1 to 4096, got 'abc'"),
+    ([], {"GRADIO_SERVER_PORT": "abc"}, "GRADIO_SERVER_PORT must be a whole number from 1 to 65535, got 'abc'"),
+    (["--port", "70000"], {}, "--port must be a whole number from 1 to 65535, got '70000'"),
+    ([], {"DEMO_PROFILE": "cloud"}, "DEMO_PROFILE must be one of auto, hub, embedded, got 'cloud'"),
+    (["--model", "sentiment=./no/such/folder"], {}, "the model folder for sentiment does not exist: ./no/such/folder"),
+    ([], {"DEMO_MODEL_GENERATE": "/no/such/gpt"}, "the model folder for generate does not exist: /no/such/gpt"),
+])
+def test_every_misconfiguration_stops_start_up_with_one_line_naming_the_setting(argv, environ, message, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        parse_settings(argv, environ=environ)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_a_flag_wins_over_a_broken_environment_value():
+    settings = parse_settings(["--max-batch", "4", "--port", "8001"],
+                              environ={"DEMO_MAX_BATCH": "abc", "GRADIO_SERVER_PORT": "abc"})
+    assert (settings.max_batch, settings.port) == (4, 8001)
+
+
+def test_lazy_comes_from_the_flag_or_the_environment():
+    assert parse_settings([], environ={}).lazy is False
+    assert parse_settings(["--lazy"], environ={}).lazy
+    assert parse_settings([], environ={"DEMO_LAZY": "1"}).lazy

@@ -1,0 +1,168 @@
+"""First contact: loads never race, the page is served at once, models load in the background.
+
+transformers' `from_pretrained` is not thread-safe: two loads at once can leave tied weights on the
+meta device. These tests drive real tied-weight checkpoints (GPT-2's lm_head, BERT's MLM decoder).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+import torch
+from transformers import (AutoModelForCausalLM, AutoModelForPreTraining, AutoTokenizer, BertForMaskedLM,
+                          BertForNextSentencePrediction)
+
+from bench.server import call, running_app
+from demo.errors import ModelLoadError
+from demo.models import LOAD_LOCK, LoadedModel, ModelRef, check_loaded, detect_placement, load_model
+from demo.profiles import TASK_KEYS, plan
+from demo.runtime import Runtime
+
+FIRST_REQUESTS = {
+    "sentiment": ["A fine film."],
+    "fill_mask": ["The [MASK] sat on the mat.", 3],
+    "next_sentence": ["It rained.", "The streets were wet."],
+    "generate": ["Once upon a time", 5],
+}
+
+
+@pytest.fixture(scope="module")
+def separate_checkpoints(tiny_paths, tmp_path_factory) -> dict[str, Path]:
+    """One checkpoint per task, as a user passes them: BertForMaskedLM for fill mask and
+    BertForNextSentencePrediction for next sentence (two loads of tied BERT weights), tied GPT-2."""
+    root = tmp_path_factory.mktemp("separate")
+    paths = {"sentiment": tiny_paths["sentiment"], "generate": tiny_paths["generate"]}
+    for task, cls in (("fill_mask", BertForMaskedLM), ("next_sentence", BertForNextSentencePrediction)):
+        folder = root / task
+        cls.from_pretrained(tiny_paths["fill_mask"]).save_pretrained(folder)
+        AutoTokenizer.from_pretrained(tiny_paths["fill_mask"]).save_pretrained(folder)
+        paths[task] = folder
+    return paths
+
+
+def test_tied_models_loaded_from_two_threads_at_once_never_keep_a_meta_tensor(tiny_paths):
+    placement = detect_placement()
+    jobs = [(tiny_paths["generate"], AutoModelForCausalLM), (tiny_paths["fill_mask"], AutoModelForPreTraining)]
+    for _ in range(8):
+        start = threading.Barrier(2)
+
+        def load(job):
+            start.wait()
+            return load_model(ModelRef(str(job[0])), job[1], placement)
+
+        with ThreadPoolExecutor(2) as pool:
+            loaded = list(pool.map(load, jobs))
+        for item in loaded:
+            assert not any(t.is_meta for t in [*item.model.parameters(), *item.model.buffers()])
+        gpt2 = loaded[0].model
+        assert gpt2.lm_head.weight.data_ptr() == gpt2.transformer.wte.weight.data_ptr()  # still tied
+
+
+def test_a_model_left_with_a_meta_tensor_is_refused(runtime):
+    loaded = runtime.engine("sentiment").loaded
+    model = type(loaded.model)(loaded.model.config)
+    model.classifier.weight = torch.nn.Parameter(torch.empty_like(model.classifier.weight, device="meta"))
+    broken = LoadedModel(loaded.ref, model, loaded.tokenizer, loaded.placement)
+    with pytest.raises(ModelLoadError, match=r"1 weights were not loaded \(e.g. classifier.weight\)"):
+        check_loaded(broken)
+
+
+def test_a_model_whose_test_forward_fails_is_not_cached_and_the_next_request_retries(tiny_models, monkeypatch):
+    runtime = Runtime(plan("hub", tiny_models))
+    real_check = check_loaded
+    calls = []
+
+    def failing_once(loaded):
+        calls.append(loaded.ref)
+        if len(calls) == 1:
+            raise ModelLoadError(loaded.ref.label, "a test forward pass failed", "Check the checkpoint.")
+        real_check(loaded)
+
+    monkeypatch.setattr("demo.models.check_loaded", failing_once)
+    with pytest.raises(ModelLoadError, match="a test forward pass failed"):
+        runtime.engine("sentiment")
+    assert not runtime.is_ready("sentiment") and runtime.states["sentiment"].phase == "failed"
+    assert runtime.engine("sentiment").classify("Fine.").label in {"POSITIVE", "NEGATIVE"}
+    assert runtime.states["sentiment"].phase == "ready" and len(calls) == 2
+
+
+@pytest.mark.parametrize("mode", ["--lazy", "background"])
+def test_all_first_requests_at_the_same_moment_answer_over_fresh_starts(separate_checkpoints, mode):
+    """4 tasks x 4 clients sent together right after start, 3 fresh starts: 48 of 48 answer."""
+    answered = 0
+    for _start in range(3):
+        args = ("--lazy",) if mode == "--lazy" else ()
+        with running_app(separate_checkpoints, args) as (base_url, _):
+            start = threading.Barrier(16)
+
+            def first_request(task):
+                with httpx.Client(timeout=120) as http:
+                    start.wait()
+                    return call(http, base_url, task, FIRST_REQUESTS[task])
+
+            with ThreadPoolExecutor(16) as pool:
+                outcomes = list(pool.map(first_request, [t for t in TASK_KEYS for _ in range(4)]))
+            assert [kind for kind, _ in outcomes] == ["complete"] * 16, outcomes
+            answered += len(outcomes)
+            # and the cache is sound afterwards: a second round answers too
+            with httpx.Client(timeout=60) as http:
+                assert all(call(http, base_url, t, FIRST_REQUESTS[t])[0] == "complete" for t in TASK_KEYS)
+    assert answered == 48
+
+
+def test_the_page_is_served_while_models_wait_and_a_request_then_waits_and_answers(tiny_models):
+    """With the load lock held elsewhere, the app is served, tabs say they wait their turn, and a
+    request waits with progress; once loads may run, every tab loads in order and becomes ready."""
+    from gradio_client import Client
+
+    from bench.server import free_port
+    from demo.app import create_app, launch
+    from demo.settings import Settings
+    from demo.ui import readiness
+    from demo.tasks import TASKS
+
+    settings = Settings(port=free_port(), profile="hub", models=tiny_models)
+    runtime = Runtime(plan("hub", tiny_models))
+    LOAD_LOCK.acquire()
+    released = False
+    try:
+        app = create_app(settings, runtime)
+        launch(app, settings, prevent_thread_lock=True, quiet=True)
+        client = Client(f"http://127.0.0.1:{settings.port}", verbose=False)
+        assert runtime.loading_in_background
+        assert all(state.phase == "waiting" for state in runtime.states.values())
+        assert readiness(runtime, TASKS["generate"]).startswith("⏳ Waiting its turn to load")
+        job = client.submit("A fine film.", api_name="/sentiment")
+        time.sleep(1.0)
+        assert not job.done()  # it waits for the load instead of starting a second one
+        LOAD_LOCK.release()
+        released = True
+        label, status = job.result(timeout=60)
+        assert label["label"] in {"POSITIVE", "NEGATIVE"} and "one-time model loading" in status
+        deadline = time.monotonic() + 60
+        while not all(state.phase == "ready" for state in runtime.states.values()):
+            assert time.monotonic() < deadline, runtime.states
+            time.sleep(0.05)
+        assert all(readiness(runtime, task) == "✅ Model ready." for task in TASKS.values())
+        assert set(runtime.registry.load_count.values()) == {1}
+        _, status = client.predict("Another film.", api_name="/sentiment")
+        assert "one-time" not in status
+        app.close()
+    finally:
+        if not released:
+            LOAD_LOCK.release()
+
+
+def test_lazy_loads_nothing_until_the_first_request(tiny_models):
+    from demo.app import create_app
+    from demo.settings import Settings
+
+    runtime = Runtime(plan("hub", tiny_models))
+    create_app(Settings(profile="hub", models=tiny_models, lazy=True), runtime)
+    time.sleep(0.3)
+    assert runtime.registry.load_count == {} and not runtime.loading_in_background
