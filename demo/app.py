@@ -15,6 +15,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD = "1kb"  # a text-only app accepts no real uploads
+MAX_BODY_BYTES = 1_000_000  # the longest text accepted (200,000 characters) fits, as UTF-8 JSON, with room
 # Gradio keeps ~120 KB of block config per session, and every REST call is a new session: its
 # default of 10,000 sessions grows the server by ~1.2 GB under traffic. The app keeps no per-user
 # state, so a few hundred recent sessions (far more than the queue admits at once) are enough.
@@ -38,8 +39,60 @@ def create_app(settings: Settings, runtime: Runtime | None = None):
     return app
 
 
+class BodyLimit:
+    """ASGI middleware: a request body over `max_bytes` is refused with 413 before it is parsed.
+
+    Checked against Content-Length when sent; a body without one (chunked) is read up to the limit
+    first. Either way a huge body never reaches Gradio's JSON parser or its memory.
+    """
+
+    def __init__(self, app, max_bytes: int = MAX_BODY_BYTES):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None:
+            if not declared.isdigit() or int(declared) > self.max_bytes:
+                return await self._refuse(send)
+            return await self.app(scope, receive, send)
+        # no declared length (chunked): read at most max_bytes + 1, then hand the body on
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            more = message.get("more_body", False)
+            if size > self.max_bytes:
+                return await self._refuse(send)
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, send) -> None:
+        text = (f"Request body too large: the limit is {self.max_bytes:,} bytes. "
+                "Texts of up to 200,000 characters fit.").encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                                (b"content-length", str(len(text)).encode()), (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": text})
+
+
 def launch(app, settings: Settings, **kwargs):
-    """Launch with the safe defaults: no share tunnel, no error internals, tiny uploads."""
+    """Launch with the safe defaults: no share tunnel, no error internals, tiny uploads, bounded bodies."""
+    from starlette.middleware import Middleware
+
     return app.launch(
         server_name=settings.host,
         server_port=settings.port,
@@ -49,5 +102,6 @@ def launch(app, settings: Settings, **kwargs):
         state_session_capacity=SESSION_CAPACITY,
         footer_links=["api"],
         css=CSS,
+        app_kwargs={"middleware": [Middleware(BodyLimit)]},
         **kwargs,
     )

@@ -47,7 +47,20 @@ _DONE = object()  # the end of a stream, handed across the thread boundary
 
 
 class ShowcaseBlocks(gr.Blocks):
-    """Blocks that let API callers omit trailing optional parameters (they get the UI defaults)."""
+    """Blocks that let API callers omit trailing optional parameters (they get the UI defaults), and
+    keep no user input after its request.
+
+    Gradio copies every event's input and output values into the session's component config (for
+    re-rendering), and keeps hundreds of sessions: up to 200,000 characters per text box each. This
+    app renders nothing per session, so those copies are dropped once the event is processed.
+    """
+
+    async def process_api(self, block_fn, inputs, state=None, *args, **kwargs):
+        try:
+            return await super().process_api(block_fn, inputs, state, *args, **kwargs)
+        finally:
+            if state is not None:
+                state.config_values.clear()
 
     def validate_inputs(self, block_fn, inputs: list[Any]) -> None:
         missing = block_fn.inputs[len(inputs) :]

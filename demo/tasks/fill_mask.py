@@ -26,6 +26,7 @@ class Filled:
     candidates: list[list[tuple[str, float]]]
     dropped_tokens: int = 0
     limit: int = 0
+    notes: tuple[str, ...] = ()  # limits the engine met, said to the user
 
 
 def normalize_masks(text: str, mask_token: str) -> tuple[str, int]:
@@ -154,6 +155,8 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
         result = engine.fill(normalized, top_k, count)
         if result.dropped_tokens:
             warn(cut_note("The text", result.dropped_tokens, result.limit))
+        for note in result.notes:
+            warn(note)
         first = {}
         for word, prob in result.candidates[0]:
             first.setdefault(word, prob)

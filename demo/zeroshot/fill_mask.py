@@ -5,6 +5,11 @@ So candidates come from two proposers: a fill-in-the-blank prompt that shows the
 and the plain next-word distribution after the left context. The judge is the likelihood of the
 whole sentence with each candidate filled in; the shown probabilities are those likelihoods
 normalised over the candidates.
+
+The rerank scores only what differs between candidates: the tokens they share at the start run
+once (their cache is reused), and each candidate is judged on its word and the 16 tokens after the
+blank. Memory stays bounded (`scoring.shared_prefix_logprobs`), and the work, a long job on the
+inference thread, answers waiting requests between its steps and stops after its time budget.
 """
 
 from __future__ import annotations
@@ -12,10 +17,10 @@ from __future__ import annotations
 import torch
 
 from demo.errors import InputError
-from demo.inference import InferenceWorker
+from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
 from demo.tasks.fill_mask import Filled
-from demo.zeroshot.scoring import continuation_logprobs, encode, next_token_logprobs
+from demo.zeroshot.scoring import encode, next_token_logprobs, shared_prefix_logprobs
 
 MASK = "[MASK]"
 BLANK = "___"
@@ -26,6 +31,8 @@ SHOTS = [
     ("The opposite of hot is ___.", "cold"),
 ]
 POOL = 16  # candidates drawn from each proposer before reranking
+EXTRA_CANDIDATES = 10  # reranked beyond top_k when top_k is large
+RIGHT_WINDOW = 16  # tokens after the blank that take part in the rerank
 MAX_TEXT_TOKENS = 256
 
 
@@ -65,13 +72,25 @@ class RerankedFillMask:
         return list(first_spelling.values())
 
     def _rerank(self, left: str, right: str, words: list[str]) -> list[tuple[str, float]]:
-        bos = [self.loaded.tokenizer.bos_token_id]
-        pairs = [(bos, encode(self.loaded, f"{left}{word}{right}")) for word in words]
-        scores = torch.tensor([sum(lp) for lp in continuation_logprobs(self.loaded, pairs)])
+        """Words ranked by the likelihood of the sentence with each filled in, normalised over them.
+
+        The tokens all filled sentences share at the start score the same for every word and cancel
+        out, so they run once; the right context is cut after `RIGHT_WINDOW` tokens.
+        """
+        right_ids = encode(self.loaded, right)
+        if len(right_ids) > RIGHT_WINDOW:
+            right = self.loaded.tokenizer.decode(right_ids[:RIGHT_WINDOW])
+        rows = [encode(self.loaded, f"{left}{word}{right}", bos=True) for word in words]
+        shared = 0
+        while shared < min(len(r) for r in rows) - 1 and len({r[shared] for r in rows}) == 1:
+            shared += 1
+        logprobs = shared_prefix_logprobs(self.loaded, rows[0][:shared], [r[shared:] for r in rows],
+                                          between=self.worker.checkpoint)
+        scores = torch.tensor([sum(lp) for lp in logprobs])
         return sorted(zip(words, scores.softmax(-1).tolist(), strict=True), key=lambda item: -item[1])
 
     def fill(self, text: str, top_k: int, mask_count: int) -> Filled:
-        return self.worker.call(self._fill, text, top_k, mask_count)
+        return self.worker.call(self._fill, text, top_k, mask_count, long=True, budget_s=LONG_JOB_BUDGET_S)
 
     def _fill(self, text: str, top_k: int, mask_count: int) -> Filled:
         total = len(encode(self.loaded, text))
@@ -83,11 +102,16 @@ class RerankedFillMask:
         pieces = text.split(MASK)
         chosen: list[str] = []
         candidates: list[list[tuple[str, float]]] = []
+        notes: list[str] = []
         for index in range(mask_count):
+            self.worker.checkpoint()
             left = "".join(p + w for p, w in zip(pieces[: index + 1], [*chosen, ""], strict=True))
             right = pieces[index + 1] + "".join(BLANK + p for p in pieces[index + 2 :])
-            pool = self._candidates(left, right, max(POOL, top_k))
+            pool = self._candidates(left, right, max(POOL, top_k))[: max(2 * POOL, top_k + EXTRA_CANDIDATES)]
             ranked = self._rerank(left, right, pool)[:top_k]
+            if len(ranked) < top_k:
+                notes.append(f"Mask {index + 1}: the embedded model proposed {len(ranked)} distinct words, "
+                             f"fewer than the {top_k} asked for.")
             chosen.append(ranked[0][0])
             candidates.append(ranked)
-        return Filled(candidates)
+        return Filled(candidates, notes=tuple(notes))

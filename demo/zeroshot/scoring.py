@@ -1,49 +1,112 @@
 """Log-probabilities from a causal language model: the one primitive every zero-shot solver uses.
 
-Batches are left-padded (with matching position ids) so every row ends at the same index; the
-model then computes vocabulary logits only for the last positions that are needed, which matters
-for Gemma, whose 262k-word output layer costs more than the rest of the network.
+Batches are left-padded (with matching position ids) so every row ends at the same index. The
+output layer is applied only to the positions that are needed, a few at a time: Gemma's 262k-word
+output layer costs more than the rest of the network, and its logits for a few hundred positions
+would take gigabytes.
+
+`shared_prefix_logprobs` scores many continuations of one prefix: the prefix runs once and its
+key/value cache is reused, continuations run a few rows at a time, and the output layer is applied
+to a few positions at a time, so memory stays bounded whatever the number of candidates.
 """
 
 from __future__ import annotations
+
+import copy
+from collections.abc import Callable
 
 import torch
 
 from demo.models import LoadedModel
 
+ROWS_PER_PASS = 16  # continuations per forward pass (each carries a copy of the prefix cache)
+POSITIONS_PER_PROJECTION = 64  # positions sent through the 262k-word output layer at once (~67 MB)
 
-def _left_padded_logits(loaded: LoadedModel, rows: list[list[int]], keep: int) -> torch.Tensor:
-    """Logits of the last `keep` positions of each left-padded row, shape [batch, keep, vocab]."""
+
+def _left_padded_hidden(loaded: LoadedModel, rows: list[list[int]], keep: int) -> torch.Tensor:
+    """Final hidden states of the last `keep` positions of each left-padded row, [batch, keep, hidden]."""
     pad = loaded.tokenizer.pad_token_id or 0
     width = max(len(r) for r in rows)
     ids = torch.tensor([[pad] * (width - len(r)) + r for r in rows])
     mask = torch.tensor([[0] * (width - len(r)) + [1] * len(r) for r in rows])
     positions = (mask.cumsum(-1) - 1).clamp(min=0)  # left padding must not shift the positions
     model = loaded.model
-    output = model(input_ids=ids.to(model.device), attention_mask=mask.to(model.device),
-                   position_ids=positions.to(model.device), logits_to_keep=keep)
-    return output.logits[:, -keep:].float()
+    hidden = model.get_decoder()(input_ids=ids.to(model.device), attention_mask=mask.to(model.device),
+                                 position_ids=positions.to(model.device)).last_hidden_state
+    return hidden[:, -keep:]
 
 
 @torch.inference_mode()
 def next_token_logprobs(loaded: LoadedModel, prompts: list[list[int]]) -> torch.Tensor:
     """Log-distribution of the token after each prompt, shape [batch, vocab]."""
-    return _left_padded_logits(loaded, prompts, keep=1)[:, -1].log_softmax(-1).cpu()
+    hidden = _left_padded_hidden(loaded, prompts, keep=1)[:, -1]
+    logits = _softcap(loaded.model, loaded.model.get_output_embeddings()(hidden).float())
+    return logits.log_softmax(-1).cpu()
 
 
 @torch.inference_mode()
 def continuation_logprobs(loaded: LoadedModel, pairs: list[tuple[list[int], list[int]]]) -> list[list[float]]:
     """Per-token log P(continuation | context) for each (context, continuation) pair, in one batch."""
     keep = max(len(continuation) for _, continuation in pairs) + 1
-    logits = _left_padded_logits(loaded, [context + continuation for context, continuation in pairs], keep)
+    hidden = _left_padded_hidden(loaded, [context + continuation for context, continuation in pairs], keep)
     out = []
     for row, (_, continuation) in enumerate(pairs):
         start = keep - 1 - len(continuation)
-        predicting = logits[row, start : start + len(continuation)]
-        targets = torch.tensor(continuation, device=predicting.device)
-        picked = predicting.gather(-1, targets[:, None]).squeeze(-1) - predicting.logsumexp(-1)
-        out.append(picked.tolist())
+        targets = torch.tensor(continuation, device=hidden.device)
+        out.append(_picked_logprobs(loaded.model, hidden[row, start : start + len(continuation)], targets).tolist())
     return out
+
+
+@torch.inference_mode()
+def shared_prefix_logprobs(loaded: LoadedModel, prefix: list[int], continuations: list[list[int]],
+                           between: Callable[[], None] = lambda: None) -> list[list[float]]:
+    """Per-token log P(continuation | prefix) for each non-empty continuation.
+
+    `between` is called between two forward passes (the inference thread answers waiting requests
+    there, and stops the work when its request went away).
+    """
+    model = loaded.model
+    device = model.device
+    out = model(input_ids=torch.tensor([prefix], device=device), use_cache=True, logits_to_keep=1)
+    cache, first = out.past_key_values, _softcap(model, out.logits[0, -1].float()).log_softmax(-1)
+    scores: list[list[float]] = []
+    for start in range(0, len(continuations), ROWS_PER_PASS):
+        between()
+        rows = continuations[start : start + ROWS_PER_PASS]
+        width = max(len(r) for r in rows)
+        ids = torch.tensor([r + [0] * (width - len(r)) for r in rows], device=device)
+        valid = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows], device=device)
+        mask = torch.cat([torch.ones(len(rows), len(prefix), dtype=torch.long, device=device), valid], 1)
+        positions = (len(prefix) + torch.arange(width, device=device)).expand(len(rows), width)
+        rows_cache = copy.deepcopy(cache)
+        rows_cache.batch_repeat_interleave(len(rows))
+        hidden = model.get_decoder()(input_ids=ids, attention_mask=mask, position_ids=positions,
+                                     past_key_values=rows_cache, use_cache=True).last_hidden_state
+        # position j predicts token j + 1 of its row; the prefix's last position predicted token 0
+        predicting = valid[:, 1:].bool()
+        picked = _picked_logprobs(model, hidden[:, :-1][predicting], ids[:, 1:][predicting]).tolist()
+        for row in rows:
+            count = len(row) - 1
+            scores.append([first[row[0]].item(), *picked[:count]])
+            picked = picked[count:]
+    return scores
+
+
+def _picked_logprobs(model, hidden: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """log P(target) at each position, projecting a few positions at a time onto the vocabulary."""
+    head = model.get_output_embeddings()
+    out = []
+    for start in range(0, len(targets), POSITIONS_PER_PROJECTION):
+        logits = _softcap(model, head(hidden[start : start + POSITIONS_PER_PROJECTION]).float())
+        chunk = targets[start : start + POSITIONS_PER_PROJECTION]
+        out.append(logits.gather(-1, chunk[:, None]).squeeze(-1) - logits.logsumexp(-1))
+    return torch.cat(out) if out else torch.empty(0)
+
+
+def _softcap(model, logits: torch.Tensor) -> torch.Tensor:
+    """Gemma-style final logit soft-capping, where the config asks for it."""
+    cap = getattr(model.config, "final_logit_softcapping", None)
+    return torch.tanh(logits / cap) * cap if cap else logits
 
 
 def encode(loaded: LoadedModel, text: str, bos: bool = False) -> list[int]:
