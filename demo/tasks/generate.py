@@ -121,12 +121,14 @@ class CausalLMEngine:
     def prepare(self, prompt: str, max_new_tokens: int) -> Prompt:
         """Tokenize, keeping the end of a prompt too long for the context (and its BOS token).
 
-        The context holds prompt and new tokens; new tokens are limited so one prompt token fits.
+        The context holds prompt and new tokens. When both do not fit, new tokens are lowered to what
+        fits after the prompt, but not below half the context; then the prompt's start is cut.
         """
         tokenizer = self.loaded.tokenizer
         context = min(self.loaded.max_length, CONTEXT_CAP)
-        max_new_tokens = max(1, min(max_new_tokens, context - 1))
         ids = tokenizer(prompt, return_tensors="pt")["input_ids"][0]
+        if len(ids) + max_new_tokens > context:
+            max_new_tokens = max(context - len(ids), min(max_new_tokens, context // 2))
         budget = context - max_new_tokens
         dropped = max(0, len(ids) - budget)
         if dropped:

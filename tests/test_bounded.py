@@ -1,0 +1,265 @@
+"""Bounded: no request, valid or hostile, can exhaust memory or hold the inference thread."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+from transformers import AutoModelForCausalLM, BertForMaskedLM, BertForNextSentencePrediction
+
+from bench.server import BrowserSession, call, running_app
+from demo.errors import ModelLoadError
+from demo.inference import Busy, InferenceWorker, OverBudget, RequestScope, run_in_scope
+from demo.models import ModelRef, detect_placement, load_model
+from demo.profiles import plan
+from demo.runtime import Runtime
+from demo.tasks import get_task
+from demo.zeroshot import scoring
+
+
+def hold_worker(worker: InferenceWorker) -> threading.Event:
+    """Occupy the worker with a long job until the returned event is set."""
+    started, release = threading.Event(), threading.Event()
+    worker.start(lambda: (started.set(), release.wait(30)))
+    assert started.wait(10)
+    return release
+
+
+def test_shared_prefix_scores_equal_full_forward_scores_in_small_chunks(tiny_paths, monkeypatch):
+    lm = load_model(ModelRef(str(tiny_paths["generate"])), AutoModelForCausalLM, detect_placement())
+    monkeypatch.setattr(scoring, "ROWS_PER_PASS", 3)
+    monkeypatch.setattr(scoring, "POSITIONS_PER_PROJECTION", 4)
+    prefix = scoring.encode(lm, "The quick brown fox", bos=True)
+    rows = [scoring.encode(lm, text) for text in
+            [" jumps over the lazy dog.", " ran.", " sat on the mat in the park", " is", " went to the store.",
+             " ate food", " and the cat"]]
+    steps = []
+    shared = scoring.shared_prefix_logprobs(lm, prefix, rows, between=lambda: steps.append(1))
+    full = scoring.continuation_logprobs(lm, [(prefix, row) for row in rows])
+    for mine, reference in zip(shared, full, strict=True):
+        assert mine == pytest.approx(reference, abs=1e-4)
+    assert len(steps) == 3  # 7 rows, 3 per pass: the caller may serve others between passes
+
+
+def test_cancelled_requests_never_reach_the_model(base_url, runtime, monkeypatch):
+    engine = runtime.engine("fill_mask")
+    reached = []
+    real_fill = engine._fill
+    monkeypatch.setattr(engine, "_fill", lambda *args: (reached.append(args), real_fill(*args))[1])
+    release = hold_worker(runtime.worker)
+    try:
+        with httpx.Client(timeout=30) as http:
+            session = BrowserSession(http, base_url)
+            fn_index, trigger = session.endpoints["fill_mask"]
+            events = []
+            for n in range(12):
+                joined = http.post(f"{base_url}/gradio_api/queue/join", json={
+                    "data": [f"The [MASK] sat on the mat {n}.", 5], "fn_index": fn_index, "trigger_id": trigger,
+                    "session_hash": session.session_hash, "event_data": None})
+                events.append(joined.json()["event_id"])
+            deadline = time.monotonic() + 10
+            while len(runtime.worker._jobs) < 4:  # fill mask admits 4 at once; the rest wait in Gradio's queue
+                assert time.monotonic() < deadline, "the requests never reached the inference queue"
+                time.sleep(0.02)
+            for event_id in events:
+                http.post(f"{base_url}/gradio_api/cancel", json={
+                    "session_hash": session.session_hash, "fn_index": fn_index, "event_id": event_id})
+            time.sleep(0.5)
+    finally:
+        release.set()
+    time.sleep(1.0)
+    assert reached == []
+    assert not runtime.worker._jobs
+    with httpx.Client(timeout=30) as http:
+        started = time.perf_counter()
+        assert call(http, base_url, "sentiment", ["Still quick?"])[0] == "complete"
+        assert time.perf_counter() - started < 5
+
+
+def test_a_job_that_cannot_start_in_time_is_answered_busy_and_never_runs():
+    worker, ran = InferenceWorker(start_timeout_s=0.3), []
+    release = hold_worker(worker)
+    with pytest.raises(Busy, match="busy with other requests"):
+        worker.call(lambda: ran.append(1))
+    release.set()
+    assert worker.call(lambda: "next") == "next" and ran == []
+
+
+def test_a_cancelled_scope_drops_its_queued_jobs_and_stops_its_running_one():
+    worker, ran = InferenceWorker(), []
+    release = hold_worker(worker)
+    scope = RequestScope()
+    with ThreadPoolExecutor(1) as pool:
+        waiting = pool.submit(run_in_scope, scope, worker.call, lambda: ran.append("queued"))
+        while not worker._jobs:
+            time.sleep(0.01)
+        scope.cancel()
+        release.set()
+        with pytest.raises(Exception) as caught:
+            waiting.result(timeout=10)
+    assert type(caught.value).__name__ == "CancelledError" and ran == []
+
+    running = RequestScope()
+
+    def long_job():
+        while True:
+            ran.append("step")
+            worker.checkpoint()
+            time.sleep(0.01)
+
+    with ThreadPoolExecutor(1) as pool:
+        job = pool.submit(run_in_scope, running, lambda: worker.call(long_job, long=True))
+        deadline = time.monotonic() + 10
+        while len(ran) < 3:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        running.cancel()
+        with pytest.raises(Exception) as caught:
+            job.result(timeout=10)
+    assert type(caught.value).__name__ == "RequestCancelled"
+
+
+def test_a_long_job_stops_with_a_message_after_its_budget_and_serves_others_meanwhile():
+    worker = InferenceWorker()
+    served = []
+
+    def long_job():
+        while True:
+            worker.checkpoint()
+            time.sleep(0.01)
+
+    with ThreadPoolExecutor(2) as pool:
+        job = pool.submit(worker.call, long_job, long=True, budget_s=1.0)
+        while not worker.long_job_running:
+            time.sleep(0.01)
+        started = time.perf_counter()
+        served.append(worker.call(lambda: "short"))
+        assert time.perf_counter() - started < 0.5
+        with pytest.raises(OverBudget, match="more than 1 s of model time"):
+            job.result(timeout=10)
+    assert served == ["short"]
+
+
+def test_generation_queued_behind_long_work_waits_without_its_token_timeout(runtime, monkeypatch):
+    from demo.tasks import generate
+
+    monkeypatch.setattr(generate, "TOKEN_TIMEOUT_S", 0.5)
+    engine = runtime.engine("generate")
+    release = hold_worker(runtime.worker)
+    with ThreadPoolExecutor(1) as pool:
+        text = pool.submit(lambda: list(get_task("generate").run(engine, pytest.fail, "Once upon", 5, 0.0)))
+        time.sleep(1.5)  # three token timeouts pass while the generation waits its turn
+        release.set()
+        outputs = text.result(timeout=30)
+    assert outputs[-1][0].startswith("Once upon")
+
+
+@pytest.mark.parametrize("task, folder_class, head", [
+    ("sentiment", None, "sentiment head"),
+    ("next_sentence", BertForMaskedLM, r"next sentence head \(cls.seq_relationship"),
+    ("fill_mask", BertForNextSentencePrediction, r"fill mask head \(cls.predictions"),
+])
+def test_a_checkpoint_without_the_tasks_head_is_refused_naming_the_head(tiny_paths, tmp_path, task, folder_class,
+                                                                       head):
+    from transformers import AutoTokenizer
+
+    folder = tiny_paths["fill_mask"]  # BertForPreTraining: no classifier for sentiment
+    if folder_class is not None:
+        folder = tmp_path / task
+        folder_class.from_pretrained(tiny_paths["fill_mask"]).save_pretrained(folder)
+        AutoTokenizer.from_pretrained(tiny_paths["fill_mask"]).save_pretrained(folder)
+    runtime = Runtime(plan("hub", {task: ModelRef(str(folder))}))
+    with pytest.raises(ModelLoadError, match=rf"no trained weights for the {head}.*which would answer at random"):
+        runtime.engine(task)
+
+
+def test_in_range_generation_settings_never_crash(tmp_path):
+    from bench.tiny_models import build_gpt2
+
+    short_context = build_gpt2(tmp_path / "gpt2-64", max_positions=64)
+    runtime = Runtime(plan("hub", {"generate": ModelRef(str(short_context))}))
+    task, engine, warnings = get_task("generate"), runtime.engine("generate"), []
+    outputs = list(task.run(engine, warnings.append, "Once upon a time", 5, 1e-40))
+    assert outputs[-1][0].startswith("Once upon a time")  # temperature ~0 decodes greedily
+    outputs = list(task.run(engine, warnings.append, "Once upon a time", 512, 0.0))
+    assert outputs[-1][0].startswith("Once upon a time")
+    prompt_tokens = len(engine.loaded.tokenizer("Once upon a time")["input_ids"])
+    assert warnings == [f"max_new_tokens lowered to {64 - prompt_tokens}: this model reads at most 64 tokens, "
+                        "prompt and new tokens together."]
+
+
+def test_the_seed_range_reads_as_whole_numbers(runtime):
+    with pytest.raises(Exception, match="seed must be a whole number from 0 to 2,147,483,647; got -1"):
+        get_task("generate").check("Hi", 10, 1.0, 1.0, 0, 1.0, -1)
+
+
+def test_a_rejected_input_logs_one_line_and_no_traceback(client, capfd, caplog):
+    caplog.set_level(logging.INFO, logger="demo.ui")
+    with pytest.raises(Exception, match="No mask found"):
+        client.predict("No mask here.", 5, api_name="/fill_mask")
+    time.sleep(0.3)
+    assert "Traceback" not in capfd.readouterr().err
+    lines = [r.getMessage() for r in caplog.records if "No mask found" in r.getMessage()]
+    assert len(lines) == 1 and "\n" not in lines[0]
+
+
+def test_big_bodies_are_refused_before_parsing_and_leave_no_memory_behind(tiny_paths):
+    """200 rejected 20 MB bodies, chunked ones too, and 200 accepted long texts: the server stays flat."""
+    with running_app(tiny_paths, ("--preload",)) as (base_url, process):
+        server = psutil.Process(process.pid)
+        with httpx.Client(timeout=60) as http:
+            for _ in range(20):  # warm the paths first, so their one-time allocations are not counted
+                call(http, base_url, "sentiment", ["y" * 150_000])
+            before = server.memory_info().rss
+            big = json.dumps({"data": ["x" * 20_000_000]}).encode()
+            for _ in range(200):
+                refused = http.post(f"{base_url}/gradio_api/call/sentiment", content=big,
+                                    headers={"content-type": "application/json"})
+                assert refused.status_code == 413 and "limit is 1,000,000 bytes" in refused.text
+            chunked = http.post(f"{base_url}/gradio_api/queue/join", content=(b"x" * 100_000 for _ in range(30)),
+                                headers={"content-type": "application/json"})
+            assert chunked.status_code == 413
+            after_refused = server.memory_info().rss
+            for n in range(200):
+                assert call(http, base_url, "sentiment", ["y" * 150_000 + str(n)])[0] == "complete"
+            after_accepted = server.memory_info().rss
+    assert after_refused - before < 20 * 2**20, (before, after_refused)
+    assert after_accepted - before < 40 * 2**20, (before, after_accepted)  # was ~+57 MB per 200 before
+
+
+@pytest.mark.slow
+def test_worst_embedded_requests_stay_under_3_gb_and_never_hold_sentiment(tmp_path):
+    """The longest text with a mask at the start and top_k 50 (22.8 GB before), and ten masks: the
+    server stays under 3 GB and a sentiment request sent meanwhile answers in seconds."""
+    words = ("the old man walked slowly along the quiet river bank while the evening sun painted "
+             "the water gold and").split()
+    long_text = "[MASK] " + " ".join((words * 20)[:240]) + "."
+    ten_masks = " ".join(w if i % 6 else "[MASK]" for i, w in enumerate((words * 4)[:60])) + "."
+    with running_app({}, ("--profile", "embedded", "--preload")) as (base_url, process):
+        server = psutil.Process(process.pid)
+        peak, done = [server.memory_info().rss], threading.Event()
+
+        def watch():
+            while not done.is_set():
+                peak.append(server.memory_info().rss)
+                time.sleep(0.1)
+
+        threading.Thread(target=watch, daemon=True).start()
+        with httpx.Client(timeout=300) as http, ThreadPoolExecutor(1) as pool:
+            for text in (long_text, ten_masks):
+                fill = pool.submit(call, http, base_url, "fill_mask", [text, 50])
+                time.sleep(3)
+                started = time.perf_counter()
+                assert call(http, base_url, "sentiment", ["A lovely film."])[0] == "complete"
+                assert time.perf_counter() - started < 10
+                kind, payload = fill.result()
+                assert kind == "complete" or "of model time and was stopped" in str(payload), payload
+        done.set()
+    assert max(peak) < 3 * 2**30, f"peak RSS {max(peak) / 2**30:.2f} GB"
