@@ -3,6 +3,7 @@
     python -m bench.load [--clients 50] [--seconds 60]     # load: mixed tasks, bounded in time
     python -m bench.load --soak-minutes 10                  # soak: RSS of the server each minute
     python -m bench.load --disconnect                       # a client drops mid-generation
+    python -m bench.load --hostile                          # load plus big bodies, cancels and long work
 
 Prints a table and one final JSON line. All traffic goes to 127.0.0.1 only.
 """
@@ -19,10 +20,12 @@ import threading
 import time
 from pathlib import Path
 
+from multiprocessing.pool import ThreadPool
+
 import httpx
 import psutil
 
-from bench.server import call, running_app
+from bench.server import BrowserSession, call, running_app
 from bench.timing import median_time
 from bench.tiny_models import build_all, build_gpt2
 
@@ -75,6 +78,60 @@ def run_load(base_url: str, clients: int, seconds: float) -> dict:
     }
 
 
+LONG_FILL = ["The [MASK] " * 10 + "sat on the mat.", 50]
+HUGE_PROMPT = ["word " * 40_000, 20]
+
+
+def run_hostile(base_url: str, seconds: float) -> dict:
+    """Three hostile clients for `seconds`: 20 MB bodies, requests cancelled right after joining, and
+    the longest valid work (ten masks with top_k 50, a 200,000-character prompt). Counts what they got."""
+    counts = {"big_bodies_refused": 0, "big_bodies_other": 0, "cancelled": 0, "long_jobs": 0}
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+    big = json.dumps({"data": ["x" * 20_000_000]}).encode()
+
+    def count(name: str) -> None:
+        with lock:
+            counts[name] += 1
+
+    def big_bodies() -> None:
+        with httpx.Client(timeout=60) as http:
+            while time.monotonic() < deadline:
+                answer = http.post(f"{base_url}/gradio_api/call/sentiment", content=big,
+                                   headers={"content-type": "application/json"})
+                count("big_bodies_refused" if answer.status_code == 413 else "big_bodies_other")
+
+    def cancels() -> None:
+        with httpx.Client(timeout=60) as http:
+            session = BrowserSession(http, base_url)
+            while time.monotonic() < deadline:
+                name, data = random.choice([("fill_mask", LONG_FILL), ("generate", ["Once upon a time", 512])])
+                fn_index, trigger = session.endpoints[name]
+                joined = http.post(f"{base_url}/gradio_api/queue/join", json={
+                    "data": data, "fn_index": fn_index, "trigger_id": trigger,
+                    "session_hash": session.session_hash, "event_data": None})
+                time.sleep(0.2)
+                if joined.status_code == 200:
+                    http.post(f"{base_url}/gradio_api/cancel", json={
+                        "session_hash": session.session_hash, "fn_index": fn_index,
+                        "event_id": joined.json()["event_id"]})
+                    count("cancelled")
+
+    def long_jobs() -> None:
+        with httpx.Client(timeout=300) as http:
+            while time.monotonic() < deadline:
+                name, data = random.choice([("fill_mask", LONG_FILL), ("generate", HUGE_PROMPT)])
+                call(http, base_url, name, data)
+                count("long_jobs")
+
+    threads = [threading.Thread(target=target) for target in (big_bodies, cancels, long_jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return counts
+
+
 def quiet_latency(base_url: str, runs: int = 10) -> float:
     """Median sentiment latency with no other traffic."""
     with httpx.Client(timeout=60) as http:
@@ -108,6 +165,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--soak-minutes", type=int, default=0)
     parser.add_argument("--disconnect", action="store_true")
+    parser.add_argument("--hostile", action="store_true", help="hostile clients beside the good ones")
     args = parser.parse_args()
     figures: dict = {}
     with tempfile.TemporaryDirectory() as scratch:
@@ -131,6 +189,13 @@ def main() -> None:
                         print(f"minute {len(rss)}: server RSS {rss[-1]:.0f} MB", flush=True)
                     figures["soak_rss_mb"] = [round(r) for r in rss]
                     figures["soak_rss_growth_mb"] = rss[-1] - rss[0]
+                elif args.hostile:
+                    figures["server_rss_before_mb"] = server.memory_info().rss / 2**20
+                    with ThreadPool(1) as pool:
+                        hostile = pool.apply_async(run_hostile, (base_url, args.seconds))
+                        figures |= run_load(base_url, args.clients, args.seconds)
+                        figures |= hostile.get()
+                    figures["clients"], figures["seconds"] = args.clients, args.seconds
                 else:
                     figures |= run_load(base_url, args.clients, args.seconds)
                     figures["clients"], figures["seconds"] = args.clients, args.seconds

@@ -51,7 +51,8 @@ class RequestScope:
     at its next checkpoint."""
 
     def __init__(self) -> None:
-        self.cancelled = threading.Event()
+        self.cancelled = threading.Event()  # the request went away: its results are not wanted
+        self.stop_requested = threading.Event()  # the user pressed Stop: end early, keep what was made
         self._futures: list[Future] = []
 
     def add(self, future: Future) -> None:
@@ -158,10 +159,11 @@ class InferenceWorker:
                              "so that others can be served. Please ask for less (a shorter text, fewer masks "
                              "or fewer candidates).")
 
-    def cancelled(self) -> bool:
-        """Whether the request of the job running now went away."""
+    def should_stop(self) -> bool:
+        """Whether the request of the job running now went away or asked to stop."""
         job = self._running[-1] if self._running else None
-        return bool(job and job.scope is not None and job.scope.cancelled.is_set())
+        scope = job.scope if job else None
+        return scope is not None and (scope.cancelled.is_set() or scope.stop_requested.is_set())
 
     def _on_worker(self) -> bool:
         return threading.current_thread() is self._thread

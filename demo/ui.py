@@ -131,17 +131,19 @@ def _checked(task: Task, values: tuple) -> None:
         raise _as_user_error(exc, task) from None
 
 
-def make_handler(task: Task, runtime: Runtime):
+def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope] | None = None):
     """The event function of a tab: validates, runs, reports latency, turns failures into messages.
 
     The work runs in a thread inside a `RequestScope`; when Gradio cancels the event (Stop, closed
     tab, cancelled API call) the scope is cancelled, so queued model work is dropped and running
-    work stops at its next checkpoint.
+    work stops at its next checkpoint. A streaming request is also listed in `stoppable` under its
+    session, so that the Stop button can end it early as a normal answer, keeping the text so far.
     """
+    stoppable = {} if stoppable is None else stoppable
 
     if task.streaming:
 
-        def stream(values, progress):
+        def stream(values, progress, scope):
             started = time.perf_counter()
             first = sent = None
             outputs: tuple = ()
@@ -159,18 +161,28 @@ def make_handler(task: Task, runtime: Runtime):
                 return
             except Exception as exc:
                 raise _as_user_error(exc, task) from None
-            yield (*outputs, _status(runtime, task, _latency(started, load_s, first)))
+            if scope.stop_requested.is_set():
+                note = f"**Stopped** after {time.perf_counter() - started:.2f} s; the text so far is kept."
+            else:
+                note = _latency(started, load_s, first)
+            yield (*outputs, _status(runtime, task, note))
 
-        async def handler(*values, progress=gr.Progress()):
+        async def handler(*args):
+            *values, progress, request = args  # Gradio appends its special arguments to the task's values
             _checked(task, values)
             scope = RequestScope()
-            pieces = stream(values, progress)
+            session = getattr(request, "session_hash", None)
+            if session:
+                stoppable[session] = scope
+            pieces = stream(values, progress, scope)
             try:
                 while (item := await anyio.to_thread.run_sync(
                         run_in_scope, scope, next, pieces, _DONE, abandon_on_cancel=True)) is not _DONE:
                     yield item
             finally:
                 scope.cancel()  # after the end this is a no-op; on cancel it drops the work
+                if session and stoppable.get(session) is scope:
+                    del stoppable[session]
 
     else:
 
@@ -183,7 +195,8 @@ def make_handler(task: Task, runtime: Runtime):
                 raise _as_user_error(exc, task) from None
             return (*outputs, _status(runtime, task, _latency(started, load_s)))
 
-        async def handler(*values, progress=gr.Progress()):
+        async def handler(*args):
+            *values, progress = args  # Gradio appends its special argument to the task's values
             _checked(task, values)
             scope = RequestScope()
             try:
@@ -197,7 +210,12 @@ def make_handler(task: Task, runtime: Runtime):
                           default=inspect.Parameter.empty if p.default is None else p.default)
         for p in task.params
     ]
-    parameters.append(inspect.Parameter("progress", inspect.Parameter.KEYWORD_ONLY, default=gr.Progress()))
+    # Gradio fills in special arguments only where they are positional (helpers.special_args)
+    positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    parameters.append(inspect.Parameter("progress", positional, default=gr.Progress()))
+    if task.streaming:
+        parameters.append(inspect.Parameter("request", positional, default=None, annotation=gr.Request))
+        handler.__annotations__ = {"request": gr.Request}
     handler.__signature__ = inspect.Signature(parameters)
     handler.__name__ = task.api_name
     return handler
@@ -225,9 +243,10 @@ def _build_tab(task: Task, runtime: Runtime) -> gr.Markdown:
         with gr.Accordion("How it works", open=False, elem_id=f"{task.key}-how"):
             gr.Markdown(task.how_it_works, latex_delimiters=LATEX)
     submits = [box.submit for box in inputs if isinstance(box, gr.Textbox)]
+    stoppable: dict[str, RequestScope] = {}  # session -> its running stream, while it runs
     event = gr.on(
         triggers=[run.click, *submits],
-        fn=make_handler(task, runtime),
+        fn=make_handler(task, runtime, stoppable),
         inputs=inputs,
         outputs=[*outputs, status],
         api_name=task.api_name,
@@ -238,7 +257,13 @@ def _build_tab(task: Task, runtime: Runtime) -> gr.Markdown:
     event.then(lambda: readiness(runtime, task), outputs=ready, api_visibility="private", queue=False,
                show_progress="hidden")
     if stop is not None:
-        stop.click(fn=None, cancels=[event], api_visibility="private")
+        def request_stop(request: gr.Request):
+            """End this page's running stream at its next token; the answer is kept, not an error."""
+            scope = stoppable.get(request.session_hash)
+            if scope is not None:
+                scope.stop_requested.set()
+
+        stop.click(fn=request_stop, api_visibility="private", queue=False)
     return ready
 
 

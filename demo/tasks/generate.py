@@ -100,14 +100,14 @@ class TokenStreamer(TextIteratorStreamer):
 
 class Checkpoint(StoppingCriteria):
     """Between two tokens: let the inference thread answer waiting requests, and stop once the
-    request that asked for this generation went away."""
+    request that asked for this generation went away or pressed Stop."""
 
     def __init__(self, worker: InferenceWorker):
         self.worker = worker
 
     def __call__(self, input_ids, scores, **kwargs):
         self.worker.serve_waiting()
-        stop = self.worker.cancelled()
+        stop = self.worker.should_stop()
         return torch.full((input_ids.shape[0],), stop, dtype=torch.bool, device=input_ids.device)
 
 

@@ -140,7 +140,16 @@ def test_generation_streams_partial_text_before_the_final_text(page):
     page.screenshot(path=SCREENSHOTS / "generate.png", full_page=True)
 
 
-def test_stop_ends_generation(page, runtime):
+def test_stop_ends_generation(page, runtime, monkeypatch):
+    from demo.tasks import generate
+
+    real_checkpoint = generate.Checkpoint.__call__
+
+    def slow_checkpoint(self, *args, **kwargs):  # a tiny model writes 512 tokens faster than a click
+        time.sleep(0.02)
+        return real_checkpoint(self, *args, **kwargs)
+
+    monkeypatch.setattr(generate.Checkpoint, "__call__", slow_checkpoint)
     open_tab(page, "generate")
     set_slider(page, "generate-max-new-tokens", 512)
     page.locator("#generate-prompt textarea").fill("Once upon a time")
@@ -155,6 +164,16 @@ def test_stop_ends_generation(page, runtime):
     stopped_at = output.input_value()
     page.wait_for_timeout(500)  # the text must not grow any more after Stop
     assert output.input_value() == stopped_at
+    assert stopped_at.startswith("Once upon a time") and len(stopped_at) > len("Once upon a time")
+    expect(page.locator("#generate-status")).to_contain_text("Stopped after")
+    assert page.get_by_text("Error", exact=True).count() == 0  # Stop is an answer, not an error
+    page.screenshot(path=SCREENSHOTS / "generate_stopped.png", full_page=True)
+
+
+def test_every_tab_says_its_model_is_ready(page):
+    for key in TITLES:
+        open_tab(page, key)
+        expect(page.locator(f"#{key}-readiness")).to_contain_text("Model ready", timeout=30_000)
 
 
 def test_bad_input_shows_an_error_toast_then_good_input_works(page):
