@@ -16,7 +16,7 @@ import gradio as gr
 import torch
 
 from demo.errors import UserFacingError
-from demo.inference import RequestScope, run_in_scope
+from demo.inference import RequestCancelled, RequestScope, run_in_scope
 from demo.runtime import Runtime
 from demo.tasks import TASKS
 from demo.tasks.base import Task
@@ -157,7 +157,7 @@ def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope
                     elif now - sent >= STREAM_INTERVAL_S:
                         sent = now
                         yield (*outputs, gr.skip())
-            except CancelledError:
+            except (CancelledError, RequestCancelled):  # the request went away: nobody to answer
                 return
             except Exception as exc:
                 raise _as_user_error(exc, task) from None
@@ -191,6 +191,8 @@ def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope
             try:
                 engine, load_s = _engine(runtime, task, progress)
                 outputs = task.run(engine, gr.Warning, *values)
+            except (CancelledError, RequestCancelled):  # the request went away: nobody to answer
+                return None
             except Exception as exc:
                 raise _as_user_error(exc, task) from None
             return (*outputs, _status(runtime, task, _latency(started, load_s)))
