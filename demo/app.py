@@ -28,15 +28,11 @@ def create_runtime(settings: Settings) -> Runtime:
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None):
-    """Build the app and start loading its models: before serving with `preload`, in the background
-    by default, on first use with `lazy`."""
+    """Build the app; with `settings.preload`, load and warm every model first."""
     runtime = runtime or create_runtime(settings)
     if settings.preload:
         runtime.preload(lambda fraction, message: log.info(message))
-    app = build_app(runtime)
-    if not settings.preload and not settings.lazy:
-        runtime.start_background_load()
-    return app
+    return build_app(runtime)
 
 
 class BodyLimit:
@@ -89,11 +85,13 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": text})
 
 
-def launch(app, settings: Settings, **kwargs):
-    """Launch with the safe defaults: no share tunnel, no error internals, tiny uploads, bounded bodies."""
+def launch(app, settings: Settings, prevent_thread_lock: bool = False, **kwargs):
+    """Launch with the safe defaults (no share tunnel, no error internals, tiny uploads, bounded
+    bodies), then load the models in the background unless `preload` or `lazy` says otherwise:
+    the page is served first, and the loads do not slow its start."""
     from starlette.middleware import Middleware
 
-    return app.launch(
+    served = app.launch(
         server_name=settings.host,
         server_port=settings.port,
         share=False,
@@ -103,5 +101,11 @@ def launch(app, settings: Settings, **kwargs):
         footer_links=["api"],
         css=CSS,
         app_kwargs={"middleware": [Middleware(BodyLimit)]},
+        prevent_thread_lock=True,
         **kwargs,
     )
+    if not settings.preload and not settings.lazy:
+        app.runtime.start_background_load()
+    if not prevent_thread_lock:
+        app.block_thread()
+    return served

@@ -285,6 +285,7 @@ def profile_summary(runtime: Runtime) -> str:
 def build_app(runtime: Runtime) -> gr.Blocks:
     """Build the whole page; no model is loaded here."""
     with ShowcaseBlocks(title="Zero-training NLP showcase", analytics_enabled=False) as app:
+        app.runtime = runtime
         gr.Markdown(HEADER, elem_id="header")
         gr.Markdown(profile_summary(runtime), elem_id="profile")
         with gr.Tabs():

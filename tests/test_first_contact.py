@@ -159,10 +159,20 @@ def test_the_page_is_served_while_models_wait_and_a_request_then_waits_and_answe
 
 
 def test_lazy_loads_nothing_until_the_first_request(tiny_models):
-    from demo.app import create_app
+    from gradio_client import Client
+
+    from bench.server import free_port
+    from demo.app import create_app, launch
     from demo.settings import Settings
 
+    settings = Settings(port=free_port(), profile="hub", models=tiny_models, lazy=True)
     runtime = Runtime(plan("hub", tiny_models))
-    create_app(Settings(profile="hub", models=tiny_models, lazy=True), runtime)
-    time.sleep(0.3)
-    assert runtime.registry.load_count == {} and not runtime.loading_in_background
+    app = create_app(settings, runtime)
+    launch(app, settings, prevent_thread_lock=True, quiet=True)
+    try:
+        time.sleep(0.5)
+        assert runtime.registry.load_count == {} and not runtime.loading_in_background
+        Client(f"http://127.0.0.1:{settings.port}", verbose=False).predict("Fine.", api_name="/sentiment")
+        assert runtime.is_ready("sentiment") and not runtime.is_ready("generate")
+    finally:
+        app.close()

@@ -90,15 +90,15 @@ class RerankedFillMask:
         return sorted(zip(words, scores.softmax(-1).tolist(), strict=True), key=lambda item: -item[1])
 
     def fill(self, text: str, top_k: int, mask_count: int) -> Filled:
-        return self.worker.call(self._fill, text, top_k, mask_count, long=True, budget_s=LONG_JOB_BUDGET_S)
-
-    def _fill(self, text: str, top_k: int, mask_count: int) -> Filled:
-        total = len(encode(self.loaded, text))
+        total = len(encode(self.loaded, text))  # checked in the request's thread, not the inference thread
         if total > MAX_TEXT_TOKENS:
             raise InputError(
                 f"The text is {total:,} tokens long; the embedded model fills masks in texts of up to "
                 f"{MAX_TEXT_TOKENS} tokens. Please shorten it."
             )
+        return self.worker.call(self._fill, text, top_k, mask_count, long=True, budget_s=LONG_JOB_BUDGET_S)
+
+    def _fill(self, text: str, top_k: int, mask_count: int) -> Filled:
         pieces = text.split(MASK)
         chosen: list[str] = []
         candidates: list[list[tuple[str, float]]] = []

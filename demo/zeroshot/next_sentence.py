@@ -46,11 +46,19 @@ class PmiNextSentence:
 
     def pmi_many(self, pairs: list[tuple[str, str]]) -> list[float]:
         """Mean per-token PMI of B given A, for each (A, B) pair, in one batch."""
+        return self._pmi_of_ids([self._ids(a, b)[0] for a, b in pairs])
+
+    def _ids(self, a: str, b: str) -> tuple[tuple[list[int], list[int]], int]:
+        """A's last and B's first `MAX_SENTENCE_TOKENS` tokens, and how many tokens were left out."""
+        a_ids, b_ids = encode(self.loaded, a), encode(self.loaded, " " + b)
+        dropped = max(0, len(a_ids) - MAX_SENTENCE_TOKENS) + max(0, len(b_ids) - MAX_SENTENCE_TOKENS)
+        return (a_ids[-MAX_SENTENCE_TOKENS:], b_ids[:MAX_SENTENCE_TOKENS]), dropped
+
+    def _pmi_of_ids(self, pairs: list[tuple[list[int], list[int]]]) -> list[float]:
         bos = [self.loaded.tokenizer.bos_token_id]
         jobs = []
-        for a, b in pairs:
-            b_ids = encode(self.loaded, " " + b)[:MAX_SENTENCE_TOKENS]
-            jobs += [(bos + encode(self.loaded, a)[-MAX_SENTENCE_TOKENS:], b_ids), (bos, b_ids)]
+        for a_ids, b_ids in pairs:
+            jobs += [(bos + a_ids, b_ids), (bos, b_ids)]
         scores = continuation_logprobs(self.loaded, jobs)
         return [
             (sum(with_a) - sum(alone)) / len(with_a)
@@ -58,9 +66,9 @@ class PmiNextSentence:
         ]
 
     def judge(self, sentence_a: str, sentence_b: str) -> LabelScores:
-        dropped = sum(
-            max(0, len(encode(self.loaded, s)) - MAX_SENTENCE_TOKENS) for s in (sentence_a, sentence_b)
-        )
-        pmi = self.worker.call(self.pmi_many, [(sentence_a, sentence_b)])[0]
+        # tokenized in the request's thread: a 200,000-character text takes a second, which the
+        # inference thread spends on other requests meanwhile
+        pair, dropped = self._ids(sentence_a, sentence_b)
+        pmi = self.worker.call(self._pmi_of_ids, [pair])[0]
         is_next = 1 / (1 + math.exp(-(pmi - self.threshold) / self.scale))
         return LabelScores({IS_NEXT: is_next, NOT_NEXT: 1 - is_next}, dropped, MAX_SENTENCE_TOKENS)

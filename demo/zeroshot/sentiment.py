@@ -57,14 +57,17 @@ class PromptSentiment:
         return probs
 
     def classify(self, text: str) -> LabelScores:
-        return self.worker.call_batched(self.classify_many, text)
+        # tokenized in the request's thread, so the inference thread never spends time on it
+        return self.worker.call_batched(self._classify_ids, encode(self.loaded, text))
 
     def _label_probs(self, reviews: list[list[int]]) -> torch.Tensor:
         probs = self._uncalibrated(reviews) / self.prior
         return probs / probs.sum(-1, keepdim=True)
 
     def classify_many(self, texts: list[str]) -> list[LabelScores]:
-        reviews = [encode(self.loaded, text) for text in texts]
+        return self._classify_ids([encode(self.loaded, text) for text in texts])
+
+    def _classify_ids(self, reviews: list[list[int]]) -> list[LabelScores]:
         probs = self._label_probs(reviews)
         return [
             LabelScores(dict(zip(LABELS, row, strict=True)), max(0, len(ids) - self.max_review), self.max_review)
