@@ -91,13 +91,13 @@ def readiness(runtime: Runtime, task: Task) -> str:
     """Whether the tab's model is ready, loading (with its progress) or failed, in one line."""
     state = runtime.states[task.key]
     if state.phase == "ready":
-        return "✅ Model ready."
+        return "**Model ready.**"
     if state.phase == "loading":
-        return f"⏳ Loading the model (once, {state.fraction:.0%}): {state.message}"
+        return f"**Loading the model** (once, {state.fraction:.0%}): {state.message}"
     if state.phase == "failed":
-        return f"⚠️ The model could not be loaded: {state.message}"
+        return f"**The model could not be loaded:** {state.message}"
     if runtime.loading_in_background:
-        return "⏳ Waiting its turn to load (models load one at a time)."
+        return "**Waiting to load** (models load one at a time, in tab order)."
     return "The model loads on this tab's first request."
 
 

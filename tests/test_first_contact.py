@@ -136,7 +136,7 @@ def test_the_page_is_served_while_models_wait_and_a_request_then_waits_and_answe
         client = Client(f"http://127.0.0.1:{settings.port}", verbose=False)
         assert runtime.loading_in_background
         assert all(state.phase == "waiting" for state in runtime.states.values())
-        assert readiness(runtime, TASKS["generate"]).startswith("⏳ Waiting its turn to load")
+        assert readiness(runtime, TASKS["generate"]).startswith("**Waiting to load**")
         job = client.submit("A fine film.", api_name="/sentiment")
         time.sleep(1.0)
         assert not job.done()  # it waits for the load instead of starting a second one
@@ -148,7 +148,7 @@ def test_the_page_is_served_while_models_wait_and_a_request_then_waits_and_answe
         while not all(state.phase == "ready" for state in runtime.states.values()):
             assert time.monotonic() < deadline, runtime.states
             time.sleep(0.05)
-        assert all(readiness(runtime, task) == "✅ Model ready." for task in TASKS.values())
+        assert all(readiness(runtime, task) == "**Model ready.**" for task in TASKS.values())
         assert set(runtime.registry.load_count.values()) == {1}
         _, status = client.predict("Another film.", api_name="/sentiment")
         assert "one-time" not in status
