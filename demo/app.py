@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 
 from demo.inference import InferenceWorker
 from demo.profiles import plan
@@ -20,6 +21,17 @@ MAX_BODY_BYTES = 1_000_000  # the longest text accepted (200,000 characters) fit
 # default of 10,000 sessions grows the server by ~1.2 GB under traffic. The app keeps no per-user
 # state, so a few hundred recent sessions (far more than the queue admits at once) are enough.
 SESSION_CAPACITY = 500
+
+
+def port_in_use(host: str, port: int) -> str | None:
+    """Why the app cannot listen on host:port, checked before any model loads; None when it can."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return (f"cannot listen on {host}:{port} ({exc.strerror}); "
+                    "choose another port with --port or GRADIO_SERVER_PORT")
+    return None
 
 
 def create_runtime(settings: Settings) -> Runtime:

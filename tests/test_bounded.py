@@ -230,6 +230,8 @@ def test_big_bodies_are_refused_before_parsing_and_leave_no_memory_behind(tiny_p
             for n in range(200):
                 assert call(http, base_url, "sentiment", ["y" * 150_000 + str(n)])[0] == "complete"
             after_accepted = server.memory_info().rss
+    print(f"\nserver RSS {before / 2**20:.0f} MB; after 200 refused 20 MB bodies {after_refused / 2**20:.0f} MB; "
+          f"after 200 accepted 150,000-character texts {after_accepted / 2**20:.0f} MB")
     assert after_refused - before < 20 * 2**20, (before, after_refused)
     assert after_accepted - before < 40 * 2**20, (before, after_accepted)  # was ~+57 MB per 200 before
 

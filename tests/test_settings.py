@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from demo.models import ModelRef
@@ -110,3 +115,15 @@ def test_lazy_comes_from_the_flag_or_the_environment():
     assert parse_settings([], environ={}).lazy is False
     assert parse_settings(["--lazy"], environ={}).lazy
     assert parse_settings([], environ={"DEMO_LAZY": "1"}).lazy
+
+
+def test_a_port_in_use_stops_start_up_with_one_line():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "app.py", "--port", str(port), "--profile", "embedded", "--lazy"],
+                              capture_output=True, text=True, timeout=120,
+                              cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 1
+    assert f"app.py: error: cannot listen on 127.0.0.1:{port}" in done.stderr and "Traceback" not in done.stderr
