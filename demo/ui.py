@@ -37,6 +37,10 @@ hardware, and how long it took; open **How it works** to see why a pretrained mo
 """
 CSS = """
 .gradio-container { max-width: 1100px !important; }
+@media (min-width: 1140px) { .gradio-container { margin-left: auto !important; margin-right: auto !important; } }
+textarea:focus-visible, input:focus-visible, button:focus-visible {
+  outline: 2px solid var(--color-accent) !important; outline-offset: 1px;
+}
 .model-status { font-size: 0.9em; opacity: 0.85; }
 @media (max-width: 640px) { .gradio-container { padding: 0 6px !important; } }
 """
@@ -225,14 +229,20 @@ def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope
 
 def _build_tab(task: Task, runtime: Runtime) -> gr.Markdown:
     """One tab from the task's contract; returns its readiness line, which the page keeps current."""
+    embedded = runtime.plan[task.key].embedded
     with gr.Tab(task.title, id=task.key, elem_id=f"tab-{task.key}"):
-        gr.Markdown(task.summary)
+        gr.Markdown(task.embedded_summary if embedded else task.summary, elem_id=f"{task.key}-summary")
         with gr.Row(equal_height=False):
             with gr.Column(min_width=280):
                 inputs = task.build_inputs()
                 with gr.Row():
                     run = gr.Button("Run", variant="primary", elem_id=f"{task.key}-run")
-                    stop = gr.Button("Stop", variant="stop", elem_id=f"{task.key}-stop") if task.streaming else None
+                    stop = (gr.Button("Stop", variant="stop", elem_id=f"{task.key}-stop", interactive=False)
+                            if task.streaming else None)
+                settings = []
+                if task.has_settings:
+                    with gr.Accordion("Settings", open=False, elem_id=f"{task.key}-settings"):
+                        settings = task.build_settings()
             with gr.Column(min_width=280):
                 ready = gr.Markdown(readiness(runtime, task), elem_id=f"{task.key}-readiness",
                                     elem_classes="model-status")
@@ -241,31 +251,37 @@ def _build_tab(task: Task, runtime: Runtime) -> gr.Markdown:
         examples = load_examples(task.key)
         if examples:
             width = len(examples[0])
-            gr.Examples(examples=examples, inputs=inputs[:width], label="Examples", cache_examples=False)
+            gr.Examples(examples=examples, inputs=[*inputs, *settings][:width], label="Examples", cache_examples=False)
         with gr.Accordion("How it works", open=False, elem_id=f"{task.key}-how"):
-            gr.Markdown(task.how_it_works, latex_delimiters=LATEX)
-    submits = [box.submit for box in inputs if isinstance(box, gr.Textbox)]
+            gr.Markdown(task.embedded_how_it_works if embedded else task.how_it_works, latex_delimiters=LATEX)
+    triggers = [run.click, *(box.submit for box in inputs if isinstance(box, gr.Textbox))]
     stoppable: dict[str, RequestScope] = {}  # session -> its running stream, while it runs
-    event = gr.on(
-        triggers=[run.click, *submits],
+    answer = dict(
         fn=make_handler(task, runtime, stoppable),
-        inputs=inputs,
+        inputs=[*inputs, *settings],
         outputs=[*outputs, status],
         api_name=task.api_name,
         concurrency_limit=CONCURRENCY[task.key],
         concurrency_id=task.key,
         show_progress_on=outputs[0],
     )
-    event.then(lambda: readiness(runtime, task), outputs=ready, api_visibility="private", queue=False,
-               show_progress="hidden")
-    if stop is not None:
+    quiet = dict(api_visibility="private", queue=False, show_progress="hidden")
+    if stop is None:
+        event = gr.on(triggers=triggers, **answer)
+    else:  # while a stream runs, Run is off and Stop is on
+        busy = gr.on(triggers=triggers, fn=lambda: (gr.Button(interactive=False), gr.Button(interactive=True)),
+                     outputs=[run, stop], **quiet)
+        event = busy.then(**answer)
+        event.then(lambda: (gr.Button(interactive=True), gr.Button(interactive=False)), outputs=[run, stop], **quiet)
+
         def request_stop(request: gr.Request):
             """End this page's running stream at its next token; the answer is kept, not an error."""
             scope = stoppable.get(request.session_hash)
             if scope is not None:
                 scope.stop_requested.set()
 
-        stop.click(fn=request_stop, api_visibility="private", queue=False)
+        stop.click(fn=request_stop, **quiet)
+    event.then(lambda: readiness(runtime, task), outputs=ready, **quiet)
     return ready
 
 
@@ -274,12 +290,14 @@ def profile_summary(runtime: Runtime) -> str:
     embedded = [task for task, assignment in runtime.plan.items() if assignment.embedded]
     if not embedded:
         return "Serving the classic pretrained checkpoints."
-    reasons = sorted({runtime.plan[task].reason.removeprefix("embedded: ") for task in embedded})
+    reasons = sorted({runtime.plan[task].reason.removeprefix("embedded: ") for task in embedded} -
+                     {"embedded profile chosen"})
+    why = f" ({'; '.join(reasons)})" if reasons else ""
     if len(embedded) == len(runtime.plan):
-        return (f"**Embedded profile** ({'; '.join(reasons)}): every tab runs on Gemma 3 270M, "
-                "installed with pip. No network needed, no training, zero-shot.")
+        return (f"**Embedded profile**{why}: every tab runs on Gemma 3 270M, installed with pip. "
+                "No network needed, no training, zero-shot.")
     titles = ", ".join(TASKS[task].title for task in embedded)
-    return f"**Embedded models** serve {titles} ({'; '.join(reasons)}); the other tabs use the classic checkpoints."
+    return f"**Embedded models** serve {titles}{why}; the other tabs use the classic checkpoints."
 
 
 def build_app(runtime: Runtime) -> gr.Blocks:

@@ -68,8 +68,10 @@ class Task:
 
     key: str = ""
     title: str = ""
-    summary: str = ""
-    how_it_works: str = ""
+    summary: str = ""  # one line under the tab's title, for the classic checkpoint
+    how_it_works: str = ""  # the "How it works" text, for the classic checkpoint
+    embedded_summary: str = ""  # the same two for the embedded profile, which answers another way
+    embedded_how_it_works: str = ""
     params: tuple[Param, ...] = ()
     streaming: bool = False
     auto_model: str = ""  # the transformers Auto class that loads a classic checkpoint for this task
@@ -87,6 +89,12 @@ class Task:
 
     def build_outputs(self) -> list:
         raise NotImplementedError
+
+    has_settings: bool = False  # optional inputs shown in a closed "Settings" panel under Run
+
+    def build_settings(self) -> list:
+        """The optional inputs after `build_inputs`' ones, in parameter order."""
+        return []
 
     def check(self, *values: Any) -> tuple:
         """The inputs made ready for `run`, or an `InputError` that says what to change.

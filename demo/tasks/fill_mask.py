@@ -96,7 +96,22 @@ class MaskedLMEngine:
 class FillMaskTask(Task):
     key = "fill_mask"
     title = "Fill mask"
-    summary = "Hide a word behind [MASK] and the model proposes the words that fit, with probabilities."
+    summary = "Hide a word behind [MASK] and BERT proposes the words that fit, with probabilities."
+    embedded_summary = ("Hide a word behind [MASK]: Gemma 3 270M proposes words for the blank and ranks them by "
+                        "how likely the whole sentence becomes with each.")
+    embedded_how_it_works = r"""
+A left-to-right model only sees the words before a blank. So the app first asks it, in a
+fill-in-the-blank prompt that shows the whole sentence, which words fit, and adds the words it
+expects right after the left context. Then it scores each candidate $w$ by the log-likelihood of
+the sentence with $w$ filled in, the sum of its next-token log-probabilities:
+
+$$\mathrm{score}(w)=\sum_{t}\log p\left(x_t \mid x_{<t}ight)\quad	ext{over the sentence with } w 	ext{ in the blank}$$
+
+The scores are shown normalised over the candidates (a softmax), so they compare the candidates
+found; they are not probabilities over the whole vocabulary. Each candidate is judged on its word
+and up to 16 tokens after the blank. The classic profile uses BERT, which was pretrained to fill
+masks from both sides of the sentence.
+"""
     how_it_works = r"""
 BERT was pretrained by hiding 15% of the words of its training text and guessing them back from
 **both sides** of the sentence. The **masked-LM loss** it minimised is the negative log-likelihood

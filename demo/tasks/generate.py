@@ -202,7 +202,8 @@ class CausalLMEngine:
 class GenerateTask(Task):
     key = "generate"
     title = "Generate"
-    summary = "Give a prompt and a language model continues it, streamed word by word."
+    summary = "Give a prompt and GPT-2 continues it, streamed token by token."
+    embedded_summary = "Give a prompt and Gemma 3 270M continues it, streamed token by token."
     how_it_works = r"""
 A left-to-right language model was pretrained on one game only: predict the next token. It learns
 the probability of a text as a product of next-token probabilities (**autoregressive decoding**):
@@ -215,6 +216,7 @@ To write, it samples one token, appends it, and repeats. The temperature $\tau$ 
 tokens, the repetition penalty discourages loops, and a fixed seed makes sampling repeatable.
 Temperature 0 always takes the likeliest token.
 """
+    embedded_how_it_works = how_it_works
     streaming = True
     auto_model = "AutoModelForCausalLM"
     engine_class = CausalLMEngine
@@ -230,9 +232,15 @@ Temperature 0 always takes the likeliest token.
         Param("seed", DEFAULTS.seed),
     )
 
+    has_settings = True
+
     def build_inputs(self) -> list:
         return [
             gr.Textbox(label="Prompt", lines=1, max_lines=8, placeholder="Once upon a time,", elem_id="generate-prompt"),
+        ]
+
+    def build_settings(self) -> list:
+        return [
             CheckedSlider(*MAX_NEW_TOKENS, value=DEFAULTS.max_new_tokens, step=1, label="Max new tokens", elem_id="generate-max-new-tokens"),
             CheckedSlider(*TEMPERATURE, value=DEFAULTS.temperature, step=0.05, label="Temperature (0 = greedy)", elem_id="generate-temperature"),
             CheckedSlider(*TOP_P, value=DEFAULTS.top_p, step=0.01, label="Top p", elem_id="generate-top-p"),

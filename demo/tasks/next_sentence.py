@@ -68,6 +68,19 @@ class NextSentenceTask(Task):
     key = "next_sentence"
     title = "Next sentence"
     summary = "Does sentence B follow sentence A? BERT's own pretraining head answers."
+    embedded_summary = ("Does sentence B follow sentence A? Gemma 3 270M measures how much more likely B becomes "
+                        "once A has been read.")
+    embedded_how_it_works = r"""
+A language model gives every text a probability. If B really follows A, reading A first makes B
+more expected. The **pointwise mutual information**, averaged over B's tokens, measures by how much:
+
+$$\mathrm{PMI}(A,B)=rac{1}{|B|}\left(\log p(B\mid A)-\log p(B)ight),\qquad
+p(	ext{IsNext})=\sigma\!\left(rac{\mathrm{PMI}-	heta}{s}ight)$$
+
+A fluent model finds most sentences a little more likely after any text, so the threshold
+$	heta$ and scale $s$ come from eight built-in pairs, coherent and shuffled, measured at start.
+The classic profile uses BERT's own next-sentence head, pretrained on exactly this question.
+"""
     how_it_works = r"""
 Besides filling masks, BERT was pretrained on a second game: given two sentences, was B the
 sentence that really followed A in the book (**IsNext**), or a random one (**NotNext**)? A small

@@ -52,7 +52,22 @@ def _label_name(raw: str) -> str:
 class SentimentTask(Task):
     key = "sentiment"
     title = "Sentiment"
-    summary = "Is a text positive or negative? A classifier returns both classes' probabilities."
+    summary = ("Is a text positive or negative? DistilBERT, fine-tuned on movie reviews (SST-2), returns both "
+               "classes' probabilities.")
+    embedded_summary = ("Is a text positive or negative? Gemma 3 270M, never trained for it, compares how likely "
+                        "it finds the words *positive* and *negative* after the text.")
+    embedded_how_it_works = r"""
+A language model was pretrained on one game only: predict the next token. Shown four short
+example reviews with their labels and then yours, followed by `Sentiment:`, it gives every
+possible next word a probability. The app compares two of them, and divides each by its value
+for content-free inputs such as "N/A" (**contextual calibration**, Zhao et al. 2021), which
+removes the model's own preference for one of the two words:
+
+$$p(y\mid x)\proptorac{p\left(w_y \mid \mathrm{prompt}(x)ight)}{p\left(w_y \mid \mathrm{prompt}(arnothing)ight)},\qquad w_y\in\{	ext{positive},	ext{negative}\}$$
+
+The examples were written for this app, not taken from a benchmark. The classic profile uses
+DistilBERT fine-tuned on SST-2 movie reviews instead.
+"""
     how_it_works = r"""
 The encoder reads the whole text at once. Each layer mixes the words with **scaled dot-product
 attention**, so every word's vector is updated from the words that matter to it:

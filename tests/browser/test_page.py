@@ -121,7 +121,10 @@ def watch_output(page) -> None:
 
 
 def set_slider(page, elem_id: str, value: int) -> None:
+    """Type a value into a slider's number box, opening the closed Settings panel it sits in first."""
     field = page.locator(f"#{elem_id} input[type=number]")
+    if not field.is_visible():
+        page.locator("#generate-settings").get_by_text("Settings").click()
     field.fill(str(value))
     field.press("Enter")
 
@@ -168,6 +171,28 @@ def test_stop_ends_generation(page, runtime, monkeypatch):
     expect(page.locator("#generate-status")).to_contain_text("Stopped after")
     assert page.get_by_text("Error", exact=True).count() == 0  # Stop is an answer, not an error
     page.screenshot(path=SCREENSHOTS / "generate_stopped.png", full_page=True)
+
+
+def test_run_is_off_and_stop_on_only_while_generating(page, runtime, monkeypatch):
+    from demo.tasks import generate
+
+    real_checkpoint = generate.Checkpoint.__call__
+    monkeypatch.setattr(generate.Checkpoint, "__call__",
+                        lambda self, *a, **k: (time.sleep(0.02), real_checkpoint(self, *a, **k))[1])
+    open_tab(page, "generate")
+    run, stop = page.locator("#generate-run"), page.locator("#generate-stop")
+    expect(run).to_be_enabled()
+    expect(stop).to_be_disabled()
+    expect(page.locator("#generate-max-new-tokens")).to_be_hidden()  # sampler settings wait in a closed panel
+    set_slider(page, "generate-max-new-tokens", 200)
+    page.locator("#generate-prompt textarea").fill("Once upon a time")
+    run.click()
+    expect(run).to_be_disabled()
+    expect(stop).to_be_enabled()
+    stop.click()
+    expect(page.locator("#generate-status")).to_contain_text("Stopped after")
+    expect(run).to_be_enabled()
+    expect(stop).to_be_disabled()
 
 
 def test_every_tab_says_its_model_is_ready(page):
