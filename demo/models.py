@@ -210,7 +210,9 @@ def check_loaded(loaded: LoadedModel) -> None:
     model = loaded.model
     on_meta = [name for name, tensor in [*model.named_parameters(), *model.named_buffers()] if tensor.is_meta]
     if on_meta:
-        raise ModelLoadError(loaded.ref.label, f"{len(on_meta)} weights were not loaded (e.g. {on_meta[0]})",
+        plural = "s" if len(on_meta) != 1 else ""
+        raise ModelLoadError(loaded.ref.label, f"{len(on_meta)} weight{plural} left unloaded on the meta device "
+                             f"(e.g. {on_meta[0]})",
                              "Try again; if it persists, check that the checkpoint is complete.")
     probe = loaded.tokenizer("Hello world.", return_tensors="pt")["input_ids"][:, :8]
     try:

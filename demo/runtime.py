@@ -16,8 +16,8 @@ from typing import Any
 
 import transformers
 
-from demo.inference import InferenceWorker
 from demo.errors import ModelLoadError
+from demo.inference import InferenceWorker
 from demo.models import (ModelRegistry, Placement, Report, detect_placement, int8_unsupported, load_model,
                           quantize_int8)
 from demo.profiles import TASK_KEYS, Assignment

@@ -14,6 +14,7 @@ from concurrent.futures import CancelledError
 import anyio
 import gradio as gr
 import torch
+from gradio import queueing
 
 from demo.errors import UserFacingError
 from demo.inference import RequestCancelled, RequestScope, run_in_scope
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 QUEUE_SIZE = 64
+MAX_UNREAD_PER_SESSION = 16
 STREAM_INTERVAL_S = 0.04  # at most 25 screen updates a second: each costs the server CPU the model needs
 # Handlers only wait for the inference thread; sentiment admits more so that they can share batches.
 CONCURRENCY = {"sentiment": 16, "fill_mask": 4, "next_sentence": 4, "generate": 1}
@@ -310,7 +312,25 @@ def build_app(runtime: Runtime) -> gr.Blocks:
             lines = [_build_tab(task, runtime) for task in TASKS.values()]
         _keep_readiness_current(app, runtime, lines)
     app.queue(max_size=QUEUE_SIZE)
+    app._queue.__class__ = SessionBoundedQueue
     return app
+
+
+class SessionBoundedQueue(queueing.Queue):
+    """Gradio's queue, with at most `MAX_UNREAD_PER_SESSION` events per session whose results were not
+    read yet.
+
+    Gradio keeps every message of an event until the session reads its stream: a client that joins
+    and never reads (or cancels at once) grew the server by ~60 KB an event, without bound. A page
+    reads its stream as it goes, so it never meets this limit.
+    """
+
+    async def push(self, body, request, username):
+        unread = self.pending_event_ids_session.get(body.session_hash) or ()
+        if body.session_hash is not None and len(unread) >= MAX_UNREAD_PER_SESSION:
+            return (False, f"Too many requests from this session are waiting to be read "
+                           f"(at most {MAX_UNREAD_PER_SESSION}). Read their results first.", "queue_full")
+        return await super().push(body, request, username)
 
 
 def _keep_readiness_current(app: gr.Blocks, runtime: Runtime, lines: list[gr.Markdown]) -> None:

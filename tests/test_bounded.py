@@ -49,6 +49,10 @@ def test_shared_prefix_scores_equal_full_forward_scores_in_small_chunks(tiny_pat
 
 
 def test_cancelled_requests_never_reach_the_model(base_url, runtime, monkeypatch):
+    deadline = time.monotonic() + 60
+    while not all(state.phase == "ready" for state in runtime.states.values()):  # background warm-ups done
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
     engine = runtime.engine("fill_mask")
     reached = []
     real_fill = engine._fill
@@ -81,6 +85,18 @@ def test_cancelled_requests_never_reach_the_model(base_url, runtime, monkeypatch
         started = time.perf_counter()
         assert call(http, base_url, "sentiment", ["Still quick?"])[0] == "complete"
         assert time.perf_counter() - started < 5
+
+
+def test_a_session_that_never_reads_its_results_cannot_pile_up_events(base_url):
+    with httpx.Client(timeout=30) as http:
+        session = BrowserSession(http, base_url)
+        fn_index, trigger = session.endpoints["sentiment"]
+        answers = [http.post(f"{base_url}/gradio_api/queue/join", json={
+            "data": [f"Fine {n}."], "fn_index": fn_index, "trigger_id": trigger,
+            "session_hash": session.session_hash, "event_data": None}) for n in range(20)]
+        assert [a.status_code for a in answers] == [200] * 16 + [503] * 4
+        assert "Too many requests from this session are waiting to be read" in answers[-1].text
+        assert BrowserSession(http, base_url).call("sentiment", ["Another page still works."])[0] == "complete"
 
 
 def test_a_job_that_cannot_start_in_time_is_answered_busy_and_never_runs():

@@ -68,7 +68,7 @@ def test_a_model_left_with_a_meta_tensor_is_refused(runtime):
     model = type(loaded.model)(loaded.model.config)
     model.classifier.weight = torch.nn.Parameter(torch.empty_like(model.classifier.weight, device="meta"))
     broken = LoadedModel(loaded.ref, model, loaded.tokenizer, loaded.placement)
-    with pytest.raises(ModelLoadError, match=r"1 weights were not loaded \(e.g. classifier.weight\)"):
+    with pytest.raises(ModelLoadError, match=r"1 weight left unloaded on the meta device \(e.g. classifier.weight\)"):
         check_loaded(broken)
 
 

@@ -164,11 +164,11 @@ def test_stop_ends_generation(page, runtime, monkeypatch):
     while runtime.worker.long_job_running:
         assert time.monotonic() < deadline, "the generation kept running after Stop"
         time.sleep(0.05)
+    expect(page.locator("#generate-status")).to_contain_text("Stopped after")
     stopped_at = output.input_value()
-    page.wait_for_timeout(500)  # the text must not grow any more after Stop
+    page.wait_for_timeout(500)  # once the page says it stopped, the text must not grow any more
     assert output.input_value() == stopped_at
     assert stopped_at.startswith("Once upon a time") and len(stopped_at) > len("Once upon a time")
-    expect(page.locator("#generate-status")).to_contain_text("Stopped after")
     assert page.get_by_text("Error", exact=True).count() == 0  # Stop is an answer, not an error
     page.screenshot(path=SCREENSHOTS / "generate_stopped.png", full_page=True)
 
