@@ -103,8 +103,8 @@ def run_hostile(base_url: str, seconds: float) -> dict:
 
     def cancels() -> None:
         with httpx.Client(timeout=60) as http:
-            session = BrowserSession(http, base_url)
             while time.monotonic() < deadline:
+                session = BrowserSession(http, base_url)  # a new session each time: the per-session cap never applies
                 name, data = random.choice([("fill_mask", LONG_FILL), ("generate", ["Once upon a time", 512])])
                 fn_index, trigger = session.endpoints[name]
                 joined = http.post(f"{base_url}/gradio_api/queue/join", json={
