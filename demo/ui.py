@@ -274,7 +274,9 @@ def _build_tab(task: Task, runtime: Runtime) -> gr.Markdown:
         busy = gr.on(triggers=triggers, fn=lambda: (gr.Button(interactive=False), gr.Button(interactive=True)),
                      outputs=[run, stop], **quiet)
         event = busy.then(**answer)
-        event.then(lambda: (gr.Button(interactive=True), gr.Button(interactive=False)), outputs=[run, stop], **quiet)
+        idle = lambda: (gr.Button(interactive=True), gr.Button(interactive=False))  # noqa: E731
+        event.then(idle, outputs=[run, stop], **quiet)
+        event.failure(idle, outputs=[run, stop], **quiet)  # `then` alone is skipped after an error here
 
         def request_stop(request: gr.Request):
             """End this page's running stream at its next token; the answer is kept, not an error."""

@@ -253,3 +253,13 @@ def test_streamed_pieces_add_up_to_the_decoded_output_token_by_token(runtime):
     new_tokens = output[0, prompt.input_ids.shape[1]:]
     assert "".join(pieces) == tokenizer.decode(new_tokens, skip_special_tokens=True)
     assert sum(1 for piece in pieces if piece) >= len(new_tokens) // 2
+
+
+@pytest.mark.parametrize("key", ["sentiment", "fill_mask", "next_sentence", "generate"])
+def test_every_explanation_exists_for_both_profiles_and_its_formulas_are_well_formed(key):
+    task = get_task(key)
+    for text in (task.summary, task.embedded_summary, task.how_it_works, task.embedded_how_it_works):
+        assert text.strip()
+        assert not [c for c in text if ord(c) < 32 and c != "\n"], "a backslash sequence became a control character"
+        assert text.count("\\left") == text.count("\\right") and text.count("$$") % 2 == 0
+    assert "Gemma" in task.embedded_summary

@@ -105,7 +105,7 @@ fill-in-the-blank prompt that shows the whole sentence, which words fit, and add
 expects right after the left context. Then it scores each candidate $w$ by the log-likelihood of
 the sentence with $w$ filled in, the sum of its next-token log-probabilities:
 
-$$\mathrm{score}(w)=\sum_{t}\log p\left(x_t \mid x_{<t}ight)\quad	ext{over the sentence with } w 	ext{ in the blank}$$
+$$\mathrm{score}(w)=\sum_{t}\log p\left(x_t \mid x_{<t}\right)\quad\text{over the sentence with } w \text{ in the blank}$$
 
 The scores are shown normalised over the candidates (a softmax), so they compare the candidates
 found; they are not probabilities over the whole vocabulary. Each candidate is judged on its word

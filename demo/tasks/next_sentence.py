@@ -74,11 +74,11 @@ class NextSentenceTask(Task):
 A language model gives every text a probability. If B really follows A, reading A first makes B
 more expected. The **pointwise mutual information**, averaged over B's tokens, measures by how much:
 
-$$\mathrm{PMI}(A,B)=rac{1}{|B|}\left(\log p(B\mid A)-\log p(B)ight),\qquad
-p(	ext{IsNext})=\sigma\!\left(rac{\mathrm{PMI}-	heta}{s}ight)$$
+$$\mathrm{PMI}(A,B)=\frac{1}{|B|}\left(\log p(B\mid A)-\log p(B)\right),\qquad
+p(\text{IsNext})=\sigma\!\left(\frac{\mathrm{PMI}-\theta}{s}\right)$$
 
 A fluent model finds most sentences a little more likely after any text, so the threshold
-$	heta$ and scale $s$ come from eight built-in pairs, coherent and shuffled, measured at start.
+$\theta$ and scale $s$ come from eight built-in pairs, coherent and shuffled, measured at start.
 The classic profile uses BERT's own next-sentence head, pretrained on exactly this question.
 """
     how_it_works = r"""

@@ -63,7 +63,7 @@ possible next word a probability. The app compares two of them, and divides each
 for content-free inputs such as "N/A" (**contextual calibration**, Zhao et al. 2021), which
 removes the model's own preference for one of the two words:
 
-$$p(y\mid x)\proptorac{p\left(w_y \mid \mathrm{prompt}(x)ight)}{p\left(w_y \mid \mathrm{prompt}(arnothing)ight)},\qquad w_y\in\{	ext{positive},	ext{negative}\}$$
+$$p(y\mid x)\propto\frac{p\left(w_y \mid \mathrm{prompt}(x)\right)}{p\left(w_y \mid \mathrm{prompt}(\varnothing)\right)},\qquad w_y\in\{\text{positive},\text{negative}\}$$
 
 The examples were written for this app, not taken from a benchmark. The classic profile uses
 DistilBERT fine-tuned on SST-2 movie reviews instead.

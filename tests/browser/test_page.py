@@ -195,6 +195,15 @@ def test_run_is_off_and_stop_on_only_while_generating(page, runtime, monkeypatch
     expect(stop).to_be_disabled()
 
 
+def test_a_refused_prompt_leaves_run_on_and_stop_off(page):
+    open_tab(page, "generate")
+    page.locator("#generate-prompt textarea").fill("")
+    page.locator("#generate-run").click()
+    expect(page.get_by_text("Prompt is empty: please type some text.")).to_be_visible()
+    expect(page.locator("#generate-run")).to_be_enabled()
+    expect(page.locator("#generate-stop")).to_be_disabled()
+
+
 def test_every_tab_says_its_model_is_ready(page):
     for key in TITLES:
         open_tab(page, key)
