@@ -8,8 +8,6 @@ Prints a table and one final JSON line. All traffic goes to 127.0.0.1 only.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -17,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.server import ROOT, call, free_port
+from bench.server import ROOT, call, running_server
 
 FIRST_REQUESTS = [
     ("sentiment", ["A gorgeous, witty film."]),
@@ -30,28 +28,14 @@ READY_LINE = "models loaded and warmed"
 
 def main() -> None:
     args = sys.argv[1:] or ["--profile", "embedded"]
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = os.environ | {"GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"}
     figures: dict = {}
-    with tempfile.NamedTemporaryFile("w+", suffix=".log") as log:
+    with tempfile.TemporaryDirectory() as scratch:
+        log_path = Path(scratch) / "server.log"
         started = time.monotonic()
-        process = subprocess.Popen([sys.executable, "app.py", *args, "--port", str(port)], cwd=ROOT, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = started + 600
-            while True:
-                try:
-                    if httpx.get(base_url, timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the app did not start; see {log.name}")
-                time.sleep(0.05)
+        with running_server([str(ROOT / "app.py"), *args], log_path) as (base_url, _):
             figures["page_served_s"] = time.monotonic() - started
-            while READY_LINE not in Path(log.name).read_text():
-                if time.monotonic() > deadline:
+            while READY_LINE not in log_path.read_text():
+                if time.monotonic() - started > 600:
                     raise RuntimeError("the models never became ready")
                 time.sleep(0.05)
             figures["all_tabs_ready_s"] = time.monotonic() - started
@@ -60,9 +44,6 @@ def main() -> None:
                     asked = time.perf_counter()
                     kind, _ = call(http, base_url, task, data)
                     figures[f"first_{task}_s"] = time.perf_counter() - asked if kind == "complete" else kind
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
     for name, value in figures.items():
         print(f"{name:24s} {value:.2f}" if isinstance(value, float) else f"{name:24s} {value}")
     print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}))

@@ -20,7 +20,7 @@ from demo.errors import ModelLoadError
 from demo.inference import InferenceWorker
 from demo.models import (ModelRegistry, Placement, Report, detect_placement, int8_unsupported, load_model,
                           quantize_int8)
-from demo.profiles import TASK_KEYS, Assignment
+from demo.profiles import Assignment
 from demo.tasks import get_task
 
 
