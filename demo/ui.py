@@ -44,7 +44,13 @@ textarea:focus-visible, input:focus-visible, button:focus-visible {
   outline: 2px solid var(--color-accent) !important; outline-offset: 1px;
 }
 .model-status { font-size: 0.9em; opacity: 0.85; }
-@media (max-width: 640px) { .gradio-container { padding: 0 6px !important; } }
+@media (max-width: 640px) {
+  .gradio-container { padding: 0 6px !important; }
+  /* touch targets of at least 44 px on phones */
+  button, [role=tab], textarea, input[type=number] { min-height: 44px !important; }
+  button { min-width: 44px !important; }
+  .tab-like-container { height: auto !important; }  /* a slider's number box and reset button grow with them */
+}
 """
 GPU_FULL = "The GPU ran out of memory for this request. Please try a shorter text or fewer new tokens."
 UNEXPECTED = "The model could not process this input. The app is still running: please try another input."

@@ -204,6 +204,27 @@ def test_a_refused_prompt_leaves_run_on_and_stop_off(page):
     expect(page.locator("#generate-stop")).to_be_disabled()
 
 
+SMALL_TARGETS = """() => [...document.querySelectorAll('button, [role=tab], textarea, input[type=number]')]
+  .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height > 2)
+  .map(e => { const r = e.getBoundingClientRect();
+              return [e.id || (e.getAttribute('aria-label') || e.innerText || '').slice(0, 30), Math.round(r.width),
+                      Math.round(r.height)]; })
+  .filter(([name, width, height]) => width < 44 || height < 44)"""
+
+
+def test_touch_targets_on_a_phone_are_at_least_44_px(browser, base_url):
+    context, page = open_page(browser, base_url, viewport={"width": 390, "height": 844}, is_mobile=True,
+                              has_touch=True)
+    for key in TITLES:
+        open_tab(page, key)
+        if key == "generate":
+            page.locator("#generate-settings").get_by_text("Settings").click()
+            expect(page.locator("#generate-seed")).to_be_visible()
+        assert page.evaluate(SMALL_TARGETS) == [], f"{key}: targets under 44 px"
+    page.screenshot(path=SCREENSHOTS / "phone_generate_settings.png", full_page=True)
+    context.close()
+
+
 def test_every_tab_says_its_model_is_ready(page):
     for key in TITLES:
         open_tab(page, key)
