@@ -106,15 +106,10 @@ def run_hostile(base_url: str, seconds: float) -> dict:
             while time.monotonic() < deadline:
                 session = BrowserSession(http, base_url)  # a new session each time: the per-session cap never applies
                 name, data = random.choice([("fill_mask", LONG_FILL), ("generate", ["Once upon a time", 512])])
-                fn_index, trigger = session.endpoints[name]
-                joined = http.post(f"{base_url}/gradio_api/queue/join", json={
-                    "data": data, "fn_index": fn_index, "trigger_id": trigger,
-                    "session_hash": session.session_hash, "event_data": None})
+                joined = session.join(name, data)
                 time.sleep(0.2)
                 if joined.status_code == 200:
-                    http.post(f"{base_url}/gradio_api/cancel", json={
-                        "session_hash": session.session_hash, "fn_index": fn_index,
-                        "event_id": joined.json()["event_id"]})
+                    session.cancel(name, joined.json()["event_id"])
                     count("cancelled")
 
     def long_jobs() -> None:

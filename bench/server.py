@@ -87,13 +87,22 @@ class BrowserSession:
         config = client.get(f"{base_url}/config").json()
         self.endpoints = {d["api_name"]: (d["id"], d["targets"][0][0]) for d in config["dependencies"] if d.get("api_name")}
 
-    def call(self, api_name: str, data: list) -> tuple[str, object]:
-        """("complete" | "error", the output data or error message) of one event."""
+    def join(self, api_name: str, data: list) -> httpx.Response:
+        """Queue one event, as the page does on a click; its results come on `queue/data`."""
         fn_index, trigger_id = self.endpoints[api_name]
-        joined = self.client.post(f"{self.base_url}/gradio_api/queue/join", json={
+        return self.client.post(f"{self.base_url}/gradio_api/queue/join", json={
             "data": data, "fn_index": fn_index, "trigger_id": trigger_id,
             "session_hash": self.session_hash, "event_data": None,
         })
+
+    def cancel(self, api_name: str, event_id: str) -> None:
+        """Cancel a queued or running event, as the page's Stop used to."""
+        self.client.post(f"{self.base_url}/gradio_api/cancel", json={
+            "session_hash": self.session_hash, "fn_index": self.endpoints[api_name][0], "event_id": event_id})
+
+    def call(self, api_name: str, data: list) -> tuple[str, object]:
+        """("complete" | "error", the output data or error message) of one event."""
+        joined = self.join(api_name, data)
         if joined.status_code != 200:
             return "error", joined.text
         event_id = joined.json()["event_id"]

@@ -6,10 +6,9 @@ import inspect
 import json
 import logging
 import time
+from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import Any
-
-from concurrent.futures import CancelledError
 
 import anyio
 import gradio as gr
@@ -55,6 +54,7 @@ textarea:focus-visible, input:focus-visible, button:focus-visible {
 GPU_FULL = "The GPU ran out of memory for this request. Please try a shorter text or fewer new tokens."
 UNEXPECTED = "The model could not process this input. The app is still running: please try another input."
 READINESS_POLL_S = 1.0
+QUIET = dict(api_visibility="private", queue=False, show_progress="hidden")  # UI-only events: no API, no queue
 _DONE = object()  # the end of a stream, handed across the thread boundary
 
 
@@ -273,16 +273,15 @@ def _build_tab(task: Task, runtime: Runtime) -> gr.Markdown:
         concurrency_id=task.key,
         show_progress_on=outputs[0],
     )
-    quiet = dict(api_visibility="private", queue=False, show_progress="hidden")
     if stop is None:
         event = gr.on(triggers=triggers, **answer)
     else:  # while a stream runs, Run is off and Stop is on
         busy = gr.on(triggers=triggers, fn=lambda: (gr.Button(interactive=False), gr.Button(interactive=True)),
-                     outputs=[run, stop], **quiet)
+                     outputs=[run, stop], **QUIET)
         event = busy.then(**answer)
         idle = lambda: (gr.Button(interactive=True), gr.Button(interactive=False))  # noqa: E731
-        event.then(idle, outputs=[run, stop], **quiet)
-        event.failure(idle, outputs=[run, stop], **quiet)  # `then` alone is skipped after an error here
+        event.then(idle, outputs=[run, stop], **QUIET)
+        event.failure(idle, outputs=[run, stop], **QUIET)  # `then` alone is skipped after an error here
 
         def request_stop(request: gr.Request):
             """End this page's running stream at its next token; the answer is kept, not an error."""
@@ -290,8 +289,8 @@ def _build_tab(task: Task, runtime: Runtime) -> gr.Markdown:
             if scope is not None:
                 scope.stop_requested.set()
 
-        stop.click(fn=request_stop, **quiet)
-    event.then(lambda: readiness(runtime, task), outputs=ready, **quiet)
+        stop.click(fn=request_stop, **QUIET)
+    event.then(lambda: readiness(runtime, task), outputs=ready, **QUIET)
     return ready
 
 
@@ -353,4 +352,4 @@ def _keep_readiness_current(app: gr.Blocks, runtime: Runtime, lines: list[gr.Mar
         return (*texts, gr.Timer(active=not (settled or waiting_for_nobody)))
 
     for trigger in (app.load, timer.tick):
-        trigger(refresh, outputs=[*lines, timer], api_visibility="private", queue=False, show_progress="hidden")
+        trigger(refresh, outputs=[*lines, timer], **QUIET)

@@ -60,20 +60,14 @@ def test_cancelled_requests_never_reach_the_model(base_url, runtime, monkeypatch
     try:
         with httpx.Client(timeout=30) as http:
             session = BrowserSession(http, base_url)
-            fn_index, trigger = session.endpoints["fill_mask"]
-            events = []
-            for n in range(12):
-                joined = http.post(f"{base_url}/gradio_api/queue/join", json={
-                    "data": [f"The [MASK] sat on the mat {n}.", 5], "fn_index": fn_index, "trigger_id": trigger,
-                    "session_hash": session.session_hash, "event_data": None})
-                events.append(joined.json()["event_id"])
+            events = [session.join("fill_mask", [f"The [MASK] sat on the mat {n}.", 5]).json()["event_id"]
+                      for n in range(12)]
             deadline = time.monotonic() + 10
             while len(runtime.worker._jobs) < 4:  # fill mask admits 4 at once; the rest wait in Gradio's queue
                 assert time.monotonic() < deadline, "the requests never reached the inference queue"
                 time.sleep(0.02)
             for event_id in events:
-                http.post(f"{base_url}/gradio_api/cancel", json={
-                    "session_hash": session.session_hash, "fn_index": fn_index, "event_id": event_id})
+                session.cancel("fill_mask", event_id)
             time.sleep(0.5)
     finally:
         release.set()
@@ -89,10 +83,7 @@ def test_cancelled_requests_never_reach_the_model(base_url, runtime, monkeypatch
 def test_a_session_that_never_reads_its_results_cannot_pile_up_events(base_url):
     with httpx.Client(timeout=30) as http:
         session = BrowserSession(http, base_url)
-        fn_index, trigger = session.endpoints["sentiment"]
-        answers = [http.post(f"{base_url}/gradio_api/queue/join", json={
-            "data": [f"Fine {n}."], "fn_index": fn_index, "trigger_id": trigger,
-            "session_hash": session.session_hash, "event_data": None}) for n in range(20)]
+        answers = [session.join("sentiment", [f"Fine {n}."]) for n in range(20)]
         assert [a.status_code for a in answers] == [200] * 16 + [503] * 4
         assert "Too many requests from this session are waiting to be read" in answers[-1].text
         assert BrowserSession(http, base_url).call("sentiment", ["Another page still works."])[0] == "complete"

@@ -12,6 +12,7 @@ from demo.errors import InputError
 from demo.inference import InferenceWorker
 from demo.models import LoadedModel
 from demo.tasks.base import CheckedSlider, Param, Task, Warn, cut_note, require_number, require_text
+from demo.tasks.next_sentence import is_nsp_head
 
 MASK_SPELLINGS = ("[MASK]", "<mask>", "[mask]", "<MASK>")
 MAX_MASKS = 10
@@ -161,7 +162,7 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
         return text, top_k
 
     def missing_head(self, missing_keys, base_prefix) -> list[str]:
-        return [key for key in super().missing_head(missing_keys, base_prefix) if ".seq_relationship." not in f".{key}"]
+        return [key for key in super().missing_head(missing_keys, base_prefix) if not is_nsp_head(key)]
 
     def run(self, engine, warn: Warn, text, top_k=5):
         text, top_k = self.check(text, top_k)

@@ -46,6 +46,11 @@ class NextSentenceEngine:
         return LabelScores({IS_NEXT: is_next, NOT_NEXT: not_next}, dropped, limit)
 
 
+def is_nsp_head(weight_name: str) -> bool:
+    """Whether a BertForPreTraining weight belongs to the next-sentence head (not the MLM head)."""
+    return ".seq_relationship." in f".{weight_name}"
+
+
 def fit_pair(tokenizer, first: str, second: str, budget: int) -> tuple[str, str, int]:
     """Cut the longer text first (BERT's longest-first rule) at token boundaries, in linear time.
 
@@ -112,7 +117,7 @@ $\mathrm{PMI}=\log p(B\mid A)-\log p(B)$.
         return require_text(sentence_a, "Sentence A"), require_text(sentence_b, "Sentence B")
 
     def missing_head(self, missing_keys, base_prefix) -> list[str]:
-        return [key for key in missing_keys if ".seq_relationship." in f".{key}"]
+        return [key for key in missing_keys if is_nsp_head(key)]
 
     def run(self, engine, warn: Warn, sentence_a, sentence_b):
         sentence_a, sentence_b = self.check(sentence_a, sentence_b)

@@ -67,8 +67,10 @@ def shared_prefix_logprobs(loaded: LoadedModel, prefix: list[int], continuations
     """
     model = loaded.model
     device = model.device
-    out = model(input_ids=torch.tensor([prefix], device=device), use_cache=True, logits_to_keep=1)
-    cache, first = out.past_key_values, _softcap(model, out.logits[0, -1].float()).log_softmax(-1)
+    # the prefix runs once; its last position predicts every continuation's first token
+    out = model.get_decoder()(input_ids=torch.tensor([prefix], device=device), use_cache=True)
+    cache = out.past_key_values
+    first = _softcap(model, model.get_output_embeddings()(out.last_hidden_state[0, -1]).float()).log_softmax(-1)
     scores: list[list[float]] = []
     for start in range(0, len(continuations), ROWS_PER_PASS):
         between()
@@ -84,11 +86,9 @@ def shared_prefix_logprobs(loaded: LoadedModel, prefix: list[int], continuations
                                      past_key_values=rows_cache, use_cache=True).last_hidden_state
         # position j predicts token j + 1 of its row; the prefix's last position predicted token 0
         predicting = valid[:, 1:].bool()
-        picked = _picked_logprobs(model, hidden[:, :-1][predicting], ids[:, 1:][predicting]).tolist()
+        picked = iter(_picked_logprobs(model, hidden[:, :-1][predicting], ids[:, 1:][predicting]).tolist())
         for row in rows:
-            count = len(row) - 1
-            scores.append([first[row[0]].item(), *picked[:count]])
-            picked = picked[count:]
+            scores.append([first[row[0]].item(), *(next(picked) for _ in row[1:])])
     return scores
 
 
