@@ -25,6 +25,11 @@ HUB_PRESETS: dict[str, ModelRef] = {
     "next_sentence": BERT,
     "generate": ModelRef("openai-community/gpt2", "607a30d783dfa663caf39e06633721c8d4cfcd7e"),
 }
+PRESET_NAMES = {
+    "distilbert/distilbert-base-uncased-finetuned-sst-2-english": "DistilBERT (SST-2)",
+    "google-bert/bert-base-uncased": "BERT base",
+    "openai-community/gpt2": "GPT-2",
+}
 HUB_PROBE_TIMEOUT_S = 3.0
 
 

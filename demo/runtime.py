@@ -20,7 +20,7 @@ from demo.errors import ModelLoadError
 from demo.inference import InferenceWorker
 from demo.models import (ModelRegistry, Placement, Report, detect_placement, int8_unsupported, load_model,
                           quantize_int8)
-from demo.profiles import Assignment
+from demo.profiles import PRESET_NAMES, Assignment
 from demo.tasks import get_task
 
 
@@ -130,6 +130,13 @@ class Runtime:
 
             return EMBEDDED_LABELS[task]
         return assignment.ref.label
+
+    def model_name(self, task: str) -> str:
+        """A short, plain name for the model that answers a task ("Gemma 3 270M", "BERT base")."""
+        assignment = self.plan[task]
+        if assignment.embedded:
+            return "Gemma 3 270M"
+        return PRESET_NAMES.get(assignment.ref.id, assignment.ref.id.rstrip("/").rsplit("/", 1)[-1])
 
     def describe(self, task: str) -> str:
         """One line for the page: which model, on which device and dtype, and why."""

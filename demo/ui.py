@@ -6,6 +6,7 @@ import inspect
 import json
 import logging
 import time
+from html import escape
 from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from demo.inference import RequestCancelled, RequestScope, run_in_scope
 from demo.runtime import Runtime
 from demo.tasks import TASKS
 from demo.tasks.base import Task
+from demo.views import CSS as VIEW_CSS
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,8 @@ textarea:focus-visible, input:focus-visible, button:focus-visible {
   outline: 2px solid var(--color-accent) !important; outline-offset: 1px;
 }
 .model-status { font-size: 0.9em; opacity: 0.85; }
+.model-status details summary { cursor: pointer; }
+strong, b { font-weight: 600; }  /* the weight the font ships; a synthetic bold renders wider */
 @media (max-width: 640px) {
   .gradio-container { padding: 0 6px !important; }
   /* touch targets of at least 44 px on phones */
@@ -50,7 +54,7 @@ textarea:focus-visible, input:focus-visible, button:focus-visible {
   button { min-width: 44px !important; }
   .tab-like-container { height: auto !important; }  /* a slider's number box and reset button grow with them */
 }
-"""
+""" + VIEW_CSS
 GPU_FULL = "The GPU ran out of memory for this request. Please try a shorter text or fewer new tokens."
 UNEXPECTED = "The model could not process this input. The app is still running: please try another input."
 READINESS_POLL_S = 1.0
@@ -87,16 +91,20 @@ def load_examples(task_key: str) -> list[list]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
 
 
-def _status(runtime: Runtime, task: Task, note: str = "") -> str:
-    return f"**Model:** {runtime.describe(task.key)}" + (f"  \n{note}" if note else "")
+def _status(runtime: Runtime, task: Task, answered: str = "") -> str:
+    """The plain status line ("Answered by Gemma 3 270M on CPU in 0.52 s."), the details one click away."""
+    device = runtime.placement.device.type.upper()
+    line = answered or f"Answers come from **{runtime.model_name(task.key)}** on {device}."
+    return f"{line}\n\n<details><summary>Details</summary>\n\n{runtime.describe(task.key)}\n\n</details>"
 
 
-def _latency(started: float, load_s: float, first: float | None = None) -> str:
-    """The status note of a finished request, in seconds, saying when a one-time load was included."""
-    now = time.perf_counter()
-    first_text = f"first text after {first - started:.2f} s, " if first is not None else ""
+def _answered(runtime: Runtime, task: Task, started: float, load_s: float, first: float | None = None) -> str:
+    """The status of a finished request, in seconds, saying when a one-time load was included."""
+    took = time.perf_counter() - started
+    first_text = f"; first text after {first - started:.2f} s" if first is not None else ""
     load = f" (including {load_s:.1f} s of one-time model loading)" if load_s >= 0.05 else ""
-    return f"**Latency:** {first_text}done in {now - started:.2f} s{load}"
+    device = runtime.placement.device.type.upper()
+    return f"Answered by **{runtime.model_name(task.key)}** on {device} in {took:.2f} s{load}{first_text}."
 
 
 def readiness(runtime: Runtime, task: Task) -> str:
@@ -174,9 +182,11 @@ def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope
             except Exception as exc:
                 raise _as_user_error(exc, task) from None
             if scope.stop_requested.is_set():
-                note = f"**Stopped** after {time.perf_counter() - started:.2f} s; the text so far is kept."
+                size = task.stream_size(outputs)
+                note = (f"**Stopped** after {size + ' and ' if size else ''}{time.perf_counter() - started:.2f} s;"
+                        " the text so far is kept.")
             else:
-                note = _latency(started, load_s, first)
+                note = _answered(runtime, task, started, load_s, first)
             yield (*outputs, _status(runtime, task, note))
 
         async def handler(*args):
@@ -207,7 +217,7 @@ def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope
                 return None
             except Exception as exc:
                 raise _as_user_error(exc, task) from None
-            return (*outputs, _status(runtime, task, _latency(started, load_s)))
+            return (*outputs, _status(runtime, task, _answered(runtime, task, started, load_s)))
 
         async def handler(*args):
             *values, progress = args  # Gradio appends its special argument to the task's values
@@ -235,6 +245,62 @@ def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope
     return handler
 
 
+def make_page_handler(task: Task, runtime: Runtime, api_handler, output_count: int):
+    """The page's event function: the API handler's answer plus the task's view, and a refusal or
+    failure shown inline under the inputs (with a short toast) while the previous answer stays.
+
+    Never raises: a raised error would put an "Error" badge over the outputs and leave it there.
+    """
+    embedded = runtime.plan[task.key].embedded
+    clear = gr.update(value="", visible=False)
+
+    def refused(message: str) -> tuple:
+        gr.Warning(message, title="Not answered", duration=6)
+        shown = gr.update(value=f'<p class="input-error" role="alert">{escape(message)}</p>', visible=True)
+        return (*(gr.skip() for _ in range(output_count)), gr.skip(), shown, gr.skip())
+
+    if task.streaming:
+
+        async def handler(*args):
+            *values, progress, request = args
+            try:
+                ready_values = task.check(*values)
+            except UserFacingError as exc:
+                yield refused(str(exc))
+                return
+            outputs = None
+            try:
+                async for *outputs, status in api_handler(*values, progress, request):
+                    yield (*outputs, task.view(ready_values, tuple(outputs), False, embedded), clear, status)
+            except gr.Error as exc:
+                yield refused(exc.message)
+                return
+            if outputs is not None:
+                yield (*(gr.skip() for _ in outputs), task.view(ready_values, tuple(outputs), True, embedded),
+                       gr.skip(), gr.skip())
+
+    else:
+
+        async def handler(*args):
+            *values, progress = args
+            try:
+                ready_values = task.check(*values)
+                answer = await api_handler(*values, progress)
+            except UserFacingError as exc:
+                return refused(str(exc))
+            except gr.Error as exc:
+                return refused(exc.message)
+            if answer is None:  # the request went away
+                return tuple(gr.skip() for _ in range(output_count + 3))
+            *outputs, status = answer
+            return (*outputs, task.view(ready_values, tuple(outputs), True, embedded), clear, status)
+
+    handler.__signature__ = api_handler.__signature__
+    handler.__annotations__ = dict(getattr(api_handler, "__annotations__", {}))
+    handler.__name__ = f"{task.api_name}_page"
+    return handler
+
+
 def _build_tab(task: Task, runtime: Runtime) -> gr.Markdown:
     """One tab from the task's contract; returns its readiness line, which the page keeps current."""
     embedded = runtime.plan[task.key].embedded
@@ -243,6 +309,7 @@ def _build_tab(task: Task, runtime: Runtime) -> gr.Markdown:
         with gr.Row(equal_height=False):
             with gr.Column(min_width=280):
                 inputs = task.build_inputs()
+                error = gr.HTML(visible=False, elem_id=f"{task.key}-error")
                 with gr.Row():
                     run = gr.Button("Run", variant="primary", elem_id=f"{task.key}-run")
                     stop = (gr.Button("Stop", variant="stop", elem_id=f"{task.key}-stop", interactive=False)
@@ -251,34 +318,34 @@ def _build_tab(task: Task, runtime: Runtime) -> gr.Markdown:
                 if task.has_settings:
                     with gr.Accordion("Settings", open=False, elem_id=f"{task.key}-settings"):
                         settings = task.build_settings()
+                examples = load_examples(task.key)
+                if examples:  # right under the input, also on a phone where the columns stack
+                    width = len(examples[0])
+                    gr.Examples(examples=examples, inputs=[*inputs, *settings][:width], label="Examples",
+                                cache_examples=False)
             with gr.Column(min_width=280):
                 ready = gr.Markdown(readiness(runtime, task), elem_id=f"{task.key}-readiness",
                                     elem_classes="model-status")
-                outputs = task.build_outputs()
+                view = gr.HTML(elem_id=f"{task.key}-view", min_height=60)
+                outputs = task.build_outputs()  # the API's outputs; the view replaces those hidden here
                 status = gr.Markdown(_status(runtime, task), elem_id=f"{task.key}-status", elem_classes="model-status")
-        examples = load_examples(task.key)
-        if examples:
-            width = len(examples[0])
-            gr.Examples(examples=examples, inputs=[*inputs, *settings][:width], label="Examples", cache_examples=False)
+                api_trigger = gr.Button(visible=False, elem_id=f"{task.key}-api")
         with gr.Accordion("How it works", open=False, elem_id=f"{task.key}-how"):
             gr.Markdown(task.embedded_how_it_works if embedded else task.how_it_works, latex_delimiters=LATEX)
-    triggers = [run.click, *(box.submit for box in inputs if isinstance(box, gr.Textbox))]
     stoppable: dict[str, RequestScope] = {}  # session -> its running stream, while it runs
-    answer = dict(
-        fn=make_handler(task, runtime, stoppable),
-        inputs=[*inputs, *settings],
-        outputs=[*outputs, status],
-        api_name=task.api_name,
-        concurrency_limit=CONCURRENCY[task.key],
-        concurrency_id=task.key,
-        show_progress_on=outputs[0],
-    )
+    api_handler = make_handler(task, runtime, stoppable)
+    shared = dict(inputs=[*inputs, *settings], concurrency_limit=CONCURRENCY[task.key], concurrency_id=task.key)
+    # The API: answers or raises, as its clients expect. The page: the same answer, read by the view.
+    api_trigger.click(fn=api_handler, outputs=[*outputs, status], api_name=task.api_name, **shared)
+    page = dict(fn=make_page_handler(task, runtime, api_handler, len(outputs)), outputs=[*outputs, view, error, status],
+                api_visibility="private", show_progress_on=view, **shared)
+    triggers = [run.click, *(box.submit for box in inputs if isinstance(box, gr.Textbox))]
     if stop is None:
-        event = gr.on(triggers=triggers, **answer)
+        event = gr.on(triggers=triggers, **page)
     else:  # while a stream runs, Run is off and Stop is on
         busy = gr.on(triggers=triggers, fn=lambda: (gr.Button(interactive=False), gr.Button(interactive=True)),
                      outputs=[run, stop], **QUIET)
-        event = busy.then(**answer)
+        event = busy.then(**page)
         idle = lambda: (gr.Button(interactive=True), gr.Button(interactive=False))  # noqa: E731
         event.then(idle, outputs=[run, stop], **QUIET)
         event.failure(idle, outputs=[run, stop], **QUIET)  # `then` alone is skipped after an error here

@@ -107,6 +107,16 @@ class Task:
         """Output values for inputs that passed `check`."""
         raise NotImplementedError
 
+    def view(self, values: tuple, outputs: tuple, done: bool, embedded: bool) -> str:
+        """The page's reading of an answer, as HTML (see `demo.views`): `values` passed `check`,
+        `outputs` are what `run` returned or last yielded, `done` is False while a stream runs.
+        The API returns `outputs` alone; the components that the view replaces are hidden on the page."""
+        raise NotImplementedError
+
+    def stream_size(self, outputs: tuple) -> str:
+        """How much a stream had produced, for the status of a stopped one ("12 new tokens")."""
+        return ""
+
     def missing_head(self, missing_keys: Sequence[str], base_prefix: str) -> list[str]:
         """The weights this task needs that the checkpoint lacked (transformers would start them at
         random). By default: every missing weight outside the base model."""

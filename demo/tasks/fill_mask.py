@@ -13,6 +13,7 @@ from demo.inference import InferenceWorker
 from demo.models import LoadedModel
 from demo.tasks.base import CheckedSlider, Param, Task, Warn, cut_note, require_number, require_text
 from demo.tasks.next_sentence import is_nsp_head
+from demo.views import candidate_list, filled_sentence
 
 MASK_SPELLINGS = ("[MASK]", "<mask>", "[mask]", "<MASK>")
 MAX_MASKS = 10
@@ -94,6 +95,12 @@ class MaskedLMEngine:
         return Filled(candidates, max(0, total - limit), limit)
 
 
+MEANING_CLASSIC = ("Each blank's bars are BERT's probabilities over its whole vocabulary, each blank filled on its "
+                   "own: a model's confidence, not a measured accuracy.")
+MEANING_EMBEDDED = ("The bars compare the candidates found for each blank (they sum to 100% over them), not the "
+                    "whole vocabulary: a 270M model's relative confidence, not a measured accuracy.")
+
+
 class FillMaskTask(Task):
     key = "fill_mask"
     title = "Fill mask"
@@ -145,10 +152,26 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
 
     def build_outputs(self) -> list:
         return [
-            gr.Label(label="Top candidates (first mask)", elem_id="fill-mask-label"),
-            gr.Textbox(label="Best guess filled in", interactive=False, elem_id="fill-mask-filled"),
-            gr.Dataframe(headers=TABLE_HEADERS, label="All masks", interactive=False, elem_id="fill-mask-table"),
+            gr.Label(label="Top candidates (first mask)", elem_id="fill-mask-label", visible=False),
+            gr.Textbox(label="Best guess filled in", interactive=False, elem_id="fill-mask-filled", visible=False),
+            gr.Dataframe(headers=TABLE_HEADERS, label="All masks", interactive=False, elem_id="fill-mask-table",
+                         visible=False),
         ]
+
+    def view(self, values, outputs, done, embedded) -> str:
+        text, _ = values
+        _, _, table = outputs
+        per_mask: dict[int, list[tuple[str, float]]] = {}
+        for mask, _rank, word, prob in table:
+            per_mask.setdefault(int(mask), []).append((str(word), float(prob)))
+        normalized, count = normalize_masks(text, MASK_SPELLINGS[0])
+        pieces = normalized.split(MASK_SPELLINGS[0])
+        fills = [per_mask[m][0][0].removeprefix("##") if per_mask.get(m) else "?" for m in range(1, count + 1)]
+        meaning = MEANING_EMBEDDED if embedded else MEANING_CLASSIC
+        blanks = "".join(
+            f'<div class="blank-head">Blank {m}</div>{candidate_list(per_mask.get(m, []))}' for m in range(1, count + 1)
+        )
+        return f'<div class="answer">{filled_sentence(pieces, fills)}{blanks}<p class="meaning">{meaning}</p></div>'
 
     def check(self, text, top_k=5) -> tuple:
         text = require_text(text, "Text")

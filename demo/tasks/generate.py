@@ -17,6 +17,7 @@ from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStr
 from demo.inference import Busy, InferenceWorker
 from demo.models import LoadedModel
 from demo.tasks.base import CheckedNumber, CheckedSlider, Param, Task, Warn, cut_note, require_number, require_text
+from demo.views import LEGEND_TOKENS, continuation, percent
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ CONTEXT_CAP = 1024  # prompt + new tokens; a longer prefill holds the inference 
 TOKEN_TIMEOUT_S = 120.0  # a generation that started but stalled ends the stream instead of hanging it
 POLL_S = 0.25
 GREEDY_BELOW = 0.01  # temperatures under this decode greedily
+ALTERNATIVES = 5  # likeliest tokens shown for each generated one
 
 
 @dataclass(frozen=True)
@@ -78,17 +80,50 @@ class StopOnEvent(StoppingCriteria):
         return torch.full((input_ids.shape[0],), self.event.is_set(), dtype=torch.bool, device=input_ids.device)
 
 
+class Piece(str):
+    """A piece of generated text, with what the model thought of it: the probability of its tokens
+    (multiplied, when a character needed several) and the likeliest tokens at its first step.
+
+    Probabilities are the model's own next-token distribution, before temperature, top-k/top-p
+    and the repetition penalty reshape it for sampling."""
+
+    probability: float | None
+    alternatives: tuple[tuple[str, float], ...]
+    tokens: int
+
+    def __new__(cls, text: str, probability: float | None = None,
+                alternatives: tuple[tuple[str, float], ...] = (), tokens: int = 0):
+        piece = super().__new__(cls, text)
+        piece.probability, piece.alternatives, piece.tokens = probability, alternatives, tokens
+        return piece
+
+
 class TokenStreamer(TextIteratorStreamer):
-    """Hands out each new token's text at once; the base class holds text back until a space.
+    """Hands out each new token's text at once (the base class holds text back until a space),
+    with its probability when `record` is the model's forward hook.
 
     Only a trailing half of a multi-byte character (decoded as U+FFFD) waits for the next token.
     """
+
+    def __init__(self, tokenizer, **kwargs):
+        super().__init__(tokenizer, **kwargs)
+        self.next_logits: torch.Tensor | None = None
+        self._pending = Piece("")
+
+    def record(self, module, args, output) -> None:
+        """Forward hook: keep the newest next-token logits (cheap; read only in `put`).
+
+        Between two tokens the inference thread may run other requests' passes through the same
+        model; the generation's own pass always comes last before its token reaches `put`."""
+        self.next_logits = output.logits[:, -1]
 
     def put(self, value):
         if self.skip_prompt and self.next_tokens_are_prompt:
             self.next_tokens_are_prompt = False
             return
-        self.token_cache.extend(value.reshape(-1).tolist())
+        ids = value.reshape(-1).tolist()
+        self._note(ids[0])
+        self.token_cache.extend(ids)
         text = self.tokenizer.decode(self.token_cache, **self.decode_kwargs)
         if text.endswith("\ufffd"):
             return
@@ -96,6 +131,27 @@ class TokenStreamer(TextIteratorStreamer):
         if text.endswith("\n"):  # as the base class does: keep each decode short
             self.token_cache, self.print_len = [], 0
         self.on_finalized_text(printable)
+
+    def _note(self, token_id: int) -> None:
+        pending = self._pending
+        probability, alternatives = pending.probability, pending.alternatives
+        if self.next_logits is not None:
+            probs = self.next_logits[0].float().softmax(-1)
+            chosen = probs[token_id].item()
+            probability = chosen if probability is None else probability * chosen
+            if not alternatives:
+                top = probs.topk(ALTERNATIVES)
+                alternatives = tuple((self.tokenizer.decode([i]), p)
+                                     for p, i in zip(top.values.tolist(), top.indices.tolist(), strict=True))
+        self._pending = Piece("", probability, alternatives, pending.tokens + 1)
+
+    def on_finalized_text(self, text: str, stream_end: bool = False):
+        pending, self._pending = self._pending, Piece("")
+        if text:
+            self.text_queue.put(Piece(text, pending.probability, pending.alternatives, pending.tokens),
+                                timeout=self.timeout)
+        if stream_end:
+            self.text_queue.put(self.stop_signal, timeout=self.timeout)
 
 
 class Checkpoint(StoppingCriteria):
@@ -138,8 +194,9 @@ class CausalLMEngine:
             ids = torch.cat([ids[:1], tail]) if keeps_bos else tail
         return Prompt(ids.unsqueeze(0), dropped, budget, max_new_tokens, context)
 
-    def stream(self, prompt: Prompt, settings: GenerationSettings, stop: threading.Event) -> Iterator[str]:
-        """Text pieces as the inference thread produces them; setting `stop` ends it at the next token."""
+    def stream(self, prompt: Prompt, settings: GenerationSettings, stop: threading.Event) -> Iterator[Piece]:
+        """Text pieces as the inference thread produces them, each with its probability; setting
+        `stop` ends it at the next token."""
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
         streamer = TokenStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
         input_ids = prompt.input_ids.to(model.device)
@@ -153,6 +210,7 @@ class CausalLMEngine:
 
         def work() -> None:
             started = time.perf_counter()
+            hook = model.register_forward_hook(streamer.record)
             try:
                 with torch.inference_mode():
                     torch.manual_seed(settings.seed)  # safe: the worker runs one long job at a time
@@ -161,6 +219,7 @@ class CausalLMEngine:
                 streamer.end()  # unblocks the reader; the failure reaches it through the job's result
                 raise
             finally:
+                hook.remove()
                 log.info("generation ended after %.2f s (stopped early: %s)",
                          time.perf_counter() - started, stop.is_set())
 
@@ -175,7 +234,7 @@ class CausalLMEngine:
                 job.cancel()
         job.result(timeout=TOKEN_TIMEOUT_S)  # re-raises a failure of the generation
 
-    def _read(self, streamer: TokenStreamer, job) -> Iterator[str]:
+    def _read(self, streamer: TokenStreamer, job) -> Iterator[Piece]:
         """The streamer's pieces. While the job waits its turn no token timeout runs; a job that
         cannot start in time is dropped with `Busy`; a started one that stalls ends the stream."""
         queued_since = last_token = time.monotonic()
@@ -197,6 +256,15 @@ class CausalLMEngine:
                 return
             last_token = time.monotonic()
             yield piece
+
+
+def _alternatives_line(step: dict) -> str:
+    """The tooltip of one generated piece: its probability and the likeliest tokens at that step."""
+    if step["probability"] is None:
+        return ""
+    lines = [f"this token: {percent(step['probability'])}"]
+    lines += [f"{token!r}: {percent(p)}" for token, p in step["alternatives"]]
+    return "\n".join(lines)
 
 
 class GenerateTask(Task):
@@ -250,7 +318,25 @@ Temperature 0 always takes the likeliest token.
         ]
 
     def build_outputs(self) -> list:
-        return [gr.Textbox(label="Generated text", lines=8, interactive=False, elem_id="generate-output")]
+        return [
+            gr.Textbox(label="Generated text", lines=8, interactive=False, elem_id="generate-output", visible=False),
+            gr.HighlightedText(label="Token probabilities", elem_id="generate-probabilities", visible=False),
+            gr.JSON(label="Token alternatives", elem_id="generate-alternatives", visible=False),
+        ]
+
+    def view(self, values, outputs, done, embedded) -> str:
+        prompt, settings = values
+        _, _, steps = outputs
+        pieces = [(step["token"], step["probability"], _alternatives_line(step)) for step in steps]
+        generated = sum(step["tokens"] for step in steps)
+        note = ""
+        if done and generated >= settings.max_new_tokens:
+            note = f"(limit reached: {generated} new tokens; raise Max new tokens in Settings for more)"
+        return continuation(prompt, pieces, note) + (LEGEND_TOKENS if steps else "")
+
+    def stream_size(self, outputs) -> str:
+        tokens = sum(step["tokens"] for step in outputs[2])
+        return f"{tokens} new token{'s' if tokens != 1 else ''}"
 
     def check(self, prompt, max_new_tokens=DEFAULTS.max_new_tokens, temperature=DEFAULTS.temperature,
               top_p=DEFAULTS.top_p, top_k=DEFAULTS.top_k, repetition_penalty=DEFAULTS.repetition_penalty,
@@ -276,7 +362,8 @@ Temperature 0 always takes the likeliest token.
         top_k=DEFAULTS.top_k,
         repetition_penalty=DEFAULTS.repetition_penalty,
         seed=DEFAULTS.seed,
-    ) -> Iterator[tuple[str]]:
+    ) -> Iterator[tuple[str, list, list]]:
+        """Yields the text so far, each piece with its probability, and each step's alternatives."""
         prompt, settings = self.check(prompt, max_new_tokens, temperature, top_p, top_k, repetition_penalty, seed)
         prepared = engine.prepare(prompt, settings.max_new_tokens)
         if prepared.max_new_tokens < settings.max_new_tokens:
@@ -286,10 +373,15 @@ Temperature 0 always takes the likeliest token.
         if prepared.dropped_tokens:
             warn(cut_note("The prompt", prepared.dropped_tokens, prepared.limit, where="start"))
         text = prompt
+        probabilities: list[tuple[str, float | None]] = []
+        steps: list[dict] = []
         # closing() ends the stream, and so the generation thread, when the caller stops reading.
         with closing(engine.stream(prepared, settings, threading.Event())) as pieces:
             for piece in pieces:
                 text += piece
-                yield (text,)
+                probabilities.append((str(piece), piece.probability))
+                steps.append({"token": str(piece), "probability": piece.probability, "tokens": piece.tokens,
+                              "alternatives": [[token, p] for token, p in piece.alternatives]})
+                yield text, list(probabilities), list(steps)  # copies: Gradio diffs against the last value
         if text == prompt:
-            yield (text,)
+            yield text, probabilities, steps

@@ -13,8 +13,13 @@ from demo.errors import InputError
 from demo.inference import InferenceWorker
 from demo.models import LoadedModel
 from demo.tasks.base import LabelScores, Param, Task, Warn, cut_note, require_text
+from demo.views import verdict
 
 IS_NEXT, NOT_NEXT = "IsNext", "NotNext"
+MEANING_CLASSIC = ("BERT's confidence that B is the sentence that came next rather than a random one: not a "
+                   "measured accuracy. A sentence on the same topic often counts as a follow-up.")
+MEANING_EMBEDDED = ("How much more likely a 270M model finds B once it has read A, turned into a confidence: not a "
+                    "measured accuracy. A sentence on the same topic, or A repeated, often counts as a follow-up.")
 
 
 class NextSentenceEngine:
@@ -111,7 +116,12 @@ $\mathrm{PMI}=\log p(B\mid A)-\log p(B)$.
         ]
 
     def build_outputs(self) -> list:
-        return [gr.Label(label="Does B follow A?", num_top_classes=2, elem_id="next-sentence-label")]
+        return [gr.Label(label="Does B follow A?", num_top_classes=2, elem_id="next-sentence-label", visible=False)]
+
+    def view(self, values, outputs, done, embedded) -> str:
+        (scores,) = outputs
+        meaning = MEANING_EMBEDDED if embedded else MEANING_CLASSIC
+        return verdict(scores, {IS_NEXT: "B follows A", NOT_NEXT: "B does not follow A"}, meaning)
 
     def check(self, sentence_a, sentence_b) -> tuple:
         return require_text(sentence_a, "Sentence A"), require_text(sentence_b, "Sentence B")

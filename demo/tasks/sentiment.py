@@ -8,6 +8,7 @@ import torch
 from demo.inference import InferenceWorker, length_groups
 from demo.models import LoadedModel
 from demo.tasks.base import LabelScores, Param, Task, Warn, cut_note, require_text
+from demo.views import verdict
 
 # Padded tokens per forward pass. bench/perf.py: batching ~250-token texts on CPU gave no more
 # throughput and a worse p95, so long texts run alone while short ones share a pass.
@@ -47,6 +48,12 @@ def _label_name(raw: str) -> str:
     """Name the classes POSITIVE/NEGATIVE whatever case the checkpoint uses."""
     upper = str(raw).upper()
     return {"POS": "POSITIVE", "NEG": "NEGATIVE"}.get(upper, upper)
+
+
+MEANING_CLASSIC = ("The bars are the classifier's confidence, not a measured accuracy: it was fine-tuned on movie "
+                   "reviews and can be wrong, above all on other kinds of text.")
+MEANING_EMBEDDED = ("The bars compare how strongly a 270M model, never trained for this task, prefers each word: "
+                    "a relative confidence, not a measured accuracy. It makes mistakes.")
 
 
 class SentimentTask(Task):
@@ -98,7 +105,12 @@ word, *positive* or *negative*, best follows the review, with no training at all
         ]
 
     def build_outputs(self) -> list:
-        return [gr.Label(label="Sentiment", num_top_classes=2, elem_id="sentiment-label")]
+        return [gr.Label(label="Sentiment", num_top_classes=2, elem_id="sentiment-label", visible=False)]
+
+    def view(self, values, outputs, done, embedded) -> str:
+        (scores,) = outputs
+        meaning = (MEANING_EMBEDDED if embedded else MEANING_CLASSIC)
+        return verdict(scores, {"POSITIVE": "Positive", "NEGATIVE": "Negative"}, meaning)
 
     def check(self, text) -> tuple:
         return (require_text(text, "Text"),)

@@ -1,0 +1,125 @@
+"""The page's reading of an answer: small HTML pieces every task's view is built from.
+
+The API returns raw scores; the page says what they mean: ">99%" rather than "100%", an "unsure"
+state when two classes are close, the sentence with its blanks filled in, a continuation that
+looks different from its prompt. Every text that came from a user or a model is escaped here.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+UNSURE_MARGIN = 0.15  # two classes closer than 15 points: the page says "unsure"
+HIDE_BELOW = 0.01  # candidates under 1% are folded away unless asked for
+
+
+def percent(probability: float) -> str:
+    """A probability as a percentage that never claims certainty: '>99%', '<1%', '57%'."""
+    if probability > 0.99:
+        return ">99%"
+    if probability < 0.01:
+        return "<1%"
+    return f"{probability:.0%}"
+
+
+def bar(name: str, probability: float, *, strong: bool = False) -> str:
+    """One labelled bar: the name, its share of the width, and its percentage."""
+    width = max(0.0, min(1.0, probability)) * 100
+    cls = "bar strong" if strong else "bar"
+    return (f'<div class="{cls}"><span class="bar-name">{escape(name)}</span>'
+            f'<span class="bar-track"><span class="bar-fill" style="width:{width:.1f}%"></span></span>'
+            f'<span class="bar-value">{percent(probability)}</span></div>')
+
+
+def verdict(scores: dict[str, float], words: dict[str, str], meaning: str) -> str:
+    """A two-class answer in plain words, with an 'unsure' state when the classes are close.
+
+    `words` names each API label for the page ("POSITIVE" -> "Positive"); `meaning` is one line on
+    what the scores are.
+    """
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    (best, top), rest = ranked[0], ranked[1:]
+    margin = top - (rest[0][1] if rest else 0.0)
+    if margin < UNSURE_MARGIN:
+        headline = (f'<div class="verdict unsure">Unsure <span class="lean">leaning '
+                    f'{escape(words.get(best, best).lower())}, {margin * 100:.0f} points apart</span></div>')
+    else:
+        headline = f'<div class="verdict">{escape(words.get(best, best))}</div>'
+    bars = "".join(bar(f"{words.get(name, name)} ({name})", p, strong=name == best) for name, p in ranked)
+    return f'<div class="answer">{headline}{bars}<p class="meaning">{escape(meaning)}</p></div>'
+
+
+def candidate_list(candidates: list[tuple[str, float]]) -> str:
+    """Bars for a blank's candidates; those under 1% are folded into a 'more' line."""
+    shown = [(word, p) for word, p in candidates if p >= HIDE_BELOW] or candidates[:1]
+    folded = candidates[len(shown):]
+    html = "".join(bar(word, p, strong=i == 0) for i, (word, p) in enumerate(shown))
+    if folded:
+        rest = "".join(bar(word, p) for word, p in folded)
+        html += (f'<details class="more"><summary>{len(folded)} more under 1%</summary>{rest}</details>')
+    return html
+
+
+def filled_sentence(pieces: list[str], fills: list[str]) -> str:
+    """The text with each blank shown as a numbered, highlighted fill."""
+    out = [escape(pieces[0])]
+    for number, (fill, piece) in enumerate(zip(fills, pieces[1:], strict=True), start=1):
+        out.append(f'<mark class="blank">{escape(fill)}<sup>{number}</sup></mark>{escape(piece)}')
+    return f'<p class="sentence">{"".join(out)}</p>'
+
+
+def continuation(prompt: str, pieces: list[tuple[str, float | None, str]], note: str = "") -> str:
+    """The prompt, muted, followed by the model's text; each generated piece is shaded by how
+    expected it was, with its alternatives shown on hover or tap. `pieces` are (text,
+    probability or None, alternatives line)."""
+    spans = []
+    for text, probability, alternatives in pieces:
+        if probability is None:
+            spans.append(f'<span class="gen">{escape(text)}</span>')
+            continue
+        level = 0 if probability >= 0.5 else 1 if probability >= 0.2 else 2 if probability >= 0.05 else 3
+        spans.append(f'<span class="gen tok p{level}" tabindex="-1">{escape(text)}'
+                     f'<span class="alts" role="tooltip">{escape(alternatives)}</span></span>')
+    tail = f' <span class="limit">{escape(note)}</span>' if note else ""
+    return f'<div class="continuation"><span class="prompt">{escape(prompt)}</span>{"".join(spans)}{tail}</div>'
+
+
+LEGEND_TOKENS = ('<p class="legend">Generated text is shaded by how expected each token was: '
+                 '<span class="tok p0">50% or more</span> <span class="tok p1">20–50%</span> '
+                 '<span class="tok p2">5–20%</span> <span class="tok p3">under 5%</span>. '
+                 'Hover over or tap a token for its probability and the five likeliest alternatives.</p>')
+
+CSS = """
+.answer .verdict { font-size: 1.6em; font-weight: 600; margin: 0.2em 0 0.5em; }
+.answer .verdict.unsure { color: var(--body-text-color-subdued); }
+.answer .lean { font-size: 0.55em; font-weight: 400; margin-left: 0.4em; }
+.bar { display: grid; grid-template-columns: minmax(6em, 14em) 1fr 3.5em; gap: 0.6em; align-items: center;
+       margin: 0.3em 0; }
+.bar-name { overflow-wrap: anywhere; }
+.bar.strong .bar-name, .bar.strong .bar-value { font-weight: 600; }
+.bar-track { height: 0.6em; border-radius: 0.3em; background: var(--border-color-primary); overflow: hidden; }
+.bar-fill { display: block; height: 100%; background: var(--color-accent); }
+.bar-value { text-align: right; font-variant-numeric: tabular-nums; }
+.meaning, .legend { font-size: 0.85em; color: var(--body-text-color-subdued); margin-top: 0.6em; }
+.sentence { font-size: 1.15em; line-height: 1.9; }
+mark.blank { background: var(--color-accent-soft); color: var(--body-text-color); border-bottom: 2px solid
+             var(--color-accent); padding: 0.05em 0.25em; border-radius: 0.2em; }
+mark.blank sup { font-size: 0.65em; margin-left: 0.15em; }
+.blank-head { font-weight: 600; margin: 0.8em 0 0.2em; }
+details.more summary { cursor: pointer; min-height: 1.6em; color: var(--body-text-color-subdued); }
+.continuation { white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.7; font-size: 1.05em; }
+.continuation .prompt { color: var(--body-text-color-subdued); }
+.continuation .gen { font-weight: 600; }
+.continuation .limit { font-style: italic; color: var(--body-text-color-subdued); font-weight: 400; }
+.tok { position: relative; border-radius: 0.2em; }
+.tok.p1 { background: rgba(250, 204, 21, 0.28); }
+.tok.p2 { background: rgba(249, 115, 22, 0.35); }
+.tok.p3 { background: rgba(239, 68, 68, 0.42); }
+.tok .alts { display: none; position: absolute; left: 0; top: 1.7em; z-index: 20; min-width: 14em;
+             max-width: 80vw; white-space: pre; font-weight: 400; font-size: 0.85em; padding: 0.4em 0.6em;
+             background: var(--background-fill-primary); color: var(--body-text-color);
+             border: 1px solid var(--border-color-primary); border-radius: 0.4em; box-shadow: var(--shadow-drop-lg); }
+.tok:hover .alts, .tok:focus .alts { display: block; }
+.legend .tok { padding: 0 0.25em; }
+.input-error { color: var(--error-text-color, #dc2626); font-weight: 600; }
+"""
