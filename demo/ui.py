@@ -39,16 +39,19 @@ Pick a task, try an example or type your own text. Each tab says which model ans
 hardware, and how long it took; open **How it works** to see why a pretrained model can do this.
 """
 CSS = """
-.gradio-container { max-width: 1100px !important; }
-@media (min-width: 1140px) { .gradio-container { margin-left: auto !important; margin-right: auto !important; } }
+/* Gradio keeps a top-level rule as written but scopes rules inside @media to the page's content,
+   so the container itself is styled here, outside any media query. */
+.gradio-container { max-width: 1100px !important; width: 100% !important; margin-left: auto !important; margin-right: auto !important; }
 textarea:focus-visible, input:focus-visible, button:focus-visible {
   outline: 2px solid var(--color-accent) !important; outline-offset: 1px;
 }
 .model-status { font-size: 0.9em; opacity: 0.85; }
 .model-status details summary { cursor: pointer; }
-strong, b { font-weight: 600; }  /* the weight the font ships; a synthetic bold renders wider */
+/* Gradio's own SourceSansPro-SemiBold.woff2 is a 5 KB subset: most bold letters fell back to another
+   font and looked larger. Its complete bold file serves every weight from 600 up. */
+@font-face { font-family: "Source Sans Pro"; font-weight: 600 900; font-style: normal;
+             src: url("static/fonts/SourceSansPro/SourceSansPro-Bold.woff2") format("woff2"); }
 @media (max-width: 640px) {
-  .gradio-container { padding: 0 6px !important; }
   /* touch targets of at least 44 px on phones */
   button, [role=tab], textarea, input[type=number] { min-height: 44px !important; }
   button { min-width: 44px !important; }

@@ -22,11 +22,12 @@ def percent(probability: float) -> str:
     return f"{probability:.0%}"
 
 
-def bar(name: str, probability: float, *, strong: bool = False) -> str:
-    """One labelled bar: the name, its share of the width, and its percentage."""
+def bar(name: str, probability: float, *, strong: bool = False, api_label: str = "") -> str:
+    """One labelled bar: the name (and the API's label for it), its share of the width, its percentage."""
     width = max(0.0, min(1.0, probability)) * 100
     cls = "bar strong" if strong else "bar"
-    return (f'<div class="{cls}"><span class="bar-name">{escape(name)}</span>'
+    tag = f'<span class="api-label">{escape(api_label)}</span>' if api_label else ""
+    return (f'<div class="{cls}"><span class="bar-name">{escape(name)}{tag}</span>'
             f'<span class="bar-track"><span class="bar-fill" style="width:{width:.1f}%"></span></span>'
             f'<span class="bar-value">{percent(probability)}</span></div>')
 
@@ -45,7 +46,7 @@ def verdict(scores: dict[str, float], words: dict[str, str], meaning: str) -> st
                     f'{escape(words.get(best, best).lower())}, {margin * 100:.0f} points apart</span></div>')
     else:
         headline = f'<div class="verdict">{escape(words.get(best, best))}</div>'
-    bars = "".join(bar(f"{words.get(name, name)} ({name})", p, strong=name == best) for name, p in ranked)
+    bars = "".join(bar(words.get(name, name), p, strong=name == best, api_label=name) for name, p in ranked)
     return f'<div class="answer">{headline}{bars}<p class="meaning">{escape(meaning)}</p></div>'
 
 
@@ -92,6 +93,7 @@ LEGEND_TOKENS = ('<p class="legend">Generated text is shaded by how expected eac
 CSS = """
 .answer .verdict { font-size: 1.6em; font-weight: 600; margin: 0.2em 0 0.5em; }
 .answer .verdict.unsure { color: var(--body-text-color-subdued); }
+.api-label { font-size: 0.8em; color: var(--body-text-color-subdued); margin-left: 0.3em; }
 .answer .lean { font-size: 0.55em; font-weight: 400; margin-left: 0.4em; }
 .bar { display: grid; grid-template-columns: minmax(6em, 14em) 1fr 3.5em; gap: 0.6em; align-items: center;
        margin: 0.3em 0; }
@@ -109,14 +111,13 @@ mark.blank sup { font-size: 0.65em; margin-left: 0.15em; }
 details.more summary { cursor: pointer; min-height: 1.6em; color: var(--body-text-color-subdued); }
 .continuation { white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.7; font-size: 1.05em; }
 .continuation .prompt { color: var(--body-text-color-subdued); }
-.continuation .gen { font-weight: 600; }
-.continuation .limit { font-style: italic; color: var(--body-text-color-subdued); font-weight: 400; }
+.continuation .limit { font-style: italic; color: var(--body-text-color-subdued); }
 .tok { position: relative; border-radius: 0.2em; }
 .tok.p1 { background: rgba(250, 204, 21, 0.28); }
 .tok.p2 { background: rgba(249, 115, 22, 0.35); }
 .tok.p3 { background: rgba(239, 68, 68, 0.42); }
-.tok .alts { display: none; position: absolute; left: 0; top: 1.7em; z-index: 20; min-width: 14em;
-             max-width: 80vw; white-space: pre; font-weight: 400; font-size: 0.85em; padding: 0.4em 0.6em;
+.tok .alts { display: none; position: absolute; left: 0; top: 1.7em; z-index: 20; width: max-content;
+             max-width: 60vw; white-space: pre-wrap; font-weight: 400; font-size: 0.85em; padding: 0.4em 0.6em;
              background: var(--background-fill-primary); color: var(--body-text-color);
              border: 1px solid var(--border-color-primary); border-radius: 0.4em; box-shadow: var(--shadow-drop-lg); }
 .tok:hover .alts, .tok:focus .alts { display: block; }

@@ -57,3 +57,46 @@ def test_generation_streams_several_words(embedded):
     outs = run(embedded, "generate", "Once upon a time,", 20, 0.0)
     assert len(outs) >= 5
     assert len(outs[-1][0].split()) >= len("Once upon a time,".split()) + 5
+
+
+# What each bundled example must show on the page: the class, clear of the "unsure" margin; the best fill.
+EXPECTED = {
+    "sentiment": {
+        "A gorgeous, witty, seductive movie that I would happily watch again.": "POSITIVE",
+        "The plot is predictable and the jokes fall flat; two hours I will never get back.": "NEGATIVE",
+        "It took a while to arrive, but it works perfectly and I love it.": "POSITIVE",
+        "I expected to hate it, and I did.": "NEGATIVE",
+    },
+    "next_sentence": {
+        "By lunchtime I was soaked to the bone.": "IsNext",
+        "Penguins are found almost exclusively in the southern hemisphere.": "NotNext",
+        "Whisk them together before adding the milk.": "IsNext",
+        "My cat refuses to eat anything but tuna.": "NotNext",
+    },
+    "fill_mask": {
+        "The capital of France is [MASK].": "The capital of France is Paris.",
+        "The [MASK] barked at the mailman.": "The dog barked at the mailman.",
+        "She poured a cup of [MASK] and opened the [MASK].": "She poured a cup of coffee and opened the door.",
+        "Paris is the <mask> of France.": "Paris is the capital of France.",
+    },
+}
+
+
+@pytest.mark.parametrize("key", ["sentiment", "next_sentence"])
+def test_every_bundled_example_is_answered_right_and_clearly(embedded, key):
+    from demo.ui import load_examples
+    from demo.views import UNSURE_MARGIN
+
+    for row in load_examples(key):
+        (scores,) = run(embedded, key, *row)
+        best, second = sorted(scores.values(), reverse=True)
+        assert max(scores, key=scores.get) == EXPECTED[key][row[-1]], (row, scores)
+        assert best - second >= UNSURE_MARGIN, f"{row} would show as unsure: {scores}"
+
+
+def test_every_bundled_fill_mask_example_gets_its_word(embedded):
+    from demo.ui import load_examples
+
+    for (text,) in load_examples("fill_mask"):
+        _, filled, _ = run(embedded, "fill_mask", text, 5)
+        assert filled == EXPECTED["fill_mask"][text]

@@ -79,11 +79,15 @@ def test_sentiment_runs_on_enter_and_shows_model_and_latency(page):
     box = page.locator("#sentiment-text textarea")
     box.fill("A wonderful film.")
     box.press("Enter")
-    label = page.locator("#sentiment-label")
-    expect(label).to_contain_text("POSITIVE")
-    expect(label).to_contain_text("NEGATIVE")
-    expect(page.locator("#sentiment-status")).to_contain_text("Latency")
-    expect(page.locator("#sentiment-status")).to_contain_text("cpu · float32")
+    view = page.locator("#sentiment-view")
+    expect(view).to_contain_text("POSITIVE")
+    expect(view).to_contain_text("NEGATIVE")
+    expect(view).to_contain_text("not a measured accuracy")
+    status = page.locator("#sentiment-status")
+    expect(status).to_contain_text("Answered by")
+    expect(status.get_by_text("cpu · float32")).to_be_hidden()  # the details wait one click away
+    status.get_by_text("Details").click()
+    expect(status.get_by_text("cpu · float32")).to_be_visible()
     page.screenshot(path=SCREENSHOTS / "sentiment.png", full_page=True)
 
 
@@ -92,9 +96,11 @@ def test_fill_mask_example_fills_the_inputs_and_runs(page):
     page.locator("#tab-fill_mask").get_by_text("The capital of France is [MASK].").first.click()
     expect(page.locator("#fill-mask-text textarea")).to_have_value("The capital of France is [MASK].")
     page.locator("#fill_mask-run").click()
-    expect(page.locator("#fill-mask-filled textarea")).not_to_have_value("")
-    expect(page.locator("#fill-mask-filled textarea")).not_to_have_value("The capital of France is [MASK].")
-    expect(page.locator("#fill-mask-table")).to_contain_text("probability")
+    view = page.locator("#fill_mask-view")
+    expect(view.locator("mark.blank")).to_have_count(1)
+    expect(view).to_contain_text("Blank 1")
+    expect(view).not_to_contain_text("[MASK]")
+    assert page.locator("#fill-mask-table").count() == 0 or not page.locator("#fill-mask-table").is_visible()
     page.screenshot(path=SCREENSHOTS / "fill_mask.png", full_page=True)
 
 
@@ -103,19 +109,33 @@ def test_next_sentence_runs(page):
     page.locator("#next-sentence-a textarea").fill("I was hungry.")
     page.locator("#next-sentence-b textarea").fill("So I ate.")
     page.locator("#next_sentence-run").click()
-    expect(page.locator("#next-sentence-label")).to_contain_text("IsNext")
-    expect(page.locator("#next_sentence-status")).to_contain_text("Latency")
+    expect(page.locator("#next_sentence-view")).to_contain_text("B follows A")
+    expect(page.locator("#next_sentence-view")).to_contain_text("IsNext")
+    expect(page.locator("#next_sentence-status")).to_contain_text("Answered by")
     page.screenshot(path=SCREENSHOTS / "next_sentence.png", full_page=True)
 
 
+GENERATED = "#generate-view .continuation"
+
+
+def generated_text(page) -> str:
+    """The prompt and its continuation as the page shows them (without the tooltips)."""
+    return page.evaluate("""() => { const box = document.querySelector('#generate-view .continuation');
+        if (!box) return ''; const copy = box.cloneNode(true);
+        copy.querySelectorAll('.alts, .limit').forEach(e => e.remove()); return copy.textContent.trimEnd(); }""")
+
+
 def watch_output(page) -> None:
-    """Record every value the generated-text box shows, so partial text can be seen."""
+    """Record every text the generation view shows, so partial text can be seen."""
     page.evaluate("""() => {
         window.__seen = [];
-        const box = document.querySelector('#generate-output textarea');
         window.__watch = setInterval(() => {
-            const last = window.__seen[window.__seen.length - 1];
-            if (box.value !== last) window.__seen.push(box.value);
+            const box = document.querySelector('#generate-view .continuation');
+            if (!box) return;
+            const copy = box.cloneNode(true);
+            copy.querySelectorAll('.alts, .limit').forEach(e => e.remove());
+            const text = copy.textContent.trimEnd(), last = window.__seen[window.__seen.length - 1];
+            if (text !== last) window.__seen.push(text);
         }, 2);
     }""")
 
@@ -135,9 +155,9 @@ def test_generation_streams_partial_text_before_the_final_text(page):
     watch_output(page)
     page.locator("#generate-prompt textarea").fill("Once upon a time")
     page.locator("#generate-run").click()
-    expect(page.locator("#generate-status")).to_contain_text("done in", timeout=60_000)
+    expect(page.locator("#generate-status")).to_contain_text("Answered by", timeout=60_000)
     seen = [v for v in page.evaluate("window.__seen") if v]
-    final = page.locator("#generate-output textarea").input_value()
+    final = generated_text(page)
     partial = [v for v in seen if v != final and final.startswith(v) and v.startswith("Once upon a time")]
     assert partial, f"no partial text was shown before the final text ({len(seen)} values seen)"
     page.screenshot(path=SCREENSHOTS / "generate.png", full_page=True)
@@ -157,17 +177,18 @@ def test_stop_ends_generation(page, runtime, monkeypatch):
     set_slider(page, "generate-max-new-tokens", 512)
     page.locator("#generate-prompt textarea").fill("Once upon a time")
     page.locator("#generate-run").click()
-    output = page.locator("#generate-output textarea")
-    expect(output).not_to_have_value("")
+    expect(page.locator(GENERATED)).to_be_visible()
     page.locator("#generate-stop").click()
     deadline = time.monotonic() + 5
     while runtime.worker.long_job_running:
         assert time.monotonic() < deadline, "the generation kept running after Stop"
         time.sleep(0.05)
     expect(page.locator("#generate-status")).to_contain_text("Stopped after")
-    stopped_at = output.input_value()
+    expect(page.locator("#generate-status")).to_contain_text("new tokens")
+    stopped_at = generated_text(page)
     page.wait_for_timeout(500)  # once the page says it stopped, the text must not grow any more
-    assert output.input_value() == stopped_at
+    assert generated_text(page) == stopped_at
+    expect(page.locator("#generate-view .limit")).to_have_count(0)  # stopped, not cut by the limit
     assert stopped_at.startswith("Once upon a time") and len(stopped_at) > len("Once upon a time")
     assert page.get_by_text("Error", exact=True).count() == 0  # Stop is an answer, not an error
     page.screenshot(path=SCREENSHOTS / "generate_stopped.png", full_page=True)
@@ -199,7 +220,7 @@ def test_a_refused_prompt_leaves_run_on_and_stop_off(page):
     open_tab(page, "generate")
     page.locator("#generate-prompt textarea").fill("")
     page.locator("#generate-run").click()
-    expect(page.get_by_text("Prompt is empty: please type some text.")).to_be_visible()
+    expect(page.locator("#generate-error")).to_contain_text("Prompt is empty: please type some text.")
     expect(page.locator("#generate-run")).to_be_enabled()
     expect(page.locator("#generate-stop")).to_be_disabled()
 
@@ -231,15 +252,25 @@ def test_every_tab_says_its_model_is_ready(page):
         expect(page.locator(f"#{key}-readiness")).to_contain_text("Model ready", timeout=30_000)
 
 
-def test_bad_input_shows_an_error_toast_then_good_input_works(page):
+def test_bad_input_is_said_under_the_input_and_the_previous_answer_stays(page):
     open_tab(page, "fill_mask")
-    page.locator("#fill-mask-text textarea").fill("No mask in this sentence.")
+    box, view, error = (page.locator("#fill-mask-text textarea"), page.locator("#fill_mask-view"),
+                        page.locator("#fill_mask-error"))
+    box.fill("The [MASK] sat.")
     page.locator("#fill_mask-run").click()
-    expect(page.get_by_text("No mask found. Write [MASK] where the missing word goes")).to_be_visible()
-    page.screenshot(path=SCREENSHOTS / "error_toast.png", full_page=True)
-    page.locator("#fill-mask-text textarea").fill("The [MASK] sat.")
+    expect(view.locator("mark.blank")).to_have_count(1)
+    answer = view.inner_text()
+    box.fill("No mask in this sentence.")
     page.locator("#fill_mask-run").click()
-    expect(page.locator("#fill-mask-table")).to_contain_text("probability")
+    expect(error).to_contain_text("No mask found. Write [MASK] where the missing word goes")
+    assert error.bounding_box()["y"] < page.locator("#fill_mask-run").bounding_box()["y"]  # under the input
+    expect(page.locator("#tab-fill_mask .error")).to_have_count(0)  # no "Error" badge over any output
+    assert view.inner_text() == answer
+    page.screenshot(path=SCREENSHOTS / "error_inline.png", full_page=True)
+    box.fill("The [MASK] ran.")
+    page.locator("#fill_mask-run").click()
+    expect(view).to_contain_text("ran")
+    expect(error).to_be_hidden()
 
 
 def test_long_input_shows_a_truncation_warning(page):
@@ -254,8 +285,8 @@ def test_user_html_is_shown_as_text_not_run(page):
     attack = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>**bold**'
     page.locator("#generate-prompt textarea").fill(attack)
     page.locator("#generate-run").click()
-    expect(page.locator("#generate-status")).to_contain_text("done in", timeout=60_000)
-    assert page.locator("#generate-output textarea").input_value().startswith(attack)
+    expect(page.locator("#generate-status")).to_contain_text("Answered by", timeout=60_000)
+    assert generated_text(page).startswith(attack)
     assert page.evaluate("window.__pwned") is None
 
 
@@ -285,3 +316,54 @@ def test_phone_width_has_no_horizontal_scroll(browser, base_url, theme):
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{key} scrolls sideways"
     page.screenshot(path=SCREENSHOTS / f"phone_{theme}.png", full_page=True)
     context.close()
+
+
+def test_generated_text_is_set_apart_shaded_by_probability_with_alternatives_on_hover(page):
+    open_tab(page, "generate")
+    set_slider(page, "generate-max-new-tokens", 12)
+    page.locator("#generate-prompt textarea").fill("Once upon a time")
+    page.locator("#generate-run").click()
+    expect(page.locator("#generate-status")).to_contain_text("Answered by", timeout=60_000)
+    view = page.locator("#generate-view")
+    prompt_colour = view.locator(".prompt").evaluate("e => getComputedStyle(e).color")
+    generated_colour = view.locator(".tok").first.evaluate("e => getComputedStyle(e).color")
+    assert prompt_colour != generated_colour
+    expect(view.locator(".legend")).to_contain_text("how expected each token was")
+    expect(view.locator(".limit")).to_contain_text("limit reached: 12 new tokens")
+    token = view.locator(".tok").first
+    expect(token.locator(".alts")).to_be_hidden()
+    token.hover()
+    expect(token.locator(".alts")).to_be_visible()
+    expect(token.locator(".alts")).to_contain_text("this token:")
+    page.screenshot(path=SCREENSHOTS / "generate_alternatives.png", full_page=True)
+
+
+def test_the_status_line_never_carries_a_progress_overlay(page, monkeypatch):
+    from demo.tasks import generate
+
+    real_checkpoint = generate.Checkpoint.__call__
+    monkeypatch.setattr(generate.Checkpoint, "__call__",
+                        lambda self, *a, **k: (time.sleep(0.02), real_checkpoint(self, *a, **k))[1])
+    open_tab(page, "generate")
+    set_slider(page, "generate-max-new-tokens", 100)
+    page.locator("#generate-prompt textarea").fill("Once upon a time")
+    page.locator("#generate-run").click()
+    expect(page.locator("#generate-stop")).to_be_enabled()
+    trackers = page.locator("#generate-status [data-testid=status-tracker]")
+    assert all("hide" in (trackers.nth(i).get_attribute("class") or "") for i in range(trackers.count()))
+    page.locator("#generate-stop").click()
+    expect(page.locator("#generate-status")).to_contain_text("Stopped after")
+
+
+def test_empty_input_on_a_cold_server_is_answered_at_once(browser, tiny_paths):
+    from bench.server import running_app
+
+    with running_app(tiny_paths, ("--lazy",)) as (url, _):
+        context, page = open_page(browser, url)
+        open_tab(page, "sentiment")
+        started = time.monotonic()
+        page.locator("#sentiment-run").click()
+        expect(page.locator("#sentiment-error")).to_contain_text("Text is empty", timeout=5_000)
+        assert time.monotonic() - started < 3
+        expect(page.locator("#sentiment-readiness")).to_contain_text("loads on this tab's first request")
+        context.close()
