@@ -6,8 +6,10 @@ import inspect
 import json
 import logging
 import time
-from html import escape
+from collections.abc import Callable
 from concurrent.futures import CancelledError
+from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ from demo.errors import UserFacingError
 from demo.inference import RequestCancelled, RequestScope, run_in_scope
 from demo.runtime import Runtime
 from demo.tasks import TASKS
-from demo.tasks.base import Task
+from demo.tasks.base import Param, Task
 from demo.views import CSS as VIEW_CSS
 
 log = logging.getLogger(__name__)
@@ -154,8 +156,30 @@ def _checked(task: Task, values: tuple) -> None:
         raise _as_user_error(exc, task) from None
 
 
-def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope] | None = None):
-    """The event function of a tab: validates, runs, reports latency, turns failures into messages.
+@dataclass(frozen=True)
+class Action:
+    """One endpoint of a tab: the task's answer, or its explanation."""
+
+    api_name: str
+    params: tuple[Param, ...]
+    run: Callable  # (engine, warn, *values) -> outputs, or an iterator of them when streaming
+    view: Callable  # (checked values, outputs, done, embedded) -> the page's HTML
+    streaming: bool = False
+
+
+def answer_action(task: Task) -> Action:
+    return Action(task.api_name, task.params, task.run, task.view, task.streaming)
+
+
+def explanation_action(task: Task) -> Action:
+    explanation = task.explanation
+    return Action(explanation.api_name, explanation.params, task.explain,
+                  lambda values, outputs, done, embedded: task.explanation_view(values, outputs, embedded))
+
+
+def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope] | None = None,
+                 action: Action | None = None):
+    """The event function of an endpoint: validates, runs, reports latency, turns failures into messages.
 
     The work runs in a thread inside a `RequestScope`; when Gradio cancels the event (Stop, closed
     tab, cancelled API call) the scope is cancelled, so queued model work is dropped and running
@@ -163,8 +187,9 @@ def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope
     session, so that the Stop button can end it early as a normal answer, keeping the text so far.
     """
     stoppable = {} if stoppable is None else stoppable
+    action = action or answer_action(task)
 
-    if task.streaming:
+    if action.streaming:
 
         def stream(values, progress, scope):
             started = time.perf_counter()
@@ -172,7 +197,7 @@ def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope
             outputs: tuple = ()
             try:
                 engine, load_s = _engine(runtime, task, progress)
-                for outputs in task.run(engine, gr.Warning, *values):
+                for outputs in action.run(engine, gr.Warning, *values):
                     now = time.perf_counter()
                     if first is None:
                         first = sent = now
@@ -215,7 +240,7 @@ def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope
             started = time.perf_counter()
             try:
                 engine, load_s = _engine(runtime, task, progress)
-                outputs = task.run(engine, gr.Warning, *values)
+                outputs = action.run(engine, gr.Warning, *values)
             except (CancelledError, RequestCancelled):  # the request went away: nobody to answer
                 return None
             except Exception as exc:
@@ -235,34 +260,38 @@ def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope
     parameters = [
         inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
                           default=inspect.Parameter.empty if p.default is None else p.default)
-        for p in task.params
+        for p in action.params
     ]
     # Gradio fills in special arguments only where they are positional (helpers.special_args)
     positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
     parameters.append(inspect.Parameter("progress", positional, default=gr.Progress()))
-    if task.streaming:
+    if action.streaming:
         parameters.append(inspect.Parameter("request", positional, default=None, annotation=gr.Request))
         handler.__annotations__ = {"request": gr.Request}
     handler.__signature__ = inspect.Signature(parameters)
-    handler.__name__ = task.api_name
+    handler.__name__ = action.api_name
     return handler
 
 
-def make_page_handler(task: Task, runtime: Runtime, api_handler, output_count: int):
+def make_page_handler(task: Task, runtime: Runtime, api_handler, output_count: int, action: Action,
+                      why_shown: bool | None):
     """The page's event function: the API handler's answer plus the task's view, and a refusal or
     failure shown inline under the inputs (with a short toast) while the previous answer stays.
 
     Never raises: a raised error would put an "Error" badge over the outputs and leave it there.
+    `why_shown` opens (True) or closes (False) the panel of explanation outputs; None: no panel.
     """
     embedded = runtime.plan[task.key].embedded
     clear = gr.update(value="", visible=False)
+    why = () if why_shown is None else (gr.update(visible=why_shown),)
+    keep_why = () if why_shown is None else (gr.skip(),)
 
     def refused(message: str) -> tuple:
         gr.Warning(message, title="Not answered", duration=6)
         shown = gr.update(value=f'<p class="input-error" role="alert">{escape(message)}</p>', visible=True)
-        return (*(gr.skip() for _ in range(output_count)), gr.skip(), shown, gr.skip())
+        return (*(gr.skip() for _ in range(output_count)), gr.skip(), shown, gr.skip(), *keep_why)
 
-    if task.streaming:
+    if action.streaming:
 
         async def handler(*args):
             *values, progress, request = args
@@ -274,13 +303,13 @@ def make_page_handler(task: Task, runtime: Runtime, api_handler, output_count: i
             outputs = None
             try:
                 async for *outputs, status in api_handler(*values, progress, request):
-                    yield (*outputs, task.view(ready_values, tuple(outputs), False, embedded), clear, status)
+                    yield (*outputs, action.view(ready_values, tuple(outputs), False, embedded), clear, status, *why)
             except gr.Error as exc:
                 yield refused(exc.message)
                 return
             if outputs is not None:
-                yield (*(gr.skip() for _ in outputs), task.view(ready_values, tuple(outputs), True, embedded),
-                       gr.skip(), gr.skip())
+                yield (*(gr.skip() for _ in outputs), action.view(ready_values, tuple(outputs), True, embedded),
+                       gr.skip(), gr.skip(), *keep_why)
 
     else:
 
@@ -294,19 +323,20 @@ def make_page_handler(task: Task, runtime: Runtime, api_handler, output_count: i
             except gr.Error as exc:
                 return refused(exc.message)
             if answer is None:  # the request went away
-                return tuple(gr.skip() for _ in range(output_count + 3))
+                return tuple(gr.skip() for _ in range(output_count + 3 + len(why)))
             *outputs, status = answer
-            return (*outputs, task.view(ready_values, tuple(outputs), True, embedded), clear, status)
+            return (*outputs, action.view(ready_values, tuple(outputs), True, embedded), clear, status, *why)
 
     handler.__signature__ = api_handler.__signature__
     handler.__annotations__ = dict(getattr(api_handler, "__annotations__", {}))
-    handler.__name__ = f"{task.api_name}_page"
+    handler.__name__ = f"{action.api_name}_page"
     return handler
 
 
 def _build_tab(task: Task, runtime: Runtime) -> gr.Markdown:
     """One tab from the task's contract; returns its readiness line, which the page keeps current."""
     embedded = runtime.plan[task.key].embedded
+    explanation = task.explanation
     with gr.Tab(task.title, id=task.key, elem_id=f"tab-{task.key}"):
         gr.Markdown(task.embedded_summary if embedded else task.summary, elem_id=f"{task.key}-summary")
         with gr.Row(equal_height=False):
@@ -317,6 +347,8 @@ def _build_tab(task: Task, runtime: Runtime) -> gr.Markdown:
                     run = gr.Button("Run", variant="primary", elem_id=f"{task.key}-run")
                     stop = (gr.Button("Stop", variant="stop", elem_id=f"{task.key}-stop", interactive=False)
                             if task.streaming else None)
+                explain = (gr.Button(explanation.button, variant="secondary", elem_id=f"{task.key}-explain")
+                           if explanation else None)
                 settings = []
                 if task.has_settings:
                     with gr.Accordion("Settings", open=False, elem_id=f"{task.key}-settings"):
@@ -331,27 +363,48 @@ def _build_tab(task: Task, runtime: Runtime) -> gr.Markdown:
                                     elem_classes="model-status")
                 view = gr.HTML(elem_id=f"{task.key}-view", min_height=60)
                 outputs = task.build_outputs()  # the API's outputs; the view replaces those hidden here
+                why = None
+                if explanation:
+                    with gr.Column(visible=False, elem_id=f"{task.key}-why") as why:
+                        explained = task.build_explanation_outputs(outputs)
                 status = gr.Markdown(_status(runtime, task), elem_id=f"{task.key}-status", elem_classes="model-status")
-                api_trigger = gr.Button(visible=False, elem_id=f"{task.key}-api")
+                api_triggers = [gr.Button(visible=False, elem_id=f"{task.key}-api")]
+                if explanation:
+                    api_triggers.append(gr.Button(visible=False, elem_id=f"{task.key}-explain-api"))
         with gr.Accordion("How it works", open=False, elem_id=f"{task.key}-how"):
             gr.Markdown(task.embedded_how_it_works if embedded else task.how_it_works, latex_delimiters=LATEX)
     stoppable: dict[str, RequestScope] = {}  # session -> its running stream, while it runs
-    api_handler = make_handler(task, runtime, stoppable)
-    shared = dict(inputs=[*inputs, *settings], concurrency_limit=CONCURRENCY[task.key], concurrency_id=task.key)
-    # The API: answers or raises, as its clients expect. The page: the same answer, read by the view.
-    api_trigger.click(fn=api_handler, outputs=[*outputs, status], api_name=task.api_name, **shared)
-    page = dict(fn=make_page_handler(task, runtime, api_handler, len(outputs)), outputs=[*outputs, view, error, status],
-                api_visibility="private", show_progress_on=view, **shared)
-    triggers = [run.click, *(box.submit for box in inputs if isinstance(box, gr.Textbox))]
-    if stop is None:
-        event = gr.on(triggers=triggers, **page)
-    else:  # while a stream runs, Run is off and Stop is on
+    all_inputs = [*inputs, *settings]
+    endpoints = [(answer_action(task), outputs, run)]
+    if explanation:
+        endpoints.append((explanation_action(task), explained, explain))
+    events = []
+    for (action, action_outputs, button), api_trigger in zip(endpoints, api_triggers, strict=True):
+        api_handler = make_handler(task, runtime, stoppable, action)
+        shared = dict(inputs=all_inputs[: len(action.params)], concurrency_limit=CONCURRENCY[task.key],
+                      concurrency_id=task.key)
+        # The API: answers or raises, as its clients expect. The page: the same answer, read by the view.
+        api_trigger.click(fn=api_handler, outputs=[*action_outputs, status], api_name=action.api_name, **shared)
+        why_shown = None if why is None else action is not endpoints[0][0]
+        page = dict(fn=make_page_handler(task, runtime, api_handler, len(action_outputs), action, why_shown),
+                    outputs=[*action_outputs, view, error, status, *([why] if why else [])],
+                    api_visibility="private", show_progress_on=view, **shared)
+        triggers = [button.click]
+        if button is run:
+            triggers += [box.submit for box in inputs if isinstance(box, gr.Textbox)]
+        if stop is None or button is not run:
+            events.append(gr.on(triggers=triggers, **page))
+            continue
+        # while a stream runs, Run is off and Stop is on
         busy = gr.on(triggers=triggers, fn=lambda: (gr.Button(interactive=False), gr.Button(interactive=True)),
                      outputs=[run, stop], **QUIET)
         event = busy.then(**page)
         idle = lambda: (gr.Button(interactive=True), gr.Button(interactive=False))  # noqa: E731
         event.then(idle, outputs=[run, stop], **QUIET)
         event.failure(idle, outputs=[run, stop], **QUIET)  # `then` alone is skipped after an error here
+        events.append(event)
+
+    if stop is not None:
 
         def request_stop(request: gr.Request):
             """End this page's running stream at its next token; the answer is kept, not an error."""
@@ -360,7 +413,8 @@ def _build_tab(task: Task, runtime: Runtime) -> gr.Markdown:
                 scope.stop_requested.set()
 
         stop.click(fn=request_stop, **QUIET)
-    event.then(lambda: readiness(runtime, task), outputs=ready, **QUIET)
+    for event in events:
+        event.then(lambda: readiness(runtime, task), outputs=ready, **QUIET)
     return ready
 
 

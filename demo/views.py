@@ -85,10 +85,23 @@ def continuation(prompt: str, pieces: list[tuple[str, float | None, str]], note:
     return f'<div class="continuation"><span class="prompt">{escape(prompt)}</span>{"".join(spans)}{tail}</div>'
 
 
+def attribution_legend(up: str, down: str, target: str) -> str:
+    """The one line under a heat map: what the colours mean and what was attributed."""
+    return (f'<p class="legend">Below, <span class="push-up">red words pushed toward {escape(up)}</span> and '
+            f'<span class="push-down">purple words toward {escape(down)}</span>; the stronger the colour, the '
+            f'larger the push (scaled to the largest, +1 or -1). Integrated gradients (Captum) on {target}. Only '
+            f'your words are scored: prompts and special tokens are held fixed.</p>')
+
+
 LEGEND_TOKENS = ('<p class="legend">Generated text is shaded by how expected each token was: '
                  '<span class="tok p0">50% or more</span> <span class="tok p1">20–50%</span> '
                  '<span class="tok p2">5–20%</span> <span class="tok p3">under 5%</span>. '
                  'Hover over or tap a token for its probability and the five likeliest alternatives.</p>')
+
+LEGEND_SCORED = ('<p class="legend">Each token is shaded by its probability given the text before it: '
+                 '<span class="tok p0">50% or more</span> <span class="tok p1">20–50%</span> '
+                 '<span class="tok p2">5–20%</span> <span class="tok p3">under 5%</span>. '
+                 'Hover over or tap a token for its probability.</p>')
 
 CSS = """
 .answer .verdict { font-size: 1.6em; font-weight: 600; margin: 0.2em 0 0.5em; }
@@ -108,6 +121,8 @@ mark.blank { background: var(--color-accent-soft); color: var(--body-text-color)
              var(--color-accent); padding: 0.05em 0.25em; border-radius: 0.2em; }
 mark.blank sup { font-size: 0.65em; margin-left: 0.15em; }
 .blank-head { font-weight: 600; margin: 0.8em 0 0.2em; }
+.ways { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 1.2em; }
+.perplexity { font-size: 1.05em; }
 details.more summary { cursor: pointer; min-height: 1.6em; color: var(--body-text-color-subdued); }
 .continuation { white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.7; font-size: 1.05em; }
 .continuation .prompt { color: var(--body-text-color-subdued); }
@@ -122,5 +137,8 @@ details.more summary { cursor: pointer; min-height: 1.6em; color: var(--body-tex
              border: 1px solid var(--border-color-primary); border-radius: 0.4em; box-shadow: var(--shadow-drop-lg); }
 .tok:hover .alts, .tok:focus .alts { display: block; }
 .legend .tok { padding: 0 0.25em; }
+.push-up, .push-down { padding: 0 0.25em; border-radius: 0.2em; color: #fff; }
+.push-up { background: rgb(239, 68, 60); }  /* the colours of gr.HighlightedText's +1 and -1 */
+.push-down { background: rgb(128, 90, 213); }
 .input-error { color: var(--error-text-color, #dc2626); font-weight: 600; }
 """

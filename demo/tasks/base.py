@@ -43,6 +43,17 @@ class LabelScores:
         return max(self.scores, key=self.scores.__getitem__)
 
 
+@dataclass(frozen=True)
+class Explanation:
+    """A second question a tab answers about the same input, with its own endpoint and button: why
+    the model answered as it did, or the answer worked out another way. The task implements it with
+    `build_explanation_outputs`, `explain` and `explanation_view`; the UI builder does the rest."""
+
+    api_name: str
+    button: str
+    params: tuple[Param, ...]  # the first of the task's parameters, which it takes
+
+
 class CheckedSlider(gr.Slider):
     """A slider that hands its raw value to the task, whose check names the parameter and its range."""
 
@@ -116,6 +127,21 @@ class Task:
     def stream_size(self, outputs: tuple) -> str:
         """How much a stream had produced, for the status of a stopped one ("12 new tokens")."""
         return ""
+
+    explanation: Explanation | None = None
+
+    def build_explanation_outputs(self, outputs: list) -> list:
+        """The explanation's API outputs; they may reuse the task's own `outputs` (the API's first
+        output is often the same). Components built here show in a "why" panel under the answer."""
+        raise NotImplementedError
+
+    def explain(self, engine: Any, warn: Warn, *values: Any) -> tuple:
+        """Output values of the explanation, for inputs that passed `check`."""
+        raise NotImplementedError
+
+    def explanation_view(self, values: tuple, outputs: tuple, embedded: bool) -> str:
+        """The page's reading of an explanation (see `view`)."""
+        raise NotImplementedError
 
     def missing_head(self, missing_keys: Sequence[str], base_prefix: str) -> list[str]:
         """The weights this task needs that the checkpoint lacked (transformers would start them at

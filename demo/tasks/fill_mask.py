@@ -11,7 +11,7 @@ import torch
 from demo.errors import InputError
 from demo.inference import InferenceWorker
 from demo.models import LoadedModel
-from demo.tasks.base import CheckedSlider, Param, Task, Warn, cut_note, require_number, require_text
+from demo.tasks.base import CheckedSlider, Explanation, Param, Task, Warn, cut_note, require_number, require_text
 from demo.tasks.next_sentence import is_nsp_head
 from demo.views import candidate_list, filled_sentence
 
@@ -60,8 +60,22 @@ class MaskedLMEngine:
         if self.mask_token is None:
             raise InputError(f"The model '{loaded.ref.label}' has no mask token, so it cannot fill masks.")
 
-    def fill(self, text: str, top_k: int, mask_count: int) -> Filled:
-        return self.worker.call(self._fill, text, top_k, mask_count)
+    def fill(self, text: str, top_k: int, mask_count: int, in_order: bool = False) -> Filled:
+        """Candidates for every mask: each on its own, from one pass (BERT's way), or `in_order`,
+        each mask filled with its best word before the next one is predicted."""
+        return self.worker.call(self._fill_in_order if in_order else self._fill, text, top_k, mask_count)
+
+    def _fill_in_order(self, text: str, top_k: int, mask_count: int) -> Filled:
+        candidates = []
+        first = None
+        for done in range(mask_count):
+            filled = self._fill(text, top_k, mask_count - done)
+            first = first or filled
+            candidates.append(filled.candidates[0])
+            best = filled.candidates[0][0][0] if filled.candidates[0] else self.mask_token
+            before, after = text.split(self.mask_token, 1)
+            text = fill_in(f"{before}{self.mask_token}", self.mask_token, [best]) + after
+        return Filled(candidates, first.dropped_tokens, first.limit)
 
     @torch.inference_mode()
     def _fill(self, text: str, top_k: int, mask_count: int) -> Filled:
@@ -160,18 +174,22 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
 
     def view(self, values, outputs, done, embedded) -> str:
         text, _ = values
-        _, _, table = outputs
+        meaning = MEANING_EMBEDDED if embedded else MEANING_CLASSIC
+        return f'<div class="answer">{self._filled_html(text, outputs[2])}<p class="meaning">{meaning}</p></div>'
+
+    @staticmethod
+    def _filled_html(text: str, table: list) -> str:
+        """The sentence with each blank's best word, then each blank's candidates."""
         per_mask: dict[int, list[tuple[str, float]]] = {}
         for mask, _rank, word, prob in table:
             per_mask.setdefault(int(mask), []).append((str(word), float(prob)))
         normalized, count = normalize_masks(text, MASK_SPELLINGS[0])
         pieces = normalized.split(MASK_SPELLINGS[0])
         fills = [per_mask[m][0][0].removeprefix("##") if per_mask.get(m) else "?" for m in range(1, count + 1)]
-        meaning = MEANING_EMBEDDED if embedded else MEANING_CLASSIC
         blanks = "".join(
             f'<div class="blank-head">Blank {m}</div>{candidate_list(per_mask.get(m, []))}' for m in range(1, count + 1)
         )
-        return f'<div class="answer">{filled_sentence(pieces, fills)}{blanks}<p class="meaning">{meaning}</p></div>'
+        return filled_sentence(pieces, fills) + blanks
 
     def check(self, text, top_k=5) -> tuple:
         text = require_text(text, "Text")
@@ -183,6 +201,40 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
         if count > MAX_MASKS:
             raise InputError(f"The text has {count} masks; at most {MAX_MASKS} can be filled at once.")
         return text, top_k
+
+    explanation = Explanation("fill_mask_two_ways", "Compare: each blank on its own vs one after another",
+                              (Param("text"), Param("top_k", 5)))
+
+    def build_explanation_outputs(self, outputs: list) -> list:
+        return [gr.Textbox(label="Each blank on its own", elem_id="fill-mask-apart", visible=False),
+                gr.Textbox(label="One after another", elem_id="fill-mask-in-order", visible=False),
+                gr.Dataframe(headers=["way", *TABLE_HEADERS], label="Both ways", elem_id="fill-mask-both",
+                             visible=False)]
+
+    def explain(self, engine, warn: Warn, text, top_k=5):
+        text, top_k = self.check(text, top_k)
+        mask = engine.mask_token
+        normalized, count = normalize_masks(text, mask)
+        ways = {"apart": engine.fill(normalized, top_k, count, in_order=False),
+                "in order": engine.fill(normalized, top_k, count, in_order=True)}
+        filled = [fill_in(normalized, mask, [words[0][0] if words else mask for words in result.candidates])
+                  for result in ways.values()]
+        table = [[way, m + 1, rank + 1, word, round(prob, 4)]
+                 for way, result in ways.items()
+                 for m, words in enumerate(result.candidates)
+                 for rank, (word, prob) in enumerate(words)]
+        return (*filled, table)
+
+    def explanation_view(self, values, outputs, embedded) -> str:
+        text, _ = values
+        _, _, table = outputs
+        columns = []
+        for way, title, note in (("apart", "Each blank on its own", "every other blank stays a blank"),
+                                 ("in order", "One after another", "each blank sees the best words before it")):
+            rows = [[m, r, w, p] for way_, m, r, w, p in table if way_ == way]
+            columns.append(f'<div class="way"><div class="blank-head">{title}</div><p class="legend">{note}</p>'
+                           f'{self._filled_html(text, rows)}</div>')
+        return f'<div class="answer ways">{"".join(columns)}</div>'
 
     def missing_head(self, missing_keys, base_prefix) -> list[str]:
         return [key for key in super().missing_head(missing_keys, base_prefix) if not is_nsp_head(key)]

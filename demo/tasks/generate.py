@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import queue
 import threading
 import time
@@ -14,10 +15,12 @@ import gradio as gr
 import torch
 from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
 
-from demo.inference import Busy, InferenceWorker
+from demo.errors import InputError
+from demo.inference import LONG_JOB_BUDGET_S, Busy, InferenceWorker
 from demo.models import LoadedModel
-from demo.tasks.base import CheckedNumber, CheckedSlider, Param, Task, Warn, cut_note, require_number, require_text
-from demo.views import LEGEND_TOKENS, continuation, percent
+from demo.tasks.base import CheckedNumber, CheckedSlider, Explanation, Param, Task, Warn, cut_note, require_number, require_text
+from demo.views import LEGEND_SCORED, LEGEND_TOKENS, continuation, percent
+from demo.zeroshot.scoring import softcap
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +35,7 @@ TOKEN_TIMEOUT_S = 120.0  # a generation that started but stalled ends the stream
 POLL_S = 0.25
 GREEDY_BELOW = 0.01  # temperatures under this decode greedily
 ALTERNATIVES = 5  # likeliest tokens shown for each generated one
+SCORE_POSITIONS = 64  # positions sent through the output layer at once when scoring a text
 
 
 @dataclass(frozen=True)
@@ -167,12 +171,69 @@ class Checkpoint(StoppingCriteria):
         return torch.full((input_ids.shape[0],), stop, dtype=torch.bool, device=input_ids.device)
 
 
+@dataclass(frozen=True)
+class Scored:
+    """A text cut into pieces, each with its probability given the text before it (None for a
+    first token that nothing precedes), and the text's perplexity over the scored tokens."""
+
+    pieces: list[Piece]
+    perplexity: float | None
+
+
 class CausalLMEngine:
     """A left-to-right language model (GPT-2 by default), streamed from the inference thread."""
 
     def __init__(self, loaded: LoadedModel, worker: InferenceWorker):
         self.loaded = loaded
         self.worker = worker
+
+    def score(self, text: str) -> Scored:
+        """Each token's probability given what precedes it (the BOS token where the model has one)."""
+        tokenizer = self.loaded.tokenizer
+        encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+        ids, spans = encoded["input_ids"], encoded["offset_mapping"]
+        context = min(self.loaded.max_length, CONTEXT_CAP)
+        # the first token is scored after the BOS token (GPT-2's <|endoftext|>, its document separator)
+        bos = [] if tokenizer.bos_token_id is None else [tokenizer.bos_token_id]
+        if len(bos) + len(ids) > context:
+            raise InputError(f"The text is {len(ids):,} tokens long; scoring takes texts of up to "
+                             f"{context - len(bos):,} tokens. Please shorten it.")
+        results = self.worker.call(self._score, bos + ids, long=True, budget_s=LONG_JOB_BUDGET_S)
+        steps = results if bos else [None, *results]
+        pieces: list[Piece] = []
+        end = 0
+        for index, ((_, stop), step) in enumerate(zip(spans, steps, strict=True)):
+            piece_text = text[end:stop] if index < len(spans) - 1 else text[end:]
+            end = max(end, stop)
+            probability, alternatives = step if step is not None else (None, ())
+            if not piece_text and pieces:  # a character split over several tokens: one piece
+                last = pieces[-1]
+                joined = None if last.probability is None or probability is None else last.probability * probability
+                pieces[-1] = Piece(last, joined, last.alternatives, last.tokens + 1)
+                continue
+            pieces.append(Piece(piece_text, probability, alternatives, 1))
+        scored = [step[0] for step in steps if step is not None]
+        perplexity = math.exp(-sum(math.log(max(p, 1e-45)) for p in scored) / len(scored)) if scored else None
+        return Scored(pieces, perplexity)
+
+    @torch.inference_mode()
+    def _score(self, ids: list[int]) -> list[tuple[float, tuple[tuple[str, float], ...]]]:
+        """For each token after the first: its probability and the likeliest tokens at its place."""
+        model, tokenizer = self.loaded.model, self.loaded.tokenizer
+        hidden = model.get_decoder()(input_ids=torch.tensor([ids], device=model.device)).last_hidden_state[0, :-1]
+        head = model.get_output_embeddings()
+        targets = ids[1:]
+        out = []
+        for start in range(0, len(targets), SCORE_POSITIONS):
+            self.worker.checkpoint()
+            logits = softcap(model, head(hidden[start : start + SCORE_POSITIONS]).float())
+            probs = logits.softmax(-1)
+            top = probs.topk(ALTERNATIVES)
+            for row, target in enumerate(targets[start : start + SCORE_POSITIONS]):
+                alternatives = tuple((tokenizer.decode([i]), p) for p, i in
+                                     zip(top.values[row].tolist(), top.indices[row].tolist(), strict=True))
+                out.append((probs[row, target].item(), alternatives))
+        return out
 
     def prepare(self, prompt: str, max_new_tokens: int) -> Prompt:
         """Tokenize, keeping the end of a prompt too long for the context (and its BOS token).
@@ -258,6 +319,12 @@ class CausalLMEngine:
             yield piece
 
 
+def _step(piece: Piece) -> dict:
+    """One piece for the API's JSON: its text, probability, token count and the likeliest tokens."""
+    return {"token": str(piece), "probability": piece.probability, "tokens": piece.tokens,
+            "alternatives": [[token, p] for token, p in piece.alternatives]}
+
+
 def _alternatives_line(step: dict) -> str:
     """The tooltip of one generated piece: its probability and the likeliest tokens at that step."""
     if step["probability"] is None:
@@ -334,6 +401,25 @@ Temperature 0 always takes the likeliest token.
             note = f"(limit reached: {generated} new tokens; raise Max new tokens in Settings for more)"
         return continuation(prompt, pieces, note) + (LEGEND_TOKENS if steps else "")
 
+    explanation = Explanation("score_text", "Score the prompt: how expected is each token?", (Param("text"),))
+
+    def build_explanation_outputs(self, outputs: list) -> list:
+        return [gr.HighlightedText(label="Token probabilities", elem_id="generate-scores", visible=False),
+                gr.Number(label="Perplexity", elem_id="generate-perplexity", visible=False)]
+
+    def explain(self, engine, warn: Warn, text):
+        (text, _) = self.check(text)
+        scored = engine.score(text)
+        return [(str(p), p.probability) for p in scored.pieces], scored.perplexity
+
+    def explanation_view(self, values, outputs, embedded) -> str:
+        tokens, perplexity = outputs
+        pieces = [(token, p, "" if p is None else f"probability: {percent(p)}") for token, p in tokens]
+        shown = "n/a (one token, nothing to predict it from)" if perplexity is None else f"{perplexity:,.1f}"
+        return (f'<p class="perplexity">Perplexity <b>{shown}</b>: on average the model was as unsure as if it '
+                f'picked each token among that many equally likely ones. Lower means a more expected text.</p>'
+                + continuation("", pieces) + LEGEND_SCORED)
+
     def stream_size(self, outputs) -> str:
         tokens = sum(step["tokens"] for step in outputs[2])
         return f"{tokens} new token{'s' if tokens != 1 else ''}"
@@ -380,8 +466,7 @@ Temperature 0 always takes the likeliest token.
             for piece in pieces:
                 text += piece
                 probabilities.append((str(piece), piece.probability))
-                steps.append({"token": str(piece), "probability": piece.probability, "tokens": piece.tokens,
-                              "alternatives": [[token, p] for token, p in piece.alternatives]})
+                steps.append(_step(piece))
                 yield text, list(probabilities), list(steps)  # copies: Gradio diffs against the last value
         if text == prompt:
             yield text, probabilities, steps

@@ -10,10 +10,11 @@ import gradio as gr
 import torch
 
 from demo.errors import InputError
-from demo.inference import InferenceWorker
+from demo.explain import Attribution, integrated_gradients, require_short, tokens_of, words_of
+from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
-from demo.tasks.base import LabelScores, Param, Task, Warn, cut_note, require_text
-from demo.views import verdict
+from demo.tasks.base import Explanation, LabelScores, Param, Task, Warn, cut_note, require_text
+from demo.views import attribution_legend, verdict
 
 IS_NEXT, NOT_NEXT = "IsNext", "NotNext"
 MEANING_CLASSIC = ("BERT's confidence that B is the sentence that came next rather than a random one: not a "
@@ -49,6 +50,41 @@ class NextSentenceEngine:
         logits = model(**encoded.to(model.device)).seq_relationship_logits[0].float()
         is_next, not_next = logits.softmax(-1).tolist()
         return LabelScores({IS_NEXT: is_next, NOT_NEXT: not_next}, dropped, limit)
+
+
+    def attribute(self, sentence_a: str, sentence_b: str) -> Attribution:
+        """Which words of A and B pushed BERT's head toward IsNext (above 0) or NotNext (below 0)."""
+        tokenizer = self.loaded.tokenizer
+        a_ids, a_spans = tokens_of(tokenizer, sentence_a)
+        b_ids, b_spans = tokens_of(tokenizer, sentence_b)
+        require_short(a_ids, "Sentence A")
+        require_short(b_ids, "Sentence B")
+        if len(a_ids) + len(b_ids) + 3 > self.loaded.max_length:
+            raise InputError(f"Together the sentences are {len(a_ids) + len(b_ids):,} tokens long; this model reads "
+                             f"{self.loaded.max_length - 3:,} at most. Please shorten them.")
+        (a_scores, b_scores), delta = self.worker.call(self._attribute, a_ids, b_ids, long=True,
+                                                       budget_s=LONG_JOB_BUDGET_S)
+        return Attribution([words_of(sentence_a, a_spans, a_scores), words_of(sentence_b, b_spans, b_scores)], delta)
+
+    def _attribute(self, a_ids: list[int], b_ids: list[int]) -> tuple[list[list[float]], float]:
+        tokenizer, model = self.loaded.tokenizer, self.loaded.model
+        embed, device = model.get_input_embeddings(), model.device
+        with torch.no_grad():
+            cls, sep = (embed(torch.tensor([[token]], device=device))
+                        for token in (tokenizer.cls_token_id, tokenizer.sep_token_id))
+            a, b = embed(torch.tensor([a_ids], device=device)), embed(torch.tensor([b_ids], device=device))
+        types = torch.tensor([[0] * (len(a_ids) + 2) + [1] * (len(b_ids) + 1)], device=device)
+
+        def margin(a_rows: torch.Tensor, b_rows: torch.Tensor) -> torch.Tensor:
+            self.worker.checkpoint()
+            rows = len(a_rows)
+            embeds = torch.cat([cls.expand(rows, -1, -1), a_rows, sep.expand(rows, -1, -1), b_rows,
+                                sep.expand(rows, -1, -1)], 1)
+            logits = model(inputs_embeds=embeds, token_type_ids=types.expand(rows, -1)).seq_relationship_logits
+            return logits[:, 0].float() - logits[:, 1].float()  # index 0 is IsNext
+
+        scores, delta = integrated_gradients(margin, (a, b))
+        return scores, delta
 
 
 def is_nsp_head(weight_name: str) -> bool:
@@ -126,6 +162,26 @@ $\mathrm{PMI}=\log p(B\mid A)-\log p(B)$.
     def check(self, sentence_a, sentence_b) -> tuple:
         return require_text(sentence_a, "Sentence A"), require_text(sentence_b, "Sentence B")
 
+    explanation = Explanation("explain_next_sentence", "Explain: which words mattered",
+                              (Param("sentence_a"), Param("sentence_b")))
+
+    def build_explanation_outputs(self, outputs: list) -> list:
+        return [outputs[0], gr.HighlightedText(label="Which words pushed the answer (A, then B)",
+                                               elem_id="next-sentence-heatmap", show_legend=True,
+                                               combine_adjacent=False)]
+
+    def explain(self, engine, warn: Warn, sentence_a, sentence_b):
+        sentence_a, sentence_b = self.check(sentence_a, sentence_b)
+        scores = self.run(engine, warn, sentence_a, sentence_b)[0]
+        words_a, words_b = engine.attribute(sentence_a, sentence_b).scaled()
+        if words_a:  # B starts on a line of its own
+            words_a[-1] = (words_a[-1][0].rstrip() + "\n", words_a[-1][1])
+        return scores, words_a + words_b
+
+    def explanation_view(self, values, outputs, embedded) -> str:
+        target = ("the PMI: A's words by integrated gradients, B's by how much more expected each became after A"
+                  if embedded else "IsNext over NotNext")
+        return self.view(values, outputs[:1], True, embedded) + attribution_legend("IsNext", "NotNext", target)
     def missing_head(self, missing_keys, base_prefix) -> list[str]:
         return [key for key in missing_keys if is_nsp_head(key)]
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import gradio as gr
 import torch
 
-from demo.inference import InferenceWorker, length_groups
+from demo.errors import InputError
+from demo.explain import Attribution, integrated_gradients, require_short, tokens_of, words_of
+from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker, length_groups
 from demo.models import LoadedModel
-from demo.tasks.base import LabelScores, Param, Task, Warn, cut_note, require_text
-from demo.views import verdict
+from demo.tasks.base import Explanation, LabelScores, Param, Task, Warn, cut_note, require_text
+from demo.views import attribution_legend, verdict
 
 # Padded tokens per forward pass. bench/perf.py: batching ~250-token texts on CPU gave no more
 # throughput and a worse p95, so long texts run alone while short ones share a pass.
@@ -42,6 +44,37 @@ class ClassifierEngine:
                 scores = dict(zip(self.labels, probs, strict=True))
                 results[i] = LabelScores(scores, max(0, totals[i] - limit), limit)
         return results
+
+
+    def attribute(self, text: str) -> Attribution:
+        """Which words pushed the classifier toward POSITIVE (above 0) or NEGATIVE (below 0)."""
+        if not {"POSITIVE", "NEGATIVE"} <= set(self.labels):
+            raise InputError(f"Explanations compare the POSITIVE and NEGATIVE classes; this checkpoint's classes "
+                             f"are {', '.join(self.labels)}.")
+        ids, spans = tokens_of(self.loaded.tokenizer, text)
+        require_short(ids, "The text")
+        token_scores, delta = self.worker.call(self._attribute, ids, long=True, budget_s=LONG_JOB_BUDGET_S)
+        return Attribution([words_of(text, spans, token_scores)], delta)
+
+    def _attribute(self, ids: list[int]) -> tuple[list[float], float]:
+        tokenizer, model = self.loaded.tokenizer, self.loaded.model
+        embed = model.get_input_embeddings()
+        positive, negative = self.labels.index("POSITIVE"), self.labels.index("NEGATIVE")
+        device = model.device
+        with torch.no_grad():
+            user = embed(torch.tensor([ids], device=device))
+            head = embed(torch.tensor([[tokenizer.cls_token_id]], device=device))
+            tail = embed(torch.tensor([[tokenizer.sep_token_id]], device=device))
+
+        def margin(user_rows: torch.Tensor) -> torch.Tensor:
+            self.worker.checkpoint()
+            rows = len(user_rows)
+            embeds = torch.cat([head.expand(rows, -1, -1), user_rows, tail.expand(rows, -1, -1)], 1)
+            logits = model(inputs_embeds=embeds).logits.float()
+            return logits[:, positive] - logits[:, negative]
+
+        (scores,), delta = integrated_gradients(margin, (user,))
+        return scores, delta
 
 
 def _label_name(raw: str) -> str:
@@ -114,6 +147,21 @@ word, *positive* or *negative*, best follows the review, with no training at all
 
     def check(self, text) -> tuple:
         return (require_text(text, "Text"),)
+
+    explanation = Explanation("explain_sentiment", "Explain: which words mattered", (Param("text"),))
+
+    def build_explanation_outputs(self, outputs: list) -> list:
+        return [outputs[0], gr.HighlightedText(label="Which words pushed the answer", elem_id="sentiment-heatmap",
+                                               show_legend=True, combine_adjacent=False)]
+
+    def explain(self, engine, warn: Warn, text):
+        (text,) = self.check(text)
+        scores = self.run(engine, warn, text)[0]
+        return scores, engine.attribute(text).scaled()[0]
+
+    def explanation_view(self, values, outputs, embedded) -> str:
+        target = "the score of the word <i>positive</i> over <i>negative</i>" if embedded else "POSITIVE over NEGATIVE"
+        return self.view(values, outputs[:1], True, embedded) + attribution_legend("POSITIVE", "NEGATIVE", target)
 
     def run(self, engine, warn: Warn, text):
         (text,) = self.check(text)

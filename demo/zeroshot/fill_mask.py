@@ -89,23 +89,26 @@ class RerankedFillMask:
         scores = torch.tensor([sum(lp) for lp in logprobs])
         return sorted(zip(words, scores.softmax(-1).tolist(), strict=True), key=lambda item: -item[1])
 
-    def fill(self, text: str, top_k: int, mask_count: int) -> Filled:
+    def fill(self, text: str, top_k: int, mask_count: int, in_order: bool = True) -> Filled:
+        """Candidates for every mask. `in_order` (the default here): the text to the left of each mask
+        has the best words of the masks before it; otherwise they stay blanks."""
         total = len(encode(self.loaded, text))  # checked in the request's thread, not the inference thread
         if total > MAX_TEXT_TOKENS:
             raise InputError(
                 f"The text is {total:,} tokens long; the embedded model fills masks in texts of up to "
                 f"{MAX_TEXT_TOKENS} tokens. Please shorten it."
             )
-        return self.worker.call(self._fill, text, top_k, mask_count, long=True, budget_s=LONG_JOB_BUDGET_S)
+        return self.worker.call(self._fill, text, top_k, mask_count, in_order, long=True, budget_s=LONG_JOB_BUDGET_S)
 
-    def _fill(self, text: str, top_k: int, mask_count: int) -> Filled:
+    def _fill(self, text: str, top_k: int, mask_count: int, in_order: bool) -> Filled:
         pieces = text.split(MASK)
         chosen: list[str] = []
         candidates: list[list[tuple[str, float]]] = []
         notes: list[str] = []
         for index in range(mask_count):
             self.worker.checkpoint()
-            left = "".join(p + w for p, w in zip(pieces[: index + 1], [*chosen, ""], strict=True))
+            before = chosen if in_order else [BLANK] * index
+            left = "".join(p + w for p, w in zip(pieces[: index + 1], [*before, ""], strict=True))
             right = pieces[index + 1] + "".join(BLANK + p for p in pieces[index + 2 :])
             pool = self._candidates(left, right, max(POOL, top_k))[: max(2 * POOL, top_k + EXTRA_CANDIDATES)]
             ranked = self._rerank(left, right, pool)[:top_k]

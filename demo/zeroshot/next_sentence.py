@@ -11,11 +11,14 @@ from __future__ import annotations
 import math
 import statistics
 
-from demo.inference import InferenceWorker
+import torch
+
+from demo.explain import Attribution, integrated_gradients, require_short, tokens_of, words_of
+from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
 from demo.tasks.base import LabelScores
 from demo.tasks.next_sentence import IS_NEXT, NOT_NEXT
-from demo.zeroshot.scoring import continuation_logprobs, encode
+from demo.zeroshot.scoring import continuation_logprobs, encode, picked_logprobs
 
 CALIBRATION_PAIRS = [
     ("The kettle started to whistle.", "She took it off the stove and made tea."),
@@ -72,3 +75,40 @@ class PmiNextSentence:
         pmi = self.worker.call(self._pmi_of_ids, [pair])[0]
         is_next = 1 / (1 + math.exp(-(pmi - self.threshold) / self.scale))
         return LabelScores({IS_NEXT: is_next, NOT_NEXT: 1 - is_next}, dropped, MAX_SENTENCE_TOKENS)
+
+    def attribute(self, sentence_a: str, sentence_b: str) -> Attribution:
+        """How each word raised the PMI (toward IsNext, above 0) or lowered it (below 0).
+
+        A's words: integrated gradients of the PMI, B held fixed. B's words: the PMI is exactly the
+        sum over B's tokens of how much more expected each became once A was read, so each word of
+        B gets its own share, in the same units, with no approximation."""
+        a_ids, a_spans = tokens_of(self.loaded.tokenizer, sentence_a)
+        b_ids, b_spans = tokens_of(self.loaded.tokenizer, sentence_b, prefix=" ")
+        require_short(a_ids, "Sentence A")
+        require_short(b_ids, "Sentence B")
+        (a_scores, b_scores), delta = self.worker.call(self._attribute, a_ids, b_ids, long=True,
+                                                       budget_s=LONG_JOB_BUDGET_S)
+        return Attribution([words_of(sentence_a, a_spans, a_scores), words_of(sentence_b, b_spans, b_scores)], delta)
+
+    def _attribute(self, a_ids: list[int], b_ids: list[int]) -> tuple[list[list[float]], float]:
+        model = self.loaded.model
+        embed, decoder, device = model.get_input_embeddings(), model.get_decoder(), model.device
+        bos_id = self.loaded.tokenizer.bos_token_id
+        with_a, alone = continuation_logprobs(self.loaded, [([bos_id, *a_ids], b_ids), ([bos_id], b_ids)])
+        b_shares = [(x - y) / len(b_ids) for x, y in zip(with_a, alone, strict=True)]
+        targets = torch.tensor(b_ids, device=device)
+        with torch.no_grad():
+            bos = embed(torch.tensor([[bos_id]], device=device))
+            a, b = embed(torch.tensor([a_ids], device=device)), embed(torch.tensor([b_ids], device=device))
+        alone_sum = sum(alone)
+
+        def pmi(a_rows: torch.Tensor) -> torch.Tensor:
+            self.worker.checkpoint()
+            rows = len(a_rows)
+            embeds = torch.cat([bos.expand(rows, -1, -1), a_rows, b.expand(rows, -1, -1)], 1)
+            hidden = decoder(inputs_embeds=embeds).last_hidden_state[:, -len(b_ids) - 1 : -1]
+            picked = picked_logprobs(model, hidden.reshape(-1, hidden.shape[-1]), targets.repeat(rows))
+            return (picked.view(rows, -1).sum(-1) - alone_sum) / len(b_ids)
+
+        (a_scores,), delta = integrated_gradients(pmi, (a,))
+        return [a_scores, b_shares], delta

@@ -40,7 +40,7 @@ def _left_padded_hidden(loaded: LoadedModel, rows: list[list[int]], keep: int) -
 def next_token_logprobs(loaded: LoadedModel, prompts: list[list[int]]) -> torch.Tensor:
     """Log-distribution of the token after each prompt, shape [batch, vocab]."""
     hidden = _left_padded_hidden(loaded, prompts, keep=1)[:, -1]
-    logits = _softcap(loaded.model, loaded.model.get_output_embeddings()(hidden).float())
+    logits = softcap(loaded.model, loaded.model.get_output_embeddings()(hidden).float())
     return logits.log_softmax(-1).cpu()
 
 
@@ -53,7 +53,7 @@ def continuation_logprobs(loaded: LoadedModel, pairs: list[tuple[list[int], list
     for row, (_, continuation) in enumerate(pairs):
         start = keep - 1 - len(continuation)
         targets = torch.tensor(continuation, device=hidden.device)
-        out.append(_picked_logprobs(loaded.model, hidden[row, start : start + len(continuation)], targets).tolist())
+        out.append(picked_logprobs(loaded.model, hidden[row, start : start + len(continuation)], targets).tolist())
     return out
 
 
@@ -70,7 +70,7 @@ def shared_prefix_logprobs(loaded: LoadedModel, prefix: list[int], continuations
     # the prefix runs once; its last position predicts every continuation's first token
     out = model.get_decoder()(input_ids=torch.tensor([prefix], device=device), use_cache=True)
     cache = out.past_key_values
-    first = _softcap(model, model.get_output_embeddings()(out.last_hidden_state[0, -1]).float()).log_softmax(-1)
+    first = softcap(model, model.get_output_embeddings()(out.last_hidden_state[0, -1]).float()).log_softmax(-1)
     scores: list[list[float]] = []
     for start in range(0, len(continuations), ROWS_PER_PASS):
         between()
@@ -86,26 +86,36 @@ def shared_prefix_logprobs(loaded: LoadedModel, prefix: list[int], continuations
                                      past_key_values=rows_cache, use_cache=True).last_hidden_state
         # position j predicts token j + 1 of its row; the prefix's last position predicted token 0
         predicting = valid[:, 1:].bool()
-        picked = iter(_picked_logprobs(model, hidden[:, :-1][predicting], ids[:, 1:][predicting]).tolist())
+        picked = iter(picked_logprobs(model, hidden[:, :-1][predicting], ids[:, 1:][predicting]).tolist())
         for row in rows:
             scores.append([first[row[0]].item(), *(next(picked) for _ in row[1:])])
     return scores
 
 
-def _picked_logprobs(model, hidden: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """log P(target) at each position, projecting a few positions at a time onto the vocabulary."""
+def picked_logprobs(model, hidden: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """log P(target) at each position, projecting a few positions at a time onto the vocabulary
+    (differentiable when called outside inference mode)."""
     head = model.get_output_embeddings()
     out = []
     for start in range(0, len(targets), POSITIONS_PER_PROJECTION):
-        logits = _softcap(model, head(hidden[start : start + POSITIONS_PER_PROJECTION]).float())
+        logits = softcap(model, head(hidden[start : start + POSITIONS_PER_PROJECTION]).float())
         chunk = targets[start : start + POSITIONS_PER_PROJECTION]
         out.append(logits.gather(-1, chunk[:, None]).squeeze(-1) - logits.logsumexp(-1))
     return torch.cat(out) if out else torch.empty(0)
 
 
-def _softcap(model, logits: torch.Tensor) -> torch.Tensor:
+def label_margin(model, hidden: torch.Tensor, first: int, second: int) -> torch.Tensor:
+    """logit(first) - logit(second) for each row of final hidden states, projecting onto those two
+    words only (differentiable: the explanations' score)."""
+    head = model.get_output_embeddings()
+    bias = head.bias[[first, second]] if getattr(head, "bias", None) is not None else None
+    logits = softcap(model, torch.nn.functional.linear(hidden, head.weight[[first, second]], bias).float())
+    return logits[:, 0] - logits[:, 1]
+
+
+def softcap(model, logits: torch.Tensor) -> torch.Tensor:
     """Gemma-style final logit soft-capping, where the config asks for it."""
-    cap = getattr(model.config, "final_logit_softcapping", None)
+    cap = getattr(model.config, "final_logitsoftcapping", None)
     return torch.tanh(logits / cap) * cap if cap else logits
 
 

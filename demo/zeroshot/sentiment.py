@@ -8,12 +8,15 @@ removes the model's prior for one label word, then renormalised.
 
 from __future__ import annotations
 
+import copy
+
 import torch
 
-from demo.inference import InferenceWorker, length_groups
+from demo.explain import Attribution, integrated_gradients, require_short, tokens_of, words_of
+from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker, length_groups
 from demo.models import LoadedModel
 from demo.tasks.base import LabelScores
-from demo.zeroshot.scoring import encode, next_token_logprobs
+from demo.zeroshot.scoring import encode, label_margin, next_token_logprobs
 
 SHOTS = [
     ("The soup was cold and the waiter ignored us all night.", "negative"),
@@ -73,3 +76,36 @@ class PromptSentiment:
             LabelScores(dict(zip(LABELS, row, strict=True)), max(0, len(ids) - self.max_review), self.max_review)
             for ids, row in zip(reviews, probs.tolist(), strict=True)
         ]
+
+    def attribute(self, text: str) -> Attribution:
+        """Which words of the review raised the score of " positive" over " negative" (above 0) or
+        lowered it (below 0); the few-shot examples and labels are held fixed."""
+        ids, spans = tokens_of(self.loaded.tokenizer, text)
+        require_short(ids, "The text")
+        token_scores, delta = self.worker.call(self._attribute, ids, long=True, budget_s=LONG_JOB_BUDGET_S)
+        return Attribution([words_of(text, spans, token_scores)], delta)
+
+    def _attribute(self, ids: list[int]) -> tuple[list[float], float]:
+        model = self.loaded.model
+        embed, decoder, device = model.get_input_embeddings(), model.get_decoder(), model.device
+        before = self.prefix + self.review_head
+        with torch.no_grad():  # the examples run once; every integration step reuses their cache
+            cache = decoder(input_ids=torch.tensor([before], device=device), use_cache=True).past_key_values
+            user = embed(torch.tensor([ids], device=device))
+            tail = embed(torch.tensor([self.review_tail], device=device))
+
+        def margin(user_rows: torch.Tensor) -> torch.Tensor:
+            self.worker.checkpoint()
+            rows = len(user_rows)
+            embeds = torch.cat([user_rows, tail.expand(rows, -1, -1)], 1)
+            rows_cache = copy.deepcopy(cache)
+            rows_cache.batch_repeat_interleave(rows)
+            width = embeds.shape[1]
+            hidden = decoder(inputs_embeds=embeds, past_key_values=rows_cache, use_cache=True,
+                             attention_mask=torch.ones(rows, len(before) + width, dtype=torch.long, device=device),
+                             position_ids=(len(before) + torch.arange(width, device=device)).expand(rows, width),
+                             ).last_hidden_state[:, -1]
+            return label_margin(model, hidden, *self.label_ids)
+
+        (scores,), delta = integrated_gradients(margin, (user,))
+        return scores, delta

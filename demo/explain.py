@@ -1,0 +1,88 @@
+"""Why a model answered: integrated gradients over input embeddings, merged into the user's words.
+
+Captum's `IntegratedGradients` runs on the embeddings of the user's tokens only: an engine's
+forward function puts them back between the constant parts of its input (special tokens, few-shot
+prompt, a cached prefix), so the scaffolding is never attributed. The same path serves every
+engine, including next-sentence PMI, whose one score embeds sentence B twice (after A, and alone),
+which an embedding-layer hook (`LayerIntegratedGradients`) cannot follow.
+
+Each token's score is the sum over its embedding dimensions; the scores sum to the score's change
+from the baseline, up to Captum's convergence delta. The baseline is the all-zero embedding: with
+Gemma, a padding-token baseline needed many more steps to converge and credited function words.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+
+from demo.errors import InputError
+
+log = logging.getLogger(__name__)
+
+STEPS = 24  # integration steps (Gauss-Legendre); bench/explain.py reports the convergence delta
+ROWS_PER_PASS = 12  # steps that share one forward and backward pass
+MAX_EXPLAIN_TOKENS = 256  # per text: an explanation costs STEPS forward and backward passes
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Word scores for one or more texts, raw (the score's units) and the convergence delta."""
+
+    words: list[list[tuple[str, float]]]  # per text: (word with its trailing space, raw score)
+    delta: float
+
+    def scaled(self) -> list[list[tuple[str, float]]]:
+        """Scores divided by the largest magnitude over all texts, so they lie in [-1, 1]."""
+        largest = max((abs(score) for text in self.words for _, score in text), default=0.0) or 1.0
+        return [[(word, score / largest) for word, score in text] for text in self.words]
+
+
+def tokens_of(tokenizer, text: str, prefix: str = "") -> tuple[list[int], list[tuple[int, int]]]:
+    """Token ids of `prefix + text` without special tokens, and their character spans in `text`."""
+    encoded = tokenizer(prefix + text, add_special_tokens=False, return_offsets_mapping=True)
+    shift = len(prefix)
+    spans = [(max(0, start - shift), max(0, end - shift)) for start, end in encoded["offset_mapping"]]
+    return encoded["input_ids"], spans
+
+
+def require_short(ids: list[int], name: str) -> None:
+    if len(ids) > MAX_EXPLAIN_TOKENS:
+        raise InputError(f"{name} is {len(ids):,} tokens long; explanations take texts of up to "
+                         f"{MAX_EXPLAIN_TOKENS} tokens. Please shorten it.")
+
+
+def integrated_gradients(forward: Callable[..., torch.Tensor],
+                         inputs: tuple[torch.Tensor, ...]) -> tuple[list[list[float]], float]:
+    """Per-token attributions of `forward` (one score per row) for each input [1, tokens, dim]."""
+    from captum.attr import IntegratedGradients
+
+    with torch.enable_grad():
+        attributions, delta = IntegratedGradients(forward).attribute(
+            inputs, baselines=tuple(torch.zeros_like(x) for x in inputs), n_steps=STEPS, internal_batch_size=ROWS_PER_PASS,
+            return_convergence_delta=True)
+    delta_value = float(delta.abs().max())
+    log.info("integrated gradients: %d steps, convergence delta %.4f", STEPS, delta_value)
+    return [a[0].sum(-1).detach().float().tolist() for a in attributions], delta_value
+
+
+def words_of(text: str, spans: list[tuple[int, int]], scores: list[float]) -> list[tuple[str, float]]:
+    """Token scores summed into the text's whitespace-separated words (subword pieces merged), each
+    word with the whitespace after it, so the words put together give back the text."""
+    words = [match.span() for match in re.finditer(r"\S+", text)]
+    if not words:
+        return []
+    starts = [start for start, _ in words]
+    totals = [0.0] * len(words)
+    for (start, end), score in zip(spans, scores, strict=True):
+        piece = text[start:end]
+        first = start + (len(piece) - len(piece.lstrip())) if piece.strip() else start
+        index = max(0, bisect.bisect_right(starts, first) - 1)  # a whitespace-only token joins the word before
+        totals[index] += score
+    ends = [*starts[1:], len(text)]
+    return [(text[start:end], total) for start, end, total in zip(starts, ends, totals, strict=True)]
