@@ -42,8 +42,8 @@ def verdict(scores: dict[str, float], words: dict[str, str], meaning: str) -> st
     (best, top), rest = ranked[0], ranked[1:]
     margin = top - (rest[0][1] if rest else 0.0)
     if margin < UNSURE_MARGIN:
-        headline = (f'<div class="verdict unsure">Unsure <span class="lean">leaning '
-                    f'{escape(words.get(best, best).lower())}, {margin * 100:.0f} points apart</span></div>')
+        headline = (f'<div class="verdict unsure">Unsure <span class="lean">leaning toward '
+                    f'{escape(words.get(best, best))}, {margin * 100:.0f} points apart</span></div>')
     else:
         headline = f'<div class="verdict">{escape(words.get(best, best))}</div>'
     bars = "".join(bar(words.get(name, name), p, strong=name == best, api_label=name) for name, p in ranked)

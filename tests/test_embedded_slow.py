@@ -100,3 +100,58 @@ def test_every_bundled_fill_mask_example_gets_its_word(embedded):
     for (text,) in load_examples("fill_mask"):
         _, filled, _ = run(embedded, "fill_mask", text, 5)
         assert filled == EXPECTED["fill_mask"][text]
+
+
+def _mean(scores):
+    return sum(scores) / len(scores)
+
+
+@pytest.mark.parametrize("review, praising", [
+    ("An absolute delight: a warm, funny and wonderful film that I loved.",
+     {"delight:", "warm,", "funny", "wonderful", "loved."}),
+])
+def test_praising_words_of_a_positive_review_score_highest(embedded, review, praising):
+    words = [(w.strip(), s) for w, s in embedded.engine("sentiment").attribute(review).scaled()[0]]
+    assert max(words, key=lambda item: item[1])[0] in praising, words
+    assert _mean([s for w, s in words if w in praising]) > _mean([s for w, s in words if w not in praising])
+
+
+@pytest.mark.parametrize("review, damning", [
+    ("Boring, ugly and painfully stupid. I hated every minute.", {"Boring,", "ugly", "painfully", "stupid.", "hated"}),
+    ("What a terrible, boring waste of time.", {"terrible,", "boring", "waste"}),
+])
+def test_damning_words_of_a_negative_review_score_lowest(embedded, review, damning):
+    words = [(w.strip(), s) for w, s in embedded.engine("sentiment").attribute(review).scaled()[0]]
+    assert min(words, key=lambda item: item[1])[0] in damning, words
+    assert _mean([s for w, s in words if w in damning]) < _mean([s for w, s in words if w not in damning])
+
+
+def test_gemma_attributions_sum_to_the_score_change_within_captums_delta(embedded):
+    import torch
+
+    from demo.zeroshot.scoring import label_margin
+
+    engine = embedded.engine("sentiment")
+    review = "A warm and funny film."
+    attribution = engine.attribute(review)
+    model = engine.loaded.model
+    ids = engine.loaded.tokenizer(review, add_special_tokens=False)["input_ids"]
+    before, tail = engine.prefix + engine.review_head, engine.review_tail
+    with torch.no_grad():
+        embed = model.get_input_embeddings()
+        real = embed(torch.tensor([before + ids + tail]))
+        zeroed = real.clone()
+        zeroed[:, len(before) : len(before) + len(ids)] = 0
+        hidden = model.get_decoder()(inputs_embeds=torch.cat([real, zeroed])).last_hidden_state[:, -1]
+        score, baseline = label_margin(model, hidden, *engine.label_ids).tolist()
+    total = sum(s for _, s in attribution.words[0])
+    assert total == pytest.approx(score - baseline, abs=attribution.delta + 1e-3)
+
+
+def test_paris_is_more_expected_than_banana_and_the_true_sentence_less_perplexing(embedded):
+    generator = embedded.engine("generate")
+    true, false = generator.score("The capital of France is Paris."), generator.score("The capital of France is banana.")
+    paris = next(p for p in true.pieces if p.strip() == "Paris")
+    banana = next(p for p in false.pieces if p.strip().startswith("banana"))
+    assert paris.probability > 100 * banana.probability
+    assert true.perplexity < false.perplexity

@@ -10,7 +10,7 @@ import gradio as gr
 import torch
 
 from demo.errors import InputError
-from demo.explain import Attribution, integrated_gradients, require_short, tokens_of, words_of
+from demo.explain import CLASSIC_STEPS, Attribution, integrated_gradients, require_short, tokens_of, words_of
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
 from demo.tasks.base import Explanation, LabelScores, Param, Task, Warn, cut_note, require_text
@@ -83,7 +83,7 @@ class NextSentenceEngine:
             logits = model(inputs_embeds=embeds, token_type_ids=types.expand(rows, -1)).seq_relationship_logits
             return logits[:, 0].float() - logits[:, 1].float()  # index 0 is IsNext
 
-        scores, delta = integrated_gradients(margin, (a, b))
+        scores, delta = integrated_gradients(margin, (a, b), CLASSIC_STEPS)
         return scores, delta
 
 

@@ -6,7 +6,7 @@ import gradio as gr
 import torch
 
 from demo.errors import InputError
-from demo.explain import Attribution, integrated_gradients, require_short, tokens_of, words_of
+from demo.explain import CLASSIC_STEPS, Attribution, integrated_gradients, require_short, tokens_of, words_of
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker, length_groups
 from demo.models import LoadedModel
 from demo.tasks.base import Explanation, LabelScores, Param, Task, Warn, cut_note, require_text
@@ -73,7 +73,7 @@ class ClassifierEngine:
             logits = model(inputs_embeds=embeds).logits.float()
             return logits[:, positive] - logits[:, negative]
 
-        (scores,), delta = integrated_gradients(margin, (user,))
+        (scores,), delta = integrated_gradients(margin, (user,), CLASSIC_STEPS)
         return scores, delta
 
 

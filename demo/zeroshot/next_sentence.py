@@ -13,7 +13,7 @@ import statistics
 
 import torch
 
-from demo.explain import Attribution, integrated_gradients, require_short, tokens_of, words_of
+from demo.explain import LLM_STEPS, Attribution, integrated_gradients, require_short, tokens_of, words_of
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
 from demo.tasks.base import LabelScores
@@ -110,5 +110,5 @@ class PmiNextSentence:
             picked = picked_logprobs(model, hidden.reshape(-1, hidden.shape[-1]), targets.repeat(rows))
             return (picked.view(rows, -1).sum(-1) - alone_sum) / len(b_ids)
 
-        (a_scores,), delta = integrated_gradients(pmi, (a,))
+        (a_scores,), delta = integrated_gradients(pmi, (a,), LLM_STEPS)
         return [a_scores, b_shares], delta

@@ -12,7 +12,7 @@ import copy
 
 import torch
 
-from demo.explain import Attribution, integrated_gradients, require_short, tokens_of, words_of
+from demo.explain import LLM_STEPS, Attribution, integrated_gradients, require_short, tokens_of, words_of
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker, length_groups
 from demo.models import LoadedModel
 from demo.tasks.base import LabelScores
@@ -107,5 +107,5 @@ class PromptSentiment:
                              ).last_hidden_state[:, -1]
             return label_margin(model, hidden, *self.label_ids)
 
-        (scores,), delta = integrated_gradients(margin, (user,))
+        (scores,), delta = integrated_gradients(margin, (user,), LLM_STEPS)
         return scores, delta

@@ -367,3 +367,56 @@ def test_empty_input_on_a_cold_server_is_answered_at_once(browser, tiny_paths):
         assert time.monotonic() - started < 3
         expect(page.locator("#sentiment-readiness")).to_contain_text("loads on this tab's first request")
         context.close()
+
+
+def test_explain_shows_a_heat_map_of_the_users_words_with_its_legend_and_run_clears_it(page):
+    open_tab(page, "sentiment")
+    page.locator("#sentiment-text textarea").fill("the film was great fun")
+    page.locator("#sentiment-explain").click()
+    heat = page.locator("#sentiment-heatmap")
+    expect(heat).to_be_visible()
+    for word in ("film", "great", "fun"):
+        expect(heat.get_by_text(word, exact=True)).to_be_visible()
+    expect(page.locator("#sentiment-view .legend")).to_contain_text("red words pushed toward POSITIVE")
+    expect(page.locator("#sentiment-view")).to_contain_text("POSITIVE")
+    page.screenshot(path=SCREENSHOTS / "sentiment_explained.png", full_page=True)
+    page.locator("#sentiment-text textarea").fill("a different text")
+    page.locator("#sentiment-run").click()
+    expect(page.locator("#sentiment-status")).to_contain_text("Answered by")
+    expect(heat).to_be_hidden()  # a heat map of another text never stays beside a new answer
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_heat_maps_fit_a_phone_in_both_themes(browser, base_url, theme):
+    context, page = open_page(browser, f"{base_url}/?__theme={theme}", viewport={"width": 390, "height": 844},
+                              is_mobile=True, has_touch=True)
+    open_tab(page, "next_sentence")
+    page.locator("#next-sentence-a textarea").fill("I went to the store to buy some bread and milk.")
+    page.locator("#next-sentence-b textarea").fill("They had run out of bread.")
+    page.locator("#next_sentence-explain").click()
+    expect(page.locator("#next-sentence-heatmap")).to_be_visible()
+    expect(page.locator("#next_sentence-view .legend")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=SCREENSHOTS / f"phone_{theme}_heat_map.png", full_page=True)
+    context.close()
+
+
+def test_score_the_prompt_shades_each_token_with_its_probability(page):
+    open_tab(page, "generate")
+    page.locator("#generate-prompt textarea").fill("The capital of France is Paris.")
+    page.locator("#generate-explain").click()
+    view = page.locator("#generate-view")
+    expect(view).to_contain_text("Perplexity")
+    token = view.locator(".tok").first
+    token.click()  # a tap shows the probability, as hovering does
+    expect(token.locator(".alts")).to_contain_text("probability:")
+
+
+def test_compare_fills_the_masks_both_ways_side_by_side(page):
+    open_tab(page, "fill_mask")
+    page.locator("#fill-mask-text textarea").fill("the [MASK] sat on the [MASK] .")
+    page.locator("#fill_mask-explain").click()
+    view = page.locator("#fill_mask-view")
+    expect(view).to_contain_text("Each blank on its own")
+    expect(view).to_contain_text("One after another")
+    expect(view.locator("mark.blank")).to_have_count(4)
