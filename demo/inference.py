@@ -67,6 +67,12 @@ class RequestScope:
 _current_scope: contextvars.ContextVar[RequestScope | None] = contextvars.ContextVar("request_scope", default=None)
 
 
+def current_scope() -> RequestScope | None:
+    """The scope of the request this thread works for, if any (work outside the model thread, such
+    as a remote engine's stream, checks it for Stop and cancellation)."""
+    return _current_scope.get()
+
+
 def run_in_scope(scope: RequestScope, fn: Callable, *args: Any) -> Any:
     """Call `fn(*args)` with `scope` as the request scope of every job it queues."""
     token = _current_scope.set(scope)

@@ -43,6 +43,11 @@ class ModelRef:
         return self.id.startswith(("/", "./", "../", "~")) or self.is_local
 
     @property
+    def is_remote(self) -> bool:
+        """An OpenAI-compatible engine's URL (demo.remote), not a model to load here."""
+        return self.id.startswith(("http://", "https://"))
+
+    @property
     def label(self) -> str:
         if self.revision and not self.is_local:
             return f"{self.id}@{self.revision[:7]}"
@@ -52,8 +57,8 @@ class ModelRef:
     def parse(cls, text: str) -> ModelRef:
         """Read `ID`, `ID@REVISION` or a local path."""
         text = text.strip()
-        if Path(text).expanduser().is_dir() or "@" not in text:
-            return cls(text)
+        if Path(text).expanduser().is_dir() or "@" not in text or text.startswith(("http://", "https://")):
+            return cls(text)  # a folder, an unpinned id, or an engine URL (which may hold user@host)
         model_id, revision = text.rsplit("@", 1)
         return cls(model_id, revision or None)
 

@@ -102,6 +102,10 @@ class Runtime:
             from demo.zeroshot import build_engine
 
             return build_engine(task, self.registry, self.placement, self.worker, report)
+        if assignment.ref.is_remote:
+            from demo.remote import EngineAddress, RemoteGenerationEngine
+
+            return RemoteGenerationEngine(EngineAddress.parse(assignment.ref.id))
         spec = get_task(task)
         auto_class = getattr(transformers, spec.auto_model)
         int8 = self.uses_int8(task)
@@ -136,10 +140,24 @@ class Runtime:
         assignment = self.plan[task]
         if assignment.embedded:
             return "Gemma 3 270M"
+        if assignment.ref.is_remote:
+            from demo.remote import EngineAddress
+
+            address = EngineAddress.parse(assignment.ref.id)
+            return f"{address.model or 'the served model'} (engine at {address.base_url})"
         return PRESET_NAMES.get(assignment.ref.id, assignment.ref.id.rstrip("/").rsplit("/", 1)[-1])
+
+    def device_label(self, task: str) -> str:
+        """Where the task's model runs, for the status line ("CPU", "CUDA"); "" for a remote engine."""
+        assignment = self.plan[task]
+        if not assignment.embedded and assignment.ref.is_remote:
+            return ""
+        return self.placement.device.type.upper()
 
     def describe(self, task: str) -> str:
         """One line for the page: which model, on which device and dtype, and why."""
+        if not self.plan[task].embedded and self.plan[task].ref.is_remote:
+            return f"{self.model_label(task)} · OpenAI-compatible engine · {self.plan[task].reason}"
         int8 = " + int8 linear layers" if self.uses_int8(task) else ""
         return f"{self.model_label(task)} · {self.placement.label}{int8} · {self.plan[task].reason}"
 

@@ -34,7 +34,10 @@ def _model_flag(text: str) -> tuple[str, ModelRef]:
         raise argparse.ArgumentTypeError(f"expected TASK=ID_OR_PATH, got '{text}'")
     if task not in TASK_KEYS:
         raise argparse.ArgumentTypeError(f"unknown task '{task}'; tasks are: {', '.join(TASK_KEYS)}")
-    return task, ModelRef.parse(model)
+    ref = ModelRef.parse(model)
+    if ref.is_remote and task != "generate":
+        raise argparse.ArgumentTypeError(f"only generate can run on an engine URL, not {task}")
+    return task, ref
 
 
 def _whole_number(parser: argparse.ArgumentParser, flag: str, given: str | None, env_name: str,
@@ -81,6 +84,8 @@ def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str]
                               Settings.max_batch, 1, 4096)
     models = env_overrides(environ) | dict(args.model)
     for task, ref in models.items():
+        if ref.is_remote and task != "generate":
+            parser.error(f"only generate can run on an engine URL, not {task}: {ref.id}")
         if ref.looks_local and not ref.is_local:
             parser.error(f"the model folder for {task} does not exist: {ref.id}")
     return Settings(host=args.host, port=port, profile=args.profile, preload=args.preload, lazy=args.lazy,

@@ -98,8 +98,8 @@ def load_examples(task_key: str) -> list[list]:
 
 def _status(runtime: Runtime, task: Task, answered: str = "") -> str:
     """The plain status line ("Answered by Gemma 3 270M on CPU in 0.52 s."), the details one click away."""
-    device = runtime.placement.device.type.upper()
-    line = answered or f"Answers come from **{runtime.model_name(task.key)}** on {device}."
+    device = runtime.device_label(task.key)
+    line = answered or f"Answers come from **{runtime.model_name(task.key)}**{' on ' + device if device else ''}."
     return f"{line}\n\n<details><summary>Details</summary>\n\n{runtime.describe(task.key)}\n\n</details>"
 
 
@@ -108,8 +108,9 @@ def _answered(runtime: Runtime, task: Task, started: float, load_s: float, first
     took = time.perf_counter() - started
     first_text = f"; first text after {first - started:.2f} s" if first is not None else ""
     load = f" (including {load_s:.1f} s of one-time model loading)" if load_s >= 0.05 else ""
-    device = runtime.placement.device.type.upper()
-    return f"Answered by **{runtime.model_name(task.key)}** on {device} in {took:.2f} s{load}{first_text}."
+    device = runtime.device_label(task.key)
+    where = f" on {device}" if device else ""
+    return f"Answered by **{runtime.model_name(task.key)}**{where} in {took:.2f} s{load}{first_text}."
 
 
 def readiness(runtime: Runtime, task: Task) -> str:

@@ -235,6 +235,10 @@ class CausalLMEngine:
                 out.append((probs[row, target].item(), alternatives))
         return out
 
+    def ignored_settings(self, settings: GenerationSettings) -> list[str]:
+        """Every setting applies to a local model (a remote engine may ignore some)."""
+        return []
+
     def prepare(self, prompt: str, max_new_tokens: int) -> Prompt:
         """Tokenize, keeping the end of a prompt too long for the context (and its BOS token).
 
@@ -470,3 +474,7 @@ Temperature 0 always takes the likeliest token.
                 yield text, list(probabilities), list(steps)  # copies: Gradio diffs against the last value
         if text == prompt:
             yield text, probabilities, steps
+        ignored = engine.ignored_settings(settings)
+        if ignored:
+            warn(f"The generation engine takes no {' or '.join(ignored)}: "
+                 f"{'they were' if len(ignored) > 1 else 'it was'} left out of this request.")

@@ -1,0 +1,51 @@
+"""Start a real OpenAI-compatible engine, `transformers serve`, on loopback for tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+
+def serve_command() -> list[str]:
+    """`transformers serve`, from the same environment as this Python."""
+    script = Path(sys.executable).with_name("transformers")
+    return [str(script)] if script.exists() else [shutil.which("transformers") or "transformers"]
+
+
+@contextmanager
+def running_engine(model: Path, port: int, log_path: Path | None = None, startup_s: float = 120):
+    """Yield the engine's base URL (`http://127.0.0.1:PORT/v1`) once it answers; stop it afterwards.
+
+    The model is preloaded (`transformers serve MODEL`), on the CPU, with the hub's update check off.
+    """
+    env = os.environ | {"HF_HUB_DISABLE_UPDATE_CHECK": "1", "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+    log = open(log_path or os.devnull, "w")  # noqa: SIM115 - closed below
+    command = [*serve_command(), "serve", str(model), "--host", "127.0.0.1", "--port", str(port), "--device", "cpu"]
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + startup_s
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"transformers serve did not start (exit code {process.poll()}); see {log_path}")
+            time.sleep(0.2)
+        yield f"{url}/v1"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
