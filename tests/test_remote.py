@@ -99,3 +99,17 @@ def test_scoring_a_text_on_a_remote_engine_says_why_it_cannot(engine_url):
     remote = RemoteGenerationEngine(EngineAddress.parse(engine_url))
     with pytest.raises(EngineError, match="needs the model in this process"):
         remote.score("Some text.")
+
+
+def test_the_pages_stop_and_a_cancelled_request_end_the_engines_stream(engine_url):
+    from demo.inference import RequestScope, run_in_scope
+
+    remote = RemoteGenerationEngine(EngineAddress.parse(engine_url))
+    settings = GenerationSettings(max_new_tokens=500, temperature=0.0)
+    for end in ("stop_requested", "cancelled"):
+        scope = RequestScope()
+        pieces = remote.stream(remote.prepare("Once upon a time", 500), settings, threading.Event())
+        got = [run_in_scope(scope, next, pieces) for _ in range(2)]
+        getattr(scope, end).set()
+        rest = [piece for piece in iter(lambda: run_in_scope(scope, next, pieces, None), None)]
+        assert len(got) == 2 and rest == [], end
