@@ -113,3 +113,23 @@ def test_the_pages_stop_and_a_cancelled_request_end_the_engines_stream(engine_ur
         getattr(scope, end).set()
         rest = [piece for piece in iter(lambda: run_in_scope(scope, next, pieces, None), None)]
         assert len(got) == 2 and rest == [], end
+
+
+def test_chat_models_stream_through_chat_completions(tiny_paths, tmp_path):
+    import shutil
+
+    from transformers import AutoTokenizer
+
+    folder = tmp_path / "gpt2-chat"
+    shutil.copytree(tiny_paths["generate"], folder)
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    tokenizer.chat_template = "{% for message in messages %}{{ message['content'] }}{% endfor %}"
+    tokenizer.save_pretrained(folder)
+    port = free_port()
+    with running_engine(folder, port) as url:
+        remote = RemoteGenerationEngine(EngineAddress.parse(f"{url}#chat:{folder}"))
+        assert remote.address.chat
+        pieces = list(remote.stream(remote.prepare("Once upon a time", 8), GenerationSettings(max_new_tokens=8,
+                                                                                             temperature=0.0),
+                                    threading.Event()))
+        assert pieces and len(pieces) <= 8
