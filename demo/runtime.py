@@ -22,6 +22,7 @@ from demo.models import (ModelRegistry, Placement, Report, detect_placement, int
                           quantize_int8)
 from demo.profiles import PRESET_NAMES, Assignment
 from demo.tasks import get_task
+from demo.tasks.base import Side, Sides
 
 
 log = logging.getLogger(__name__)
@@ -66,8 +67,26 @@ class Runtime:
         assignment = self.plan[task]
         return ("engine", task, assignment.ref)
 
-    def is_ready(self, task: str) -> bool:
-        return self.registry.is_loaded(self._engine_key(task))
+    def is_ready(self, task: str, zero_shot: bool = False) -> bool:
+        """Whether the task's engine (or, with `zero_shot`, its embedded zero-shot engine) is loaded."""
+        return self.registry.is_loaded(("engine", task, None) if zero_shot else self._engine_key(task))
+
+    def zero_shot_engine(self, task: str, report: Report = _silent) -> Any:
+        """The embedded zero-shot engine of a task, whatever the plan serves it with (for comparisons)."""
+        if self.plan[task].embedded:
+            return self.engine(task, report)
+        from demo.zeroshot import build_engine
+
+        return self.registry.get(("engine", task, None),
+                                 lambda: build_engine(task, self.registry, self.placement, self.worker, report))
+
+    def sides(self, task: str, report: Report = _silent) -> Sides:
+        """The task's classic checkpoint (when the plan has one) and its zero-shot model, side by side."""
+        assignment = self.plan[task]
+        zero_shot = Side("Zero-shot Gemma 3 270M", self.zero_shot_engine(task, report))
+        if assignment.embedded:
+            return Sides(Side("Classic checkpoint", None, assignment.reason.removeprefix("embedded: ")), zero_shot)
+        return Sides(Side(f"Classic {self.model_name(task)}", self.engine(task, report)), zero_shot)
 
     def engine(self, task: str, report: Report = _silent) -> Any:
         """The task's engine, loading its model first if needed (once, one load at a time)."""

@@ -22,7 +22,7 @@ from demo.errors import UserFacingError
 from demo.inference import RequestCancelled, RequestScope, run_in_scope
 from demo.runtime import Runtime
 from demo.tasks import TASKS
-from demo.tasks.base import Param, Task
+from demo.tasks.base import Explanation, Param, Task
 from demo.views import CSS as VIEW_CSS
 
 log = logging.getLogger(__name__)
@@ -127,13 +127,14 @@ def readiness(runtime: Runtime, task: Task) -> str:
     return "The model loads on this tab's first request."
 
 
-def _engine(runtime: Runtime, task: Task, progress: gr.Progress) -> tuple[Any, float]:
-    """The task's engine and the seconds this request spent waiting for it to load."""
-    if runtime.is_ready(task.key):
-        return runtime.engine(task.key), 0.0
+def _engine(runtime: Runtime, task: Task, progress: gr.Progress, both_sides: bool = False) -> tuple[Any, float]:
+    """The task's engine (or both sides' engines) and the seconds this request waited for a load."""
+    if runtime.is_ready(task.key) and (not both_sides or runtime.is_ready(task.key, zero_shot=True)):
+        return (runtime.sides(task.key) if both_sides else runtime.engine(task.key)), 0.0
     started = time.perf_counter()
     progress(0.0, desc=f"Loading the {task.title.lower()} model (once)…")
-    engine = runtime.engine(task.key, lambda fraction, message: progress(fraction, desc=message))
+    report = lambda fraction, message: progress(fraction, desc=message)  # noqa: E731
+    engine = runtime.sides(task.key, report) if both_sides else runtime.engine(task.key, report)
     return engine, time.perf_counter() - started
 
 
@@ -166,16 +167,18 @@ class Action:
     run: Callable  # (engine, warn, *values) -> outputs, or an iterator of them when streaming
     view: Callable  # (checked values, outputs, done, embedded) -> the page's HTML
     streaming: bool = False
+    both_sides: bool = False  # `run` gets the classic and the zero-shot engines (`Sides`)
 
 
 def answer_action(task: Task) -> Action:
     return Action(task.api_name, task.params, task.run, task.view, task.streaming)
 
 
-def explanation_action(task: Task) -> Action:
-    explanation = task.explanation
-    return Action(explanation.api_name, explanation.params, task.explain,
-                  lambda values, outputs, done, embedded: task.explanation_view(values, outputs, embedded))
+def explanation_action(task: Task, explanation: Explanation) -> Action:
+    view = getattr(task, explanation.view)
+    return Action(explanation.api_name, explanation.params, getattr(task, explanation.answer),
+                  lambda values, outputs, done, embedded: view(values, outputs, embedded),
+                  both_sides=explanation.both_sides)
 
 
 def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope] | None = None,
@@ -240,13 +243,15 @@ def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope
         def answer(values, progress):
             started = time.perf_counter()
             try:
-                engine, load_s = _engine(runtime, task, progress)
+                engine, load_s = _engine(runtime, task, progress, action.both_sides)
                 outputs = action.run(engine, gr.Warning, *values)
             except (CancelledError, RequestCancelled):  # the request went away: nobody to answer
                 return None
             except Exception as exc:
                 raise _as_user_error(exc, task) from None
-            return (*outputs, _status(runtime, task, _answered(runtime, task, started, load_s)))
+            note = getattr(outputs, "note", "")
+            answered = _answered(runtime, task, started, load_s) + (f"  \n{note}" if note else "")
+            return (*outputs, _status(runtime, task, answered))
 
         async def handler(*args):
             *values, progress = args  # Gradio appends its special argument to the task's values
@@ -275,17 +280,17 @@ def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope
 
 
 def make_page_handler(task: Task, runtime: Runtime, api_handler, output_count: int, action: Action,
-                      why_shown: bool | None):
+                      panels_shown: tuple[bool, ...] = ()):
     """The page's event function: the API handler's answer plus the task's view, and a refusal or
     failure shown inline under the inputs (with a short toast) while the previous answer stays.
 
     Never raises: a raised error would put an "Error" badge over the outputs and leave it there.
-    `why_shown` opens (True) or closes (False) the panel of explanation outputs; None: no panel.
+    `panels_shown` opens (True) or closes (False) each explanation's panel once this answer is shown.
     """
     embedded = runtime.plan[task.key].embedded
     clear = gr.update(value="", visible=False)
-    why = () if why_shown is None else (gr.update(visible=why_shown),)
-    keep_why = () if why_shown is None else (gr.skip(),)
+    why = tuple(gr.update(visible=shown) for shown in panels_shown)
+    keep_why = tuple(gr.skip() for _ in panels_shown)
 
     def refused(message: str) -> tuple:
         gr.Warning(message, title="Not answered", duration=6)
@@ -337,7 +342,6 @@ def make_page_handler(task: Task, runtime: Runtime, api_handler, output_count: i
 def _build_tab(task: Task, runtime: Runtime) -> gr.Markdown:
     """One tab from the task's contract; returns its readiness line, which the page keeps current."""
     embedded = runtime.plan[task.key].embedded
-    explanation = task.explanation
     with gr.Tab(task.title, id=task.key, elem_id=f"tab-{task.key}"):
         gr.Markdown(task.embedded_summary if embedded else task.summary, elem_id=f"{task.key}-summary")
         with gr.Row(equal_height=False):
@@ -348,8 +352,8 @@ def _build_tab(task: Task, runtime: Runtime) -> gr.Markdown:
                     run = gr.Button("Run", variant="primary", elem_id=f"{task.key}-run")
                     stop = (gr.Button("Stop", variant="stop", elem_id=f"{task.key}-stop", interactive=False)
                             if task.streaming else None)
-                explain = (gr.Button(explanation.button, variant="secondary", elem_id=f"{task.key}-explain")
-                           if explanation else None)
+                buttons = [gr.Button(explanation.button, variant="secondary", elem_id=explanation.api_name)
+                           for explanation in task.explanations]
                 settings = []
                 if task.has_settings:
                     with gr.Accordion("Settings", open=False, elem_id=f"{task.key}-settings"):
@@ -364,31 +368,31 @@ def _build_tab(task: Task, runtime: Runtime) -> gr.Markdown:
                                     elem_classes="model-status")
                 view = gr.HTML(elem_id=f"{task.key}-view", min_height=60)
                 outputs = task.build_outputs()  # the API's outputs; the view replaces those hidden here
-                why = None
-                if explanation:
-                    with gr.Column(visible=False, elem_id=f"{task.key}-why") as why:
-                        explained = task.build_explanation_outputs(outputs)
+                panels, explained = [], []
+                for explanation in task.explanations:  # what an explanation adds shows in its own panel
+                    with gr.Column(visible=False, elem_id=f"{explanation.api_name}-panel") as panel:
+                        explained.append(getattr(task, explanation.outputs)(outputs))
+                    panels.append(panel)
                 status = gr.Markdown(_status(runtime, task), elem_id=f"{task.key}-status", elem_classes="model-status")
                 api_triggers = [gr.Button(visible=False, elem_id=f"{task.key}-api")]
-                if explanation:
-                    api_triggers.append(gr.Button(visible=False, elem_id=f"{task.key}-explain-api"))
+                api_triggers += [gr.Button(visible=False, elem_id=f"{e.api_name}-api") for e in task.explanations]
         with gr.Accordion("How it works", open=False, elem_id=f"{task.key}-how"):
             gr.Markdown(task.embedded_how_it_works if embedded else task.how_it_works, latex_delimiters=LATEX)
     stoppable: dict[str, RequestScope] = {}  # session -> its running stream, while it runs
     all_inputs = [*inputs, *settings]
-    endpoints = [(answer_action(task), outputs, run)]
-    if explanation:
-        endpoints.append((explanation_action(task), explained, explain))
+    endpoints = [(answer_action(task), outputs, run, None)]
+    endpoints += [(explanation_action(task, explanation), explained[i], buttons[i], panels[i])
+                  for i, explanation in enumerate(task.explanations)]
     events = []
-    for (action, action_outputs, button), api_trigger in zip(endpoints, api_triggers, strict=True):
+    for (action, action_outputs, button, own_panel), api_trigger in zip(endpoints, api_triggers, strict=True):
         api_handler = make_handler(task, runtime, stoppable, action)
         shared = dict(inputs=all_inputs[: len(action.params)], concurrency_limit=CONCURRENCY[task.key],
                       concurrency_id=task.key)
         # The API: answers or raises, as its clients expect. The page: the same answer, read by the view.
         api_trigger.click(fn=api_handler, outputs=[*action_outputs, status], api_name=action.api_name, **shared)
-        why_shown = None if why is None else action is not endpoints[0][0]
-        page = dict(fn=make_page_handler(task, runtime, api_handler, len(action_outputs), action, why_shown),
-                    outputs=[*action_outputs, view, error, status, *([why] if why else [])],
+        shown = tuple(panel is own_panel for panel in panels)  # one answer's panel open, the others closed
+        page = dict(fn=make_page_handler(task, runtime, api_handler, len(action_outputs), action, shown),
+                    outputs=[*action_outputs, view, error, status, *panels],
                     api_visibility="private", show_progress_on=view, **shared)
         triggers = [button.click]
         if button is run:

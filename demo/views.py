@@ -41,13 +41,31 @@ def verdict(scores: dict[str, float], words: dict[str, str], meaning: str) -> st
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
     (best, top), rest = ranked[0], ranked[1:]
     margin = top - (rest[0][1] if rest else 0.0)
+    points = round(margin * 100)
     if margin < UNSURE_MARGIN:
         headline = (f'<div class="verdict unsure">Unsure <span class="lean">leaning toward '
-                    f'{escape(words.get(best, best))}, {margin * 100:.0f} points apart</span></div>')
+                    f'{escape(words.get(best, best))}, {points} point{"s" if points != 1 else ""} apart</span></div>')
     else:
         headline = f'<div class="verdict">{escape(words.get(best, best))}</div>'
     bars = "".join(bar(words.get(name, name), p, strong=name == best, api_label=name) for name, p in ranked)
-    return f'<div class="answer">{headline}{bars}<p class="meaning">{escape(meaning)}</p></div>'
+    line = f'<p class="meaning">{escape(meaning)}</p>' if meaning else ""
+    return f'<div class="answer">{headline}{bars}{line}</div>'
+
+
+def comparison(outputs: tuple, words: dict[str, str], meaning: str) -> str:
+    """Two answers side by side, the classic checkpoint's and the zero-shot model's, and whether they agree."""
+    classic, zero_shot = outputs
+    columns = []
+    for title, scores in (("Classic checkpoint", classic), ("Zero-shot LLM", zero_shot)):
+        body = (verdict(scores, words, "") if scores else
+                '<p class="meaning">Not loaded on this page: it runs the embedded profile. Start the app where '
+                'the hub is reachable, or with <code>--model TASK=PATH</code> to a local checkpoint.</p>')
+        columns.append(f'<div class="way"><div class="blank-head">{title}</div>{body}</div>')
+    agreement = ""
+    if classic and zero_shot:
+        same = max(classic, key=classic.get) == max(zero_shot, key=zero_shot.get)
+        agreement = f'<p class="agreement">{"They agree." if same else "They disagree."}</p>'
+    return f'<div class="answer ways">{"".join(columns)}</div>{agreement}<p class="meaning">{escape(meaning)}</p>'
 
 
 def candidate_list(candidates: list[tuple[str, float]]) -> str:
@@ -123,6 +141,7 @@ mark.blank sup { font-size: 0.65em; margin-left: 0.15em; }
 .blank-head { font-weight: 600; margin: 0.8em 0 0.2em; }
 .ways { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 1.2em; }
 .perplexity { font-size: 1.05em; }
+.agreement { font-weight: 600; margin-top: 0.6em; }
 details.more summary { cursor: pointer; min-height: 1.6em; color: var(--body-text-color-subdued); }
 .continuation { white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.7; font-size: 1.05em; }
 .continuation .prompt { color: var(--body-text-color-subdued); }

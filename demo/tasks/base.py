@@ -8,6 +8,7 @@ active profile) into output values. The UI builder makes every tab from this con
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -46,12 +47,48 @@ class LabelScores:
 @dataclass(frozen=True)
 class Explanation:
     """A second question a tab answers about the same input, with its own endpoint and button: why
-    the model answered as it did, or the answer worked out another way. The task implements it with
-    `build_explanation_outputs`, `explain` and `explanation_view`; the UI builder does the rest."""
+    the model answered as it did, the answer worked out another way, or both profiles side by side.
+
+    The task implements it with three methods, named here: one that builds its API outputs (it may
+    reuse the task's own `outputs`; new components show in a panel under the answer), one that
+    answers (engine, warn, *values) -> outputs, and one that reads the answer for the page
+    (values, outputs, embedded) -> HTML. The UI builder does the rest."""
 
     api_name: str
     button: str
     params: tuple[Param, ...]  # the first of the task's parameters, which it takes
+    outputs: str = "build_explanation_outputs"
+    answer: str = "explain"
+    view: str = "explanation_view"
+    both_sides: bool = False  # `answer` gets `Sides` (classic and zero-shot engines) as its engine
+
+
+@dataclass(frozen=True)
+class Side:
+    """One way to answer a task: the engine (None when unavailable), its name, and why it is missing."""
+
+    name: str
+    engine: Any
+    missing: str = ""
+
+
+@dataclass(frozen=True)
+class Sides:
+    """The classic checkpoint and the zero-shot model of one task, for answers side by side."""
+
+    classic: Side
+    zero_shot: Side
+
+
+class Answer(tuple):
+    """Output values with a note for the status line (such as each side's latency)."""
+
+    note: str
+
+    def __new__(cls, values, note: str = ""):
+        answer = super().__new__(cls, values)
+        answer.note = note
+        return answer
 
 
 class CheckedSlider(gr.Slider):
@@ -128,7 +165,7 @@ class Task:
         """How much a stream had produced, for the status of a stopped one ("12 new tokens")."""
         return ""
 
-    explanation: Explanation | None = None
+    explanations: tuple[Explanation, ...] = ()
 
     def build_explanation_outputs(self, outputs: list) -> list:
         """The explanation's API outputs; they may reuse the task's own `outputs` (the API's first
@@ -147,6 +184,20 @@ class Task:
         """The weights this task needs that the checkpoint lacked (transformers would start them at
         random). By default: every missing weight outside the base model."""
         return [key for key in missing_keys if not key.startswith(f"{base_prefix}.")]
+
+
+def side_by_side(sides: Sides, answer: Callable[[Any], Any]) -> Answer:
+    """Each side's answer (None for a missing side), with each side's latency for the status line."""
+    values, notes = [], []
+    for side in (sides.classic, sides.zero_shot):
+        if side.engine is None:
+            values.append(None)
+            notes.append(f"{side.name}: not available ({side.missing})")
+            continue
+        started = time.perf_counter()
+        values.append(answer(side.engine))
+        notes.append(f"{side.name}: {time.perf_counter() - started:.2f} s")
+    return Answer(values, " · ".join(notes))
 
 
 def require_text(value: Any, name: str) -> str:

@@ -202,8 +202,8 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
             raise InputError(f"The text has {count} masks; at most {MAX_MASKS} can be filled at once.")
         return text, top_k
 
-    explanation = Explanation("fill_mask_two_ways", "Compare: each blank on its own vs one after another",
-                              (Param("text"), Param("top_k", 5)))
+    explanations = (Explanation("fill_mask_two_ways", "Compare: each blank on its own vs one after another",
+                              (Param("text"), Param("top_k", 5))),)
 
     def build_explanation_outputs(self, outputs: list) -> list:
         return [gr.Textbox(label="Each blank on its own", elem_id="fill-mask-apart", visible=False),

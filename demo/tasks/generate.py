@@ -405,7 +405,7 @@ Temperature 0 always takes the likeliest token.
             note = f"(limit reached: {generated} new tokens; raise Max new tokens in Settings for more)"
         return continuation(prompt, pieces, note) + (LEGEND_TOKENS if steps else "")
 
-    explanation = Explanation("score_text", "Score the prompt: how expected is each token?", (Param("text"),))
+    explanations = (Explanation("score_text", "Score the prompt: how expected is each token?", (Param("text"),)),)
 
     def build_explanation_outputs(self, outputs: list) -> list:
         return [gr.HighlightedText(label="Token probabilities", elem_id="generate-scores", visible=False),

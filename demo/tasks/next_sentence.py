@@ -13,8 +13,9 @@ from demo.errors import InputError
 from demo.explain import CLASSIC_STEPS, Attribution, integrated_gradients, require_short, tokens_of, words_of
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
-from demo.tasks.base import Explanation, LabelScores, Param, Task, Warn, cut_note, require_text
-from demo.views import attribution_legend, verdict
+from demo.tasks.base import (Explanation, LabelScores, Param, Sides, Task, Warn, cut_note, require_text,
+                             side_by_side)
+from demo.views import attribution_legend, comparison, verdict
 
 IS_NEXT, NOT_NEXT = "IsNext", "NotNext"
 MEANING_CLASSIC = ("BERT's confidence that B is the sentence that came next rather than a random one: not a "
@@ -85,6 +86,10 @@ class NextSentenceEngine:
 
         scores, delta = integrated_gradients(margin, (a, b), CLASSIC_STEPS)
         return scores, delta
+
+
+MEANING_COMPARE = ("The classic checkpoint is BERT's next-sentence head, trained on this exact question while BERT "
+                   "was pretrained; the zero-shot LLM was only ever trained to predict the next token.")
 
 
 def is_nsp_head(weight_name: str) -> bool:
@@ -162,8 +167,23 @@ $\mathrm{PMI}=\log p(B\mid A)-\log p(B)$.
     def check(self, sentence_a, sentence_b) -> tuple:
         return require_text(sentence_a, "Sentence A"), require_text(sentence_b, "Sentence B")
 
-    explanation = Explanation("explain_next_sentence", "Explain: which words mattered",
-                              (Param("sentence_a"), Param("sentence_b")))
+    explanations = (
+        Explanation("explain_next_sentence", "Explain: which words mattered", (Param("sentence_a"), Param("sentence_b"))),
+        Explanation("compare_next_sentence", "Compare: BERT's own head vs zero-shot LLM",
+                    (Param("sentence_a"), Param("sentence_b")), outputs="build_comparison_outputs", answer="compare",
+                    view="comparison_view", both_sides=True),
+    )
+
+    def build_comparison_outputs(self, outputs: list) -> list:
+        return [gr.Label(label="Classic checkpoint", elem_id="next-sentence-classic", visible=False),
+                gr.Label(label="Zero-shot LLM", elem_id="next-sentence-zero-shot", visible=False)]
+
+    def compare(self, sides: Sides, warn: Warn, sentence_a, sentence_b):
+        sentence_a, sentence_b = self.check(sentence_a, sentence_b)
+        return side_by_side(sides, lambda engine: self.run(engine, warn, sentence_a, sentence_b)[0])
+
+    def comparison_view(self, values, outputs, embedded) -> str:
+        return comparison(outputs, {IS_NEXT: "B follows A", NOT_NEXT: "B does not follow A"}, MEANING_COMPARE)
 
     def build_explanation_outputs(self, outputs: list) -> list:
         return [outputs[0], gr.HighlightedText(label="Which words pushed the answer (A, then B)",

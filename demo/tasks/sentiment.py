@@ -9,8 +9,9 @@ from demo.errors import InputError
 from demo.explain import CLASSIC_STEPS, Attribution, integrated_gradients, require_short, tokens_of, words_of
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker, length_groups
 from demo.models import LoadedModel
-from demo.tasks.base import Explanation, LabelScores, Param, Task, Warn, cut_note, require_text
-from demo.views import attribution_legend, verdict
+from demo.tasks.base import (Explanation, LabelScores, Param, Sides, Task, Warn, cut_note, require_text,
+                             side_by_side)
+from demo.views import attribution_legend, comparison, verdict
 
 # Padded tokens per forward pass. bench/perf.py: batching ~250-token texts on CPU gave no more
 # throughput and a worse p95, so long texts run alone while short ones share a pass.
@@ -89,6 +90,11 @@ MEANING_EMBEDDED = ("The bars compare how strongly a 270M model, never trained f
                     "a relative confidence, not a measured accuracy. It makes mistakes.")
 
 
+MEANING_COMPARE = ("The classic checkpoint is a classifier trained on labelled movie reviews; the zero-shot LLM was "
+                   "never trained for the task and is asked through a prompt. Where they disagree, one of them is "
+                   "wrong.")
+
+
 class SentimentTask(Task):
     key = "sentiment"
     title = "Sentiment"
@@ -148,7 +154,11 @@ word, *positive* or *negative*, best follows the review, with no training at all
     def check(self, text) -> tuple:
         return (require_text(text, "Text"),)
 
-    explanation = Explanation("explain_sentiment", "Explain: which words mattered", (Param("text"),))
+    explanations = (
+        Explanation("explain_sentiment", "Explain: which words mattered", (Param("text"),)),
+        Explanation("compare_sentiment", "Compare: trained classifier vs zero-shot LLM", (Param("text"),),
+                    outputs="build_comparison_outputs", answer="compare", view="comparison_view", both_sides=True),
+    )
 
     def build_explanation_outputs(self, outputs: list) -> list:
         return [outputs[0], gr.HighlightedText(label="Which words pushed the answer", elem_id="sentiment-heatmap",
@@ -158,6 +168,17 @@ word, *positive* or *negative*, best follows the review, with no training at all
         (text,) = self.check(text)
         scores = self.run(engine, warn, text)[0]
         return scores, engine.attribute(text).scaled()[0]
+
+    def build_comparison_outputs(self, outputs: list) -> list:
+        return [gr.Label(label="Classic checkpoint", elem_id="sentiment-classic", visible=False),
+                gr.Label(label="Zero-shot LLM", elem_id="sentiment-zero-shot", visible=False)]
+
+    def compare(self, sides: Sides, warn: Warn, text):
+        (text,) = self.check(text)
+        return side_by_side(sides, lambda engine: self.run(engine, warn, text)[0])
+
+    def comparison_view(self, values, outputs, embedded) -> str:
+        return comparison(outputs, {"POSITIVE": "Positive", "NEGATIVE": "Negative"}, MEANING_COMPARE)
 
     def explanation_view(self, values, outputs, embedded) -> str:
         target = "the score of the word <i>positive</i> over <i>negative</i>" if embedded else "POSITIVE over NEGATIVE"

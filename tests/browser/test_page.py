@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -372,7 +373,7 @@ def test_empty_input_on_a_cold_server_is_answered_at_once(browser, tiny_paths):
 def test_explain_shows_a_heat_map_of_the_users_words_with_its_legend_and_run_clears_it(page):
     open_tab(page, "sentiment")
     page.locator("#sentiment-text textarea").fill("the film was great fun")
-    page.locator("#sentiment-explain").click()
+    page.locator("#explain_sentiment").click()
     heat = page.locator("#sentiment-heatmap")
     expect(heat).to_be_visible()
     for word in ("film", "great", "fun"):
@@ -393,7 +394,7 @@ def test_heat_maps_fit_a_phone_in_both_themes(browser, base_url, theme):
     open_tab(page, "next_sentence")
     page.locator("#next-sentence-a textarea").fill("I went to the store to buy some bread and milk.")
     page.locator("#next-sentence-b textarea").fill("They had run out of bread.")
-    page.locator("#next_sentence-explain").click()
+    page.locator("#explain_next_sentence").click()
     expect(page.locator("#next-sentence-heatmap")).to_be_visible()
     expect(page.locator("#next_sentence-view .legend")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -404,7 +405,7 @@ def test_heat_maps_fit_a_phone_in_both_themes(browser, base_url, theme):
 def test_score_the_prompt_shades_each_token_with_its_probability(page):
     open_tab(page, "generate")
     page.locator("#generate-prompt textarea").fill("The capital of France is Paris.")
-    page.locator("#generate-explain").click()
+    page.locator("#score_text").click()
     view = page.locator("#generate-view")
     expect(view).to_contain_text("Perplexity")
     token = view.locator(".tok").first
@@ -415,8 +416,21 @@ def test_score_the_prompt_shades_each_token_with_its_probability(page):
 def test_compare_fills_the_masks_both_ways_side_by_side(page):
     open_tab(page, "fill_mask")
     page.locator("#fill-mask-text textarea").fill("the [MASK] sat on the [MASK] .")
-    page.locator("#fill_mask-explain").click()
+    page.locator("#fill_mask_two_ways").click()
     view = page.locator("#fill_mask-view")
     expect(view).to_contain_text("Each blank on its own")
     expect(view).to_contain_text("One after another")
     expect(view.locator("mark.blank")).to_have_count(4)
+
+
+@pytest.mark.slow
+def test_compare_shows_the_classic_and_the_zero_shot_answer_side_by_side(page):
+    open_tab(page, "sentiment")
+    page.locator("#sentiment-text textarea").fill("A wonderful, moving film.")
+    page.locator("#compare_sentiment").click()
+    view = page.locator("#sentiment-view")
+    expect(view).to_contain_text("Classic checkpoint", timeout=60_000)
+    expect(view).to_contain_text("Zero-shot LLM")
+    expect(view.locator(".agreement")).to_have_text(re.compile("They (agree|disagree)."))
+    expect(page.locator("#sentiment-status")).to_contain_text("Zero-shot Gemma 3 270M:")
+    page.screenshot(path=SCREENSHOTS / "sentiment_compared.png", full_page=True)
