@@ -63,6 +63,7 @@ textarea:focus-visible, input:focus-visible, button:focus-visible {
 GPU_FULL = "The GPU ran out of memory for this request. Please try a shorter text or fewer new tokens."
 UNEXPECTED = "The model could not process this input. The app is still running: please try another input."
 READINESS_POLL_S = 1.0
+MAX_LINK_CHARS = 4_000  # per value read from a share link: links are for sentences, not books
 QUIET = dict(api_visibility="private", queue=False, show_progress="hidden")  # UI-only events: no API, no queue
 _DONE = object()  # the end of a stream, handed across the thread boundary
 
@@ -339,8 +340,9 @@ def make_page_handler(task: Task, runtime: Runtime, api_handler, output_count: i
     return handler
 
 
-def _build_tab(task: Task, runtime: Runtime) -> gr.Markdown:
-    """One tab from the task's contract; returns its readiness line, which the page keeps current."""
+def _build_tab(task: Task, runtime: Runtime) -> tuple[gr.Markdown, list]:
+    """One tab from the task's contract; returns its readiness line, which the page keeps current,
+    and its inputs in parameter order, which a share link fills."""
     embedded = runtime.plan[task.key].embedded
     with gr.Tab(task.title, id=task.key, elem_id=f"tab-{task.key}"):
         gr.Markdown(task.embedded_summary if embedded else task.summary, elem_id=f"{task.key}-summary")
@@ -363,6 +365,11 @@ def _build_tab(task: Task, runtime: Runtime) -> gr.Markdown:
                     width = len(examples[0])
                     gr.Examples(examples=examples, inputs=[*inputs, *settings][:width], label="Examples",
                                 cache_examples=False)
+                with gr.Accordion("Share a link", open=False, elem_id=f"{task.key}-share"):
+                    make_link = gr.Button("Make a link to this tab with these inputs", size="sm",
+                                          elem_id=f"{task.key}-make-link")
+                    link = gr.Textbox(label="Link (it holds the inputs and settings, the seed included)",
+                                      interactive=False, buttons=["copy"], elem_id=f"{task.key}-link")
             with gr.Column(min_width=280):
                 ready = gr.Markdown(readiness(runtime, task), elem_id=f"{task.key}-readiness",
                                     elem_classes="model-status")
@@ -420,7 +427,46 @@ def _build_tab(task: Task, runtime: Runtime) -> gr.Markdown:
         stop.click(fn=request_stop, **QUIET)
     for event in events:
         event.then(lambda: readiness(runtime, task), outputs=ready, **QUIET)
-    return ready
+    make_link.click(fn=None, inputs=all_inputs, outputs=link, js=_link_js(task), api_visibility="private")
+    return ready, all_inputs
+
+
+def _link_js(task: Task) -> str:
+    """Browser-side: the page's address with this tab and its inputs as query parameters (copied to
+    the clipboard where the browser allows it). Nothing is stored on the server: the link works on
+    any replica and after a restart."""
+    names = json.dumps([p.name for p in task.params])
+    return f"""(...values) => {{
+        const url = new URL(window.location.href);
+        url.search = '';
+        url.searchParams.set('tab', {json.dumps(task.key)});
+        {names}.forEach((name, i) => {{ if (values[i] !== null && values[i] !== undefined) url.searchParams.set(name, values[i]); }});
+        if (navigator.clipboard) navigator.clipboard.writeText(url.toString()).catch(() => {{}});
+        return url.toString();
+    }}"""
+
+
+def restore_from_link(query: dict[str, str]) -> tuple[str | None, dict[str, dict[str, Any]]]:
+    """The tab and input values a share link names: (tab key or None, {task: {param: value}}).
+
+    Values are only put back into the inputs; a wrong one is refused by the task's check on Run,
+    like one typed by hand. Numbers are read as numbers; a number that does not parse is skipped."""
+    key = query.get("tab")
+    if key not in TASKS:
+        return None, {}
+    values: dict[str, Any] = {}
+    for param in TASKS[key].params:
+        if param.name not in query:
+            continue
+        raw = query[param.name][:MAX_LINK_CHARS]
+        if param.default is None or isinstance(param.default, str):
+            values[param.name] = raw
+            continue
+        try:
+            values[param.name] = type(param.default)(float(raw)) if isinstance(param.default, int) else float(raw)
+        except ValueError:
+            continue
+    return key, {key: values}
 
 
 def profile_summary(runtime: Runtime) -> str:
@@ -444,9 +490,12 @@ def build_app(runtime: Runtime) -> gr.Blocks:
         app.runtime = runtime
         gr.Markdown(HEADER, elem_id="header")
         gr.Markdown(profile_summary(runtime), elem_id="profile")
-        with gr.Tabs():
-            lines = [_build_tab(task, runtime) for task in TASKS.values()]
+        with gr.Tabs() as tabs:
+            built = [_build_tab(task, runtime) for task in TASKS.values()]
+        lines = [line for line, _ in built]
+        tab_inputs = {task: inputs for task, (_, inputs) in zip(TASKS, built, strict=True)}
         _keep_readiness_current(app, runtime, lines)
+        _open_share_links(app, tabs, tab_inputs)
     app.queue(max_size=QUEUE_SIZE)
     app._queue.__class__ = SessionBoundedQueue
     return app
@@ -467,6 +516,24 @@ class SessionBoundedQueue(queueing.Queue):
             return (False, f"Too many requests from this session are waiting to be read "
                            f"(at most {MAX_UNREAD_PER_SESSION}). Read their results first.", "queue_full")
         return await super().push(body, request, username)
+
+
+def _open_share_links(app: gr.Blocks, tabs: gr.Tabs, tab_inputs: dict[str, list]) -> None:
+    """On page load, a share link's query parameters select its tab and fill its inputs."""
+    components = [component for inputs in tab_inputs.values() for component in inputs]
+
+    def restore(request: gr.Request):
+        key, values = restore_from_link(dict(request.query_params))
+        if key is None:
+            return (gr.skip(), *(gr.skip() for _ in components))
+        updates = []
+        for task, inputs in tab_inputs.items():
+            given = values.get(task, {})
+            updates += [gr.update(value=given[p.name]) if p.name in given else gr.skip()
+                        for p, _ in zip(TASKS[task].params, inputs, strict=True)]
+        return (gr.Tabs(selected=key), *updates)
+
+    app.load(restore, outputs=[tabs, *components], **QUIET)
 
 
 def _keep_readiness_current(app: gr.Blocks, runtime: Runtime, lines: list[gr.Markdown]) -> None:

@@ -30,3 +30,13 @@ def test_user_and_model_text_is_escaped():
     assert "<img" not in filled_sentence([attack, "."], [attack])
     assert "<img" not in continuation(attack, [(attack, 0.5, attack)])
     assert "<img" not in verdict({attack: 0.7, "b": 0.3}, {}, attack)
+
+
+def test_a_share_link_names_a_tab_and_its_inputs_and_bad_numbers_are_skipped():
+    from demo.ui import restore_from_link
+
+    key, values = restore_from_link({"tab": "generate", "prompt": "Once", "max_new_tokens": "12", "seed": "x",
+                                     "temperature": "0.5"})
+    assert key == "generate" and values == {"generate": {"prompt": "Once", "max_new_tokens": 12, "temperature": 0.5}}
+    assert restore_from_link({"tab": "nowhere", "prompt": "Once"}) == (None, {})
+    assert restore_from_link({}) == (None, {})

@@ -434,3 +434,28 @@ def test_compare_shows_the_classic_and_the_zero_shot_answer_side_by_side(page):
     expect(view.locator(".agreement")).to_have_text(re.compile("They (agree|disagree)."))
     expect(page.locator("#sentiment-status")).to_contain_text("Zero-shot Gemma 3 270M:")
     page.screenshot(path=SCREENSHOTS / "sentiment_compared.png", full_page=True)
+
+
+def test_a_share_link_reopens_the_tab_with_its_inputs_and_the_same_text_comes_back(browser, base_url, page):
+    open_tab(page, "generate")
+    page.locator("#generate-prompt textarea").fill("Once upon a time & then?")
+    set_slider(page, "generate-max-new-tokens", 12)
+    page.locator("#generate-seed input").fill("1234")
+    page.locator("#generate-seed input").press("Enter")
+    page.locator("#generate-run").click()
+    expect(page.locator("#generate-status")).to_contain_text("Answered by", timeout=60_000)
+    text = generated_text(page)
+    page.locator("#generate-share").get_by_text("Share a link").click()
+    page.locator("#generate-make-link").click()
+    link = page.locator("#generate-link textarea")
+    expect(link).to_have_value(re.compile(r"tab=generate"))
+    context, fresh = open_page(browser, link.input_value())
+    expect(fresh.locator("#tab-generate")).to_be_visible()
+    expect(fresh.locator("#generate-prompt textarea")).to_have_value("Once upon a time & then?")
+    fresh.locator("#generate-settings").get_by_text("Settings").click()
+    expect(fresh.locator("#generate-seed input")).to_have_value("1234")
+    expect(fresh.locator("#generate-max-new-tokens input[type=number]")).to_have_value("12")
+    fresh.locator("#generate-run").click()
+    expect(fresh.locator("#generate-status")).to_contain_text("Answered by", timeout=60_000)
+    assert generated_text(fresh) == text
+    context.close()
