@@ -52,14 +52,14 @@ def verdict(scores: dict[str, float], words: dict[str, str], meaning: str) -> st
     return f'<div class="answer">{headline}{bars}{line}</div>'
 
 
-def comparison(outputs: tuple, words: dict[str, str], meaning: str) -> str:
+def comparison(outputs: tuple, words: dict[str, str], meaning: str, task: str) -> str:
     """Two answers side by side, the classic checkpoint's and the zero-shot model's, and whether they agree."""
     classic, zero_shot = outputs
     columns = []
     for title, scores in (("Classic checkpoint", classic), ("Zero-shot LLM", zero_shot)):
         body = (verdict(scores, words, "") if scores else
                 '<p class="meaning">Not loaded on this page: it runs the embedded profile. Start the app where '
-                'the hub is reachable, or with <code>--model TASK=PATH</code> to a local checkpoint.</p>')
+                f'the hub is reachable, or with <code>--model {escape(task)}=PATH</code> to a local checkpoint.</p>')
         columns.append(f'<div class="way"><div class="blank-head">{title}</div>{body}</div>')
     agreement = ""
     if classic and zero_shot:

@@ -183,7 +183,7 @@ $\mathrm{PMI}=\log p(B\mid A)-\log p(B)$.
         return side_by_side(sides, lambda engine: self.run(engine, warn, sentence_a, sentence_b)[0])
 
     def comparison_view(self, values, outputs, embedded) -> str:
-        return comparison(outputs, {IS_NEXT: "B follows A", NOT_NEXT: "B does not follow A"}, MEANING_COMPARE)
+        return comparison(outputs, {IS_NEXT: "B follows A", NOT_NEXT: "B does not follow A"}, MEANING_COMPARE, self.key)
 
     def build_explanation_outputs(self, outputs: list) -> list:
         return [outputs[0], gr.HighlightedText(label="Which words pushed the answer (A, then B)",

@@ -178,7 +178,7 @@ word, *positive* or *negative*, best follows the review, with no training at all
         return side_by_side(sides, lambda engine: self.run(engine, warn, text)[0])
 
     def comparison_view(self, values, outputs, embedded) -> str:
-        return comparison(outputs, {"POSITIVE": "Positive", "NEGATIVE": "Negative"}, MEANING_COMPARE)
+        return comparison(outputs, {"POSITIVE": "Positive", "NEGATIVE": "Negative"}, MEANING_COMPARE, self.key)
 
     def explanation_view(self, values, outputs, embedded) -> str:
         target = "the score of the word <i>positive</i> over <i>negative</i>" if embedded else "POSITIVE over NEGATIVE"
