@@ -15,8 +15,10 @@ from demo.ui import CSS, build_app
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 log = logging.getLogger(__name__)
 
-MAX_UPLOAD = "1kb"  # a text-only app accepts no real uploads
+MAX_UPLOAD = "2mb"  # the one upload is the scorecard's CSV (demo/scorecard.py: MAX_CSV_BYTES)
 MAX_BODY_BYTES = 1_000_000  # the longest text accepted (200,000 characters) fits, as UTF-8 JSON, with room
+UPLOAD_PATH = "/gradio_api/upload"
+MAX_UPLOAD_BODY_BYTES = 2_000_000 + 64_000  # a 2 MB CSV and its multipart envelope; every other body: 1 MB
 # Gradio keeps ~120 KB of block config per session, and every REST call is a new session: its
 # default of 10,000 sessions grows the server by ~1.2 GB under traffic. The app keeps no per-user
 # state, so a few hundred recent sessions (far more than the queue admits at once) are enough.
@@ -54,17 +56,19 @@ class BodyLimit:
     first. Either way a huge body never reaches Gradio's JSON parser or its memory.
     """
 
-    def __init__(self, app, max_bytes: int = MAX_BODY_BYTES):
+    def __init__(self, app, max_bytes: int = MAX_BODY_BYTES, max_upload_bytes: int = MAX_UPLOAD_BODY_BYTES):
         self.app = app
         self.max_bytes = max_bytes
+        self.max_upload_bytes = max_upload_bytes
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        limit = self.max_upload_bytes if scope.get("path", "").endswith(UPLOAD_PATH) else self.max_bytes
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None:
-            if not declared.isdigit() or int(declared) > self.max_bytes:
-                return await self._refuse(send)
+            if not declared.isdigit() or int(declared) > limit:
+                return await self._refuse(send, limit)
             return await self.app(scope, receive, send)
         # no declared length (chunked): read at most max_bytes + 1, then hand the body on
         chunks, size, more = [], 0, True
@@ -75,8 +79,8 @@ class BodyLimit:
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
             more = message.get("more_body", False)
-            if size > self.max_bytes:
-                return await self._refuse(send)
+            if size > limit:
+                return await self._refuse(send, limit)
         replayed = False
 
         async def replay():
@@ -88,9 +92,9 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send) -> None:
-        text = (f"Request body too large: the limit is {self.max_bytes:,} bytes. "
-                "Texts of up to 200,000 characters fit.").encode()
+    async def _refuse(self, send, limit: int) -> None:
+        text = (f"Request body too large: the limit is {limit:,} bytes. "
+                "Texts of up to 200,000 characters, and CSV files of up to 2 MB, fit.").encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"text/plain; charset=utf-8"),
                                 (b"content-length", str(len(text)).encode()), (b"connection", b"close")]})

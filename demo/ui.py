@@ -5,6 +5,8 @@ from __future__ import annotations
 import inspect
 import json
 import logging
+import os
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import CancelledError
@@ -18,10 +20,10 @@ import gradio as gr
 import torch
 from gradio import queueing
 
-from demo.errors import UserFacingError
+from demo.errors import InputError, UserFacingError
 from demo.inference import RequestCancelled, RequestScope, run_in_scope
 from demo.runtime import Runtime
-from demo.tasks import TASKS
+from demo.tasks import TASKS, get_task
 from demo.tasks.base import Explanation, Param, Task
 from demo.views import CSS as VIEW_CSS
 
@@ -469,6 +471,164 @@ def restore_from_link(query: dict[str, str]) -> tuple[str | None, dict[str, dict
     return key, {key: values}
 
 
+SCORECARD_TASKS = {"Sentiment": "sentiment", "Next sentence": "next_sentence"}
+SCORECARD_SOURCES = ("Built-in set", "My CSV")
+SCORECARD_FOLDER = Path(tempfile.gettempdir()) / "showcase-scorecards"
+SCORECARD_UPDATE_S = 0.5  # the plot and tables refresh at most twice a second
+SCORECARD_SUMMARY = (
+    "Run a labelled set through the task's classic checkpoint and its zero-shot LLM: accuracy as it goes, how often "
+    "they agree, each side's confusion, latency and mistakes. Use the built-in set (written for this app: 100 reviews, "
+    "200 sentence pairs) or your own CSV: `text,label` (POSITIVE/NEGATIVE or 1/0) or `sentence_a,sentence_b,label` "
+    "(IsNext/NotNext or 1/0), up to 2,000 rows and 2 MB. Your file is read once and deleted.")
+
+
+def _scorecard_outputs(tally, total: int, key: str, stopped: bool = False, final: bool = False):
+    """(view, plot, per-side table, confusion, wrong items) for a tally; the view says how far it is."""
+    import pandas as pd
+
+    from demo.scorecard import agreement, confusion_rows, summary_rows, wrong_rows
+
+    done = tally.done
+    labels = scorecard_labels(key)
+    share = agreement(tally)
+    state = ("Stopped" if stopped else "Done") if final else "Scoring"
+    agree = f"; the two sides agree on {share:.0%} of them" if share is not None else ""
+    view = (f'<div class="answer"><p class="perplexity"><b>{state}</b>: {done:,} of {total:,} items{agree}.</p>'
+            f'<div class="bar"><span class="bar-name">progress</span><span class="bar-track"><span class="bar-fill" '
+            f'style="width:{100 * done / max(1, total):.1f}%"></span></span><span class="bar-value">'
+            f'{done / max(1, total):.0%}</span></div><p class="meaning">Accuracy is measured against the set\'s '
+            f'labels; a set this size gives a rough figure (±5 points or so).</p></div>')
+    plot = pd.DataFrame(tally.curve, columns=["item", "accuracy", "side"])
+    confusion = pd.DataFrame(confusion_rows(tally, labels),
+                             columns=["side", "true label", *(f"answered {label}" for label in labels)])
+    return (view, plot, summary_rows(tally), confusion, wrong_rows(tally))
+
+
+def scorecard_labels(key: str) -> list[str]:
+    from demo.scorecard import LABELS
+
+    return sorted(set(LABELS[key].values()))
+
+
+def _build_scorecard(runtime: Runtime) -> None:
+    """The Scorecard tab: a labelled set through both sides of a task, with a live plot."""
+    from demo.scorecard import MAX_CSV_BYTES, built_in, read_csv, score, scored_csv
+
+    with gr.Tab("Scorecard", id="scorecard", elem_id="tab-scorecard"):
+        gr.Markdown(SCORECARD_SUMMARY, elem_id="scorecard-summary-text")
+        with gr.Row(equal_height=False):
+            with gr.Column(min_width=280):
+                task = gr.Radio(list(SCORECARD_TASKS), value="Sentiment", label="Task", elem_id="scorecard-task")
+                source = gr.Radio(list(SCORECARD_SOURCES), value=SCORECARD_SOURCES[0], label="Labelled set",
+                                  elem_id="scorecard-source")
+                upload = gr.File(label="Your CSV (used with \"My CSV\")", file_types=[".csv"], type="filepath",
+                                 elem_id="scorecard-file")
+                error = gr.HTML(visible=False, elem_id="scorecard-error")
+                with gr.Row():
+                    run = gr.Button("Run", variant="primary", elem_id="scorecard-run")
+                    stop = gr.Button("Stop", variant="stop", interactive=False, elem_id="scorecard-stop")
+            with gr.Column(min_width=280):
+                view = gr.HTML(elem_id="scorecard-view", min_height=60)
+                plot = gr.LinePlot(x="item", y="accuracy", color="side", y_lim=[0, 100], label="Accuracy so far (%)",
+                                   elem_id="scorecard-plot")
+                table = gr.Dataframe(headers=["side", "items", "accuracy %", "median latency ms", "items/s"],
+                                     label="Per side", interactive=False, elem_id="scorecard-table")
+                confusion = gr.Dataframe(label="Confusion: one row per side and true label, one column per answer",
+                                         interactive=False, elem_id="scorecard-confusion")
+                wrong = gr.Dataframe(headers=["side", "row", "input", "true label", "answer", "confidence"],
+                                     label="Items each side got wrong", interactive=False, elem_id="scorecard-wrong")
+                download = gr.File(label="Scored CSV", elem_id="scorecard-download")
+                status = gr.Markdown(elem_id="scorecard-status", elem_classes="model-status")
+    outputs = [view, plot, table, confusion, wrong, download, upload, error, status]
+    running: dict[str, RequestScope] = {}
+
+    def items_of(key: str, chosen: str, path: str | None):
+        if chosen == SCORECARD_SOURCES[0]:
+            return built_in(key)
+        if not path:
+            raise InputError("Choose a CSV file first (or the built-in set).")
+        if not os.path.exists(path):
+            raise InputError("That upload was read by an earlier run and deleted (uploads are never kept). "
+                             "Please choose the file again.")
+        try:  # the limit is checked before the file is read; the file is deleted once read
+            size = os.path.getsize(path)
+            if size > MAX_CSV_BYTES:
+                raise InputError(f"The file is {size:,} bytes; the limit is {MAX_CSV_BYTES:,} (2 MB).")
+            data = Path(path).read_bytes()
+        finally:
+            Path(path).unlink(missing_ok=True)
+        return read_csv(data, key)
+
+    def work(title: str, chosen: str, path: str | None, scope: RequestScope):
+        key = SCORECARD_TASKS.get(title)
+        if key is None or chosen not in SCORECARD_SOURCES:
+            raise InputError(f"Choose a task ({', '.join(SCORECARD_TASKS)}) and a set.")
+        items = items_of(key, chosen, path)
+        started = time.perf_counter()
+        loading = "" if runtime.is_ready(key) and runtime.is_ready(key, zero_shot=True) else " (loading the models once)"
+        # the upload is read and deleted: the file box empties, ready for the next file
+        yield (*(gr.skip() for _ in outputs[:6]), None if path else gr.skip(), gr.update(visible=False),
+               f"Read {len(items):,} items{loading}…")
+        sides = runtime.sides(key)
+        spec = get_task(key)
+        answer = lambda engine, *inputs: spec.run(engine, lambda message: None, *inputs)[0]  # noqa: E731
+        stopping = lambda: scope.stop_requested.is_set() or scope.cancelled.is_set()  # noqa: E731
+        shown, tally = 0.0, None
+        for tally in score(sides, key, items, answer, stopping):
+            if time.perf_counter() - shown >= SCORECARD_UPDATE_S:
+                shown = time.perf_counter()
+                yield (*_scorecard_outputs(tally, len(items), key), gr.skip(), gr.skip(), gr.update(visible=False),
+                       f"Scoring {len(items):,} items with {', '.join(tally.sides)}…")
+        if tally is None:
+            return
+        stopped = tally.done < len(items)
+        took = time.perf_counter() - started
+        yield (*_scorecard_outputs(tally, len(items), key, stopped, final=True),
+               str(scored_csv(tally, key, SCORECARD_FOLDER)), gr.skip(), gr.update(visible=False),
+               f"{'Stopped' if stopped else 'Scored'} {tally.done:,} items in {took:.1f} s "
+               f"({tally.done / max(took, 1e-9):.2f} items/s, both sides).")
+
+    async def handler(title, chosen, path, request: gr.Request):
+        scope = RequestScope()
+        session = getattr(request, "session_hash", None)
+        if session:
+            running[session] = scope
+        pieces = work(title, chosen, path, scope)
+        try:
+            while (item := await anyio.to_thread.run_sync(
+                    run_in_scope, scope, next, pieces, _DONE, abandon_on_cancel=True)) is not _DONE:
+                yield item
+        except UserFacingError as exc:
+            gr.Warning(str(exc), title="Not scored", duration=6)
+            yield (*(gr.skip() for _ in outputs[:-2]),
+                   gr.update(value=f'<p class="input-error" role="alert">{escape(str(exc))}</p>', visible=True),
+                   gr.skip())
+        except (CancelledError, RequestCancelled):
+            return
+        except Exception:
+            log.exception("scorecard failed")
+            yield (*(gr.skip() for _ in outputs[:-2]),
+                   gr.update(value=f'<p class="input-error" role="alert">{escape(UNEXPECTED)}</p>', visible=True),
+                   gr.skip())
+        finally:
+            scope.cancel()
+            if session and running.get(session) is scope:
+                del running[session]
+
+    def request_stop(request: gr.Request):
+        scope = running.get(request.session_hash)
+        if scope is not None:
+            scope.stop_requested.set()
+
+    busy = run.click(lambda: (gr.Button(interactive=False), gr.Button(interactive=True)), outputs=[run, stop], **QUIET)
+    event = busy.then(handler, inputs=[task, source, upload], outputs=outputs, api_visibility="private",
+                      concurrency_limit=1, concurrency_id="scorecard", show_progress="hidden")
+    idle = lambda: (gr.Button(interactive=True), gr.Button(interactive=False))  # noqa: E731
+    event.then(idle, outputs=[run, stop], **QUIET)
+    event.failure(idle, outputs=[run, stop], **QUIET)
+    stop.click(request_stop, **QUIET)
+
+
 def profile_summary(runtime: Runtime) -> str:
     """One line under the header: which profile serves the page, and why."""
     embedded = [task for task, assignment in runtime.plan.items() if assignment.embedded]
@@ -492,6 +652,7 @@ def build_app(runtime: Runtime) -> gr.Blocks:
         gr.Markdown(profile_summary(runtime), elem_id="profile")
         with gr.Tabs() as tabs:
             built = [_build_tab(task, runtime) for task in TASKS.values()]
+            _build_scorecard(runtime)
         lines = [line for line, _ in built]
         tab_inputs = {task: inputs for task, (_, inputs) in zip(TASKS, built, strict=True)}
         _keep_readiness_current(app, runtime, lines)

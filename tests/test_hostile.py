@@ -97,6 +97,6 @@ def test_safe_launch_settings(launched_app):
     assert launched_app.show_error is False
     assert launched_app.share is False
     assert launched_app.analytics_enabled is False
-    assert launched_app.max_file_size is not None and launched_app.max_file_size <= 1024
+    assert launched_app.max_file_size is not None and launched_app.max_file_size <= 2 * 1024 * 1024  # the CSV only
     assert launched_app._queue.max_size is not None
     assert launched_app.state_holder.capacity == 500  # bounds gradio's per-session memory (~120 KB each)

@@ -64,14 +64,14 @@ TITLES = {"sentiment": "Sentiment", "fill_mask": "Fill mask", "next_sentence": "
 
 def open_tab(page, key: str):
     """Select a tab, through the "More tabs" menu where a narrow screen hides it."""
-    tab = page.get_by_role("tab", name=TITLES[key])
+    tab = page.get_by_role("tab", name={**TITLES, "scorecard": "Scorecard"}[key])
     more = page.get_by_role("button", name="More tabs")
     expect(tab.or_(more).first).to_be_visible()
     if tab.is_visible():
         tab.click()
     else:
         more.click()
-        page.locator(".overflow-dropdown button", has_text=TITLES[key]).click()
+        page.locator(".overflow-dropdown button", has_text={**TITLES, "scorecard": "Scorecard"}[key]).click()
     expect(page.locator(f"#tab-{key}")).to_be_visible()
 
 
@@ -459,3 +459,36 @@ def test_a_share_link_reopens_the_tab_with_its_inputs_and_the_same_text_comes_ba
     expect(fresh.locator("#generate-status")).to_contain_text("Answered by", timeout=60_000)
     assert generated_text(fresh) == text
     context.close()
+
+
+@pytest.mark.slow
+def test_the_scorecard_scores_an_uploaded_csv_live_stops_and_gives_a_scored_csv(page, tmp_path):
+    rows = ["text,label"] + [f'"{text}",{label}' for text, label in
+                             [("A wonderful, warm film.", "POSITIVE"), ("A dull and boring mess.", "NEGATIVE")] * 20]
+    upload = tmp_path / "my set.csv"
+    upload.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    open_tab(page, "scorecard")
+    page.locator("#scorecard-source").get_by_text("My CSV").click()
+    page.locator("#scorecard-file input[type=file]").set_input_files(str(upload))
+    expect(page.locator("#scorecard-file a[href*='set.csv']")).to_be_visible()  # the upload is done
+    page.locator("#scorecard-run").click()
+    view = page.locator("#scorecard-view")
+    expect(view).to_contain_text("Scoring", timeout=90_000)
+    counts = []
+    for _ in range(2):  # the scored count grows while it runs
+        counts.append(int(re.search(r"(\d+) of 40 items", view.inner_text()).group(1)))
+        page.wait_for_timeout(1200)
+    assert counts[1] > counts[0]
+    expect(page.locator("#scorecard-plot")).not_to_contain_text("Empty")
+    page.locator("#scorecard-stop").click()
+    expect(view).to_contain_text("Stopped", timeout=30_000)
+    page.locator("#scorecard-file input[type=file]").set_input_files(str(upload))  # read and deleted: upload again
+    expect(page.locator("#scorecard-file a[href*='set.csv']")).to_be_visible()
+    page.locator("#scorecard-run").click()
+    expect(view).to_contain_text("Done: 40 of 40 items", timeout=120_000)
+    expect(page.locator("#scorecard-table")).to_contain_text("Zero-shot Gemma 3 270M")
+    with page.expect_download() as downloading:
+        page.locator("#scorecard-download a").first.click()
+    scored = downloading.value.path().read_text(encoding="utf-8").splitlines()
+    assert scored[0].startswith("text,label,") and len(scored) == 41
+    page.screenshot(path=SCREENSHOTS / "scorecard.png", full_page=True)
