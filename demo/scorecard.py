@@ -1,9 +1,10 @@
-"""Scorecard: a labelled set run through a task's classic checkpoint and zero-shot LLM, as it goes.
+"""Scorecard and batch: CSV files of inputs through the models, row by row, as it goes.
 
-Accuracy per side, how often the two sides agree, the confusion of each, latency per item and the
-items each side got wrong, for a built-in set written for this project (`examples/scorecard/`)
-or the user's own CSV. A CSV is checked for size before it is read, parsed with the csv module,
-never executed, and deleted as soon as it is read.
+Scorecard: a labelled set through a task's classic checkpoint and zero-shot LLM: accuracy per
+side, how often the two agree, the confusion of each, latency per item and the items each side
+got wrong, for a built-in set written for this project (`examples/scorecard/`) or the user's CSV.
+Batch: any task's inputs in, its answers out. A CSV is checked for size before it is read, parsed
+with the csv module, never executed, and deleted as soon as it is read.
 """
 
 from __future__ import annotations
@@ -42,10 +43,38 @@ class Item:
 def read_csv(data: bytes, task: str) -> list[Item]:
     """The items of a CSV for `task`, or an `InputError` that names the limit, the header or the row."""
     columns = COLUMNS[task]
+    header, rows = _decoded_rows(data, ",".join(columns))
+    if tuple(header) != columns:
+        raise InputError(f"The header must be '{','.join(columns)}' for {get_task(task).title.lower()}; "
+                         f"the file has '{','.join(header)}'.")
+    items = []
+    for line, row in rows:
+        if len(items) == MAX_ROWS:
+            raise InputError(f"The file has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}.")
+        if len(row) != len(columns):
+            raise InputError(f"Row {line} has {len(row)} fields; it needs {len(columns)} ({','.join(columns)}).")
+        *inputs, label = (cell.strip() for cell in row)
+        gold = LABELS[task].get(label.lower())
+        if gold is None:
+            allowed = sorted(set(LABELS[task].values()))
+            raise InputError(f"Row {line}: the label '{label[:40]}' is not one of {', '.join(allowed)} (or 1 / 0).")
+        for name, value in zip(columns, inputs, strict=False):
+            if not value:
+                raise InputError(f"Row {line}: {name} is empty.")
+            if len(value) > MAX_TEXT_CHARS:
+                raise InputError(f"Row {line}: {name} is {len(value):,} characters; the limit is {MAX_TEXT_CHARS:,}.")
+        items.append(Item(tuple(inputs), gold, line))
+    if not items:
+        raise InputError("The file has a header but no rows.")
+    return items
+
+
+def _decoded_rows(data: bytes, what: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header (lower-cased) and the numbered non-empty rows of a CSV, after the size and encoding checks."""
     if len(data) > MAX_CSV_BYTES:
         raise InputError(f"The file is {len(data):,} bytes; the limit is {MAX_CSV_BYTES:,} (2 MB).")
     if not data.strip():
-        raise InputError(f"The file is empty. Its first line must be the header: {','.join(columns)}")
+        raise InputError(f"The file is empty. Its first line must be the header: {what}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -56,35 +85,58 @@ def read_csv(data: bytes, task: str) -> list[Item]:
         header = [name.strip().lower() for name in next(reader)]
     except csv.Error as exc:
         raise InputError(f"The file is not valid CSV: {exc}.") from None
-    if tuple(header) != columns:
-        raise InputError(f"The header must be '{','.join(columns)}' for {get_task(task).title.lower()}; "
-                         f"the file has '{','.join(header)}'.")
-    items = []
-    try:
-        for line, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(items) == MAX_ROWS:
-                raise InputError(f"The file has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}.")
-            if len(row) != len(columns):
-                raise InputError(f"Row {line} has {len(row)} fields; it needs {len(columns)} ({','.join(columns)}).")
-            *inputs, label = (cell.strip() for cell in row)
-            gold = LABELS[task].get(label.lower())
-            if gold is None:
-                allowed = sorted(set(LABELS[task].values()))
-                raise InputError(f"Row {line}: the label '{label[:40]}' is not one of {', '.join(allowed)} (or 1 / 0).")
-            for name, value in zip(columns, inputs, strict=False):
-                if not value:
-                    raise InputError(f"Row {line}: {name} is empty.")
-                if len(value) > MAX_TEXT_CHARS:
-                    raise InputError(f"Row {line}: {name} is {len(value):,} characters; the limit is "
-                                     f"{MAX_TEXT_CHARS:,}.")
-            items.append(Item(tuple(inputs), gold, line))
-    except csv.Error as exc:
-        raise InputError(f"The file is not valid CSV near line {reader.line_num}: {exc}.") from None
-    if not items:
+
+    def rows():
+        try:
+            for line, row in enumerate(reader, start=2):
+                if any(cell.strip() for cell in row):
+                    yield line, row
+        except csv.Error as exc:
+            raise InputError(f"The file is not valid CSV near line {reader.line_num}: {exc}.") from None
+
+    return header, rows()
+
+
+def read_batch_csv(data: bytes, task: str) -> list[tuple[int, dict[str, str]]]:
+    """(line, {parameter: text}) for each row of a batch CSV: the task's required inputs as columns,
+    optionally some of its settings (e.g. top_k, seed); an unknown column is refused by name."""
+    params = get_task(task).params
+    required = [p.name for p in params if p.default is None]
+    allowed = [p.name for p in params]
+    header, rows = _decoded_rows(data, ",".join(required))
+    unknown = [name for name in header if name not in allowed]
+    missing = [name for name in required if name not in header]
+    if unknown or missing or len(set(header)) != len(header):
+        raise InputError(f"The header must name the columns {', '.join(required)} (and optionally "
+                         f"{', '.join(allowed[len(required):]) or 'nothing else'}), each once; the file has "
+                         f"'{','.join(header)}'.")
+    out = []
+    for line, row in rows:
+        if len(out) == MAX_ROWS:
+            raise InputError(f"The file has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}.")
+        if len(row) != len(header):
+            raise InputError(f"Row {line} has {len(row)} fields; it needs {len(header)} ({','.join(header)}).")
+        out.append((line, dict(zip(header, (cell.strip() for cell in row), strict=True))))
+    if not out:
         raise InputError("The file has a header but no rows.")
-    return items
+    return out
+
+
+def batch_values(task: str, given: dict[str, str]) -> list:
+    """A row's values in parameter order; settings left out keep their defaults, numbers are read."""
+    values = []
+    for param in get_task(task).params:
+        text = given.get(param.name)
+        if text is None or (param.default is not None and text == ""):
+            values.append(param.default)
+        elif param.default is None:
+            values.append(text)
+        else:
+            try:
+                values.append(float(text))
+            except ValueError:
+                values.append(text)  # the task's check names the parameter and its range
+    return values
 
 
 def built_in(task: str) -> list[Item]:
@@ -195,4 +247,44 @@ def scored_csv(tally: Tally, task: str, folder: Path) -> Path:
             writer.writerow([*item.inputs, item.gold,
                              *(tally.sides[n].predictions[index] for n in names),
                              *(round(tally.confidences[n][index], 4) for n in names)])
+    return path
+
+
+def run_batch(task: str, rows: list[tuple[int, dict[str, str]]], engine, should_stop: Callable[[], bool]
+              ) -> Iterator[list[dict]]:
+    """Answer each row with the task's model; yields the records so far after each row. A row the
+    task refuses gets its message in an `error` column and the batch goes on."""
+    from demo.errors import UserFacingError
+
+    spec = get_task(task)
+    records: list[dict] = []
+    for line, given in rows:
+        if should_stop():
+            return
+        record: dict = {"row": line, **given}
+        values = batch_values(task, given)
+        try:
+            checked = spec.check(*values)
+            outputs = spec.run(engine, lambda message: None, *values)
+            if spec.streaming:
+                *_, outputs = outputs
+            record.update(spec.batch_row(checked, outputs))
+        except UserFacingError as exc:
+            record["error"] = str(exc)
+        records.append(record)
+        yield records
+
+
+def records_csv(records: list[dict], name: str, folder: Path) -> Path:
+    """Records as a CSV file (columns in first-seen order) in `folder`; files older than an hour go."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.csv"):
+        if time.time() - old.stat().st_mtime > 3600:
+            old.unlink(missing_ok=True)
+    columns = list(dict.fromkeys(key for record in records for key in record))
+    path = folder / f"{name}-{int(time.time() * 1000)}.csv"
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(records)
     return path

@@ -512,7 +512,7 @@ def scorecard_labels(key: str) -> list[str]:
 
 def _build_scorecard(runtime: Runtime) -> None:
     """The Scorecard tab: a labelled set through both sides of a task, with a live plot."""
-    from demo.scorecard import MAX_CSV_BYTES, built_in, read_csv, score, scored_csv
+    from demo.scorecard import built_in, read_csv, score, scored_csv
 
     with gr.Tab("Scorecard", id="scorecard", elem_id="tab-scorecard"):
         gr.Markdown(SCORECARD_SUMMARY, elem_id="scorecard-summary-text")
@@ -539,25 +539,11 @@ def _build_scorecard(runtime: Runtime) -> None:
                                      label="Items each side got wrong", interactive=False, elem_id="scorecard-wrong")
                 download = gr.File(label="Scored CSV", elem_id="scorecard-download")
                 status = gr.Markdown(elem_id="scorecard-status", elem_classes="model-status")
+        _build_batch(runtime)
     outputs = [view, plot, table, confusion, wrong, download, upload, error, status]
-    running: dict[str, RequestScope] = {}
 
     def items_of(key: str, chosen: str, path: str | None):
-        if chosen == SCORECARD_SOURCES[0]:
-            return built_in(key)
-        if not path:
-            raise InputError("Choose a CSV file first (or the built-in set).")
-        if not os.path.exists(path):
-            raise InputError("That upload was read by an earlier run and deleted (uploads are never kept). "
-                             "Please choose the file again.")
-        try:  # the limit is checked before the file is read; the file is deleted once read
-            size = os.path.getsize(path)
-            if size > MAX_CSV_BYTES:
-                raise InputError(f"The file is {size:,} bytes; the limit is {MAX_CSV_BYTES:,} (2 MB).")
-            data = Path(path).read_bytes()
-        finally:
-            Path(path).unlink(missing_ok=True)
-        return read_csv(data, key)
+        return built_in(key) if chosen == SCORECARD_SOURCES[0] else read_csv(_uploaded(path), key)
 
     def work(title: str, chosen: str, path: str | None, scope: RequestScope):
         key = SCORECARD_TASKS.get(title)
@@ -588,32 +574,48 @@ def _build_scorecard(runtime: Runtime) -> None:
                f"{'Stopped' if stopped else 'Scored'} {tally.done:,} items in {took:.1f} s "
                f"({tally.done / max(took, 1e-9):.2f} items/s, both sides).")
 
-    async def handler(title, chosen, path, request: gr.Request):
+    _page_work(work, [task, source, upload], outputs, run, stop, "scorecard")
+
+
+def _page_work(work, inputs: list, outputs: list, run: gr.Button, stop: gr.Button, name: str) -> None:
+    """Wire a page-only job: Run starts `work(*values, scope)` (a generator run in a thread, inside a
+    request scope), Stop asks it to end, a refusal shows under the inputs (`outputs[-2]` is the
+    error line, `outputs[-1]` the status), and Run / Stop reflect whether it runs."""
+    running: dict[str, RequestScope] = {}
+    refused_at = len(outputs) - 2
+
+    def refusal(message: str) -> tuple:
+        shown = gr.update(value=f'<p class="input-error" role="alert">{escape(message)}</p>', visible=True)
+        return (*(gr.skip() for _ in range(refused_at)), shown, gr.skip())
+
+    async def handler(*args):
+        *values, request = args
         scope = RequestScope()
         session = getattr(request, "session_hash", None)
         if session:
             running[session] = scope
-        pieces = work(title, chosen, path, scope)
+        pieces = work(*values, scope)
         try:
             while (item := await anyio.to_thread.run_sync(
                     run_in_scope, scope, next, pieces, _DONE, abandon_on_cancel=True)) is not _DONE:
                 yield item
         except UserFacingError as exc:
-            gr.Warning(str(exc), title="Not scored", duration=6)
-            yield (*(gr.skip() for _ in outputs[:-2]),
-                   gr.update(value=f'<p class="input-error" role="alert">{escape(str(exc))}</p>', visible=True),
-                   gr.skip())
+            gr.Warning(str(exc), title="Not run", duration=6)
+            yield refusal(str(exc))
         except (CancelledError, RequestCancelled):
             return
         except Exception:
-            log.exception("scorecard failed")
-            yield (*(gr.skip() for _ in outputs[:-2]),
-                   gr.update(value=f'<p class="input-error" role="alert">{escape(UNEXPECTED)}</p>', visible=True),
-                   gr.skip())
+            log.exception("%s failed", name)
+            yield refusal(UNEXPECTED)
         finally:
             scope.cancel()
             if session and running.get(session) is scope:
                 del running[session]
+
+    parameters = [inspect.Parameter(f"value_{i}", inspect.Parameter.POSITIONAL_OR_KEYWORD) for i in range(len(inputs))]
+    parameters.append(inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=gr.Request))
+    handler.__signature__ = inspect.Signature(parameters)
+    handler.__annotations__ = {"request": gr.Request}
 
     def request_stop(request: gr.Request):
         scope = running.get(request.session_hash)
@@ -621,12 +623,80 @@ def _build_scorecard(runtime: Runtime) -> None:
             scope.stop_requested.set()
 
     busy = run.click(lambda: (gr.Button(interactive=False), gr.Button(interactive=True)), outputs=[run, stop], **QUIET)
-    event = busy.then(handler, inputs=[task, source, upload], outputs=outputs, api_visibility="private",
-                      concurrency_limit=1, concurrency_id="scorecard", show_progress="hidden")
+    event = busy.then(handler, inputs=inputs, outputs=outputs, api_visibility="private", concurrency_limit=1,
+                      concurrency_id=name, show_progress="hidden")
     idle = lambda: (gr.Button(interactive=True), gr.Button(interactive=False))  # noqa: E731
     event.then(idle, outputs=[run, stop], **QUIET)
     event.failure(idle, outputs=[run, stop], **QUIET)
     stop.click(request_stop, **QUIET)
+
+
+def _uploaded(path: str | None) -> bytes:
+    """The bytes of an uploaded CSV, its size checked before it is read; the file is deleted once read."""
+    from demo.scorecard import MAX_CSV_BYTES
+
+    if not path:
+        raise InputError("Choose a CSV file first.")
+    if not os.path.exists(path):
+        raise InputError("That upload was read by an earlier run and deleted (uploads are never kept). "
+                         "Please choose the file again.")
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_CSV_BYTES:
+            raise InputError(f"The file is {size:,} bytes; the limit is {MAX_CSV_BYTES:,} (2 MB).")
+        return Path(path).read_bytes()
+    finally:
+        Path(path).unlink(missing_ok=True)
+
+
+def _build_batch(runtime: Runtime) -> None:
+    """Batch: a CSV of any task's inputs in, its answers out, row by row, downloadable."""
+    from demo.scorecard import read_batch_csv, records_csv, run_batch
+
+    titles = {task.title: key for key, task in TASKS.items()}
+    with gr.Accordion("Batch: a CSV of inputs in, the answers out (every task)", open=False, elem_id="batch"):
+        gr.Markdown("One row per request. The header names the task's inputs (`text`; `text` for fill mask, "
+                    "optionally `top_k`; `sentence_a,sentence_b`; `prompt`, optionally `max_new_tokens`, "
+                    "`temperature`, `top_p`, `top_k`, `repetition_penalty`, `seed`). Up to 2,000 rows and 2 MB; "
+                    "a row the model cannot take gets its reason in an `error` column.")
+        with gr.Row(equal_height=False):
+            with gr.Column(min_width=280):
+                task = gr.Dropdown(list(titles), value=next(iter(titles)), label="Task", elem_id="batch-task")
+                upload = gr.File(label="Your CSV", file_types=[".csv"], type="filepath", elem_id="batch-file")
+                error = gr.HTML(visible=False, elem_id="batch-error")
+                with gr.Row():
+                    run = gr.Button("Run", variant="primary", elem_id="batch-run")
+                    stop = gr.Button("Stop", variant="stop", interactive=False, elem_id="batch-stop")
+            with gr.Column(min_width=280):
+                table = gr.Dataframe(label="Answers (first 50 rows)", interactive=False, elem_id="batch-table")
+                download = gr.File(label="All answers, as CSV", elem_id="batch-download")
+                status = gr.Markdown(elem_id="batch-status", elem_classes="model-status")
+
+    def work(title: str, path: str | None, scope: RequestScope):
+        import pandas as pd
+
+        key = titles.get(title)
+        if key is None:
+            raise InputError(f"Choose a task: {', '.join(titles)}.")
+        rows = read_batch_csv(_uploaded(path), key)
+        yield gr.skip(), gr.skip(), None, gr.update(visible=False), f"Read {len(rows):,} rows; answering…"
+        engine = runtime.engine(key)
+        started, shown, records = time.perf_counter(), 0.0, []
+        stopping = lambda: scope.stop_requested.is_set() or scope.cancelled.is_set()  # noqa: E731
+        for records in run_batch(key, rows, engine, stopping):
+            if time.perf_counter() - shown >= SCORECARD_UPDATE_S:
+                shown = time.perf_counter()
+                yield (pd.DataFrame(records[:50]), gr.skip(), gr.skip(), gr.skip(),
+                       f"Answered {len(records):,} of {len(rows):,} rows…")
+        took = time.perf_counter() - started
+        failed = sum("error" in record for record in records)
+        word = "Stopped after" if len(records) < len(rows) else "Answered"
+        yield (pd.DataFrame(records[:50]), str(records_csv(records, f"batch-{key}", SCORECARD_FOLDER)) if records
+               else None, gr.skip(), gr.skip(),
+               f"{word} {len(records):,} of {len(rows):,} rows in {took:.1f} s"
+               f"{f'; {failed:,} refused (see the error column)' if failed else ''}.")
+
+    _page_work(work, [task, upload], [table, download, upload, error, status], run, stop, "batch")
 
 
 def profile_summary(runtime: Runtime) -> str:

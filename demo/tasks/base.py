@@ -161,6 +161,10 @@ class Task:
         The API returns `outputs` alone; the components that the view replaces are hidden on the page."""
         raise NotImplementedError
 
+    def batch_row(self, values: tuple, outputs: tuple) -> dict[str, Any]:
+        """The answer to one row of a batch CSV, as columns (values passed `check`)."""
+        raise NotImplementedError
+
     def stream_size(self, outputs: tuple) -> str:
         """How much a stream had produced, for the status of a stopped one ("12 new tokens")."""
         return ""

@@ -202,6 +202,11 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
             raise InputError(f"The text has {count} masks; at most {MAX_MASKS} can be filled at once.")
         return text, top_k
 
+    def batch_row(self, values, outputs) -> dict:
+        _, filled, table = outputs
+        candidates = "; ".join(f"{mask}: {word} ({prob:.0%})" for mask, _rank, word, prob in table)
+        return {"filled": filled, "candidates": candidates}
+
     explanations = (Explanation("fill_mask_two_ways", "Compare: each blank on its own vs one after another",
                               (Param("text"), Param("top_k", 5))),)
 

@@ -405,6 +405,12 @@ Temperature 0 always takes the likeliest token.
             note = f"(limit reached: {generated} new tokens; raise Max new tokens in Settings for more)"
         return continuation(prompt, pieces, note) + (LEGEND_TOKENS if steps else "")
 
+    def batch_row(self, values, outputs) -> dict:
+        prompt, settings = values
+        text, _, steps = outputs
+        return {"continuation": text[len(prompt):], "new tokens": sum(step["tokens"] for step in steps),
+                "seed": settings.seed}
+
     explanations = (Explanation("score_text", "Score the prompt: how expected is each token?", (Param("text"),)),)
 
     def build_explanation_outputs(self, outputs: list) -> list:

@@ -167,6 +167,10 @@ $\mathrm{PMI}=\log p(B\mid A)-\log p(B)$.
     def check(self, sentence_a, sentence_b) -> tuple:
         return require_text(sentence_a, "Sentence A"), require_text(sentence_b, "Sentence B")
 
+    def batch_row(self, values, outputs) -> dict:
+        (scores,) = outputs
+        return {"label": max(scores, key=scores.get), "IsNext probability": round(scores[IS_NEXT], 4)}
+
     explanations = (
         Explanation("explain_next_sentence", "Explain: which words mattered", (Param("sentence_a"), Param("sentence_b"))),
         Explanation("compare_next_sentence", "Compare: BERT's own head vs zero-shot LLM",

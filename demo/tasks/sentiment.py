@@ -154,6 +154,11 @@ word, *positive* or *negative*, best follows the review, with no training at all
     def check(self, text) -> tuple:
         return (require_text(text, "Text"),)
 
+    def batch_row(self, values, outputs) -> dict:
+        (scores,) = outputs
+        label = max(scores, key=scores.get)
+        return {"label": label, "confidence": round(scores[label], 4)}
+
     explanations = (
         Explanation("explain_sentiment", "Explain: which words mattered", (Param("text"),)),
         Explanation("compare_sentiment", "Compare: trained classifier vs zero-shot LLM", (Param("text"),),

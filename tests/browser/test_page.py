@@ -492,3 +492,21 @@ def test_the_scorecard_scores_an_uploaded_csv_live_stops_and_gives_a_scored_csv(
     scored = downloading.value.path().read_text(encoding="utf-8").splitlines()
     assert scored[0].startswith("text,label,") and len(scored) == 41
     page.screenshot(path=SCREENSHOTS / "scorecard.png", full_page=True)
+
+
+def test_a_batch_csv_goes_in_and_its_answers_come_out(page, tmp_path):
+    upload = tmp_path / "texts.csv"
+    upload.write_text('text\n"A wonderful, warm film."\nA dull mess.\n""\n', encoding="utf-8")
+    open_tab(page, "scorecard")
+    page.locator("#batch").get_by_text("Batch: a CSV of inputs in").click()
+    page.locator("#batch-file input[type=file]").set_input_files(str(upload))
+    expect(page.locator("#batch-file a[href*='texts.csv']")).to_be_visible()
+    page.locator("#batch-run").click()
+    expect(page.locator("#batch-status")).to_contain_text("Answered 2 of 2 rows", timeout=60_000)
+    expect(page.locator("#batch-table")).to_contain_text("A wonderful, warm film.")
+    with page.expect_download() as downloading:
+        page.locator("#batch-download a").first.click()
+    lines = downloading.value.path().read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "row,text,label,confidence" and len(lines) == 3
+    page.locator("#batch-run").click()  # the upload was read and deleted
+    expect(page.locator("#batch-error")).to_contain_text("Choose a CSV file first")
