@@ -64,14 +64,14 @@ TITLES = {"sentiment": "Sentiment", "fill_mask": "Fill mask", "next_sentence": "
 
 def open_tab(page, key: str):
     """Select a tab, through the "More tabs" menu where a narrow screen hides it."""
-    tab = page.get_by_role("tab", name={**TITLES, "scorecard": "Scorecard"}[key])
+    tab = page.get_by_role("tab", name=TITLES[key])
     more = page.get_by_role("button", name="More tabs")
     expect(tab.or_(more).first).to_be_visible()
     if tab.is_visible():
         tab.click()
     else:
         more.click()
-        page.locator(".overflow-dropdown button", has_text={**TITLES, "scorecard": "Scorecard"}[key]).click()
+        page.locator(".overflow-dropdown button", has_text=TITLES[key]).click()
     expect(page.locator(f"#tab-{key}")).to_be_visible()
 
 
@@ -467,7 +467,7 @@ def test_the_scorecard_scores_an_uploaded_csv_live_stops_and_gives_a_scored_csv(
                              [("A wonderful, warm film.", "POSITIVE"), ("A dull and boring mess.", "NEGATIVE")] * 20]
     upload = tmp_path / "my set.csv"
     upload.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    open_tab(page, "scorecard")
+    page.locator("#scorecard").get_by_text("Scorecard: a labelled set").click()
     page.locator("#scorecard-source").get_by_text("My CSV").click()
     page.locator("#scorecard-file input[type=file]").set_input_files(str(upload))
     expect(page.locator("#scorecard-file a[href*='set.csv']")).to_be_visible()  # the upload is done
@@ -497,7 +497,7 @@ def test_the_scorecard_scores_an_uploaded_csv_live_stops_and_gives_a_scored_csv(
 def test_a_batch_csv_goes_in_and_its_answers_come_out(page, tmp_path):
     upload = tmp_path / "texts.csv"
     upload.write_text('text\n"A wonderful, warm film."\nA dull mess.\n""\n', encoding="utf-8")
-    open_tab(page, "scorecard")
+    page.locator("#scorecard").get_by_text("Scorecard: a labelled set").click()
     page.locator("#batch").get_by_text("Batch: a CSV of inputs in").click()
     page.locator("#batch-file input[type=file]").set_input_files(str(upload))
     expect(page.locator("#batch-file a[href*='texts.csv']")).to_be_visible()
