@@ -6,11 +6,10 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
+from bench.server import wait_until_answers
 
 
 def serve_command() -> list[str]:
@@ -31,16 +30,7 @@ def running_engine(model: Path, port: int, log_path: Path | None = None, startup
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + startup_s
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"transformers serve did not start (exit code {process.poll()}); see {log_path}")
-            time.sleep(0.2)
+        wait_until_answers(f"{url}/health", process, startup_s, f"transformers serve; see {log_path}")
         yield f"{url}/v1"
     finally:
         process.terminate()

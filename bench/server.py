@@ -23,6 +23,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_until_answers(url: str, process: subprocess.Popen, timeout_s: float, what: str) -> None:
+    """Return once `url` answers 200; raise if `process` exits first or `timeout_s` passes."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not start (exit code {process.poll()})")
+        time.sleep(0.2)
+
+
 @contextmanager
 def running_app(models: dict[str, Path], extra_args: tuple[str, ...] = (), log_path: Path | None = None):
     """Yield (base_url, process) for `python app.py --model TASK=PATH ...`; stops it afterwards."""
@@ -43,16 +57,7 @@ def running_server(args: list[str], log_path: Path | None = None):
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                if httpx.get(f"{base_url}/gradio_api/info", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start (exit code {process.poll()}); see {log_path}")
-            time.sleep(0.2)
+        wait_until_answers(f"{base_url}/gradio_api/info", process, 300, f"the server; see {log_path}")
         yield base_url, process
     finally:
         process.terminate()
