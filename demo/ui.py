@@ -718,7 +718,8 @@ def profile_summary(runtime: Runtime) -> str:
 
 def build_app(runtime: Runtime) -> gr.Blocks:
     """Build the whole page; no model is loaded here."""
-    with ShowcaseBlocks(title="Zero-training NLP showcase", analytics_enabled=False) as app:
+    # files Gradio keeps (uploads never run, scored CSVs served for download) go after 10 minutes
+    with ShowcaseBlocks(title="Zero-training NLP showcase", analytics_enabled=False, delete_cache=(600, 600)) as app:
         app.runtime = runtime
         gr.Markdown(HEADER, elem_id="header")
         gr.Markdown(profile_summary(runtime), elem_id="profile")
