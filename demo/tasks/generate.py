@@ -119,7 +119,7 @@ class TokenStreamer(TextIteratorStreamer):
 
         Between two tokens the inference thread may run other requests' passes through the same
         model; the generation's own pass always comes last before its token reaches `put`."""
-        self.next_logits = output.logits[:, -1]
+        self.next_logits = output.logits[:, -1].clone()  # a copy: a view would keep a whole prefill's logits
 
     def put(self, value):
         if self.skip_prompt and self.next_tokens_are_prompt:
