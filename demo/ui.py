@@ -574,7 +574,7 @@ def _build_scorecard(runtime: Runtime) -> None:
         yield (*_scorecard_outputs(tally, len(items), key, stopped, final=True),
                str(scored_csv(tally, key, SCORECARD_FOLDER)), gr.skip(), gr.update(visible=False),
                f"{'Stopped' if stopped else 'Scored'} {tally.done:,} items in {took:.1f} s "
-               f"({tally.done / max(took, 1e-9):.2f} items/s, both sides).")
+               f"({tally.done / max(took, 1e-9):.2f} items/s).")
 
     _page_work(work, [task, source, upload], outputs, run, stop, "scorecard")
 
