@@ -46,6 +46,11 @@ class Assignment:
     def embedded(self) -> bool:
         return self.ref is None
 
+    @property
+    def remote(self) -> bool:
+        """Served by an OpenAI-compatible engine (`demo.remote`), not by a model in this process."""
+        return self.ref is not None and self.ref.is_remote
+
 
 def is_cached(ref: ModelRef) -> bool:
     """True when the hub checkpoint's config at this revision is in the local cache."""

@@ -98,11 +98,7 @@ class RemoteGenerationEngine:
 
     def ignored_settings(self, settings) -> list[str]:
         """The settings this engine takes no field for, when they are not at their neutral value."""
-        if self.extra_style is not None:
-            return []
-        return [name for name, value, neutral in (("top_k", settings.top_k, 0),
-                                                   ("repetition_penalty", settings.repetition_penalty, 1.0))
-                if value != neutral]
+        return list(_extras(settings, greedy=False)) if self.extra_style is None else []
 
     def stream(self, prompt: RemotePrompt, settings, stop) -> Iterator:
         """Text pieces as the server streams them; Stop, a cancelled request or `stop` close the stream."""
@@ -148,9 +144,7 @@ class RemoteGenerationEngine:
                         "temperature": 0.0 if greedy else settings.temperature, "seed": settings.seed}
         if not greedy:
             kwargs["top_p"] = settings.top_p
-        extras = {name: value for name, value, neutral in (("top_k", settings.top_k, 0),
-                                                           ("repetition_penalty", settings.repetition_penalty, 1.0))
-                  if value != neutral and not (greedy and name == "top_k")}
+        extras = _extras(settings, greedy)
         if extras and self.extra_style == "fields":
             kwargs["extra_body"] = extras
         elif extras and self.extra_style == "generation_config":
@@ -188,6 +182,15 @@ class RemoteGenerationEngine:
         iterator, end = iter(chunks), object()
         while (chunk := self._call(lambda: next(iterator, end))) is not end:
             yield chunk
+
+
+def _extras(settings, greedy: bool) -> dict[str, float]:
+    """top_k and repetition_penalty where they differ from their neutral value (top_k means nothing
+    to greedy decoding): the settings with no standard field in the OpenAI API."""
+    extras = {"top_k": settings.top_k, "repetition_penalty": settings.repetition_penalty}
+    neutral = {"top_k": 0, "repetition_penalty": 1.0}
+    return {name: value for name, value in extras.items()
+            if value != neutral[name] and not (greedy and name == "top_k")}
 
 
 def _detail(exc) -> str:

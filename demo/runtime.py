@@ -121,7 +121,7 @@ class Runtime:
             from demo.zeroshot import build_engine
 
             return build_engine(task, self.registry, self.placement, self.worker, report)
-        if assignment.ref.is_remote:
+        if assignment.remote:
             from demo.remote import EngineAddress, RemoteGenerationEngine
 
             return RemoteGenerationEngine(EngineAddress.parse(assignment.ref.id))
@@ -159,7 +159,7 @@ class Runtime:
         assignment = self.plan[task]
         if assignment.embedded:
             return "Gemma 3 270M"
-        if assignment.ref.is_remote:
+        if assignment.remote:
             from demo.remote import EngineAddress
 
             address = EngineAddress.parse(assignment.ref.id)
@@ -169,13 +169,13 @@ class Runtime:
     def device_label(self, task: str) -> str:
         """Where the task's model runs, for the status line ("CPU", "CUDA"); "" for a remote engine."""
         assignment = self.plan[task]
-        if not assignment.embedded and assignment.ref.is_remote:
+        if assignment.remote:
             return ""
         return self.placement.device.type.upper()
 
     def describe(self, task: str) -> str:
         """One line for the page: which model, on which device and dtype, and why."""
-        if not self.plan[task].embedded and self.plan[task].ref.is_remote:
+        if self.plan[task].remote:
             return f"{self.model_label(task)} · OpenAI-compatible engine · {self.plan[task].reason}"
         int8 = " + int8 linear layers" if self.uses_int8(task) else ""
         return f"{self.model_label(task)} · {self.placement.label}{int8} · {self.plan[task].reason}"

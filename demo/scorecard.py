@@ -49,10 +49,6 @@ def read_csv(data: bytes, task: str) -> list[Item]:
                          f"the file has '{','.join(header)}'.")
     items = []
     for line, row in rows:
-        if len(items) == MAX_ROWS:
-            raise InputError(f"The file has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}.")
-        if len(row) != len(columns):
-            raise InputError(f"Row {line} has {len(row)} fields; it needs {len(columns)} ({','.join(columns)}).")
         *inputs, label = (cell.strip() for cell in row)
         gold = LABELS[task].get(label.lower())
         if gold is None:
@@ -70,7 +66,8 @@ def read_csv(data: bytes, task: str) -> list[Item]:
 
 
 def _decoded_rows(data: bytes, what: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """The header (lower-cased) and the numbered non-empty rows of a CSV, after the size and encoding checks."""
+    """The header (lower-cased) and the numbered non-empty rows of a CSV, after the size and encoding
+    checks; a row beyond `MAX_ROWS` or with another number of fields than the header is refused."""
     if len(data) > MAX_CSV_BYTES:
         raise InputError(f"The file is {len(data):,} bytes; the limit is {MAX_CSV_BYTES:,} (2 MB).")
     if not data.strip():
@@ -87,10 +84,17 @@ def _decoded_rows(data: bytes, what: str) -> tuple[list[str], Iterator[tuple[int
         raise InputError(f"The file is not valid CSV: {exc}.") from None
 
     def rows():
+        count = 0
         try:
             for line, row in enumerate(reader, start=2):
-                if any(cell.strip() for cell in row):
-                    yield line, row
+                if not any(cell.strip() for cell in row):
+                    continue
+                count += 1
+                if count > MAX_ROWS:
+                    raise InputError(f"The file has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}.")
+                if len(row) != len(header):
+                    raise InputError(f"Row {line} has {len(row)} fields; it needs {len(header)} ({','.join(header)}).")
+                yield line, row
         except csv.Error as exc:
             raise InputError(f"The file is not valid CSV near line {reader.line_num}: {exc}.") from None
 
@@ -112,10 +116,6 @@ def read_batch_csv(data: bytes, task: str) -> list[tuple[int, dict[str, str]]]:
                          f"'{','.join(header)}'.")
     out = []
     for line, row in rows:
-        if len(out) == MAX_ROWS:
-            raise InputError(f"The file has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}.")
-        if len(row) != len(header):
-            raise InputError(f"Row {line} has {len(row)} fields; it needs {len(header)} ({','.join(header)}).")
         out.append((line, dict(zip(header, (cell.strip() for cell in row), strict=True))))
     if not out:
         raise InputError("The file has a header but no rows.")
@@ -234,20 +234,12 @@ def wrong_rows(tally: Tally) -> list[list]:
 
 def scored_csv(tally: Tally, task: str, folder: Path) -> Path:
     """The scored set as CSV: the inputs, the gold label and each side's label and confidence."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.csv"):  # earlier downloads go after an hour
-        if time.time() - old.stat().st_mtime > 3600:
-            old.unlink(missing_ok=True)
-    path = folder / f"scorecard-{task}-{int(time.time() * 1000)}.csv"
     names = list(tally.sides)
-    with path.open("w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow([*COLUMNS[task], *(f"{n} label" for n in names), *(f"{n} confidence" for n in names)])
-        for index, item in enumerate(tally.items[: tally.done]):
-            writer.writerow([*item.inputs, item.gold,
-                             *(tally.sides[n].predictions[index] for n in names),
-                             *(round(tally.confidences[n][index], 4) for n in names)])
-    return path
+    records = [dict(zip(COLUMNS[task], (*item.inputs, item.gold), strict=True))
+               | {f"{n} label": tally.sides[n].predictions[index] for n in names}
+               | {f"{n} confidence": round(tally.confidences[n][index], 4) for n in names}
+               for index, item in enumerate(tally.items[: tally.done])]
+    return records_csv(records, f"scorecard-{task}", folder)
 
 
 def run_batch(task: str, rows: list[tuple[int, dict[str, str]]], engine, should_stop: Callable[[], bool]

@@ -34,10 +34,7 @@ def _model_flag(text: str) -> tuple[str, ModelRef]:
         raise argparse.ArgumentTypeError(f"expected TASK=ID_OR_PATH, got '{text}'")
     if task not in TASK_KEYS:
         raise argparse.ArgumentTypeError(f"unknown task '{task}'; tasks are: {', '.join(TASK_KEYS)}")
-    ref = ModelRef.parse(model)
-    if ref.is_remote and task != "generate":
-        raise argparse.ArgumentTypeError(f"only generate can run on an engine URL, not {task}")
-    return task, ref
+    return task, ModelRef.parse(model)
 
 
 def _whole_number(parser: argparse.ArgumentParser, flag: str, given: str | None, env_name: str,

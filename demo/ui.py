@@ -184,6 +184,45 @@ def explanation_action(task: Task, explanation: Explanation) -> Action:
                   both_sides=explanation.both_sides)
 
 
+async def _stream_in_scope(pieces_of: Callable, request: gr.Request | None, stoppable: dict[str, RequestScope]):
+    """Yield what the generator `pieces_of(scope)` yields, each step run in a worker thread inside a
+    new `RequestScope`, listed in `stoppable` under the request's session while it runs (so that
+    Stop can reach it). On the end or a cancel the scope is cancelled: queued model work is dropped."""
+    scope = RequestScope()
+    session = getattr(request, "session_hash", None)
+    if session:
+        stoppable[session] = scope
+    pieces = pieces_of(scope)
+    try:
+        while (item := await anyio.to_thread.run_sync(
+                run_in_scope, scope, next, pieces, _DONE, abandon_on_cancel=True)) is not _DONE:
+            yield item
+    finally:
+        scope.cancel()  # after the end this is a no-op; on cancel it drops the work
+        if session and stoppable.get(session) is scope:
+            del stoppable[session]
+
+
+def _run_and_stop(triggers: list, page: dict, run: gr.Button, stop: gr.Button,
+                  stoppable: dict[str, RequestScope]):
+    """Wire a stoppable page event: Run is off and Stop on while it runs; Stop ends the session's
+    running work at its next step (an answer that keeps what was made, not an error). Returns the event."""
+    busy = gr.on(triggers=triggers, fn=lambda: (gr.Button(interactive=False), gr.Button(interactive=True)),
+                 outputs=[run, stop], **QUIET)
+    event = busy.then(**page)
+    idle = lambda: (gr.Button(interactive=True), gr.Button(interactive=False))  # noqa: E731
+    event.then(idle, outputs=[run, stop], **QUIET)
+    event.failure(idle, outputs=[run, stop], **QUIET)  # `then` alone is skipped after an error here
+
+    def request_stop(request: gr.Request):
+        scope = stoppable.get(request.session_hash)
+        if scope is not None:
+            scope.stop_requested.set()
+
+    stop.click(fn=request_stop, **QUIET)
+    return event
+
+
 def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope] | None = None,
                  action: Action | None = None):
     """The event function of an endpoint: validates, runs, reports latency, turns failures into messages.
@@ -227,19 +266,8 @@ def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope
         async def handler(*args):
             *values, progress, request = args  # Gradio appends its special arguments to the task's values
             _checked(task, values)
-            scope = RequestScope()
-            session = getattr(request, "session_hash", None)
-            if session:
-                stoppable[session] = scope
-            pieces = stream(values, progress, scope)
-            try:
-                while (item := await anyio.to_thread.run_sync(
-                        run_in_scope, scope, next, pieces, _DONE, abandon_on_cancel=True)) is not _DONE:
-                    yield item
-            finally:
-                scope.cancel()  # after the end this is a no-op; on cancel it drops the work
-                if session and stoppable.get(session) is scope:
-                    del stoppable[session]
+            async for item in _stream_in_scope(lambda scope: stream(values, progress, scope), request, stoppable):
+                yield item
 
     else:
 
@@ -408,25 +436,8 @@ def _build_tab(task: Task, runtime: Runtime) -> tuple[gr.Markdown, list]:
             triggers += [box.submit for box in inputs if isinstance(box, gr.Textbox)]
         if stop is None or button is not run:
             events.append(gr.on(triggers=triggers, **page))
-            continue
-        # while a stream runs, Run is off and Stop is on
-        busy = gr.on(triggers=triggers, fn=lambda: (gr.Button(interactive=False), gr.Button(interactive=True)),
-                     outputs=[run, stop], **QUIET)
-        event = busy.then(**page)
-        idle = lambda: (gr.Button(interactive=True), gr.Button(interactive=False))  # noqa: E731
-        event.then(idle, outputs=[run, stop], **QUIET)
-        event.failure(idle, outputs=[run, stop], **QUIET)  # `then` alone is skipped after an error here
-        events.append(event)
-
-    if stop is not None:
-
-        def request_stop(request: gr.Request):
-            """End this page's running stream at its next token; the answer is kept, not an error."""
-            scope = stoppable.get(request.session_hash)
-            if scope is not None:
-                scope.stop_requested.set()
-
-        stop.click(fn=request_stop, **QUIET)
+        else:
+            events.append(_run_and_stop(triggers, page, run, stop, stoppable))
     for event in events:
         event.then(lambda: readiness(runtime, task), outputs=ready, **QUIET)
     make_link.click(fn=None, inputs=all_inputs, outputs=link, js=_link_js(task), api_visibility="private")
@@ -592,14 +603,8 @@ def _page_work(work, inputs: list, outputs: list, run: gr.Button, stop: gr.Butto
 
     async def handler(*args):
         *values, request = args
-        scope = RequestScope()
-        session = getattr(request, "session_hash", None)
-        if session:
-            running[session] = scope
-        pieces = work(*values, scope)
         try:
-            while (item := await anyio.to_thread.run_sync(
-                    run_in_scope, scope, next, pieces, _DONE, abandon_on_cancel=True)) is not _DONE:
+            async for item in _stream_in_scope(lambda scope: work(*values, scope), request, running):
                 yield item
         except UserFacingError as exc:
             gr.Warning(str(exc), title="Not run", duration=6)
@@ -609,28 +614,14 @@ def _page_work(work, inputs: list, outputs: list, run: gr.Button, stop: gr.Butto
         except Exception:
             log.exception("%s failed", name)
             yield refusal(UNEXPECTED)
-        finally:
-            scope.cancel()
-            if session and running.get(session) is scope:
-                del running[session]
 
     parameters = [inspect.Parameter(f"value_{i}", inspect.Parameter.POSITIONAL_OR_KEYWORD) for i in range(len(inputs))]
     parameters.append(inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=gr.Request))
     handler.__signature__ = inspect.Signature(parameters)
     handler.__annotations__ = {"request": gr.Request}
-
-    def request_stop(request: gr.Request):
-        scope = running.get(request.session_hash)
-        if scope is not None:
-            scope.stop_requested.set()
-
-    busy = run.click(lambda: (gr.Button(interactive=False), gr.Button(interactive=True)), outputs=[run, stop], **QUIET)
-    event = busy.then(handler, inputs=inputs, outputs=outputs, api_visibility="private", concurrency_limit=1,
-                      concurrency_id=name, show_progress="hidden")
-    idle = lambda: (gr.Button(interactive=True), gr.Button(interactive=False))  # noqa: E731
-    event.then(idle, outputs=[run, stop], **QUIET)
-    event.failure(idle, outputs=[run, stop], **QUIET)
-    stop.click(request_stop, **QUIET)
+    page = dict(fn=handler, inputs=inputs, outputs=outputs, api_visibility="private", concurrency_limit=1,
+                concurrency_id=name, show_progress="hidden")
+    _run_and_stop([run.click], page, run, stop, running)
 
 
 def _uploaded(path: str | None) -> bytes:

@@ -96,6 +96,9 @@ def test_int8_and_batch_size_come_from_flags_or_the_environment(capsys):
     ([], {"DEMO_PROFILE": "cloud"}, "DEMO_PROFILE must be one of auto, hub, embedded, got 'cloud'"),
     (["--model", "sentiment=./no/such/folder"], {}, "the model folder for sentiment does not exist: ./no/such/folder"),
     ([], {"DEMO_MODEL_GENERATE": "/no/such/gpt"}, "the model folder for generate does not exist: /no/such/gpt"),
+    (["--model", "sentiment=http://127.0.0.1:8000/v1"], {},
+     "only generate can run on an engine URL, not sentiment: http://127.0.0.1:8000/v1"),
+    ([], {"DEMO_MODEL_FILL_MASK": "https://engine/v1#m"}, "only generate can run on an engine URL, not fill_mask"),
 ])
 def test_every_misconfiguration_stops_start_up_with_one_line_naming_the_setting(argv, environ, message, capsys):
     with pytest.raises(SystemExit) as stopped:
