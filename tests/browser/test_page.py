@@ -6,7 +6,7 @@ import os
 import re
 import time
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -146,8 +146,13 @@ def set_slider(page, elem_id: str, value: int) -> None:
     field = page.locator(f"#{elem_id} input[type=number]")
     if not field.is_visible():
         page.locator("#generate-settings").get_by_text("Settings").click()
-    field.fill(str(value))
-    field.press("Enter")
+    for _ in range(10):  # a slider that has just mounted can overwrite a value typed in its first moments
+        field.fill(str(value))
+        field.press("Tab")  # leaving the box commits the value, as a user's click elsewhere would
+        page.wait_for_timeout(100)
+        if field.input_value() == str(value):
+            break
+    expect(field).to_have_value(str(value))
 
 
 def test_generation_streams_partial_text_before_the_final_text(page):
@@ -444,6 +449,8 @@ def test_a_share_link_reopens_the_tab_with_its_inputs_and_the_same_text_comes_ba
     page.locator("#generate-make-link").click()
     link = page.locator("#generate-link textarea")
     expect(link).to_have_value(re.compile(r"tab=generate"))
+    query = parse_qs(urlparse(link.input_value()).query)
+    assert (query["prompt"], query["max_new_tokens"], query["seed"]) == (["Once upon a time & then?"], ["12"], ["1234"])
     context, fresh = open_page(browser, link.input_value())
     expect(fresh.locator("#tab-generate")).to_be_visible()
     expect(fresh.locator("#generate-prompt textarea")).to_have_value("Once upon a time & then?")
