@@ -1,9 +1,11 @@
 """Quality and speed of the embedded profile (Gemma 3 270M), measured on held-out data.
 
-    python -m bench.quality [--sst2 PATH] [--limit N] [--cold] [--int8-rows N]
+    python -m bench.quality [--sst2 PATH] [--chnsenticorp PATH] [--limit N] [--cold] [--int8-rows N]
+                            [--languages en,zh]
 
 Prints a table and one final JSON line. SST-2 dev is read from ../shared/data/sst2_dev.tsv (or
---sst2); the next-sentence pairs and the cloze items are this project's own (bench/data/).
+--sst2), ChnSentiCorp dev from ../shared/data/chnsenticorp_dev.tsv (or --chnsenticorp); the
+next-sentence pairs and the cloze items, English and Chinese, are this project's own (bench/data/).
 Nothing here is used to fit the solvers: their prompts and calibration inputs are fixed in code.
 """
 
@@ -28,8 +30,10 @@ from demo.zeroshot import build_engine, gemma
 
 DATA = Path(__file__).resolve().parent / "data"
 DEFAULT_SST2 = Path(__file__).resolve().parents[2] / "shared" / "data" / "sst2_dev.tsv"
+DEFAULT_CHNSENTICORP = DEFAULT_SST2.with_name("chnsenticorp_dev.tsv")
 TARGETS = {"sentiment_acc": 0.88, "nsp_pairwise_acc": 0.95, "fill_top5": 0.80, "tokens_per_s": 12,
-           "warm_load_s": 10, "peak_rss_gb": 3}
+           "warm_load_s": 10, "peak_rss_gb": 3, "zh_sentiment_acc": 0.88, "zh_nsp_pairwise_acc": 0.93,
+           "zh_fill_top5": 0.90}
 
 
 def read_tsv(path: Path) -> list[dict]:
@@ -122,7 +126,10 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="use only the first N SST-2 rows (quick look)")
     parser.add_argument("--cold", action="store_true", help="also time the one-time GGUF conversion")
     parser.add_argument("--int8-rows", type=int, default=300, help="SST-2 rows for the int8 comparison (0: skip)")
+    parser.add_argument("--chnsenticorp", type=Path, default=DEFAULT_CHNSENTICORP)
+    parser.add_argument("--languages", default="en,zh", help="which languages' figures to measure (en, zh or both)")
     args = parser.parse_args()
+    languages = set(args.languages.split(","))
     figures: dict[str, float] = {}
     placement = detect_placement()
 
@@ -137,6 +144,10 @@ def main() -> None:
     figures["warm_load_s"] = time.perf_counter() - started
 
     registry, worker = ModelRegistry(), InferenceWorker()
+    if "zh" in languages:
+        figures |= chinese_figures(registry, placement, worker, args.chnsenticorp, args.limit)
+    if "en" not in languages:
+        return _report(figures)
     engines = {task: build_engine(task, registry, placement, worker, lambda f, m: None)
                for task in ("sentiment", "fill_mask", "next_sentence", "generate")}
 
@@ -160,7 +171,33 @@ def main() -> None:
         rows = read_tsv(args.sst2)[: args.int8_rows]
         figures["int8_label_agreement"], figures["int8_speedup"] = int8_agreement(engines["sentiment"], rows)
         figures["int8_rows"] = len(rows)
+    _report(figures)
 
+
+def chinese_figures(registry, placement, worker, chnsenticorp: Path, limit: int = 0) -> dict[str, float]:
+    """The three Chinese figures: ChnSentiCorp dev accuracy, pairwise next sentence, cloze top-5."""
+    engines = {task: build_engine(task, registry, placement, worker, lambda f, m: None, "zh")
+               for task in ("sentiment", "fill_mask", "next_sentence")}
+    figures: dict[str, float] = {}
+    if chnsenticorp.exists():
+        rows = read_tsv(chnsenticorp)[: limit or None]
+        started = time.perf_counter()
+        figures["zh_sentiment_acc"], figures["zh_sentiment_positive_rate"] = sentiment_accuracy(
+            engines["sentiment"], rows)
+        figures["zh_sentiment_rows"] = len(rows)
+        figures["zh_sentiment_ms_per_row"] = (time.perf_counter() - started) * 1000 / len(rows)
+    else:
+        print(f"ChnSentiCorp not found at {chnsenticorp}: Chinese sentiment accuracy skipped")
+    pairs = read_tsv(DATA / "nsp_pairs_zh.tsv")
+    figures["zh_nsp_pairwise_acc"], figures["zh_nsp_pointwise_acc"] = nsp_accuracy(engines["next_sentence"], pairs)
+    figures["zh_nsp_pairs"] = len(pairs)
+    cloze = read_tsv(DATA / "cloze_zh.tsv")
+    figures["zh_fill_top1"], figures["zh_fill_top5"] = cloze_accuracy(engines["fill_mask"], cloze)
+    figures["zh_fill_items"] = len(cloze)
+    return figures
+
+
+def _report(figures: dict[str, float]) -> None:
     print(f"\n{'figure':28s} {'value':>10s} {'target':>10s}")
     for name, value in figures.items():
         target = TARGETS.get(name)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
 
 from demo.inference import InferenceWorker
-from demo.profiles import plan
+from demo.profiles import plan, probe_hub
 from demo.runtime import Runtime
 from demo.settings import Settings
+from demo.i18n import I18N
 from demo.ui import CSS, build_app
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -28,6 +30,8 @@ SESSION_CAPACITY = 500
 def port_in_use(host: str, port: int) -> str | None:
     """Why the app cannot listen on host:port, checked before any model loads; None when it can."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        # as the server will: a port whose last connections are still closing (TIME_WAIT) is free
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as exc:
@@ -37,8 +41,10 @@ def port_in_use(host: str, port: int) -> str | None:
 
 
 def create_runtime(settings: Settings) -> Runtime:
-    return Runtime(plan(settings.profile, settings.models), worker=InferenceWorker(settings.max_batch),
-                   int8=settings.int8)
+    hub_problem = functools.cache(probe_hub)  # asked at most once for both languages
+    return Runtime(plan(settings.profile, settings.models, hub_problem),
+                   plan_zh=plan(settings.profile, settings.models, hub_problem, language="zh"),
+                   worker=InferenceWorker(settings.max_batch), int8=settings.int8)
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None):
@@ -116,6 +122,7 @@ def launch(app, settings: Settings, prevent_thread_lock: bool = False, **kwargs)
         state_session_capacity=SESSION_CAPACITY,
         footer_links=["api"],
         css=CSS,
+        i18n=I18N,
         app_kwargs={"middleware": [Middleware(BodyLimit)]},
         prevent_thread_lock=True,
         **kwargs,

@@ -4,6 +4,9 @@ By default every model loads in a background thread right after start, one at a 
 while the page is already served; each task's `LoadState` tells the page whether it is loading or
 ready. A request for a task that is not ready waits for that load (with its progress) instead of
 starting a second one.
+
+Every task has one plan per language (`demo.profiles`); a request's language (`demo.language`)
+picks the plan. Where both languages name the same checkpoint they share one engine.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from demo.errors import ModelLoadError
 from demo.inference import InferenceWorker
 from demo.models import (ModelRegistry, Placement, Report, detect_placement, int8_unsupported, load_model,
                           quantize_int8)
+from demo.language import LANGUAGES
 from demo.profiles import PRESET_NAMES, Assignment
 from demo.tasks import get_task
 from demo.tasks.base import Side, Sides
@@ -41,16 +45,31 @@ class LoadState:
     message: str = ""
 
 
+def route_key(task: str, language: str = "en") -> str:
+    """The name of a task's route in one language: "sentiment" (English), "sentiment.zh"."""
+    return task if language == "en" else f"{task}.{language}"
+
+
+def same_models_for_chinese(plan: dict[str, Assignment]) -> dict[str, Assignment]:
+    """A Chinese plan that keeps each task's model (embedded tasks get Gemma's Chinese prompts)."""
+    return {task: Assignment(task, a.ref, a.reason + (" (for every language)" if a.ref else ""), a.local_files_only)
+            for task, a in plan.items()}
+
+
 class Runtime:
-    """The app's models: one plan, one placement, one registry and one inference thread for every user."""
+    """The app's models: one plan per language, one placement, one registry and one inference thread
+    for every user."""
 
     def __init__(self, plan: dict[str, Assignment], placement: Placement | None = None,
-                 registry: ModelRegistry | None = None, worker: InferenceWorker | None = None, int8: bool = False):
-        self.plan = plan
+                 registry: ModelRegistry | None = None, worker: InferenceWorker | None = None, int8: bool = False,
+                 plan_zh: dict[str, Assignment] | None = None):
+        self.plan = plan  # English, the default
+        self.plans = {"en": plan, "zh": plan_zh or same_models_for_chinese(plan)}
         self.placement = placement or detect_placement()
         self.registry = registry or ModelRegistry()
         self.worker = worker or InferenceWorker()
-        self.states: dict[str, LoadState] = {task: LoadState() for task in plan}
+        self.states: dict[str, LoadState] = {route_key(task, language): LoadState()
+                                             for language in LANGUAGES for task in plan}
         self.loading_in_background = False
         unsupported = int8_unsupported(self.placement) if int8 else None
         if unsupported:
@@ -59,75 +78,83 @@ class Runtime:
         if self.int8 and not any(self.uses_int8(task) for task in plan):
             log.info("--int8 has nothing to do: no task here runs a classic encoder (Gemma stays float)")
 
-    def uses_int8(self, task: str) -> bool:
+    def uses_int8(self, task: str, language: str = "en") -> bool:
         """Whether this task's model runs with int8 linear layers (classic encoders, with --int8, on CPU)."""
-        return self.int8 and get_task(task).int8_ok and not self.plan[task].embedded
+        return self.int8 and get_task(task).int8_ok and not self.plans[language][task].embedded
 
-    def _engine_key(self, task: str) -> tuple:
-        assignment = self.plan[task]
-        return ("engine", task, assignment.ref)
+    def _engine_key(self, task: str, language: str = "en") -> tuple:
+        ref = self.plans[language][task].ref
+        if ref is None:
+            return _zero_shot_key(task, language)
+        return ("engine", task, ref)  # the same checkpoint serves both languages with one engine
 
-    def is_ready(self, task: str, zero_shot: bool = False) -> bool:
+    def is_ready(self, task: str, zero_shot: bool = False, language: str = "en") -> bool:
         """Whether the task's engine (or, with `zero_shot`, its embedded zero-shot engine) is loaded."""
-        return self.registry.is_loaded(("engine", task, None) if zero_shot else self._engine_key(task))
+        return self.registry.is_loaded(_zero_shot_key(task, language) if zero_shot
+                                       else self._engine_key(task, language))
 
-    def zero_shot_engine(self, task: str, report: Report = _silent) -> Any:
+    def zero_shot_engine(self, task: str, report: Report = _silent, language: str = "en") -> Any:
         """The embedded zero-shot engine of a task, whatever the plan serves it with (for comparisons)."""
-        if self.plan[task].embedded:
-            return self.engine(task, report)
+        if self.plans[language][task].embedded:
+            return self.engine(task, report, language)
         from demo.zeroshot import build_engine
 
-        return self.registry.get(("engine", task, None),
-                                 lambda: build_engine(task, self.registry, self.placement, self.worker, report))
+        return self.registry.get(_zero_shot_key(task, language), lambda: build_engine(
+            task, self.registry, self.placement, self.worker, report, language))
 
-    def sides(self, task: str, report: Report = _silent) -> Sides:
+    def sides(self, task: str, report: Report = _silent, language: str = "en") -> Sides:
         """The task's classic checkpoint (when the plan has one) and its zero-shot model, side by side."""
-        assignment = self.plan[task]
-        zero_shot = Side("Zero-shot Gemma 3 270M", self.zero_shot_engine(task, report))
+        assignment = self.plans[language][task]
+        zero_shot = Side("Zero-shot Gemma 3 270M", self.zero_shot_engine(task, report, language))
         if assignment.embedded:
             return Sides(Side("Classic checkpoint", None, assignment.reason.removeprefix("embedded: ")), zero_shot)
-        return Sides(Side(f"Classic {self.model_name(task)}", self.engine(task, report)), zero_shot)
+        return Sides(Side(f"Classic {self.model_name(task, language)}", self.engine(task, report, language)),
+                     zero_shot)
 
-    def engine(self, task: str, report: Report = _silent) -> Any:
+    def engine(self, task: str, report: Report = _silent, language: str = "en") -> Any:
         """The task's engine, loading its model first if needed (once, one load at a time)."""
+        route = route_key(task, language)
+
         def waiting() -> None:
-            state = self.states[task]
+            state = self.states[route]
             if state.phase == "loading":  # another thread (the background loader) is loading it
                 report(state.fraction, state.message)
             else:
-                busy = [get_task(t).title for t, s in self.states.items() if s.phase == "loading"]
+                busy = [get_task(name.partition(".")[0]).title for name, s in self.states.items()
+                        if s.phase == "loading"]
                 what = f"the {busy[0].lower()} model" if busy else "another model"
                 report(0.0, f"Waiting for {what} to finish loading (models load one at a time)…")
 
         def tracked(fraction: float, message: str) -> None:
-            self.states[task] = LoadState("loading", fraction, message)
+            self.states[route] = LoadState("loading", fraction, message)
             report(fraction, message)
 
         def build() -> Any:
-            tracked(0.0, f"Loading {self.model_label(task)} (once)…")
+            tracked(0.0, f"Loading {self.model_label(task, language)} (once)…")
             try:
-                engine = self._build(task, tracked)
+                engine = self._build(task, tracked, language)
             except Exception as exc:
-                self.states[task] = LoadState("failed", 0.0, str(exc))
+                self.states[route] = LoadState("failed", 0.0, str(exc))
                 raise
-            self.states[task] = LoadState("ready", 1.0, "Ready")
             return engine
 
-        return self.registry.get(self._engine_key(task), build, waiting)
+        engine = self.registry.get(self._engine_key(task, language), build, waiting)
+        self.states[route] = LoadState("ready", 1.0, "Ready")  # also when the other language built it
+        return engine
 
-    def _build(self, task: str, report: Report) -> Any:
-        assignment = self.plan[task]
+    def _build(self, task: str, report: Report, language: str = "en") -> Any:
+        assignment = self.plans[language][task]
         if assignment.embedded:
             from demo.zeroshot import build_engine
 
-            return build_engine(task, self.registry, self.placement, self.worker, report)
+            return build_engine(task, self.registry, self.placement, self.worker, report, language)
         if assignment.remote:
             from demo.remote import EngineAddress, RemoteGenerationEngine
 
             return RemoteGenerationEngine(EngineAddress.parse(assignment.ref.id))
         spec = get_task(task)
         auto_class = getattr(transformers, spec.auto_model)
-        int8 = self.uses_int8(task)
+        int8 = self.uses_int8(task, language)
 
         def load():
             loaded = load_model(assignment.ref, auto_class, self.placement, assignment.local_files_only)
@@ -146,17 +173,17 @@ class Runtime:
             )
         return spec.engine_class(loaded, self.worker)
 
-    def model_label(self, task: str) -> str:
-        assignment = self.plan[task]
+    def model_label(self, task: str, language: str = "en") -> str:
+        assignment = self.plans[language][task]
         if assignment.embedded:
             from demo.zeroshot import EMBEDDED_LABELS
 
-            return EMBEDDED_LABELS[task]
+            return EMBEDDED_LABELS[task] + (", Chinese prompt" if language == "zh" and task != "generate" else "")
         return assignment.ref.label
 
-    def model_name(self, task: str) -> str:
+    def model_name(self, task: str, language: str = "en") -> str:
         """A short, plain name for the model that answers a task ("Gemma 3 270M", "BERT base")."""
-        assignment = self.plan[task]
+        assignment = self.plans[language][task]
         if assignment.embedded:
             return "Gemma 3 270M"
         if assignment.remote:
@@ -166,33 +193,44 @@ class Runtime:
             return f"{address.model or 'the served model'} (engine at {address.base_url})"
         return PRESET_NAMES.get(assignment.ref.id, assignment.ref.id.rstrip("/").rsplit("/", 1)[-1])
 
-    def device_label(self, task: str) -> str:
+    def device_label(self, task: str, language: str = "en") -> str:
         """Where the task's model runs, for the status line ("CPU", "CUDA"); "" for a remote engine."""
-        assignment = self.plan[task]
-        if assignment.remote:
+        if self.plans[language][task].remote:
             return ""
         return self.placement.device.type.upper()
 
-    def describe(self, task: str) -> str:
+    def describe(self, task: str, language: str = "en") -> str:
         """One line for the page: which model, on which device and dtype, and why."""
-        if self.plan[task].remote:
-            return f"{self.model_label(task)} · OpenAI-compatible engine · {self.plan[task].reason}"
-        int8 = " + int8 linear layers" if self.uses_int8(task) else ""
-        return f"{self.model_label(task)} · {self.placement.label}{int8} · {self.plan[task].reason}"
+        assignment = self.plans[language][task]
+        if assignment.remote:
+            return f"{self.model_label(task, language)} · OpenAI-compatible engine · {assignment.reason}"
+        int8 = " + int8 linear layers" if self.uses_int8(task, language) else ""
+        return f"{self.model_label(task, language)} · {self.placement.label}{int8} · {assignment.reason}"
+
+    def routes(self) -> list[tuple[str, str]]:
+        """(task, language) of every engine to load: English first, in tab order, then the Chinese
+        ones that are not the English engine again."""
+        english = [(task, "en") for task in self.plan]
+        return english + [(task, "zh") for task in self.plan
+                          if self._engine_key(task, "zh") != self._engine_key(task, "en")]
 
     def preload(self, report: Report = _silent) -> dict[str, str]:
         """Load every task's model and answer one small request with it, so that the first user's
         request is as fast as the later ones; returns the error message of each task that failed."""
         failures = {}
         started = time.perf_counter()
-        for task in self.plan:
+        routes = self.routes()
+        for task, language in routes:
             try:
-                self._warm_up(task, report)
+                self._warm_up(task, report, language)
             except Exception as exc:  # one broken model must not stop the others
-                failures[task] = str(exc)
-                log.warning("%s will show an error until fixed: %s", task, exc)
+                failures[route_key(task, language)] = str(exc)
+                log.warning("%s will show an error until fixed: %s", route_key(task, language), exc)
+        for task in self.plan:  # a Chinese route that shares the English engine is as ready as it is
+            if self.is_ready(task, language="zh"):
+                self.states[route_key(task, "zh")] = LoadState("ready", 1.0, "Ready")
         log.info("models loaded and warmed in %.1f s (%d of %d ready)", time.perf_counter() - started,
-                 len(self.plan) - len(failures), len(self.plan))
+                 len(routes) - len(failures), len(routes))
         return failures
 
     def start_background_load(self) -> threading.Thread:
@@ -202,9 +240,17 @@ class Runtime:
         thread.start()
         return thread
 
-    def _warm_up(self, task: str, report: Report = _silent) -> None:
+    def _warm_up(self, task: str, report: Report = _silent, language: str = "en") -> None:
         spec = get_task(task)
-        answer = spec.run(self.engine(task, report), lambda message: None, *spec.warm_up_input)
+        answer = spec.run(self.engine(task, report, language), lambda message: None, *spec.warm_up_input)
         if spec.streaming:
             for _ in answer:
                 pass
+
+
+def _zero_shot_key(task: str, language: str) -> tuple:
+    """The registry key of Gemma's engine for a task: one per language, except generation, which
+    needs no prompt of its own."""
+    if language == "en" or task == "generate":
+        return ("engine", task, None)
+    return ("engine", task, None, language)

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from demo.errors import InputError
 from demo.tasks import get_task
@@ -242,11 +243,13 @@ def scored_csv(tally: Tally, task: str, folder: Path) -> Path:
     return records_csv(records, f"scorecard-{task}", folder)
 
 
-def run_batch(task: str, rows: list[tuple[int, dict[str, str]]], engine, should_stop: Callable[[], bool]
-              ) -> Iterator[list[dict]]:
-    """Answer each row with the task's model; yields the records so far after each row. A row the
-    task refuses gets its message in an `error` column and the batch goes on."""
+def run_batch(task: str, rows: list[tuple[int, dict[str, str]]], engine_for: Callable[[str], Any],
+              should_stop: Callable[[], bool]) -> Iterator[list[dict]]:
+    """Answer each row with the task's model for the row's language (`engine_for(language)`); yields
+    the records so far after each row. A row the task refuses gets its message in an `error` column
+    and the batch goes on."""
     from demo.errors import UserFacingError
+    from demo.language import route
 
     spec = get_task(task)
     records: list[dict] = []
@@ -257,7 +260,8 @@ def run_batch(task: str, rows: list[tuple[int, dict[str, str]]], engine, should_
         values = batch_values(task, given)
         try:
             checked = spec.check(*values)
-            outputs = spec.run(engine, lambda message: None, *values)
+            texts = [value for param, value in zip(spec.params, checked) if param.default is None]
+            outputs = spec.run(engine_for(route(*texts).language), lambda message: None, *values)
             if spec.streaming:
                 *_, outputs = outputs
             record.update(spec.batch_row(checked, outputs))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from demo.inference import MAX_BATCH
 from demo.models import ModelRef
-from demo.profiles import PROFILES, TASK_KEYS, env_overrides
+from demo.profiles import PROFILES, TASK_KEYS, env_overrides, override_keys
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,9 @@ def _model_flag(text: str) -> tuple[str, ModelRef]:
     task, sep, model = text.partition("=")
     if not sep or not model.strip():
         raise argparse.ArgumentTypeError(f"expected TASK=ID_OR_PATH, got '{text}'")
-    if task not in TASK_KEYS:
-        raise argparse.ArgumentTypeError(f"unknown task '{task}'; tasks are: {', '.join(TASK_KEYS)}")
+    if task not in override_keys():
+        raise argparse.ArgumentTypeError(f"unknown task '{task}'; tasks are: {', '.join(TASK_KEYS)}, "
+                                         "each also as TASK.zh for its Chinese model")
     return task, ModelRef.parse(model)
 
 
@@ -62,8 +63,9 @@ def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str]
     parser.add_argument("--port", help="default: GRADIO_SERVER_PORT, else 7860")
     parser.add_argument("--profile", choices=PROFILES, default=environ.get("DEMO_PROFILE", Settings.profile),
                         help="hub: classic checkpoints; embedded: models installed by pip; auto: hub where usable")
-    parser.add_argument("--model", action="append", type=_model_flag, default=[], metavar="TASK=ID_OR_PATH[@REV]",
-                        help=f"override one task's model (tasks: {', '.join(TASK_KEYS)}); repeatable")
+    parser.add_argument("--model", action="append", type=_model_flag, default=[], metavar="TASK[.zh]=ID_OR_PATH[@REV]",
+                        help=f"override one task's model (tasks: {', '.join(TASK_KEYS)}) for every language, "
+                             "or with TASK.zh for Chinese text only; repeatable")
     parser.add_argument("--preload", action="store_true", default=_env_flag(environ, "DEMO_PRELOAD"),
                         help="load and warm every model before serving the page")
     parser.add_argument("--lazy", action="store_true", default=_env_flag(environ, "DEMO_LAZY"),
@@ -81,7 +83,7 @@ def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str]
                               Settings.max_batch, 1, 4096)
     models = env_overrides(environ) | dict(args.model)
     for task, ref in models.items():
-        if ref.is_remote and task != "generate":
+        if ref.is_remote and task.partition(".")[0] != "generate":
             parser.error(f"only generate can run on an engine URL, not {task}: {ref.id}")
         if ref.looks_local and not ref.is_local:
             parser.error(f"the model folder for {task} does not exist: {ref.id}")

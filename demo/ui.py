@@ -21,7 +21,9 @@ import torch
 from gradio import queueing
 
 from demo.errors import InputError, UserFacingError
+from demo.i18n import LOCALES, english_labels, UI_LANGUAGE, ZH_UI, how_it_works, translate, ui_pair, ui_text
 from demo.inference import RequestCancelled, RequestScope, run_in_scope
+from demo.language import LANGUAGE_NAMES, Routing, route
 from demo.runtime import Runtime
 from demo.tasks import TASKS, get_task
 from demo.tasks.base import Explanation, Param, Task
@@ -39,8 +41,14 @@ LATEX = [{"left": "$$", "right": "$$", "display": True}, {"left": "$", "right": 
 HEADER = """
 # Zero-training NLP showcase
 Pretrained language models, used **as they are**: no extra training, no fine-tuning on your data.
-Pick a task, try an example or type your own text. Each tab says which model answers, on which
-hardware, and how long it took; open **How it works** to see why a pretrained model can do this.
+Pick a task, try an example or type your own text, in English or Chinese. Each tab says which model
+answers, on which hardware, and how long it took; open **How it works** to see why a pretrained model
+can do this.
+"""
+HEADER_ZH = """
+# 零训练 NLP 演示 · Zero-training NLP showcase
+预训练语言模型，**原样**使用：不做额外训练，也不在你的数据上微调。选一个任务，试试示例或输入你自己的中文或英文。
+每个标签页都会说明由哪个模型回答、在什么硬件上、用了多久；打开**原理**看看为什么预训练模型能做到。
 """
 CSS = """
 /* Gradio keeps a top-level rule as written but scopes rules inside @media to the page's content,
@@ -86,6 +94,11 @@ class ShowcaseBlocks(gr.Blocks):
             if state is not None:
                 state.config_values.clear()
 
+    def get_api_info(self, *args, **kwargs):
+        """The API's description with every label in English: the page translates its labels in the
+        browser (`demo.i18n`), but API clients read them as plain strings."""
+        return english_labels(super().get_api_info(*args, **kwargs))
+
     def validate_inputs(self, block_fn, inputs: list[Any]) -> None:
         missing = block_fn.inputs[len(inputs) :]
         if len(inputs) >= 1 and all(getattr(c, "value", None) is not None for c in missing):
@@ -99,21 +112,41 @@ def load_examples(task_key: str) -> list[list]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
 
 
-def _status(runtime: Runtime, task: Task, answered: str = "") -> str:
+def _routing(task: Task, values: tuple) -> Routing:
+    """The language of a request, read from its text inputs (both sentences of a pair)."""
+    return route(*(value for param, value in zip(task.params, values) if param.default is None
+                   and isinstance(value, str)))
+
+
+def _status(runtime: Runtime, task: Task, answered: str = "", routing: Routing | None = None) -> str:
     """The plain status line ("Answered by Gemma 3 270M on CPU in 0.52 s."), the details one click away."""
+    if answered:
+        details = runtime.describe(task.key, routing.language) if routing else runtime.describe(task.key)
+        if routing:
+            details += f" · routed to the {LANGUAGE_NAMES[routing.language]} model: {routing.reason}"
+        return f"{answered}\n\n<details><summary>Details</summary>\n\n{details}\n\n</details>"
     device = runtime.device_label(task.key)
-    line = answered or f"Answers come from **{runtime.model_name(task.key)}**{' on ' + device if device else ''}."
-    return f"{line}\n\n<details><summary>Details</summary>\n\n{runtime.describe(task.key)}\n\n</details>"
+    line = f"Answers come from **{runtime.model_name(task.key)}**{' on ' + device if device else ''}."
+    details = runtime.describe(task.key)
+    if runtime.model_name(task.key, "zh") != runtime.model_name(task.key):
+        line = (f"English text is answered by **{runtime.model_name(task.key)}**, Chinese text by "
+                f"**{runtime.model_name(task.key, 'zh')}**{' on ' + device if device else ''}.")
+        details += f"  \nChinese: {runtime.describe(task.key, 'zh')}"
+    return f"{line}\n\n<details><summary>Details</summary>\n\n{details}\n\n</details>"
 
 
-def _answered(runtime: Runtime, task: Task, started: float, load_s: float, first: float | None = None) -> str:
-    """The status of a finished request, in seconds, saying when a one-time load was included."""
+def _answered(runtime: Runtime, task: Task, started: float, load_s: float, first: float | None = None,
+              routing: Routing | None = None) -> str:
+    """The status of a finished request, in seconds, saying when a one-time load was included and
+    when the text was routed to the Chinese model."""
+    language = routing.language if routing else "en"
     took = time.perf_counter() - started
     first_text = f"; first text after {first - started:.2f} s" if first is not None else ""
     load = f" (including {load_s:.1f} s of one-time model loading)" if load_s >= 0.05 else ""
-    device = runtime.device_label(task.key)
+    device = runtime.device_label(task.key, language)
     where = f" on {device}" if device else ""
-    return f"Answered by **{runtime.model_name(task.key)}**{where} in {took:.2f} s{load}{first_text}."
+    why = f" Chinese text: {routing.reason}." if language == "zh" else ""
+    return f"Answered by **{runtime.model_name(task.key, language)}**{where} in {took:.2f} s{load}{first_text}.{why}"
 
 
 def readiness(runtime: Runtime, task: Task) -> str:
@@ -130,14 +163,19 @@ def readiness(runtime: Runtime, task: Task) -> str:
     return "The model loads on this tab's first request."
 
 
-def _engine(runtime: Runtime, task: Task, progress: gr.Progress, both_sides: bool = False) -> tuple[Any, float]:
-    """The task's engine (or both sides' engines) and the seconds this request waited for a load."""
-    if runtime.is_ready(task.key) and (not both_sides or runtime.is_ready(task.key, zero_shot=True)):
-        return (runtime.sides(task.key) if both_sides else runtime.engine(task.key)), 0.0
+def _engine(runtime: Runtime, task: Task, progress: gr.Progress, both_sides: bool = False,
+            language: str = "en") -> tuple[Any, float]:
+    """The task's engine for a language (or both sides' engines) and the seconds this request waited
+    for a load."""
+    if runtime.is_ready(task.key, language=language) and (
+            not both_sides or runtime.is_ready(task.key, zero_shot=True, language=language)):
+        return (runtime.sides(task.key, language=language) if both_sides
+                else runtime.engine(task.key, language=language)), 0.0
     started = time.perf_counter()
     progress(0.0, desc=f"Loading the {task.title.lower()} model (once)…")
     report = lambda fraction, message: progress(fraction, desc=message)  # noqa: E731
-    engine = runtime.sides(task.key, report) if both_sides else runtime.engine(task.key, report)
+    engine = (runtime.sides(task.key, report, language) if both_sides
+              else runtime.engine(task.key, report, language))
     return engine, time.perf_counter() - started
 
 
@@ -241,13 +279,14 @@ def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope
             started = time.perf_counter()
             first = sent = None
             outputs: tuple = ()
+            routing = _routing(task, values)
             try:
-                engine, load_s = _engine(runtime, task, progress)
+                engine, load_s = _engine(runtime, task, progress, language=routing.language)
                 for outputs in action.run(engine, gr.Warning, *values):
                     now = time.perf_counter()
                     if first is None:
                         first = sent = now
-                        yield (*outputs, _status(runtime, task, "Generating…"))
+                        yield (*outputs, _status(runtime, task, "Generating…", routing))
                     elif now - sent >= STREAM_INTERVAL_S:
                         sent = now
                         yield (*outputs, gr.skip())
@@ -260,8 +299,8 @@ def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope
                 note = (f"**Stopped** after {size + ' and ' if size else ''}{time.perf_counter() - started:.2f} s;"
                         " the text so far is kept.")
             else:
-                note = _answered(runtime, task, started, load_s, first)
-            yield (*outputs, _status(runtime, task, note))
+                note = _answered(runtime, task, started, load_s, first, routing)
+            yield (*outputs, _status(runtime, task, note, routing))
 
         async def handler(*args):
             *values, progress, request = args  # Gradio appends its special arguments to the task's values
@@ -273,16 +312,17 @@ def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope
 
         def answer(values, progress):
             started = time.perf_counter()
+            routing = _routing(task, values)
             try:
-                engine, load_s = _engine(runtime, task, progress, action.both_sides)
+                engine, load_s = _engine(runtime, task, progress, action.both_sides, routing.language)
                 outputs = action.run(engine, gr.Warning, *values)
             except (CancelledError, RequestCancelled):  # the request went away: nobody to answer
                 return None
             except Exception as exc:
                 raise _as_user_error(exc, task) from None
             note = getattr(outputs, "note", "")
-            answered = _answered(runtime, task, started, load_s) + (f"  \n{note}" if note else "")
-            return (*outputs, _status(runtime, task, answered))
+            answered = _answered(runtime, task, started, load_s, routing=routing) + (f"  \n{note}" if note else "")
+            return (*outputs, _status(runtime, task, answered, routing))
 
         async def handler(*args):
             *values, progress = args  # Gradio appends its special argument to the task's values
@@ -318,87 +358,101 @@ def make_page_handler(task: Task, runtime: Runtime, api_handler, output_count: i
     Never raises: a raised error would put an "Error" badge over the outputs and leave it there.
     `panels_shown` opens (True) or closes (False) each explanation's panel once this answer is shown.
     """
-    embedded = runtime.plan[task.key].embedded
+    def embedded_for(values) -> bool:  # the view's wording follows the model that answered
+        return runtime.plans[_routing(task, values).language][task.key].embedded
+
     clear = gr.update(value="", visible=False)
     why = tuple(gr.update(visible=shown) for shown in panels_shown)
     keep_why = tuple(gr.skip() for _ in panels_shown)
 
-    def refused(message: str) -> tuple:
-        gr.Warning(message, title="Not answered", duration=6)
+    def refused(message: str, locale: str) -> tuple:
+        message = translate(message, locale)
+        gr.Warning(message, title=translate("Not answered", locale), duration=6)
         shown = gr.update(value=f'<p class="input-error" role="alert">{escape(message)}</p>', visible=True)
         return (*(gr.skip() for _ in range(output_count)), gr.skip(), shown, gr.skip(), *keep_why)
+
+    def view(locale: str, values: tuple, outputs: tuple, done: bool) -> str:
+        token = UI_LANGUAGE.set(locale)  # the view's own words, in the page's language
+        try:
+            return action.view(task.check(*values), outputs, done, embedded_for(values))
+        finally:
+            UI_LANGUAGE.reset(token)
 
     if action.streaming:
 
         async def handler(*args):
-            *values, progress, request = args
+            *values, locale, progress, request = args
             try:
-                ready_values = task.check(*values)
+                task.check(*values)
             except UserFacingError as exc:
-                yield refused(str(exc))
+                yield refused(str(exc), locale)
                 return
             outputs = None
             try:
                 async for *outputs, status in api_handler(*values, progress, request):
-                    yield (*outputs, action.view(ready_values, tuple(outputs), False, embedded), clear, status, *why)
+                    yield (*outputs, view(locale, values, tuple(outputs), False), clear, translate(status, locale),
+                           *why)
             except gr.Error as exc:
-                yield refused(exc.message)
+                yield refused(exc.message, locale)
                 return
             if outputs is not None:
-                yield (*(gr.skip() for _ in outputs), action.view(ready_values, tuple(outputs), True, embedded),
+                yield (*(gr.skip() for _ in outputs), view(locale, values, tuple(outputs), True),
                        gr.skip(), gr.skip(), *keep_why)
 
     else:
 
         async def handler(*args):
-            *values, progress = args
+            *values, locale, progress = args
             try:
-                ready_values = task.check(*values)
+                task.check(*values)
                 answer = await api_handler(*values, progress)
             except UserFacingError as exc:
-                return refused(str(exc))
+                return refused(str(exc), locale)
             except gr.Error as exc:
-                return refused(exc.message)
+                return refused(exc.message, locale)
             if answer is None:  # the request went away
                 return tuple(gr.skip() for _ in range(output_count + 3 + len(why)))
             *outputs, status = answer
-            return (*outputs, action.view(ready_values, tuple(outputs), True, embedded), clear, status, *why)
+            return (*outputs, view(locale, values, tuple(outputs), True), clear, translate(status, locale), *why)
 
-    handler.__signature__ = api_handler.__signature__
+    parameters = list(api_handler.__signature__.parameters.values())
+    at = next(i for i, p in enumerate(parameters) if p.name == "progress")
+    locale = inspect.Parameter("ui_language", inspect.Parameter.POSITIONAL_OR_KEYWORD, default="en")
+    handler.__signature__ = inspect.Signature([*parameters[:at], locale, *parameters[at:]])
     handler.__annotations__ = dict(getattr(api_handler, "__annotations__", {}))
     handler.__name__ = f"{action.api_name}_page"
     return handler
 
 
-def _build_tab(task: Task, runtime: Runtime) -> tuple[gr.Markdown, list]:
+def _build_tab(task: Task, runtime: Runtime, ui_language: gr.Textbox) -> tuple[gr.Markdown, list]:
     """One tab from the task's contract; returns its readiness line, which the page keeps current,
     and its inputs in parameter order, which a share link fills."""
     embedded = runtime.plan[task.key].embedded
-    with gr.Tab(task.title, id=task.key, elem_id=f"tab-{task.key}"):
-        gr.Markdown(task.embedded_summary if embedded else task.summary, elem_id=f"{task.key}-summary")
+    with gr.Tab(ui_text(task.title), id=task.key, elem_id=f"tab-{task.key}"):
+        gr.Markdown(ui_text(task.embedded_summary if embedded else task.summary), elem_id=f"{task.key}-summary")
         with gr.Row(equal_height=False):
             with gr.Column(min_width=280):
                 inputs = task.build_inputs()
                 error = gr.HTML(visible=False, elem_id=f"{task.key}-error")
                 with gr.Row():
-                    run = gr.Button("Run", variant="primary", elem_id=f"{task.key}-run")
-                    stop = (gr.Button("Stop", variant="stop", elem_id=f"{task.key}-stop", interactive=False)
+                    run = gr.Button(ui_text("Run"), variant="primary", elem_id=f"{task.key}-run")
+                    stop = (gr.Button(ui_text("Stop"), variant="stop", elem_id=f"{task.key}-stop", interactive=False)
                             if task.streaming else None)
-                buttons = [gr.Button(explanation.button, variant="secondary", elem_id=explanation.api_name)
+                buttons = [gr.Button(ui_text(explanation.button), variant="secondary", elem_id=explanation.api_name)
                            for explanation in task.explanations]
                 settings = []
                 if task.has_settings:
-                    with gr.Accordion("Settings", open=False, elem_id=f"{task.key}-settings"):
+                    with gr.Accordion(ui_text("Settings"), open=False, elem_id=f"{task.key}-settings"):
                         settings = task.build_settings()
                 examples = load_examples(task.key)
                 if examples:  # right under the input, also on a phone where the columns stack
                     width = len(examples[0])
-                    gr.Examples(examples=examples, inputs=[*inputs, *settings][:width], label="Examples",
+                    gr.Examples(examples=examples, inputs=[*inputs, *settings][:width], label=ui_text("Examples"),
                                 cache_examples=False)
-                with gr.Accordion("Share a link", open=False, elem_id=f"{task.key}-share"):
-                    make_link = gr.Button("Make a link to this tab with these inputs", size="sm",
+                with gr.Accordion(ui_text("Share a link"), open=False, elem_id=f"{task.key}-share"):
+                    make_link = gr.Button(ui_text("Make a link to this tab with these inputs"), size="sm",
                                           elem_id=f"{task.key}-make-link")
-                    link = gr.Textbox(label="Link (it holds the inputs and settings, the seed included)",
+                    link = gr.Textbox(label=ui_text("Link (it holds the inputs and settings, the seed included)"),
                                       interactive=False, buttons=["copy"], elem_id=f"{task.key}-link")
             with gr.Column(min_width=280):
                 ready = gr.Markdown(readiness(runtime, task), elem_id=f"{task.key}-readiness",
@@ -410,11 +464,14 @@ def _build_tab(task: Task, runtime: Runtime) -> tuple[gr.Markdown, list]:
                     with gr.Column(visible=False, elem_id=f"{explanation.api_name}-panel") as panel:
                         explained.append(getattr(task, explanation.outputs)(outputs))
                     panels.append(panel)
-                status = gr.Markdown(_status(runtime, task), elem_id=f"{task.key}-status", elem_classes="model-status")
+                idle = _status(runtime, task)
+                status = gr.Markdown(ui_pair(idle, translate(idle, "zh-CN")), elem_id=f"{task.key}-status",
+                                     elem_classes="model-status")
                 api_triggers = [gr.Button(visible=False, elem_id=f"{task.key}-api")]
                 api_triggers += [gr.Button(visible=False, elem_id=f"{e.api_name}-api") for e in task.explanations]
-        with gr.Accordion("How it works", open=False, elem_id=f"{task.key}-how"):
-            gr.Markdown(task.embedded_how_it_works if embedded else task.how_it_works, latex_delimiters=LATEX)
+        with gr.Accordion(ui_text("How it works"), open=False, elem_id=f"{task.key}-how"):
+            gr.Markdown(how_it_works(task.key, task.embedded_how_it_works if embedded else task.how_it_works,
+                                     embedded), latex_delimiters=LATEX)
     stoppable: dict[str, RequestScope] = {}  # session -> its running stream, while it runs
     all_inputs = [*inputs, *settings]
     endpoints = [(answer_action(task), outputs, run, None)]
@@ -429,8 +486,8 @@ def _build_tab(task: Task, runtime: Runtime) -> tuple[gr.Markdown, list]:
         api_trigger.click(fn=api_handler, outputs=[*action_outputs, status], api_name=action.api_name, **shared)
         shown = tuple(panel is own_panel for panel in panels)  # one answer's panel open, the others closed
         page = dict(fn=make_page_handler(task, runtime, api_handler, len(action_outputs), action, shown),
-                    outputs=[*action_outputs, view, error, status, *panels],
-                    api_visibility="private", show_progress_on=view, **shared)
+                    outputs=[*action_outputs, view, error, status, *panels], api_visibility="private",
+                    show_progress_on=view, **shared | dict(inputs=[*shared["inputs"], ui_language]))
         triggers = [button.click]
         if button is run:
             triggers += [box.submit for box in inputs if isinstance(box, gr.Textbox)]
@@ -526,31 +583,31 @@ def _build_scorecard(runtime: Runtime) -> None:
     from demo.scorecard import built_in, read_csv, score, scored_csv
 
     # a section under the tabs, not a fifth tab: on a phone a fifth tab sends tasks into a hidden menu
-    with gr.Accordion("Scorecard: a labelled set through the classic checkpoint and the zero-shot LLM, and batch CSV",
+    with gr.Accordion(ui_text("Scorecard: a labelled set through the classic checkpoint and the zero-shot LLM, and batch CSV"),
                       open=False, elem_id="scorecard"):
         gr.Markdown(SCORECARD_SUMMARY, elem_id="scorecard-summary-text")
         with gr.Row(equal_height=False):
             with gr.Column(min_width=280):
-                task = gr.Radio(list(SCORECARD_TASKS), value="Sentiment", label="Task", elem_id="scorecard-task")
-                source = gr.Radio(list(SCORECARD_SOURCES), value=SCORECARD_SOURCES[0], label="Labelled set",
+                task = gr.Radio(list(SCORECARD_TASKS), value="Sentiment", label=ui_text("Task"), elem_id="scorecard-task")
+                source = gr.Radio(list(SCORECARD_SOURCES), value=SCORECARD_SOURCES[0], label=ui_text("Labelled set"),
                                   elem_id="scorecard-source")
-                upload = gr.File(label="Your CSV (used with \"My CSV\")", file_types=[".csv"], type="filepath",
+                upload = gr.File(label=ui_text("Your CSV (used with \"My CSV\")"), file_types=[".csv"], type="filepath",
                                  elem_id="scorecard-file")
                 error = gr.HTML(visible=False, elem_id="scorecard-error")
                 with gr.Row():
-                    run = gr.Button("Run", variant="primary", elem_id="scorecard-run")
-                    stop = gr.Button("Stop", variant="stop", interactive=False, elem_id="scorecard-stop")
+                    run = gr.Button(ui_text("Run"), variant="primary", elem_id="scorecard-run")
+                    stop = gr.Button(ui_text("Stop"), variant="stop", interactive=False, elem_id="scorecard-stop")
             with gr.Column(min_width=280):
                 view = gr.HTML(elem_id="scorecard-view", min_height=60)
-                plot = gr.LinePlot(x="item", y="accuracy", color="side", y_lim=[0, 100], label="Accuracy so far (%)",
+                plot = gr.LinePlot(x="item", y="accuracy", color="side", y_lim=[0, 100], label=ui_text("Accuracy so far (%)"),
                                    elem_id="scorecard-plot")
                 table = gr.Dataframe(headers=["side", "items", "accuracy %", "median latency ms", "items/s"],
-                                     label="Per side", interactive=False, elem_id="scorecard-table")
-                confusion = gr.Dataframe(label="Confusion: one row per side and true label, one column per answer",
+                                     label=ui_text("Per side"), interactive=False, elem_id="scorecard-table")
+                confusion = gr.Dataframe(label=ui_text("Confusion: one row per side and true label, one column per answer"),
                                          interactive=False, elem_id="scorecard-confusion")
                 wrong = gr.Dataframe(headers=["side", "row", "input", "true label", "answer", "confidence"],
-                                     label="Items each side got wrong", interactive=False, elem_id="scorecard-wrong")
-                download = gr.File(label="Scored CSV", elem_id="scorecard-download")
+                                     label=ui_text("Items each side got wrong"), interactive=False, elem_id="scorecard-wrong")
+                download = gr.File(label=ui_text("Scored CSV"), elem_id="scorecard-download")
                 status = gr.Markdown(elem_id="scorecard-status", elem_classes="model-status")
         _build_batch(runtime)
     outputs = [view, plot, table, confusion, wrong, download, upload, error, status]
@@ -647,22 +704,22 @@ def _build_batch(runtime: Runtime) -> None:
     from demo.scorecard import read_batch_csv, records_csv, run_batch
 
     titles = {task.title: key for key, task in TASKS.items()}
-    with gr.Accordion("Batch: a CSV of inputs in, the answers out (every task)", open=False, elem_id="batch"):
+    with gr.Accordion(ui_text("Batch: a CSV of inputs in, the answers out (every task)"), open=False, elem_id="batch"):
         gr.Markdown("One row per request. The header names the task's inputs (`text`; `text` for fill mask, "
                     "optionally `top_k`; `sentence_a,sentence_b`; `prompt`, optionally `max_new_tokens`, "
                     "`temperature`, `top_p`, `top_k`, `repetition_penalty`, `seed`). Up to 2,000 rows and 2 MB; "
                     "a row the model cannot take gets its reason in an `error` column.")
         with gr.Row(equal_height=False):
             with gr.Column(min_width=280):
-                task = gr.Dropdown(list(titles), value=next(iter(titles)), label="Task", elem_id="batch-task")
-                upload = gr.File(label="Your CSV", file_types=[".csv"], type="filepath", elem_id="batch-file")
+                task = gr.Dropdown(list(titles), value=next(iter(titles)), label=ui_text("Task"), elem_id="batch-task")
+                upload = gr.File(label=ui_text("Your CSV"), file_types=[".csv"], type="filepath", elem_id="batch-file")
                 error = gr.HTML(visible=False, elem_id="batch-error")
                 with gr.Row():
-                    run = gr.Button("Run", variant="primary", elem_id="batch-run")
-                    stop = gr.Button("Stop", variant="stop", interactive=False, elem_id="batch-stop")
+                    run = gr.Button(ui_text("Run"), variant="primary", elem_id="batch-run")
+                    stop = gr.Button(ui_text("Stop"), variant="stop", interactive=False, elem_id="batch-stop")
             with gr.Column(min_width=280):
-                table = gr.Dataframe(label="Answers (first 50 rows)", interactive=False, elem_id="batch-table")
-                download = gr.File(label="All answers, as CSV", elem_id="batch-download")
+                table = gr.Dataframe(label=ui_text("Answers (first 50 rows)"), interactive=False, elem_id="batch-table")
+                download = gr.File(label=ui_text("All answers, as CSV"), elem_id="batch-download")
                 status = gr.Markdown(elem_id="batch-status", elem_classes="model-status")
 
     def work(title: str, path: str | None, scope: RequestScope):
@@ -673,10 +730,10 @@ def _build_batch(runtime: Runtime) -> None:
             raise InputError(f"Choose a task: {', '.join(titles)}.")
         rows = read_batch_csv(_uploaded(path), key)
         yield gr.skip(), gr.skip(), None, gr.update(visible=False), f"Read {len(rows):,} rows; answering…"
-        engine = runtime.engine(key)
+        engine_for = lambda language: runtime.engine(key, language=language)  # noqa: E731
         started, shown, records = time.perf_counter(), 0.0, []
         stopping = lambda: scope.stop_requested.is_set() or scope.cancelled.is_set()  # noqa: E731
-        for records in run_batch(key, rows, engine, stopping):
+        for records in run_batch(key, rows, engine_for, stopping):
             if time.perf_counter() - shown >= SCORECARD_UPDATE_S:
                 shown = time.perf_counter()
                 yield (pd.DataFrame(records[:50]), gr.skip(), gr.skip(), gr.skip(),
@@ -692,17 +749,23 @@ def _build_batch(runtime: Runtime) -> None:
     _page_work(work, [task, upload], [table, download, upload, error, status], run, stop, "batch")
 
 
-def profile_summary(runtime: Runtime) -> str:
-    """One line under the header: which profile serves the page, and why."""
+def profile_summary(runtime: Runtime, chinese: bool = False) -> str:
+    """One line under the header: which profile serves the page, and why (in English or Chinese)."""
     embedded = [task for task, assignment in runtime.plan.items() if assignment.embedded]
     if not embedded:
-        return "Serving the classic pretrained checkpoints."
+        return "经典预训练模型在服务本页（中文文本交给中文模型）。" if chinese else \
+            "Serving the classic pretrained checkpoints (Chinese text goes to Chinese ones)."
     reasons = sorted({runtime.plan[task].reason.removeprefix("embedded: ") for task in embedded} -
                      {"embedded profile chosen"})
     why = f" ({'; '.join(reasons)})" if reasons else ""
     if len(embedded) == len(runtime.plan):
-        return (f"**Embedded profile**{why}: every tab runs on Gemma 3 270M, installed with pip. "
-                "No network needed, no training, zero-shot.")
+        if chinese:
+            return (f"**嵌入式配置**{why}：每个标签页都由用 pip 安装的 Gemma 3 270M 回答，中文和英文都可以。"
+                    "不需要网络，不做训练，零样本。")
+        return (f"**Embedded profile**{why}: every tab runs on Gemma 3 270M, installed with pip, in English "
+                "and Chinese. No network needed, no training, zero-shot.")
+    if chinese:
+        return f"**嵌入式模型**服务{'、'.join(ZH_UI[TASKS[task].title] for task in embedded)}{why}；其他标签页用经典模型。"
     titles = ", ".join(TASKS[task].title for task in embedded)
     return f"**Embedded models** serve {titles}{why}; the other tabs use the classic checkpoints."
 
@@ -712,14 +775,16 @@ def build_app(runtime: Runtime) -> gr.Blocks:
     # files Gradio keeps (uploads never run, scored CSVs served for download) go after 10 minutes
     with ShowcaseBlocks(title="Zero-training NLP showcase", analytics_enabled=False, delete_cache=(600, 600)) as app:
         app.runtime = runtime
-        gr.Markdown(HEADER, elem_id="header")
-        gr.Markdown(profile_summary(runtime), elem_id="profile")
+        ui_language, switch = _language_switch()
+        gr.Markdown(ui_pair(HEADER, HEADER_ZH), elem_id="header")
+        gr.Markdown(ui_pair(profile_summary(runtime), profile_summary(runtime, chinese=True)), elem_id="profile")
         with gr.Tabs() as tabs:
-            built = [_build_tab(task, runtime) for task in TASKS.values()]
+            built = [_build_tab(task, runtime, ui_language) for task in TASKS.values()]
         _build_scorecard(runtime)
         lines = [line for line, _ in built]
         tab_inputs = {task: inputs for task, (_, inputs) in zip(TASKS, built, strict=True)}
-        _keep_readiness_current(app, runtime, lines)
+        loaded = _follow_the_browser_language(app, ui_language, switch)
+        _keep_readiness_current(app, runtime, lines, ui_language, loaded)
         _open_share_links(app, tabs, tab_inputs)
     app.queue(max_size=QUEUE_SIZE)
     app._queue.__class__ = SessionBoundedQueue
@@ -761,16 +826,47 @@ def _open_share_links(app: gr.Blocks, tabs: gr.Tabs, tab_inputs: dict[str, list]
     app.load(restore, outputs=[tabs, *components], **QUIET)
 
 
-def _keep_readiness_current(app: gr.Blocks, runtime: Runtime, lines: list[gr.Markdown]) -> None:
-    """Refresh every tab's readiness line on page load and each second while a model is not settled."""
+def _language_switch() -> tuple[gr.Textbox, gr.Radio]:
+    """The English / 中文 switch at the top of the page, and the hidden field that tells each page
+    event the page's language. The page starts in the browser's language (Gradio's i18n picks it);
+    the switch changes Gradio's own locale, so every component text follows at once."""
+    switch = gr.Radio(list(LOCALES.values()), value=LOCALES["en"], show_label=False, container=False,
+                      elem_id="language-switch", label="Language / 语言")
+    locale = gr.Textbox(value="en", visible=False, elem_id="ui-language")
+    chinese = json.dumps(LOCALES["zh-CN"])
+    switch.input(fn=None, inputs=switch, outputs=locale, js=f"""async (choice) => {{
+        const locale = choice === {chinese} ? 'zh-CN' : 'en';
+        // Gradio's own locale store (the one its footer's language setting uses), reached through
+        // the module the page has already loaded
+        const url = performance.getEntriesByType('resource').map((entry) => entry.name)
+            .find((name) => /\\/assets\\/core-[^/]+\\.js$/.test(name));
+        if (url) {{ const core = await import(url); core.changeLocale(locale); }}
+        return locale;
+    }}""", **QUIET)
+    return locale, switch
+
+
+def _follow_the_browser_language(app: gr.Blocks, locale: gr.Textbox, switch: gr.Radio):
+    """On load: the language Gradio picked from the browser, into the hidden field and the switch."""
+    chinese, english = json.dumps(LOCALES["zh-CN"]), json.dumps(LOCALES["en"])
+    return app.load(fn=None, outputs=[locale, switch], js=f"""() => {{
+        const locale = document.documentElement.lang || 'en';
+        return [locale, locale.toLowerCase().startsWith('zh') ? {chinese} : {english}];
+    }}""", **QUIET)
+
+
+def _keep_readiness_current(app: gr.Blocks, runtime: Runtime, lines: list[gr.Markdown],
+                            ui_language: gr.Textbox, loaded) -> None:
+    """Refresh every tab's readiness line, in the page's language, on page load (once the language
+    is known), on a language switch, and each second while a model is not settled."""
     timer = gr.Timer(READINESS_POLL_S)
 
-    def refresh():
+    def refresh(locale: str = "en"):
         settled = all(state.phase in ("ready", "failed") for state in runtime.states.values())
         waiting_for_nobody = not runtime.loading_in_background and not any(
             state.phase == "loading" for state in runtime.states.values())
-        texts = [readiness(runtime, task) for task in TASKS.values()]
+        texts = [translate(readiness(runtime, task), locale) for task in TASKS.values()]
         return (*texts, gr.Timer(active=not (settled or waiting_for_nobody)))
 
-    for trigger in (app.load, timer.tick):
-        trigger(refresh, outputs=[*lines, timer], **QUIET)
+    for trigger in (loaded.then, timer.tick, ui_language.change):
+        trigger(refresh, inputs=ui_language, outputs=[*lines, timer], **QUIET)

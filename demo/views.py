@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
+from demo.i18n import say
+
 UNSURE_MARGIN = 0.15  # two classes closer than 15 points: the page says "unsure"
 HIDE_BELOW = 0.01  # candidates under 1% are folded away unless asked for
 
@@ -43,11 +45,13 @@ def verdict(scores: dict[str, float], words: dict[str, str], meaning: str) -> st
     margin = top - (rest[0][1] if rest else 0.0)
     points = round(margin * 100)
     if margin < UNSURE_MARGIN:
-        headline = (f'<div class="verdict unsure">Unsure <span class="lean">leaning toward '
-                    f'{escape(words.get(best, best))}, {points} point{"s" if points != 1 else ""} apart</span></div>')
+        lean = say("leaning toward {label}, {points} points apart", label=say(words.get(best, best)), points=points)
+        if points == 1:
+            lean = lean.replace("1 points", "1 point")
+        headline = f'<div class="verdict unsure">{say("Unsure")} <span class="lean">{escape(lean)}</span></div>'
     else:
-        headline = f'<div class="verdict">{escape(words.get(best, best))}</div>'
-    bars = "".join(bar(words.get(name, name), p, strong=name == best, api_label=name) for name, p in ranked)
+        headline = f'<div class="verdict">{escape(say(words.get(best, best)))}</div>'
+    bars = "".join(bar(say(words.get(name, name)), p, strong=name == best, api_label=name) for name, p in ranked)
     line = f'<p class="meaning">{escape(meaning)}</p>' if meaning else ""
     return f'<div class="answer">{headline}{bars}{line}</div>'
 
@@ -57,14 +61,16 @@ def comparison(outputs: tuple, words: dict[str, str], meaning: str, task: str) -
     classic, zero_shot = outputs
     columns = []
     for title, scores in (("Classic checkpoint", classic), ("Zero-shot LLM", zero_shot)):
-        body = (verdict(scores, words, "") if scores else
-                '<p class="meaning">Not loaded on this page: it runs the embedded profile. Start the app where '
-                f'the hub is reachable, or with <code>--model {escape(task)}=PATH</code> to a local checkpoint.</p>')
-        columns.append(f'<div class="way"><div class="blank-head">{title}</div>{body}</div>')
+        missing = say("Not loaded on this page: it runs the embedded profile. Start the app where the hub is "
+                      "reachable, or with {flag} to a local checkpoint.",
+                      "本页没有加载：它运行的是嵌入式配置。请在能访问 Hugging Face Hub 的地方启动应用，或用 {flag} "
+                      "指向本地模型。", flag=f"<code>--model {escape(task)}=PATH</code>")
+        body = verdict(scores, words, "") if scores else f'<p class="meaning">{missing}</p>'
+        columns.append(f'<div class="way"><div class="blank-head">{say(title)}</div>{body}</div>')
     agreement = ""
     if classic and zero_shot:
         same = max(classic, key=classic.get) == max(zero_shot, key=zero_shot.get)
-        agreement = f'<p class="agreement">{"They agree." if same else "They disagree."}</p>'
+        agreement = f'<p class="agreement">{say("They agree." if same else "They disagree.")}</p>'
     return f'<div class="answer ways">{"".join(columns)}</div>{agreement}<p class="meaning">{escape(meaning)}</p>'
 
 
@@ -75,7 +81,7 @@ def candidate_list(candidates: list[tuple[str, float]]) -> str:
     html = "".join(bar(word, p, strong=i == 0) for i, (word, p) in enumerate(shown))
     if folded:
         rest = "".join(bar(word, p) for word, p in folded)
-        html += (f'<details class="more"><summary>{len(folded)} more under 1%</summary>{rest}</details>')
+        html += f'<details class="more"><summary>{say("{count} more under 1%", count=len(folded))}</summary>{rest}</details>'
     return html
 
 
@@ -103,23 +109,43 @@ def continuation(prompt: str, pieces: list[tuple[str, float | None, str]], note:
     return f'<div class="continuation"><span class="prompt">{escape(prompt)}</span>{"".join(spans)}{tail}</div>'
 
 
-def attribution_legend(up: str, down: str, target: str) -> str:
-    """The one line under a heat map: what the colours mean and what was attributed."""
-    return (f'<p class="legend">Below, <span class="push-up">red words pushed toward {escape(up)}</span> and '
-            f'<span class="push-down">purple words toward {escape(down)}</span>; the stronger the colour, the '
-            f'larger the push (scaled to the largest, +1 or -1). Integrated gradients (Captum) on {target}. Only '
-            f'your words are scored: prompts and special tokens are held fixed.</p>')
+def attribution_legend(up: str, down: str, target: str, exact: bool = False) -> str:
+    """The one line under a heat map: what the colours mean and what was attributed (by integrated
+    gradients, or `exact` when the score is a sum over the tokens and each word has its own share)."""
+    up, down = escape(say(up)), escape(say(down))
+    method = (say("Each word's exact share of {target}.", "每个词在{target}中所占的确切份额。", target=target) if exact
+              else say("Integrated gradients (Captum) on {target}.", "方法：对{target}做积分梯度（Captum）。",
+                       target=target))
+    return '<p class="legend">' + say(
+        'Below, <span class="push-up">red words pushed toward {up}</span> and <span class="push-down">purple words '
+        'toward {down}</span>; the stronger the colour, the larger the push (scaled to the largest, +1 or -1). '
+        '{method} Only your words are scored: prompts and special tokens are held fixed.',
+        '下方<span class="push-up">红色的词把答案推向{up}</span>，<span class="push-down">紫色的词推向{down}</span>；'
+        '颜色越深，推力越大（按最大值缩放到 +1 或 -1）。{method}只给你的词打分：提示词和特殊词元保持不变。',
+        up=up, down=down, method=method) + '</p>'
 
 
-LEGEND_TOKENS = ('<p class="legend">Generated text is shaded by how expected each token was: '
-                 '<span class="tok p0">50% or more</span> <span class="tok p1">20–50%</span> '
-                 '<span class="tok p2">5–20%</span> <span class="tok p3">under 5%</span>. '
-                 'Hover over or tap a token for its probability and the five likeliest alternatives.</p>')
+def legend_tokens() -> str:
+    """The legend under a generated text: what the shades mean."""
+    return '<p class="legend">' + say(
+        "Generated text is shaded by how expected each token was: {shades}. Hover over or tap a token for its "
+        "probability and the five likeliest alternatives.",
+        "生成的文字按每个词元的可预期程度着色：{shades}。把鼠标移到词元上或点一下，可看到它的概率和最可能的五个备选。",
+        shades=_SHADES) + "</p>"
 
-LEGEND_SCORED = ('<p class="legend">Each token is shaded by its probability given the text before it: '
-                 '<span class="tok p0">50% or more</span> <span class="tok p1">20–50%</span> '
-                 '<span class="tok p2">5–20%</span> <span class="tok p3">under 5%</span>. '
-                 'Hover over or tap a token for its probability.</p>')
+
+def legend_scored() -> str:
+    """The legend under a scored text: what the shades mean."""
+    return '<p class="legend">' + say(
+        "Each token is shaded by its probability given the text before it: {shades}. Hover over or tap a token for "
+        "its probability.",
+        "每个词元按它在前文之后出现的概率着色：{shades}。把鼠标移到词元上或点一下，可看到它的概率。",
+        shades=_SHADES) + "</p>"
+
+
+_SHADES = ('<span class="tok p0">50% +</span> <span class="tok p1">20–50%</span> '
+           '<span class="tok p2">5–20%</span> <span class="tok p3">&lt; 5%</span>')
+
 
 CSS = """
 .answer .verdict { font-size: 1.6em; font-weight: 600; margin: 0.2em 0 0.5em; }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from demo.language import route
 from demo.profiles import plan
 from demo.runtime import Runtime
 from demo.tasks import get_task
@@ -19,7 +20,9 @@ def embedded() -> Runtime:
 
 
 def run(runtime, key, *values):
-    out = get_task(key).run(runtime.engine(key), pytest.fail, *values)
+    """The task's answer from the engine its text is routed to (English or Chinese)."""
+    language = route(*(v for v in values if isinstance(v, str))).language
+    out = get_task(key).run(runtime.engine(key, language=language), pytest.fail, *values)
     return list(out) if get_task(key).streaming else out
 
 
@@ -66,18 +69,24 @@ EXPECTED = {
         "The plot is predictable and the jokes fall flat; two hours I will never get back.": "NEGATIVE",
         "It took a while to arrive, but it works perfectly and I love it.": "POSITIVE",
         "I expected to hate it, and I did.": "NEGATIVE",
+        "这家酒店的服务很周到，房间也干净，下次还会再来。": "POSITIVE",
+        "等了一个多小时才上菜，味道也很一般，不会再来了。": "NEGATIVE",
     },
     "next_sentence": {
         "By lunchtime I was soaked to the bone.": "IsNext",
         "Penguins are found almost exclusively in the southern hemisphere.": "NotNext",
         "Whisk them together before adding the milk.": "IsNext",
         "My cat refuses to eat anything but tuna.": "NotNext",
+        "我们只好待在家里看电影。": "IsNext",
+        "香蕉富含钾元素。": "NotNext",
     },
     "fill_mask": {
         "The capital of France is [MASK].": "The capital of France is Paris.",
         "The [MASK] barked at the mailman.": "The dog barked at the mailman.",
         "She poured a cup of [MASK] and opened the [MASK].": "She poured a cup of coffee and opened the door.",
         "Paris is the <mask> of France.": "Paris is the capital of France.",
+        "中国的首都是北[MASK]。": "中国的首都是北京。",
+        "他每天早上都要喝一杯咖[MASK]。": "他每天早上都要喝一杯咖啡。",
     },
 }
 

@@ -82,12 +82,12 @@ def test_a_batch_csv_names_its_columns_and_each_row_is_answered_or_refused_alone
     with pytest.raises(InputError, match="must name the columns text .*optionally top_k"):
         read_batch_csv(b"text,colour\nThe [MASK] sat.,red\n", "fill_mask")
     rows = read_batch_csv(b"text,top_k\nThe [MASK] sat.,3\nNo mask here.,\nThe [MASK] ran.,99\n", "fill_mask")
-    *_, records = run_batch("fill_mask", rows, runtime.engine("fill_mask"), lambda: False)
+    *_, records = run_batch("fill_mask", rows, lambda language: runtime.engine("fill_mask", language=language), lambda: False)
     assert [r["row"] for r in records] == [2, 3, 4]
     assert "[MASK]" not in records[0]["filled"] and records[0]["candidates"].count("1:") == 3
     assert "No mask found" in records[1]["error"] and "top_k must be a whole number from 1 to 50" in records[2]["error"]
     prompts = read_batch_csv(b"prompt,max_new_tokens,seed\nOnce upon,5,7\n", "generate")
-    *_, generated = run_batch("generate", prompts, runtime.engine("generate"), lambda: False)
+    *_, generated = run_batch("generate", prompts, lambda language: runtime.engine("generate", language=language), lambda: False)
     assert generated[0]["new tokens"] == 5 and generated[0]["seed"] == 7
     lines = records_csv(records, "batch-fill_mask", tmp_path).read_text().splitlines()
     assert lines[0] == "row,text,top_k,filled,candidates,error" and len(lines) == 4

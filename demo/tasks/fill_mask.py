@@ -9,6 +9,7 @@ import gradio as gr
 import torch
 
 from demo.errors import InputError
+from demo.i18n import say, ui_text
 from demo.inference import InferenceWorker
 from demo.models import LoadedModel
 from demo.tasks.base import CheckedSlider, Explanation, Param, Task, Warn, cut_note, require_number, require_text
@@ -17,6 +18,7 @@ from demo.views import candidate_list, filled_sentence
 
 MASK_SPELLINGS = ("[MASK]", "<mask>", "[mask]", "<MASK>")
 MAX_MASKS = 10
+FULL_WIDTH_MASKS = ("［MASK］", "【MASK】", "［mask］", "【mask】")  # what a Chinese keyboard types for [MASK]
 TOP_K_RANGE = (1, 50)
 TABLE_HEADERS = ["mask", "rank", "word", "probability"]
 
@@ -113,6 +115,9 @@ MEANING_CLASSIC = ("Each blank's bars are BERT's probabilities over its whole vo
                    "own: a model's confidence, not a measured accuracy.")
 MEANING_EMBEDDED = ("The bars compare the candidates found for each blank (they sum to 100% over them), not the "
                     "whole vocabulary: a 270M model's relative confidence, not a measured accuracy.")
+MEANING_CLASSIC_ZH = "每个空的条形是 BERT 在整个词表上的概率，各空单独填：这是模型的置信度，不是测得的准确率。"
+MEANING_EMBEDDED_ZH = ("条形比较的是为每个空找到的候选（它们加起来是 100%），不是整个词表：这是一个 2.7 亿参数模型的相对置信度，"
+                       "不是测得的准确率。")
 
 
 class FillMaskTask(Task):
@@ -155,13 +160,13 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
     def build_inputs(self) -> list:
         return [
             gr.Textbox(
-                label="Text with [MASK]",
+                label=ui_text("Text with [MASK]"),
                 lines=1,
                 max_lines=8,
-                placeholder="The capital of France is [MASK].",
+                placeholder=ui_text("The capital of France is [MASK]."),
                 elem_id="fill-mask-text",
             ),
-            CheckedSlider(*TOP_K_RANGE, value=5, step=1, label="Candidates per mask (top k)", elem_id="fill-mask-top-k"),
+            CheckedSlider(*TOP_K_RANGE, value=5, step=1, label=ui_text("Candidates per mask (top k)"), elem_id="fill-mask-top-k"),
         ]
 
     def build_outputs(self) -> list:
@@ -174,7 +179,7 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
 
     def view(self, values, outputs, done, embedded) -> str:
         text, _ = values
-        meaning = MEANING_EMBEDDED if embedded else MEANING_CLASSIC
+        meaning = say(MEANING_EMBEDDED, MEANING_EMBEDDED_ZH) if embedded else say(MEANING_CLASSIC, MEANING_CLASSIC_ZH)
         return f'<div class="answer">{self._filled_html(text, outputs[2])}<p class="meaning">{meaning}</p></div>'
 
     @staticmethod
@@ -187,7 +192,8 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
         pieces = normalized.split(MASK_SPELLINGS[0])
         fills = [per_mask[m][0][0].removeprefix("##") if per_mask.get(m) else "?" for m in range(1, count + 1)]
         blanks = "".join(
-            f'<div class="blank-head">Blank {m}</div>{candidate_list(per_mask.get(m, []))}' for m in range(1, count + 1)
+            f'<div class="blank-head">{say("Blank {m}", "第 {m} 空", m=m)}</div>{candidate_list(per_mask.get(m, []))}'
+            for m in range(1, count + 1)
         )
         return filled_sentence(pieces, fills) + blanks
 
@@ -195,6 +201,10 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
         text = require_text(text, "Text")
         top_k = require_number(top_k, "top_k", *TOP_K_RANGE, integer=True)
         _, count = normalize_masks(text, MASK_SPELLINGS[0])
+        wide = [spelling for spelling in FULL_WIDTH_MASKS if spelling in text]
+        if wide:
+            raise InputError(f"The mask is written with full-width brackets ({wide[0]}). "
+                             "Write it with ASCII brackets: [MASK].")
         if count == 0:
             raise InputError("No mask found. Write [MASK] where the missing word goes, "
                              "e.g. 'The capital of France is [MASK].'")
@@ -234,8 +244,10 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
         text, _ = values
         _, _, table = outputs
         columns = []
-        for way, title, note in (("apart", "Each blank on its own", "every other blank stays a blank"),
-                                 ("in order", "One after another", "each blank sees the best words before it")):
+        for way, title, note in (("apart", say("Each blank on its own", "各空单独填"),
+                                  say("every other blank stays a blank", "其他空保持空白")),
+                                 ("in order", say("One after another", "依次填"),
+                                  say("each blank sees the best words before it", "每个空都能看到前面各空的最佳答案"))):
             rows = [[m, r, w, p] for way_, m, r, w, p in table if way_ == way]
             columns.append(f'<div class="way"><div class="blank-head">{title}</div><p class="legend">{note}</p>'
                            f'{self._filled_html(text, rows)}</div>')

@@ -16,10 +16,11 @@ import torch
 from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
 
 from demo.errors import InputError
+from demo.i18n import say, ui_text
 from demo.inference import LONG_JOB_BUDGET_S, Busy, InferenceWorker
 from demo.models import LoadedModel
 from demo.tasks.base import CheckedNumber, CheckedSlider, Explanation, Param, Task, Warn, cut_note, require_number, require_text
-from demo.views import LEGEND_SCORED, LEGEND_TOKENS, continuation, percent
+from demo.views import continuation, legend_scored, legend_tokens, percent
 from demo.zeroshot.scoring import softcap
 
 log = logging.getLogger(__name__)
@@ -333,7 +334,7 @@ def _alternatives_line(step: dict) -> str:
     """The tooltip of one generated piece: its probability and the likeliest tokens at that step."""
     if step["probability"] is None:
         return ""
-    lines = [f"this token: {percent(step['probability'])}"]
+    lines = [say("this token: {p}", "这个词元：{p}", p=percent(step["probability"]))]
     lines += [f"{token!r}: {percent(p)}" for token, p in step["alternatives"]]
     return "\n".join(lines)
 
@@ -375,17 +376,17 @@ Temperature 0 always takes the likeliest token.
 
     def build_inputs(self) -> list:
         return [
-            gr.Textbox(label="Prompt", lines=1, max_lines=8, placeholder="Once upon a time,", elem_id="generate-prompt"),
+            gr.Textbox(label=ui_text("Prompt"), lines=1, max_lines=8, placeholder=ui_text("Once upon a time,"), elem_id="generate-prompt"),
         ]
 
     def build_settings(self) -> list:
         return [
-            CheckedSlider(*MAX_NEW_TOKENS, value=DEFAULTS.max_new_tokens, step=1, label="Max new tokens", elem_id="generate-max-new-tokens"),
-            CheckedSlider(*TEMPERATURE, value=DEFAULTS.temperature, step=0.05, label="Temperature (0 = greedy)", elem_id="generate-temperature"),
-            CheckedSlider(*TOP_P, value=DEFAULTS.top_p, step=0.01, label="Top p", elem_id="generate-top-p"),
-            CheckedSlider(*TOP_K, value=DEFAULTS.top_k, step=1, label="Top k (0 = off)", elem_id="generate-top-k"),
-            CheckedSlider(*REPETITION_PENALTY, value=DEFAULTS.repetition_penalty, step=0.05, label="Repetition penalty", elem_id="generate-repetition-penalty"),
-            CheckedNumber(value=DEFAULTS.seed, precision=0, minimum=SEED[0], maximum=SEED[1], label="Seed", elem_id="generate-seed"),
+            CheckedSlider(*MAX_NEW_TOKENS, value=DEFAULTS.max_new_tokens, step=1, label=ui_text("Max new tokens"), elem_id="generate-max-new-tokens"),
+            CheckedSlider(*TEMPERATURE, value=DEFAULTS.temperature, step=0.05, label=ui_text("Temperature (0 = greedy)"), elem_id="generate-temperature"),
+            CheckedSlider(*TOP_P, value=DEFAULTS.top_p, step=0.01, label=ui_text("Top p"), elem_id="generate-top-p"),
+            CheckedSlider(*TOP_K, value=DEFAULTS.top_k, step=1, label=ui_text("Top k (0 = off)"), elem_id="generate-top-k"),
+            CheckedSlider(*REPETITION_PENALTY, value=DEFAULTS.repetition_penalty, step=0.05, label=ui_text("Repetition penalty"), elem_id="generate-repetition-penalty"),
+            CheckedNumber(value=DEFAULTS.seed, precision=0, minimum=SEED[0], maximum=SEED[1], label=ui_text("Seed"), elem_id="generate-seed"),
         ]
 
     def build_outputs(self) -> list:
@@ -402,8 +403,10 @@ Temperature 0 always takes the likeliest token.
         generated = sum(step["tokens"] for step in steps)
         note = ""
         if done and generated >= settings.max_new_tokens:
-            note = f"(limit reached: {generated} new tokens; raise Max new tokens in Settings for more)"
-        return continuation(prompt, pieces, note) + (LEGEND_TOKENS if steps else "")
+            note = say("(limit reached: {count} new tokens; raise Max new tokens in Settings for more)",
+                       "（已达上限：生成了 {count} 个词元；想要更多，请在设置里调高“最多生成的词元数”）",
+                       count=generated)
+        return continuation(prompt, pieces, note) + (legend_tokens() if steps else "")
 
     def batch_row(self, values, outputs) -> dict:
         prompt, settings = values
@@ -424,11 +427,15 @@ Temperature 0 always takes the likeliest token.
 
     def explanation_view(self, values, outputs, embedded) -> str:
         tokens, perplexity = outputs
-        pieces = [(token, p, "" if p is None else f"probability: {percent(p)}") for token, p in tokens]
-        shown = "n/a (one token, nothing to predict it from)" if perplexity is None else f"{perplexity:,.1f}"
-        return (f'<p class="perplexity">Perplexity <b>{shown}</b>: on average the model was as unsure as if it '
-                f'picked each token among that many equally likely ones. Lower means a more expected text.</p>'
-                + continuation("", pieces) + LEGEND_SCORED)
+        pieces = [(token, p, "" if p is None else say("probability: {p}", "概率：{p}", p=percent(p)))
+                  for token, p in tokens]
+        shown = (say("n/a (one token, nothing to predict it from)", "无（只有一个词元，没有前文可以预测它）")
+                 if perplexity is None else f"{perplexity:,.1f}")
+        line = say("Perplexity <b>{shown}</b>: on average the model was as unsure as if it picked each token among "
+                   "that many equally likely ones. Lower means a more expected text.",
+                   "困惑度 <b>{shown}</b>：平均来说，模型的不确定程度相当于在这么多个同样可能的词元中挑一个。越低表示文字越在"
+                   "意料之中。", shown=shown)
+        return f'<p class="perplexity">{line}</p>' + continuation("", pieces) + legend_scored()
 
     def stream_size(self, outputs) -> str:
         tokens = sum(step["tokens"] for step in outputs[2])

@@ -11,6 +11,7 @@ import torch
 
 from demo.errors import InputError
 from demo.explain import CLASSIC_STEPS, Attribution, integrated_gradients, require_short, tokens_of, words_of
+from demo.i18n import say, ui_text
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
 from demo.tasks.base import (Explanation, LabelScores, Param, Sides, Task, Warn, cut_note, require_text,
@@ -22,6 +23,9 @@ MEANING_CLASSIC = ("BERT's confidence that B is the sentence that came next rath
                    "measured accuracy. A sentence on the same topic often counts as a follow-up.")
 MEANING_EMBEDDED = ("How much more likely a 270M model finds B once it has read A, turned into a confidence: not a "
                     "measured accuracy. A sentence on the same topic, or A repeated, often counts as a follow-up.")
+MEANING_CLASSIC_ZH = "BERT 认为 B 是真正的下一句、而不是随机一句的置信度：不是测得的准确率。同一话题的句子常被当作下一句。"
+MEANING_EMBEDDED_ZH = ("一个 2.7 亿参数的模型读过 A 之后觉得 B 更可能了多少，换算成的置信度：不是测得的准确率。"
+                       "同一话题的句子或重复 A，常被当作下一句。")
 
 
 class NextSentenceEngine:
@@ -90,6 +94,7 @@ class NextSentenceEngine:
 
 MEANING_COMPARE = ("The classic checkpoint is BERT's next-sentence head, trained on this exact question while BERT "
                    "was pretrained; the zero-shot LLM was only ever trained to predict the next token.")
+MEANING_COMPARE_ZH = "经典模型是 BERT 的下一句预测头，BERT 预训练时就在练这个问题；零样本大模型只练过预测下一个词元。"
 
 
 def is_nsp_head(weight_name: str) -> bool:
@@ -152,8 +157,8 @@ $\mathrm{PMI}=\log p(B\mid A)-\log p(B)$.
 
     def build_inputs(self) -> list:
         return [
-            gr.Textbox(label="Sentence A", lines=1, max_lines=8, elem_id="next-sentence-a"),
-            gr.Textbox(label="Sentence B", lines=1, max_lines=8, elem_id="next-sentence-b"),
+            gr.Textbox(label=ui_text("Sentence A"), lines=1, max_lines=8, elem_id="next-sentence-a"),
+            gr.Textbox(label=ui_text("Sentence B"), lines=1, max_lines=8, elem_id="next-sentence-b"),
         ]
 
     def build_outputs(self) -> list:
@@ -161,7 +166,8 @@ $\mathrm{PMI}=\log p(B\mid A)-\log p(B)$.
 
     def view(self, values, outputs, done, embedded) -> str:
         (scores,) = outputs
-        meaning = MEANING_EMBEDDED if embedded else MEANING_CLASSIC
+        meaning = (say(MEANING_EMBEDDED, MEANING_EMBEDDED_ZH) if embedded
+                   else say(MEANING_CLASSIC, MEANING_CLASSIC_ZH))
         return verdict(scores, {IS_NEXT: "B follows A", NOT_NEXT: "B does not follow A"}, meaning)
 
     def check(self, sentence_a, sentence_b) -> tuple:
@@ -187,10 +193,11 @@ $\mathrm{PMI}=\log p(B\mid A)-\log p(B)$.
         return side_by_side(sides, lambda engine: self.run(engine, warn, sentence_a, sentence_b)[0])
 
     def comparison_view(self, values, outputs, embedded) -> str:
-        return comparison(outputs, {IS_NEXT: "B follows A", NOT_NEXT: "B does not follow A"}, MEANING_COMPARE, self.key)
+        return comparison(outputs, {IS_NEXT: "B follows A", NOT_NEXT: "B does not follow A"},
+                          say(MEANING_COMPARE, MEANING_COMPARE_ZH), self.key)
 
     def build_explanation_outputs(self, outputs: list) -> list:
-        return [outputs[0], gr.HighlightedText(label="Which words pushed the answer (A, then B)",
+        return [outputs[0], gr.HighlightedText(label=ui_text("Which words pushed the answer (A, then B)"),
                                                elem_id="next-sentence-heatmap", show_legend=True,
                                                combine_adjacent=False)]
 
@@ -203,8 +210,9 @@ $\mathrm{PMI}=\log p(B\mid A)-\log p(B)$.
         return scores, words_a + words_b
 
     def explanation_view(self, values, outputs, embedded) -> str:
-        target = ("the PMI: A's words by integrated gradients, B's by how much more expected each became after A"
-                  if embedded else "IsNext over NotNext")
+        target = (say("the PMI: A's words by integrated gradients, B's by how much more expected each became after A",
+                      "点互信息（A 的词用积分梯度，B 的词看读过 A 后各自变得多可预期）") if embedded
+                  else say("IsNext over NotNext", "IsNext 相对 NotNext 的得分"))
         return self.view(values, outputs[:1], True, embedded) + attribution_legend("IsNext", "NotNext", target)
     def missing_head(self, missing_keys, base_prefix) -> list[str]:
         return [key for key in missing_keys if is_nsp_head(key)]

@@ -7,7 +7,9 @@ import torch
 
 from demo.errors import InputError
 from demo.explain import CLASSIC_STEPS, Attribution, integrated_gradients, require_short, tokens_of, words_of
+from demo.i18n import say, ui_text
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker, length_groups
+from demo.language import route
 from demo.models import LoadedModel
 from demo.tasks.base import (Explanation, LabelScores, Param, Sides, Task, Warn, cut_note, require_text,
                              side_by_side)
@@ -93,6 +95,11 @@ MEANING_EMBEDDED = ("The bars compare how strongly a 270M model, never trained f
 MEANING_COMPARE = ("The classic checkpoint is a classifier trained on labelled movie reviews; the zero-shot LLM was "
                    "never trained for the task and is asked through a prompt. Where they disagree, one of them is "
                    "wrong.")
+MEANING_CLASSIC_ZH = "条形表示分类器的置信度，不是测得的准确率：它在评论上微调过，也会出错，尤其是在其他类型的文字上。"
+MEANING_EMBEDDED_ZH = "条形比较一个从未为此任务训练过的 2.7 亿参数模型对两种说法的偏好强弱：这是相对置信度，不是测得的准确率。它会出错。"
+MEANING_COMPARE_ZH = "经典模型是在带标注的评论上训练过的分类器；零样本大模型从未为此训练过，只是通过提示词来问。两者不一致时，必有一方错了。"
+CHANNEL_TARGET = ("how much more likely your review is after <i>以下是一条好评</i> (here is a good review) than after "
+                  "<i>以下是一条差评</i> (a bad review)")
 
 
 class SentimentTask(Task):
@@ -135,10 +142,10 @@ word, *positive* or *negative*, best follows the review, with no training at all
     def build_inputs(self) -> list:
         return [
             gr.Textbox(
-                label="Text",
+                label=ui_text("Text"),
                 lines=1,
                 max_lines=8,
-                placeholder="Type a review, a tweet, a sentence…",
+                placeholder=ui_text("Type a review, a tweet, a sentence…"),
                 elem_id="sentiment-text",
             )
         ]
@@ -148,8 +155,8 @@ word, *positive* or *negative*, best follows the review, with no training at all
 
     def view(self, values, outputs, done, embedded) -> str:
         (scores,) = outputs
-        meaning = (MEANING_EMBEDDED if embedded else MEANING_CLASSIC)
-        return verdict(scores, {"POSITIVE": "Positive", "NEGATIVE": "Negative"}, meaning)
+        return verdict(scores, {"POSITIVE": "Positive", "NEGATIVE": "Negative"},
+                       say(MEANING_EMBEDDED, MEANING_EMBEDDED_ZH) if embedded else say(MEANING_CLASSIC, MEANING_CLASSIC_ZH))
 
     def check(self, text) -> tuple:
         return (require_text(text, "Text"),)
@@ -166,7 +173,7 @@ word, *positive* or *negative*, best follows the review, with no training at all
     )
 
     def build_explanation_outputs(self, outputs: list) -> list:
-        return [outputs[0], gr.HighlightedText(label="Which words pushed the answer", elem_id="sentiment-heatmap",
+        return [outputs[0], gr.HighlightedText(label=ui_text("Which words pushed the answer"), elem_id="sentiment-heatmap",
                                                show_legend=True, combine_adjacent=False)]
 
     def explain(self, engine, warn: Warn, text):
@@ -183,11 +190,18 @@ word, *positive* or *negative*, best follows the review, with no training at all
         return side_by_side(sides, lambda engine: self.run(engine, warn, text)[0])
 
     def comparison_view(self, values, outputs, embedded) -> str:
-        return comparison(outputs, {"POSITIVE": "Positive", "NEGATIVE": "Negative"}, MEANING_COMPARE, self.key)
+        return comparison(outputs, {"POSITIVE": "Positive", "NEGATIVE": "Negative"},
+                          say(MEANING_COMPARE, MEANING_COMPARE_ZH), self.key)
 
     def explanation_view(self, values, outputs, embedded) -> str:
+        answer = self.view(values, outputs[:1], True, embedded)
+        if embedded and route(values[0]).language == "zh":  # Gemma's Chinese answer is a sum over the tokens
+            return answer + attribution_legend("Positive", "Negative", say(CHANNEL_TARGET, "评论在“以下是一条好评：”之后比在"
+                                                                          "“以下是一条差评：”之后更可能多少"),
+                                               exact=True)
         target = "the score of the word <i>positive</i> over <i>negative</i>" if embedded else "POSITIVE over NEGATIVE"
-        return self.view(values, outputs[:1], True, embedded) + attribution_legend("POSITIVE", "NEGATIVE", target)
+        return answer + attribution_legend("Positive", "Negative", say(target, "“positive”一词相对“negative”的得分"
+                                                                       if embedded else "正面相对负面的得分"))
 
     def run(self, engine, warn: Warn, text):
         (text,) = self.check(text)

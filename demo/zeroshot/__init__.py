@@ -40,21 +40,21 @@ def load_gemma(registry: ModelRegistry, placement: Placement, report: Report) ->
 
 
 def build_engine(task: str, registry: ModelRegistry, placement: Placement, worker: InferenceWorker,
-                 report: Report) -> Any:
-    """The embedded engine for one task; it shares the Gemma model with the others."""
+                 report: Report, language: str = "en") -> Any:
+    """The embedded engine for one task and language; it shares the Gemma model with the others."""
     gemma = load_gemma(registry, placement, report)
     if task == "sentiment":
-        from demo.zeroshot.sentiment import PromptSentiment
+        from demo.zeroshot.sentiment import ChannelSentiment, PromptSentiment
 
-        return PromptSentiment(gemma, worker)
+        return ChannelSentiment(gemma, worker) if language == "zh" else PromptSentiment(gemma, worker)
     if task == "fill_mask":
         from demo.zeroshot.fill_mask import RerankedFillMask
 
-        return RerankedFillMask(gemma, worker)
+        return RerankedFillMask(gemma, worker, language)
     if task == "next_sentence":
         from demo.zeroshot.next_sentence import PmiNextSentence
 
-        return PmiNextSentence(gemma, worker)
+        return PmiNextSentence(gemma, worker, language)
     if task == "generate":
         from demo.tasks.generate import CausalLMEngine
 

@@ -10,6 +10,10 @@ The rerank scores only what differs between candidates: the tokens they share at
 once (their cache is reused), and each candidate is judged on its word and the 16 tokens after the
 blank. Memory stays bounded (`scoring.shared_prefix_logprobs`), and the work, a long job on the
 inference thread, answers waiting requests between its steps and stops after its time budget.
+
+In Chinese one [MASK] stands for one character (BERT-Chinese's convention; consecutive masks make a
+longer word), so the proposers' tokens give their first character and the candidates are single
+characters.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import torch
 
 from demo.errors import InputError
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
+from demo.language import is_han
 from demo.models import LoadedModel
 from demo.tasks.fill_mask import Filled
 from demo.zeroshot.scoring import encode, next_token_logprobs, shared_prefix_logprobs
@@ -30,13 +35,22 @@ SHOTS = [
     ("We ___ to the beach every summer.", "go"),
     ("The opposite of hot is ___.", "cold"),
 ]
+SHOTS_ZH = [
+    ("他用筷___吃面条。", "子"),
+    ("今天下___了，记得带伞。", "雨"),
+    ("我们每年夏天都去海___玩。", "边"),
+    ("热的反义词是___。", "冷"),
+]
 POOL = 16  # candidates drawn from each proposer before reranking
 EXTRA_CANDIDATES = 10  # reranked beyond top_k when top_k is large
 RIGHT_WINDOW = 16  # tokens after the blank that take part in the rerank
 MAX_TEXT_TOKENS = 256
 
 
-def _prompt(sentence: str) -> str:
+def _prompt(sentence: str, language: str = "en") -> str:
+    if language == "zh":
+        shots = "\n\n".join(f"句子：{s}\n缺少的字：{w}" for s, w in SHOTS_ZH)
+        return f"用一个汉字填空。\n\n{shots}\n\n句子：{sentence}\n缺少的字："
     shots = "\n\n".join(f"Sentence: {s}\nMissing word: {w}" for s, w in SHOTS)
     return f"Fill in the blank with one word.\n\n{shots}\n\nSentence: {sentence}\nMissing word:"
 
@@ -46,16 +60,27 @@ class RerankedFillMask:
 
     mask_token = MASK
 
-    def __init__(self, loaded: LoadedModel, worker: InferenceWorker):
+    def __init__(self, loaded: LoadedModel, worker: InferenceWorker, language: str = "en"):
         self.loaded = loaded
         self.worker = worker
+        self.language = language
 
-    def _top_words(self, prompt_ids: list[int], pool: int) -> list[str]:
+    def _word(self, token_id: int, started: str = "") -> str:
+        """The candidate a proposed token stands for: the token's word, or in Chinese the character
+        after `started` (the characters of the word the mask sits in) when the token begins with
+        them ("" when the token offers no candidate)."""
+        word = self.loaded.tokenizer.decode([token_id]).strip()
+        if self.language == "zh":
+            rest = word[len(started):] if word.startswith(started) else ""
+            return rest[0] if rest and is_han(rest[0]) else ""
+        return word if any(ch.isalnum() for ch in word) else ""
+
+    def _top_words(self, prompt_ids: list[int], pool: int, started: str = "") -> list[str]:
         logprobs = next_token_logprobs(self.loaded, [prompt_ids])[0]
         words: list[str] = []
         for token_id in torch.topk(logprobs, pool * 3).indices.tolist():
-            word = self.loaded.tokenizer.decode([token_id]).strip()
-            if word and any(ch.isalnum() for ch in word) and word.lower() not in {w.lower() for w in words}:
+            word = self._word(token_id, started)
+            if word and word.lower() not in {w.lower() for w in words}:
                 words.append(word)
             if len(words) == pool:
                 break
@@ -63,9 +88,13 @@ class RerankedFillMask:
 
     def _candidates(self, left: str, right: str, pool: int) -> list[str]:
         """Words proposed with the whole sentence in view, then those that follow the left context."""
-        words = self._top_words(encode(self.loaded, _prompt(f"{left}{BLANK}{right}"), bos=True), pool)
+        words = self._top_words(encode(self.loaded, _prompt(f"{left}{BLANK}{right}", self.language), bos=True), pool)
         if left.strip():
             words += self._top_words(encode(self.loaded, left.rstrip(), bos=True), pool)
+        if self.language == "zh":  # "北[MASK]": the tokenizer writes 北京 as one token, so ask before 北
+            for k in (1, 2):
+                if len(left) > k and all(is_han(ch) for ch in left[-k:]):
+                    words += self._top_words(encode(self.loaded, left[:-k], bos=True), pool, left[-k:])
         first_spelling: dict[str, str] = {}
         for word in words:
             first_spelling.setdefault(word.lower(), word)

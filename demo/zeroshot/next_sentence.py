@@ -4,6 +4,7 @@ PMI = log P(B | A) - log P(B), averaged over B's tokens: how much more expected 
 has been read. PMI > 0 is too lenient (a fluent model finds most sentences a little more likely
 after any text), so the threshold and scale come from built-in calibration pairs written for this
 app: their coherent and shuffled PMIs fix where IsNext = 0.5 lies and how fast it saturates.
+Chinese pairs are calibrated on Chinese pairs, and B follows A without a space.
 """
 
 from __future__ import annotations
@@ -20,6 +21,16 @@ from demo.tasks.base import LabelScores
 from demo.tasks.next_sentence import IS_NEXT, NOT_NEXT
 from demo.zeroshot.scoring import continuation_logprobs, encode, picked_logprobs
 
+CALIBRATION_PAIRS_ZH = [
+    ("水壶开始鸣叫了。", "她把它从炉子上拿下来，泡了一壶茶。"),
+    ("我们的航班延误了三个小时。", "我们只好在机场的咖啡馆里看书打发时间。"),
+    ("他每天早上都为马拉松做训练。", "比赛那天，他用不到四个小时跑完了全程。"),
+    ("打印机又卡纸了。", "我打开纸盒，把皱成一团的纸抽了出来。"),
+    ("下了一整夜的雪。", "到了早上，道路都封闭了。"),
+    ("博物馆九点开门。", "我们提早到了，好避开人群。"),
+    ("我的手机没电了。", "只好向同事借了一个充电器。"),
+    ("球队输掉了决赛。", "球迷们默默地走出了体育场。"),
+]
 CALIBRATION_PAIRS = [
     ("The kettle started to whistle.", "She took it off the stove and made tea."),
     ("Our flight was delayed by three hours.", "We spent the time reading in the airport cafe."),
@@ -36,11 +47,13 @@ MAX_SENTENCE_TOKENS = 256
 class PmiNextSentence:
     """IsNext probability from calibrated PMI under Gemma 3 270M."""
 
-    def __init__(self, loaded: LoadedModel, worker: InferenceWorker):
+    def __init__(self, loaded: LoadedModel, worker: InferenceWorker, language: str = "en"):
         self.loaded = loaded
         self.worker = worker
-        firsts = [a for a, _ in CALIBRATION_PAIRS]
-        seconds = [b for _, b in CALIBRATION_PAIRS]
+        self.joiner = "" if language == "zh" else " "  # what stands between A and B in running text
+        pairs = CALIBRATION_PAIRS_ZH if language == "zh" else CALIBRATION_PAIRS
+        firsts = [a for a, _ in pairs]
+        seconds = [b for _, b in pairs]
         shuffled = seconds[1:] + seconds[:1]
         coherent = worker.call(self.pmi_many, list(zip(firsts, seconds, strict=True)))
         random = worker.call(self.pmi_many, list(zip(firsts, shuffled, strict=True)))
@@ -53,7 +66,7 @@ class PmiNextSentence:
 
     def _ids(self, a: str, b: str) -> tuple[tuple[list[int], list[int]], int]:
         """A's last and B's first `MAX_SENTENCE_TOKENS` tokens, and how many tokens were left out."""
-        a_ids, b_ids = encode(self.loaded, a), encode(self.loaded, " " + b)
+        a_ids, b_ids = encode(self.loaded, a), encode(self.loaded, self.joiner + b)
         dropped = max(0, len(a_ids) - MAX_SENTENCE_TOKENS) + max(0, len(b_ids) - MAX_SENTENCE_TOKENS)
         return (a_ids[-MAX_SENTENCE_TOKENS:], b_ids[:MAX_SENTENCE_TOKENS]), dropped
 
@@ -83,7 +96,7 @@ class PmiNextSentence:
         sum over B's tokens of how much more expected each became once A was read, so each word of
         B gets its own share, in the same units, with no approximation."""
         a_ids, a_spans = tokens_of(self.loaded.tokenizer, sentence_a)
-        b_ids, b_spans = tokens_of(self.loaded.tokenizer, sentence_b, prefix=" ")
+        b_ids, b_spans = tokens_of(self.loaded.tokenizer, sentence_b, prefix=self.joiner)
         require_short(a_ids, "Sentence A")
         require_short(b_ids, "Sentence B")
         (a_scores, b_scores), delta = self.worker.call(self._attribute, a_ids, b_ids, long=True,

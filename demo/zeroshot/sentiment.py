@@ -4,11 +4,17 @@ A few-shot prompt (examples written for this app, none taken from any benchmark)
 the review and "Sentiment:". The next-token probabilities of " positive" and " negative" are
 divided by their values for content-free inputs (contextual calibration, Zhao et al. 2021), which
 removes the model's prior for one label word, then renormalised.
+
+Chinese reviews are read the other way round (noisy-channel prompting, Min et al. 2022): how much
+more likely is the review after "here is a good review:" than after "here is a bad review:"? The
+same question in the direct form left Gemma 3 270M's Chinese answers near 50%; the channel form
+uses every token of the review as evidence.
 """
 
 from __future__ import annotations
 
 import copy
+import math
 
 import torch
 
@@ -16,7 +22,7 @@ from demo.explain import LLM_STEPS, Attribution, integrated_gradients, require_s
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker, length_groups
 from demo.models import LoadedModel
 from demo.tasks.base import LabelScores
-from demo.zeroshot.scoring import encode, label_margin, next_token_logprobs
+from demo.zeroshot.scoring import continuation_logprobs, encode, label_margin, next_token_logprobs
 
 SHOTS = [
     ("The soup was cold and the waiter ignored us all night.", "negative"),
@@ -109,3 +115,68 @@ class PromptSentiment:
 
         (scores,), delta = integrated_gradients(margin, (user,), LLM_STEPS)
         return scores, delta
+
+
+CHANNEL_PREFIXES = ("以下是一条好评：", "以下是一条差评：")  # "here is a good review:", "... a bad review:"
+# Reviews written for this app (none from a benchmark) that fix where 50% lies and how fast the
+# answer saturates, as the next-sentence calibration pairs do.
+CHANNEL_CALIBRATION = (
+    ("老板很热情，菜量足，环境也干净。", True), ("衣服质量太差，洗一次就起球了。", False),
+    ("这本小说情节紧凑，一口气读完了。", True), ("酒店隔音很差，整晚都能听到走廊的声音。", False),
+    ("耳机音质出色，戴着也舒服。", True), ("等了一个小时才上菜，而且是凉的。", False),
+    ("物流很快，第二天就收到了，很满意。", True), ("说明书写得乱七八糟，根本装不起来。", False),
+)
+
+
+class ChannelSentiment:
+    """Chinese sentiment with Gemma 3 270M: the mean per-token log-likelihood of the review after a
+    "good review" prefix minus after a "bad review" prefix, calibrated on built-in reviews."""
+
+    def __init__(self, loaded: LoadedModel, worker: InferenceWorker):
+        self.loaded = loaded
+        self.worker = worker
+        self.prefixes = [encode(loaded, prefix, bos=True) for prefix in CHANNEL_PREFIXES]
+        self.max_review = min(MAX_REVIEW_TOKENS, loaded.max_length - max(map(len, self.prefixes)) - 1)
+        self.threshold, self.scale = 0.0, 1.0
+        margins = worker.call(self._margins, [encode(loaded, text) for text, _ in CHANNEL_CALIBRATION])
+        good = [m for m, (_, positive) in zip(margins, CHANNEL_CALIBRATION, strict=True) if positive]
+        bad = [m for m, (_, positive) in zip(margins, CHANNEL_CALIBRATION, strict=True) if not positive]
+        self.threshold = (sum(good) / len(good) + sum(bad) / len(bad)) / 2
+        self.scale = max((sum(good) / len(good) - sum(bad) / len(bad)) / 4, 1e-3)
+
+    def _shares(self, reviews: list[list[int]]) -> list[list[float]]:
+        """Per token of each review: log P(token | good prefix) - log P(token | bad prefix), / length."""
+        jobs = [(prefix, ids[: self.max_review] or [self.loaded.tokenizer.eos_token_id])
+                for ids in reviews for prefix in self.prefixes]
+        scores: list[list[float]] = [None] * len(jobs)  # type: ignore[list-item]
+        for group in length_groups([len(p) + len(r) for p, r in jobs], BATCH_TOKENS):
+            for i, row in zip(group, continuation_logprobs(self.loaded, [jobs[i] for i in group]), strict=True):
+                scores[i] = row
+        return [[(g - b) / len(good) for g, b in zip(good, bad, strict=True)]
+                for good, bad in zip(scores[::2], scores[1::2], strict=True)]
+
+    def _margins(self, reviews: list[list[int]]) -> list[float]:
+        return [sum(shares) for shares in self._shares(reviews)]
+
+    def classify(self, text: str) -> LabelScores:
+        return self.worker.call_batched(self._classify_ids, encode(self.loaded, text))
+
+    def classify_many(self, texts: list[str]) -> list[LabelScores]:
+        return self._classify_ids([encode(self.loaded, text) for text in texts])
+
+    def _classify_ids(self, reviews: list[list[int]]) -> list[LabelScores]:
+        results = []
+        for ids, margin in zip(reviews, self._margins(reviews), strict=True):
+            positive = 1 / (1 + math.exp(-(margin - self.threshold) / self.scale))
+            results.append(LabelScores({"POSITIVE": positive, "NEGATIVE": 1 - positive},
+                                       max(0, len(ids) - self.max_review), self.max_review))
+        return results
+
+    def attribute(self, text: str) -> Attribution:
+        """Each word's share of the margin: the score is exactly the sum, over the review's tokens, of
+        how much more expected each token is after the good-review prefix, so every word gets its
+        own share with no approximation (a convergence delta of 0)."""
+        ids, spans = tokens_of(self.loaded.tokenizer, text)
+        require_short(ids, "The text")
+        (shares,) = self.worker.call(self._shares, [ids], long=True, budget_s=LONG_JOB_BUDGET_S)
+        return Attribution([words_of(text, spans, shares)], 0.0)

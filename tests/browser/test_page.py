@@ -378,7 +378,7 @@ def test_explain_shows_a_heat_map_of_the_users_words_with_its_legend_and_run_cle
     expect(heat).to_be_visible()
     for word in ("film", "great", "fun"):
         expect(heat.get_by_text(word, exact=True)).to_be_visible()
-    expect(page.locator("#sentiment-view .legend")).to_contain_text("red words pushed toward POSITIVE")
+    expect(page.locator("#sentiment-view .legend")).to_contain_text("red words pushed toward Positive")
     expect(page.locator("#sentiment-view")).to_contain_text("POSITIVE")
     page.screenshot(path=SCREENSHOTS / "sentiment_explained.png", full_page=True)
     page.locator("#sentiment-text textarea").fill("a different text")
