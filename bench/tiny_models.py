@@ -9,6 +9,7 @@ from tokenizers import Tokenizer, models, pre_tokenizers, decoders, trainers
 from transformers import (
     BertConfig,
     BertForPreTraining,
+    BertForSequenceClassification,
     AutoTokenizer,
     BertTokenizer,
     DistilBertConfig,
@@ -32,6 +33,15 @@ CORPUS = [
     "The capital of France is Paris.",
 ] * 20
 
+
+CHINESE_CORPUS = [
+    "中国的首都是北京。",
+    "今天天气很好，我们去公园散步。",
+    "这家酒店的服务很好，房间也很干净。",
+    "从前有一座山，山上有一座庙。",
+    "他每天早上喝一杯咖啡。",
+] * 20
+CHINESE_CHARS = sorted({char for line in CHINESE_CORPUS for char in line} | set("北京上海好坏我你他她它们的了是不很"))
 
 BASE = {"bert": {"vocab_size": 30522, "hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12,
                  "intermediate_size": 3072},
@@ -66,7 +76,8 @@ def build_distilbert_classifier(path: Path, max_positions: int = 64, size: str =
     return path
 
 
-def build_gpt2(path: Path, max_positions: int = 1024, size: str = "tiny") -> Path:
+def build_gpt2(path: Path, max_positions: int = 1024, size: str = "tiny", corpus: list[str] = CORPUS,
+               seed: int = 2) -> Path:
     """A GPT-2 with a byte-level BPE tokenizer trained on a few sentences; size "base" = GPT-2's 124M shape."""
     path.mkdir(parents=True, exist_ok=True)
     bpe = Tokenizer(models.BPE())
@@ -74,16 +85,58 @@ def build_gpt2(path: Path, max_positions: int = 1024, size: str = "tiny") -> Pat
     bpe.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(vocab_size=400, special_tokens=["<|endoftext|>"],
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    bpe.train_from_iterator(CORPUS, trainer)
+    bpe.train_from_iterator(corpus, trainer)
     tokenizer = PreTrainedTokenizerFast(tokenizer_object=bpe, bos_token="<|endoftext|>",
                                         eos_token="<|endoftext|>", model_max_length=max_positions)
     tokenizer.save_pretrained(path)
-    torch.manual_seed(2)
+    torch.manual_seed(seed)
     shape = ({"vocab_size": 50257, "n_embd": 768, "n_layer": 12, "n_head": 12} if size == "base"
              else {"vocab_size": bpe.get_vocab_size(), "n_embd": 32, "n_layer": 2, "n_head": 2})
     config = GPT2Config(n_positions=max_positions, bos_token_id=0, eos_token_id=0, **shape)
     GPT2LMHeadModel(config).save_pretrained(path)
     return path
+
+
+def build_chinese_bert(path: Path, max_positions: int = 64) -> Path:
+    """A BertForPreTraining whose vocabulary is single Chinese characters, as bert-base-chinese's is."""
+    path.mkdir(parents=True, exist_ok=True)
+    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "。", "，", "！", "？"]
+    vocab = list(dict.fromkeys([*specials, *CHINESE_CHARS, *WORDS[:20]]))
+    BertTokenizer(vocab={word: i for i, word in enumerate(vocab)}, model_max_length=max_positions,
+                  tokenize_chinese_chars=True).save_pretrained(path)
+    torch.manual_seed(3)
+    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=64, max_position_embeddings=max_positions)
+    BertForPreTraining(config).save_pretrained(path)
+    return path
+
+
+def build_chinese_classifier(path: Path, max_positions: int = 64) -> Path:
+    """A BERT sentiment classifier on Chinese characters, labelled Negative/Positive as Erlangshen's is."""
+    tokenizer = AutoTokenizer.from_pretrained(build_chinese_bert(path / "bert", max_positions))
+    tokenizer.save_pretrained(path)
+    torch.manual_seed(4)
+    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=64, max_position_embeddings=max_positions,
+                        id2label={0: "Negative", 1: "Positive"}, label2id={"Negative": 0, "Positive": 1})
+    BertForSequenceClassification(config).save_pretrained(path)
+    return path
+
+
+def build_chinese_gpt2(path: Path, max_positions: int = 1024) -> Path:
+    """A GPT-2 whose byte-level BPE was trained on Chinese sentences."""
+    return build_gpt2(path, max_positions, corpus=CHINESE_CORPUS, seed=5)
+
+
+def build_chinese(root: Path) -> dict[str, Path]:
+    """The Chinese models, one folder per task, as `--model TASK.zh=PATH` takes them."""
+    bert = build_chinese_bert(root / "bert-chinese")
+    return {
+        "sentiment.zh": build_chinese_classifier(root / "classifier-chinese"),
+        "fill_mask.zh": bert,
+        "next_sentence.zh": bert,
+        "generate.zh": build_chinese_gpt2(root / "gpt2-chinese"),
+    }
 
 
 def build_all(root: Path, size: str = "tiny") -> dict[str, Path]:

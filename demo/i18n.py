@@ -201,8 +201,8 @@ ZH_PATTERNS = [
     (r"The mask is written with full-width brackets \((.+)\)\. Write it with ASCII brackets: \[MASK\]\.",
      "遮罩用了全角括号（{0}）。请用半角括号写成 [MASK]。"),
     (r"The text has (\d+) masks; at most (\d+) can be filled at once\.", "文本中有 {0} 个 [MASK]，一次最多填 {1} 个。"),
-    (r"Answered by \*\*(.+?)\*\*(?: on (\w+))? in ([\d.]+) s(.*?)\.(?: Chinese text: (\d+) of its (\d+) letters are "
-     r"Chinese characters\.)?$", None),  # handled by `_answered_zh`
+    (r"Answered by \*\*(.+?)\*\*(?: on (\w+))? in ([\d.]+) s(.*?)\.(?: Chinese text: (\d+) Chinese characters?, "
+     r"(\d+) Latin-script words?\.)?$", None),  # handled by `_answered_zh`
     (r"\*\*Model ready\.\*\*", "**模型已就绪。**"),
     (r"\*\*Loading the model\*\* \(once, (\d+%)\): (.*)", "**正在加载模型**（只需一次，{0}）：{1}"),
     (r"\*\*The model could not be loaded:\*\* (.*)", "**模型无法加载：**{0}"),
@@ -290,9 +290,9 @@ def _translate_line(line: str) -> str:
 
 
 def _answered_zh(match: re.Match) -> str:
-    model, device, seconds, extra, han, letters = match.groups()
+    model, device, seconds, extra, han, words = match.groups()
     where = f"在 {device} 上" if device else ""
     extra = re.sub(r" \(including ([\d.]+) s of one-time model loading\)", r"（含 \1 秒一次性模型加载）", extra or "")
     extra = re.sub(r"; first text after ([\d.]+) s", r"；\1 秒后出现第一段文字", extra)
-    why = f" 中文文本：{letters} 个字母中有 {han} 个是汉字。" if han else ""
+    why = f" 中文文本：{han} 个汉字，{words} 个拉丁字母单词。" if han else ""
     return f"由 **{model}** {where}回答，用时 {seconds} 秒{extra}。{why}"

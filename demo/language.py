@@ -1,9 +1,9 @@
 """Which language a request is in, read from the script of its text, to route it to a model.
 
 Chinese text goes to the Chinese models, everything else to the English ones. Only letters
-count (digits, punctuation and spaces say nothing): a text is Chinese when at least as many of
-its letters are Han characters as Latin ones, so "我用iPhone拍的" is Chinese and "the 北京 office"
-is English.
+count (digits, punctuation and spaces say nothing), and a Chinese character weighs as much as a
+Latin-script word: a text is Chinese when it has at least as many Han characters as Latin words,
+so "我用iPhone拍的" is Chinese and "the 北京 office" is English.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 LANGUAGES = ("en", "zh")
+PLACEHOLDERS = ("[MASK]", "[mask]", "<mask>", "<MASK>")  # a fill-mask blank is no word of either language
 LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
 
 
@@ -25,25 +26,26 @@ class Routing:
     """The language a request goes to, and the counts that decided it, for the status line."""
 
     language: str
-    han: int
-    latin: int
+    han: int  # Chinese characters
+    words: int  # Latin-script words
 
     @property
     def reason(self) -> str:
-        if self.language == "zh":
-            return f"{self.han} of its {self.han + self.latin} letters are Chinese characters"
-        if self.han:
-            return f"only {self.han} of its {self.han + self.latin} letters are Chinese characters"
-        return "no Chinese characters"
+        counts = f"{self.han} Chinese character{'s' if self.han != 1 else ''}, " \
+                 f"{self.words} Latin-script word{'s' if self.words != 1 else ''}"
+        return counts if self.han else "no Chinese characters"
 
 
 def route(*texts: str) -> Routing:
     """The language of the request's texts together (both sentences of a pair count)."""
-    han = latin = 0
+    han = words = 0
     for text in texts:
-        for char in text or "":
-            if is_han(char):
-                han += 1
-            elif char.isalpha() and char.isascii():
-                latin += 1
-    return Routing("zh" if han and han >= latin else "en", han, latin)
+        for placeholder in PLACEHOLDERS:
+            text = (text or "").replace(placeholder, " ")
+        in_word = False
+        for char in text:
+            latin = char.isascii() and char.isalpha()
+            han += is_han(char)
+            words += latin and not in_word
+            in_word = latin
+    return Routing("zh" if han and han >= words else "en", han, words)

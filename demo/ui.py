@@ -21,7 +21,7 @@ import torch
 from gradio import queueing
 
 from demo.errors import InputError, UserFacingError
-from demo.i18n import LOCALES, english_labels, UI_LANGUAGE, ZH_UI, how_it_works, translate, ui_pair, ui_text
+from demo.i18n import LOCALES, english_labels, is_chinese, UI_LANGUAGE, ZH_UI, how_it_works, translate, ui_pair, ui_text
 from demo.inference import RequestCancelled, RequestScope, run_in_scope
 from demo.language import LANGUAGE_NAMES, Routing, route
 from demo.runtime import Runtime
@@ -424,11 +424,12 @@ def make_page_handler(task: Task, runtime: Runtime, api_handler, output_count: i
     return handler
 
 
-def _build_tab(task: Task, runtime: Runtime, ui_language: gr.Textbox) -> tuple[gr.Markdown, list]:
+def _build_tab(task: Task, runtime: Runtime, ui_language: gr.Textbox) -> tuple[gr.Markdown, list, gr.Tab]:
     """One tab from the task's contract; returns its readiness line, which the page keeps current,
-    and its inputs in parameter order, which a share link fills."""
+    its inputs in parameter order, which a share link fills, and the tab, whose name follows the
+    page's language."""
     embedded = runtime.plan[task.key].embedded
-    with gr.Tab(ui_text(task.title), id=task.key, elem_id=f"tab-{task.key}"):
+    with gr.Tab(ui_text(task.title), id=task.key, elem_id=f"tab-{task.key}") as tab:
         gr.Markdown(ui_text(task.embedded_summary if embedded else task.summary), elem_id=f"{task.key}-summary")
         with gr.Row(equal_height=False):
             with gr.Column(min_width=280):
@@ -498,7 +499,7 @@ def _build_tab(task: Task, runtime: Runtime, ui_language: gr.Textbox) -> tuple[g
     for event in events:
         event.then(lambda: readiness(runtime, task), outputs=ready, **QUIET)
     make_link.click(fn=None, inputs=all_inputs, outputs=link, js=_link_js(task), api_visibility="private")
-    return ready, all_inputs
+    return ready, all_inputs, tab
 
 
 def _link_js(task: Task) -> str:
@@ -781,8 +782,9 @@ def build_app(runtime: Runtime) -> gr.Blocks:
         with gr.Tabs() as tabs:
             built = [_build_tab(task, runtime, ui_language) for task in TASKS.values()]
         _build_scorecard(runtime)
-        lines = [line for line, _ in built]
-        tab_inputs = {task: inputs for task, (_, inputs) in zip(TASKS, built, strict=True)}
+        lines = [line for line, _, _ in built]
+        tab_inputs = {task: inputs for task, (_, inputs, _) in zip(TASKS, built, strict=True)}
+        _name_tabs_in_the_page_language(ui_language, [tab for _, _, tab in built])
         loaded = _follow_the_browser_language(app, ui_language, switch)
         _keep_readiness_current(app, runtime, lines, ui_language, loaded)
         _open_share_links(app, tabs, tab_inputs)
@@ -844,6 +846,16 @@ def _language_switch() -> tuple[gr.Textbox, gr.Radio]:
         return locale;
     }}""", **QUIET)
     return locale, switch
+
+
+def _name_tabs_in_the_page_language(ui_language: gr.Textbox, tabs: list[gr.Tab]) -> None:
+    """Tab names follow a language switch: Gradio's tab bar translates only the selected tab's name
+    when the locale changes, so the names are set again from the server in the chosen language."""
+    def names(locale: str):
+        chinese = is_chinese(locale)
+        return [gr.Tab(label=ZH_UI[task.title] if chinese else task.title) for task in TASKS.values()]
+
+    ui_language.change(names, inputs=ui_language, outputs=tabs, **QUIET)
 
 
 def _follow_the_browser_language(app: gr.Blocks, locale: gr.Textbox, switch: gr.Radio):

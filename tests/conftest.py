@@ -11,7 +11,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bench.server import free_port  # noqa: E402
-from bench.tiny_models import build_all  # noqa: E402
+from bench.tiny_models import build_all, build_chinese  # noqa: E402
 
 from demo.inference import InferenceWorker  # noqa: E402
 from demo.models import ModelRef  # noqa: E402
@@ -22,8 +22,9 @@ from demo.settings import Settings  # noqa: E402
 
 @pytest.fixture(scope="session")
 def tiny_paths(tmp_path_factory) -> dict[str, Path]:
-    """One tiny random checkpoint folder per task, built once per test session."""
-    return build_all(tmp_path_factory.mktemp("tiny-models"))
+    """One tiny random checkpoint folder per task (and per task's Chinese model), built once per session."""
+    root = tmp_path_factory.mktemp("tiny-models")
+    return build_all(root) | build_chinese(root)
 
 
 @pytest.fixture(scope="session")
@@ -39,8 +40,8 @@ def worker() -> InferenceWorker:
 
 @pytest.fixture(scope="session")
 def runtime(tiny_models) -> Runtime:
-    """A runtime serving every task from the tiny checkpoints."""
-    return Runtime(plan("hub", tiny_models))
+    """A runtime serving every task from the tiny checkpoints, Chinese text from the Chinese ones."""
+    return Runtime(plan("hub", tiny_models), plan_zh=plan("hub", tiny_models, language="zh"))
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import torch
 from demo.errors import InputError
 from demo.i18n import say, ui_text
 from demo.inference import InferenceWorker
+from demo.language import is_han, route
 from demo.models import LoadedModel
 from demo.tasks.base import CheckedSlider, Explanation, Param, Task, Warn, cut_note, require_number, require_text
 from demo.tasks.next_sentence import is_nsp_head
@@ -95,14 +96,15 @@ class MaskedLMEngine:
         if logits is None:
             logits = output.logits
         special = set(tokenizer.all_special_ids)
+        chinese = route(text).language == "zh"  # one [MASK] is one character: BERT-Chinese's convention
         candidates = []
         for position in positions:
             probs = logits[0, position].float().softmax(-1)
-            top = torch.topk(probs, top_k + len(special))
+            top = torch.topk(probs, min(len(probs), (top_k + len(special)) * (8 if chinese else 1)))
             words: list[tuple[str, float]] = []
             for prob, token_id in zip(top.values.tolist(), top.indices.tolist(), strict=True):
                 word = tokenizer.decode([token_id]).strip()
-                if token_id in special or not word:
+                if token_id in special or not word or (chinese and not (len(word) == 1 and is_han(word))):
                     continue
                 words.append((word, prob))
                 if len(words) == top_k:

@@ -512,3 +512,47 @@ def test_a_batch_csv_goes_in_and_its_answers_come_out(page, tmp_path):
     assert lines[0] == "row,text,label,confidence" and len(lines) == 3
     page.locator("#batch-run").click()  # the upload was read and deleted
     expect(page.locator("#batch-error")).to_contain_text("Choose a CSV file first")
+
+
+def test_a_chinese_browser_gets_the_chinese_page_and_the_switch_turns_it_english(browser, base_url):
+    context, page = open_page(browser, base_url, locale="zh-CN")
+    expect(page.get_by_role("tab", name="情感分析")).to_be_visible()
+    expect(page.locator("#sentiment-run")).to_have_text("运行")
+    expect(page.locator("#language-switch input[value='中文']")).to_be_checked()
+    expect(page.locator("#sentiment-readiness")).to_contain_text("模型已就绪")
+    page.locator("#sentiment-text textarea").fill("这家酒店的服务很周到，房间也干净。")
+    page.locator("#sentiment-run").click()
+    status = page.locator("#sentiment-status")
+    expect(status).to_contain_text("classifier-chinese", timeout=60_000)
+    expect(status).to_contain_text("中文文本：15 个汉字")
+    expect(page.locator("#sentiment-view .verdict")).to_have_text(re.compile("正面|负面|不确定"))
+    page.screenshot(path=SCREENSHOTS / "chinese_sentiment.png", full_page=True)
+    page.locator("#language-switch").get_by_text("English").click()
+    expect(page.get_by_role("tab", name="Sentiment")).to_be_visible()
+    expect(page.locator("#sentiment-run")).to_have_text("Run")
+    page.locator("#sentiment-run").click()  # the next answer speaks English too
+    expect(page.locator("#sentiment-view .verdict")).to_have_text(re.compile("Positive|Negative|Unsure"), timeout=60_000)
+    context.close()
+
+
+def test_an_english_browser_gets_the_english_page(browser, base_url):
+    context, page = open_page(browser, base_url, locale="en-US")
+    expect(page.get_by_role("tab", name="Sentiment")).to_be_visible()
+    expect(page.locator("#language-switch input[value='English']")).to_be_checked()
+    page.locator("#language-switch").get_by_text("中文").click()
+    expect(page.get_by_role("tab", name="完形填空")).to_be_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "文本为空：请输入文字。"),
+    ("中国的首都是北京。", "没有找到 [MASK]"),
+    ("中国的首都是北［MASK］。", "遮罩用了全角括号（［MASK］）"),
+])
+def test_chinese_bad_input_is_answered_in_chinese(browser, base_url, text, message):
+    context, page = open_page(browser, base_url, locale="zh-CN")
+    page.get_by_role("tab", name="完形填空").click()
+    page.locator("#fill-mask-text textarea").fill(text)
+    page.locator("#fill_mask-run").click()
+    expect(page.locator("#fill_mask-error")).to_contain_text(message)
+    context.close()
