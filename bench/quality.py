@@ -49,6 +49,9 @@ def sentiment_accuracy(engine, rows: list[dict], batch: int = 8) -> tuple[float,
         for row, result in zip(chunk, results, strict=True):
             correct += (result.label == "POSITIVE") == (row["label"].strip() == "1")
             positive += result.label == "POSITIVE"
+        if (start // batch) % 25 == 24:
+            print(f"sentiment: {start + len(chunk)} of {len(rows)} rows, {correct / (start + len(chunk)):.1%} so far",
+                  flush=True)
     return correct / len(rows), positive / len(rows)
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import torch
 
 from demo.errors import InputError
+from demo.language import is_han
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +77,15 @@ def integrated_gradients(forward: Callable[..., torch.Tensor], inputs: tuple[tor
 
 def words_of(text: str, spans: list[tuple[int, int]], scores: list[float]) -> list[tuple[str, float]]:
     """Token scores summed into the text's whitespace-separated words (subword pieces merged), each
-    word with the whitespace after it, so the words put together give back the text."""
+    word with the whitespace after it, so the words put together give back the text. Chinese has no
+    spaces between words: there each token is a word (a character for BERT, often a word for Gemma)."""
     words = [match.span() for match in re.finditer(r"\S+", text)]
     if not words:
         return []
-    starts = [start for start, _ in words]
-    totals = [0.0] * len(words)
+    cuts = {start for start, _ in spans
+            if 0 < start < len(text) and (is_han(text[start]) or is_han(text[start - 1]))}
+    starts = sorted({start for start, _ in words} | {cut for cut in cuts if not text[cut].isspace()})
+    totals = [0.0] * len(starts)
     for (start, end), score in zip(spans, scores, strict=True):
         piece = text[start:end]
         first = start + (len(piece) - len(piece.lstrip())) if piece.strip() else start

@@ -211,6 +211,7 @@ ZH_PATTERNS = [
     (r"\*\*Stopped\*\* after (.+?) s; the text so far is kept\.", "**已停止**：{0} 秒，已生成的文字保留。"),
     (r"Generating…", "生成中……"),
     (r"Not answered", "未回答"),
+    (r"<details><summary>Details</summary>", "<details><summary>详情</summary>"),
     (r"Answers come from \*\*(.+?)\*\*(?: on (\w+))?\.", "由 **{0}** 回答。"),
     (r"English text is answered by \*\*(.+?)\*\*, Chinese text by \*\*(.+?)\*\*(?: on (\w+))?\.",
      "英文文本由 **{0}** 回答，中文文本由 **{1}** 回答。"),
@@ -246,6 +247,14 @@ def english_labels(info):
     if isinstance(info, list):
         return [english_labels(item) for item in info]
     return info
+
+
+def both_languages(label) -> str:
+    """A component's label in both languages, for the places Gradio does not translate (the header
+    of an examples table)."""
+    if isinstance(label, I18nData):
+        return f"{_EN[label.key]} · {_ZH[label.key]}"
+    return str(label or "")
 
 
 def ui_pair(english: str, chinese: str):

@@ -140,9 +140,11 @@ def batch_values(task: str, given: dict[str, str]) -> list:
     return values
 
 
-def built_in(task: str) -> list[Item]:
-    """The set written for this project: 100 reviews for sentiment, 200 pairs for next sentence."""
-    return read_csv((BUILT_IN_DIR / f"{task}.csv").read_bytes(), task)
+def built_in(task: str, language: str = "en") -> list[Item]:
+    """A set written for this project: in English 100 reviews for sentiment and 200 pairs for next
+    sentence, in Chinese 40 reviews and 100 pairs."""
+    name = task if language == "en" else f"{task}_{language}"
+    return read_csv((BUILT_IN_DIR / f"{name}.csv").read_bytes(), task)
 
 
 @dataclass

@@ -21,7 +21,7 @@ import torch
 from gradio import queueing
 
 from demo.errors import InputError, UserFacingError
-from demo.i18n import LOCALES, english_labels, is_chinese, UI_LANGUAGE, ZH_UI, how_it_works, translate, ui_pair, ui_text
+from demo.i18n import LOCALES, both_languages, english_labels, is_chinese, UI_LANGUAGE, ZH_UI, how_it_works, translate, ui_pair, ui_text
 from demo.inference import RequestCancelled, RequestScope, run_in_scope
 from demo.language import LANGUAGE_NAMES, Routing, route
 from demo.runtime import Runtime
@@ -448,8 +448,9 @@ def _build_tab(task: Task, runtime: Runtime, ui_language: gr.Textbox) -> tuple[g
                 examples = load_examples(task.key)
                 if examples:  # right under the input, also on a phone where the columns stack
                     width = len(examples[0])
-                    gr.Examples(examples=examples, inputs=[*inputs, *settings][:width], label=ui_text("Examples"),
-                                cache_examples=False)
+                    shown = gr.Examples(examples=examples, inputs=[*inputs, *settings][:width],
+                                        label=ui_text("Examples"), cache_examples=False)
+                    shown.dataset.headers = [both_languages(c.label) for c in [*inputs, *settings][:width]]
                 with gr.Accordion(ui_text("Share a link"), open=False, elem_id=f"{task.key}-share"):
                     make_link = gr.Button(ui_text("Make a link to this tab with these inputs"), size="sm",
                                           elem_id=f"{task.key}-make-link")
@@ -541,13 +542,14 @@ def restore_from_link(query: dict[str, str]) -> tuple[str | None, dict[str, dict
 
 
 SCORECARD_TASKS = {"Sentiment": "sentiment", "Next sentence": "next_sentence"}
-SCORECARD_SOURCES = ("Built-in set", "My CSV")
+SCORECARD_SOURCES = ("Built-in set", "Built-in Chinese set", "My CSV")
 SCORECARD_FOLDER = Path(tempfile.gettempdir()) / "showcase-scorecards"
 SCORECARD_UPDATE_S = 0.5  # the plot and tables refresh at most twice a second
 SCORECARD_SUMMARY = (
     "Run a labelled set through the task's classic checkpoint and its zero-shot LLM: accuracy as it goes, how often "
-    "they agree, each side's confusion, latency and mistakes. Use the built-in set (written for this app: 100 reviews, "
-    "200 sentence pairs) or your own CSV: `text,label` (POSITIVE/NEGATIVE or 1/0) or `sentence_a,sentence_b,label` "
+    "they agree, each side's confusion, latency and mistakes. Use a built-in set (written for this app: 100 reviews "
+    "and 200 sentence pairs in English, 40 reviews and 100 pairs in Chinese) or your own CSV (Chinese text goes to the "
+    "Chinese models): `text,label` (POSITIVE/NEGATIVE or 1/0) or `sentence_a,sentence_b,label` "
     "(IsNext/NotNext or 1/0), up to 2,000 rows and 2 MB. Your file is read once and deleted.")
 
 
@@ -614,19 +616,23 @@ def _build_scorecard(runtime: Runtime) -> None:
     outputs = [view, plot, table, confusion, wrong, download, upload, error, status]
 
     def items_of(key: str, chosen: str, path: str | None):
-        return built_in(key) if chosen == SCORECARD_SOURCES[0] else read_csv(_uploaded(path), key)
+        if chosen == SCORECARD_SOURCES[0]:
+            return built_in(key)
+        return built_in(key, "zh") if chosen == SCORECARD_SOURCES[1] else read_csv(_uploaded(path), key)
 
     def work(title: str, chosen: str, path: str | None, scope: RequestScope):
         key = SCORECARD_TASKS.get(title)
         if key is None or chosen not in SCORECARD_SOURCES:
             raise InputError(f"Choose a task ({', '.join(SCORECARD_TASKS)}) and a set.")
         items = items_of(key, chosen, path)
+        language = route(*(text for item in items for text in item.inputs)).language  # one set, one language
         started = time.perf_counter()
-        loading = "" if runtime.is_ready(key) and runtime.is_ready(key, zero_shot=True) else " (loading the models once)"
+        ready = runtime.is_ready(key, language=language) and runtime.is_ready(key, zero_shot=True, language=language)
+        loading = "" if ready else " (loading the models once)"
         # the upload is read and deleted: the file box empties, ready for the next file
         yield (*(gr.skip() for _ in outputs[:6]), None if path else gr.skip(), gr.update(visible=False),
                f"Read {len(items):,} items{loading}…")
-        sides = runtime.sides(key)
+        sides = runtime.sides(key, language=language)
         spec = get_task(key)
         answer = lambda engine, *inputs: spec.run(engine, lambda message: None, *inputs)[0]  # noqa: E731
         stopping = lambda: scope.stop_requested.is_set() or scope.cancelled.is_set()  # noqa: E731
@@ -786,7 +792,7 @@ def build_app(runtime: Runtime) -> gr.Blocks:
         tab_inputs = {task: inputs for task, (_, inputs, _) in zip(TASKS, built, strict=True)}
         _name_tabs_in_the_page_language(ui_language, [tab for _, _, tab in built])
         loaded = _follow_the_browser_language(app, ui_language, switch)
-        _keep_readiness_current(app, runtime, lines, ui_language, loaded)
+        _keep_readiness_current(app, runtime, lines, ui_language, loaded, tabs)
         _open_share_links(app, tabs, tab_inputs)
     app.queue(max_size=QUEUE_SIZE)
     app._queue.__class__ = SessionBoundedQueue
@@ -868,7 +874,7 @@ def _follow_the_browser_language(app: gr.Blocks, locale: gr.Textbox, switch: gr.
 
 
 def _keep_readiness_current(app: gr.Blocks, runtime: Runtime, lines: list[gr.Markdown],
-                            ui_language: gr.Textbox, loaded) -> None:
+                            ui_language: gr.Textbox, loaded, tabs: gr.Tabs) -> None:
     """Refresh every tab's readiness line, in the page's language, on page load (once the language
     is known), on a language switch, and each second while a model is not settled."""
     timer = gr.Timer(READINESS_POLL_S)
@@ -880,5 +886,6 @@ def _keep_readiness_current(app: gr.Blocks, runtime: Runtime, lines: list[gr.Mar
         texts = [translate(readiness(runtime, task), locale) for task in TASKS.values()]
         return (*texts, gr.Timer(active=not (settled or waiting_for_nobody)))
 
-    for trigger in (loaded.then, timer.tick, ui_language.change):
+    # a tab's contents are drawn when it is first opened, with the line as it was built: refresh then too
+    for trigger in (loaded.then, timer.tick, ui_language.change, tabs.select):
         trigger(refresh, inputs=ui_language, outputs=[*lines, timer], **QUIET)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from demo.language import route
+from demo.language import is_han, route
 from demo.profiles import plan
 from demo.runtime import Runtime
 from demo.tasks import get_task
@@ -164,3 +164,17 @@ def test_paris_is_more_expected_than_banana_and_the_true_sentence_less_perplexin
     banana = next(p for p in false.pieces if p.strip().startswith("banana"))
     assert paris.probability > 100 * banana.probability
     assert true.perplexity < false.perplexity
+
+
+def test_chinese_masks_are_filled_with_single_characters(embedded):
+    first, filled, _ = run(embedded, "fill_mask", "我今天很高[MASK]。", 5)
+    assert filled == "我今天很高兴。"
+    assert all(len(word) == 1 and is_han(word) for word in first), first
+
+
+def test_chinese_reviews_are_explained_word_by_word(embedded):
+    review = "服务很热情，房间非常干净，我很满意。"
+    words = [(w.strip(), s) for w, s in embedded.engine("sentiment", language="zh").attribute(review).scaled()[0]]
+    assert len(words) > 5 and "".join(w for w, _ in words) == review.replace(" ", "")
+    praising = {w for w, _ in words if any(key in w for key in ("热情", "干净", "满意"))}
+    assert praising and max(words, key=lambda item: item[1])[0] in praising, words

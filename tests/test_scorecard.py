@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from demo.errors import InputError
+from demo.language import route
 from demo.scorecard import MAX_ROWS, Item, built_in, read_csv, score, scored_csv, wrong_rows
 from demo.tasks import get_task
 from demo.tasks.base import Side, Sides
@@ -36,11 +37,13 @@ def test_too_many_rows_are_refused_and_labels_may_be_words_or_digits():
 
 
 def test_the_built_in_sets_are_balanced_and_large_enough():
-    for task, size in (("sentiment", 100), ("next_sentence", 200)):
-        items = built_in(task)
+    for task, language, size in (("sentiment", "en", 100), ("next_sentence", "en", 200),
+                                  ("sentiment", "zh", 40), ("next_sentence", "zh", 100)):
+        items = built_in(task, language)
         assert len(items) == size
         golds = [item.gold for item in items]
         assert golds.count(golds[0]) == size // 2
+        assert route(*(text for item in items for text in item.inputs)).language == language
 
 
 def test_a_run_tallies_accuracy_confusion_and_mistakes_and_can_stop(runtime, tmp_path):
