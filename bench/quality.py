@@ -154,20 +154,7 @@ def main() -> None:
     engines = {task: build_engine(task, registry, placement, worker, lambda f, m: None)
                for task in ("sentiment", "fill_mask", "next_sentence", "generate")}
 
-    if args.sst2.exists():
-        rows = read_tsv(args.sst2)[: args.limit or None]
-        started = time.perf_counter()
-        figures["sentiment_acc"], figures["sentiment_positive_rate"] = sentiment_accuracy(engines["sentiment"], rows)
-        figures["sentiment_rows"] = len(rows)
-        figures["sentiment_ms_per_row"] = (time.perf_counter() - started) * 1000 / len(rows)
-    else:
-        print(f"SST-2 not found at {args.sst2}: sentiment accuracy skipped")
-    pairs = read_tsv(DATA / "nsp_pairs.tsv")
-    figures["nsp_pairwise_acc"], figures["nsp_pointwise_acc"] = nsp_accuracy(engines["next_sentence"], pairs)
-    figures["nsp_pairs"] = len(pairs)
-    cloze = read_tsv(DATA / "cloze.tsv")
-    figures["fill_top1"], figures["fill_top5"] = cloze_accuracy(engines["fill_mask"], cloze)
-    figures["fill_items"] = len(cloze)
+    figures |= task_figures(engines, args.sst2, DATA / "nsp_pairs.tsv", DATA / "cloze.tsv", "", args.limit)
     figures["tokens_per_s"], figures["first_text_s"] = generation_speed(engines["generate"])
     figures["peak_rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     if args.sst2.exists() and args.int8_rows:  # last: it holds a second copy of Gemma
@@ -181,23 +168,29 @@ def chinese_figures(registry, placement, worker, chnsenticorp: Path, limit: int 
     """The three Chinese figures: ChnSentiCorp dev accuracy, pairwise next sentence, cloze top-5."""
     engines = {task: build_engine(task, registry, placement, worker, lambda f, m: None, "zh")
                for task in ("sentiment", "fill_mask", "next_sentence")}
+    return task_figures(engines, chnsenticorp, DATA / "nsp_pairs_zh.tsv", DATA / "cloze_zh.tsv", "zh_", limit)
+
+
+def task_figures(engines: dict, sentiment_tsv: Path, nsp_tsv: Path, cloze_tsv: Path, prefix: str,
+                 limit: int = 0) -> dict[str, float]:
+    """Sentiment accuracy on a labelled TSV (skipped when it is absent), next sentence on pairs,
+    fill mask on cloze items; each figure's name starts with `prefix`."""
     figures: dict[str, float] = {}
-    if chnsenticorp.exists():
-        rows = read_tsv(chnsenticorp)[: limit or None]
+    if sentiment_tsv.exists():
+        rows = read_tsv(sentiment_tsv)[: limit or None]
         started = time.perf_counter()
-        figures["zh_sentiment_acc"], figures["zh_sentiment_positive_rate"] = sentiment_accuracy(
-            engines["sentiment"], rows)
-        figures["zh_sentiment_rows"] = len(rows)
-        figures["zh_sentiment_ms_per_row"] = (time.perf_counter() - started) * 1000 / len(rows)
+        figures["sentiment_acc"], figures["sentiment_positive_rate"] = sentiment_accuracy(engines["sentiment"], rows)
+        figures["sentiment_rows"] = len(rows)
+        figures["sentiment_ms_per_row"] = (time.perf_counter() - started) * 1000 / len(rows)
     else:
-        print(f"ChnSentiCorp not found at {chnsenticorp}: Chinese sentiment accuracy skipped")
-    pairs = read_tsv(DATA / "nsp_pairs_zh.tsv")
-    figures["zh_nsp_pairwise_acc"], figures["zh_nsp_pointwise_acc"] = nsp_accuracy(engines["next_sentence"], pairs)
-    figures["zh_nsp_pairs"] = len(pairs)
-    cloze = read_tsv(DATA / "cloze_zh.tsv")
-    figures["zh_fill_top1"], figures["zh_fill_top5"] = cloze_accuracy(engines["fill_mask"], cloze)
-    figures["zh_fill_items"] = len(cloze)
-    return figures
+        print(f"{sentiment_tsv} not found: sentiment accuracy skipped")
+    pairs = read_tsv(nsp_tsv)
+    figures["nsp_pairwise_acc"], figures["nsp_pointwise_acc"] = nsp_accuracy(engines["next_sentence"], pairs)
+    figures["nsp_pairs"] = len(pairs)
+    cloze = read_tsv(cloze_tsv)
+    figures["fill_top1"], figures["fill_top5"] = cloze_accuracy(engines["fill_mask"], cloze)
+    figures["fill_items"] = len(cloze)
+    return {prefix + name: value for name, value in figures.items()}
 
 
 def _report(figures: dict[str, float]) -> None:

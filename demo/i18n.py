@@ -279,11 +279,11 @@ def say(english: str, chinese: str | None = None, **fields) -> str:
     return text.format(**fields) if fields else text
 
 
-def translate(message: str, locale: str | None = None) -> str:
+def translate(message, locale: str | None = None):
     """A message or status line in the page's language: each line matched against known patterns;
     a line that matches none stays English (model names, file names and numbers stay as they are)."""
-    if not is_chinese(locale or UI_LANGUAGE.get()):
-        return message
+    if not isinstance(message, str) or not is_chinese(locale or UI_LANGUAGE.get()):
+        return message  # an update that leaves the line as it is passes through
     return "\n".join(_translate_line(line) for line in message.split("\n"))
 
 

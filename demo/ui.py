@@ -21,7 +21,8 @@ import torch
 from gradio import queueing
 
 from demo.errors import InputError, UserFacingError
-from demo.i18n import LOCALES, both_languages, english_labels, is_chinese, UI_LANGUAGE, ZH_UI, how_it_works, translate, ui_pair, ui_text
+from demo.i18n import (LOCALES, UI_LANGUAGE, ZH_UI, both_languages, english_labels, how_it_works, is_chinese, translate,
+                       ui_pair, ui_text)
 from demo.inference import RequestCancelled, RequestScope, run_in_scope
 from demo.language import LANGUAGE_NAMES, Routing, route
 from demo.runtime import Runtime
@@ -498,7 +499,8 @@ def _build_tab(task: Task, runtime: Runtime, ui_language: gr.Textbox) -> tuple[g
         else:
             events.append(_run_and_stop(triggers, page, run, stop, stoppable))
     for event in events:
-        event.then(lambda: readiness(runtime, task), outputs=ready, **QUIET)
+        event.then(lambda locale: translate(readiness(runtime, task), locale), inputs=ui_language, outputs=ready,
+                   **QUIET)
     make_link.click(fn=None, inputs=all_inputs, outputs=link, js=_link_js(task), api_visibility="private")
     return ready, all_inputs, tab
 

@@ -113,7 +113,7 @@ def attribution_legend(up: str, down: str, target: str, exact: bool = False) -> 
     """The one line under a heat map: what the colours mean and what was attributed (by integrated
     gradients, or `exact` when the score is a sum over the tokens and each word has its own share)."""
     up, down = escape(say(up)), escape(say(down))
-    method = (say("Each word's exact share of {target}.", "每个词在{target}中所占的确切份额。", target=target) if exact
+    method = (say("Each word's exact share of {target}.", "分数是{target}，每个词的份额是精确算出的。", target=target) if exact
               else say("Integrated gradients (Captum) on {target}.", "方法：对{target}做积分梯度（Captum）。",
                        target=target))
     return '<p class="legend">' + say(

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Set up whatever is missing, quickly when nothing is: .venv with CPU torch first (a bare `torch`
 # would pull a multi-GB CUDA build), then requirements.txt, then the one-time Gemma conversion.
-# `--tests` also installs Debian's chromium (browser tests) and nginx (replica tests).
+# `--tests` also installs Debian's chromium (browser tests) with a Chinese font (so the Chinese
+# page's screenshots show characters), and nginx (replica tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [[ "${1:-}" == "--tests" ]] && { ! command -v chromium >/dev/null 2>&1 || [[ ! -x /usr/sbin/nginx ]]; }; then
+if [[ "${1:-}" == "--tests" ]] && { ! command -v chromium >/dev/null 2>&1 || [[ ! -x /usr/sbin/nginx ]] ||
+                                   [[ ! -d /usr/share/fonts/truetype/wqy ]]; }; then
   sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium nginx >/dev/null
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium nginx fonts-wqy-zenhei >/dev/null
 fi
 
 stamp=.venv/.installed

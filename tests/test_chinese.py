@@ -124,3 +124,10 @@ def test_the_api_description_keeps_english_labels(base_url):
     labels = [p["label"] for endpoint in info["named_endpoints"].values() for p in endpoint["parameters"]]
     assert "Text" in labels and all(isinstance(label, str) for label in labels)
     assert english_labels({"label": ui_text("Sentence A")}) == {"label": "Sentence A"}
+
+
+def test_a_streamed_answer_in_a_chinese_page_keeps_its_status_between_updates():
+    import gradio as gr
+
+    skip = gr.skip()
+    assert translate(skip, "zh-CN") is skip

@@ -526,6 +526,7 @@ def test_a_chinese_browser_gets_the_chinese_page_and_the_switch_turns_it_english
     expect(status).to_contain_text("classifier-chinese", timeout=60_000)
     expect(status).to_contain_text("中文文本：15 个汉字")
     expect(page.locator("#sentiment-view .verdict")).to_have_text(re.compile("正面|负面|不确定"))
+    expect(page.locator("#sentiment-readiness")).to_contain_text("模型已就绪")  # refreshed after the answer too
     page.screenshot(path=SCREENSHOTS / "chinese_sentiment.png", full_page=True)
     page.locator("#language-switch").get_by_text("English").click()
     expect(page.get_by_role("tab", name="Sentiment")).to_be_visible()
