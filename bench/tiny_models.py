@@ -17,6 +17,8 @@ from transformers import (
     GPT2Config,
     GPT2LMHeadModel,
     PreTrainedTokenizerFast,
+    Qwen2Config,
+    Qwen2ForCausalLM,
 )
 
 WORDS = """the a an of to and in is was it this that for on with as at by from be are were
@@ -123,9 +125,17 @@ def build_chinese_classifier(path: Path, max_positions: int = 64) -> Path:
     return path
 
 
-def build_chinese_gpt2(path: Path, max_positions: int = 1024) -> Path:
-    """A GPT-2 whose byte-level BPE was trained on Chinese sentences."""
-    return build_gpt2(path, max_positions, corpus=CHINESE_CORPUS, seed=5)
+def build_chinese_qwen(path: Path, max_positions: int = 1024) -> Path:
+    """A Qwen2 causal LM (the class of the Chinese generation preset, tied embeddings as in
+    Qwen2.5-0.5B) on a byte-level BPE trained on Chinese sentences."""
+    tokenizer = AutoTokenizer.from_pretrained(build_gpt2(path / "bpe", max_positions, corpus=CHINESE_CORPUS))
+    tokenizer.save_pretrained(path)
+    torch.manual_seed(5)
+    config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                         num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=max_positions,
+                         tie_word_embeddings=True, bos_token_id=0, eos_token_id=0)
+    Qwen2ForCausalLM(config).save_pretrained(path)
+    return path
 
 
 def build_chinese(root: Path) -> dict[str, Path]:
@@ -135,7 +145,7 @@ def build_chinese(root: Path) -> dict[str, Path]:
         "sentiment.zh": build_chinese_classifier(root / "classifier-chinese"),
         "fill_mask.zh": bert,
         "next_sentence.zh": bert,
-        "generate.zh": build_chinese_gpt2(root / "gpt2-chinese"),
+        "generate.zh": build_chinese_qwen(root / "qwen-chinese"),
     }
 
 

@@ -89,8 +89,8 @@ def test_chinese_fill_mask_candidates_are_single_characters(client):
 
 
 def test_chinese_generation_runs_on_the_chinese_model(client):
-    *_, status = client.predict("从前有一座山，", 8, 0.0, api_name="/generate")
-    assert "**gpt2-chinese**" in status
+    text, *_, status = client.predict("从前有一座山，", 8, 0.0, api_name="/generate")
+    assert text.startswith("从前有一座山，") and "**qwen-chinese**" in status
 
 
 def test_a_full_width_mask_is_refused_with_a_clear_message():
