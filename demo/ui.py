@@ -122,7 +122,7 @@ def _routing(task: Task, values: tuple) -> Routing:
 def _status(runtime: Runtime, task: Task, answered: str = "", routing: Routing | None = None) -> str:
     """The plain status line ("Answered by Gemma 3 270M on CPU in 0.52 s."), the details one click away."""
     if answered:
-        details = runtime.describe(task.key, routing.language) if routing else runtime.describe(task.key)
+        details = runtime.describe(task.key, routing.language if routing else "en")
         if routing:
             details += f" · routed to the {LANGUAGE_NAMES[routing.language]} model: {routing.reason}"
         return f"{answered}\n\n<details><summary>Details</summary>\n\n{details}\n\n</details>"
@@ -369,43 +369,47 @@ def make_page_handler(task: Task, runtime: Runtime, api_handler, output_count: i
     def refused(message: str, locale: str) -> tuple:
         message = translate(message, locale)
         gr.Warning(message, title=translate("Not answered", locale), duration=6)
-        shown = gr.update(value=f'<p class="input-error" role="alert">{escape(message)}</p>', visible=True)
-        return (*(gr.skip() for _ in range(output_count)), gr.skip(), shown, gr.skip(), *keep_why)
+        return (*(gr.skip() for _ in range(output_count)), gr.skip(), _error_line(message), gr.skip(), *keep_why)
 
-    def view(locale: str, values: tuple, outputs: tuple, done: bool) -> str:
-        token = UI_LANGUAGE.set(locale)  # the view's own words, in the page's language
-        try:
-            return action.view(task.check(*values), outputs, done, embedded_for(values))
-        finally:
-            UI_LANGUAGE.reset(token)
+    def reader(locale: str, values: tuple) -> Callable[[tuple, bool], str]:
+        """The view of this request's answers: its input checked and its language routed once, its
+        words in the page's language."""
+        ready_values, embedded = task.check(*values), embedded_for(values)
+
+        def view(outputs: tuple, done: bool) -> str:
+            token = UI_LANGUAGE.set(locale)
+            try:
+                return action.view(ready_values, outputs, done, embedded)
+            finally:
+                UI_LANGUAGE.reset(token)
+
+        return view
 
     if action.streaming:
 
         async def handler(*args):
             *values, locale, progress, request = args
             try:
-                task.check(*values)
+                view = reader(locale, values)
             except UserFacingError as exc:
                 yield refused(str(exc), locale)
                 return
             outputs = None
             try:
                 async for *outputs, status in api_handler(*values, progress, request):
-                    yield (*outputs, view(locale, values, tuple(outputs), False), clear, translate(status, locale),
-                           *why)
+                    yield (*outputs, view(tuple(outputs), False), clear, translate(status, locale), *why)
             except gr.Error as exc:
                 yield refused(exc.message, locale)
                 return
             if outputs is not None:
-                yield (*(gr.skip() for _ in outputs), view(locale, values, tuple(outputs), True),
-                       gr.skip(), gr.skip(), *keep_why)
+                yield (*(gr.skip() for _ in outputs), view(tuple(outputs), True), gr.skip(), gr.skip(), *keep_why)
 
     else:
 
         async def handler(*args):
             *values, locale, progress = args
             try:
-                task.check(*values)
+                view = reader(locale, values)
                 answer = await api_handler(*values, progress)
             except UserFacingError as exc:
                 return refused(str(exc), locale)
@@ -414,7 +418,7 @@ def make_page_handler(task: Task, runtime: Runtime, api_handler, output_count: i
             if answer is None:  # the request went away
                 return tuple(gr.skip() for _ in range(output_count + 3 + len(why)))
             *outputs, status = answer
-            return (*outputs, view(locale, values, tuple(outputs), True), clear, translate(status, locale), *why)
+            return (*outputs, view(tuple(outputs), True), clear, translate(status, locale), *why)
 
     parameters = list(api_handler.__signature__.parameters.values())
     at = next(i for i, p in enumerate(parameters) if p.name == "progress")
@@ -423,6 +427,11 @@ def make_page_handler(task: Task, runtime: Runtime, api_handler, output_count: i
     handler.__annotations__ = dict(getattr(api_handler, "__annotations__", {}))
     handler.__name__ = f"{action.api_name}_page"
     return handler
+
+
+def _error_line(message: str):
+    """The update that shows a refusal under the inputs, in red, announced to screen readers."""
+    return gr.update(value=f'<p class="input-error" role="alert">{escape(message)}</p>', visible=True)
 
 
 def _build_tab(task: Task, runtime: Runtime, ui_language: gr.Textbox) -> tuple[gr.Markdown, list, gr.Tab]:
@@ -664,8 +673,7 @@ def _page_work(work, inputs: list, outputs: list, run: gr.Button, stop: gr.Butto
     refused_at = len(outputs) - 2
 
     def refusal(message: str) -> tuple:
-        shown = gr.update(value=f'<p class="input-error" role="alert">{escape(message)}</p>', visible=True)
-        return (*(gr.skip() for _ in range(refused_at)), shown, gr.skip())
+        return (*(gr.skip() for _ in range(refused_at)), _error_line(message), gr.skip())
 
     async def handler(*args):
         *values, request = args

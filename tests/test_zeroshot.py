@@ -51,7 +51,7 @@ def test_calibrated_sentiment_is_balanced_on_content_free_inputs(tiny_lm, worker
 
 def test_pmi_threshold_sits_between_the_calibration_groups(tiny_lm, worker):
     engine = PmiNextSentence(tiny_lm, worker)
-    assert engine.scale > 0 and math.isfinite(engine.threshold)
+    assert engine.boundary.scale > 0 and math.isfinite(engine.boundary.threshold)
     result = engine.judge("The sky is blue.", "The sun is out.")
     assert set(result.scores) == {"IsNext", "NotNext"} and sum(result.scores.values()) == pytest.approx(1)
 

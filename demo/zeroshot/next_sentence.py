@@ -9,9 +9,6 @@ Chinese pairs are calibrated on Chinese pairs, and B follows A without a space.
 
 from __future__ import annotations
 
-import math
-import statistics
-
 import torch
 
 from demo.explain import LLM_STEPS, Attribution, integrated_gradients, require_short, tokens_of, words_of
@@ -19,7 +16,7 @@ from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
 from demo.tasks.base import LabelScores
 from demo.tasks.next_sentence import IS_NEXT, NOT_NEXT
-from demo.zeroshot.scoring import continuation_logprobs, encode, picked_logprobs
+from demo.zeroshot.scoring import Boundary, continuation_logprobs, encode, picked_logprobs
 
 CALIBRATION_PAIRS_ZH = [
     ("水壶开始鸣叫了。", "她把它从炉子上拿下来，泡了一壶茶。"),
@@ -57,8 +54,7 @@ class PmiNextSentence:
         shuffled = seconds[1:] + seconds[:1]
         coherent = worker.call(self.pmi_many, list(zip(firsts, seconds, strict=True)))
         random = worker.call(self.pmi_many, list(zip(firsts, shuffled, strict=True)))
-        self.threshold = (statistics.mean(coherent) + statistics.mean(random)) / 2
-        self.scale = max((statistics.mean(coherent) - statistics.mean(random)) / 4, 1e-3)
+        self.boundary = Boundary.between(coherent, random)
 
     def pmi_many(self, pairs: list[tuple[str, str]]) -> list[float]:
         """Mean per-token PMI of B given A, for each (A, B) pair, in one batch."""
@@ -86,7 +82,7 @@ class PmiNextSentence:
         # inference thread spends on other requests meanwhile
         pair, dropped = self._ids(sentence_a, sentence_b)
         pmi = self.worker.call(self._pmi_of_ids, [pair])[0]
-        is_next = 1 / (1 + math.exp(-(pmi - self.threshold) / self.scale))
+        is_next = self.boundary.probability(pmi)
         return LabelScores({IS_NEXT: is_next, NOT_NEXT: 1 - is_next}, dropped, MAX_SENTENCE_TOKENS)
 
     def attribute(self, sentence_a: str, sentence_b: str) -> Attribution:

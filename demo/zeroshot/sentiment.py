@@ -14,7 +14,6 @@ uses every token of the review as evidence.
 from __future__ import annotations
 
 import copy
-import math
 
 import torch
 
@@ -22,7 +21,7 @@ from demo.explain import LLM_STEPS, Attribution, integrated_gradients, require_s
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker, length_groups
 from demo.models import LoadedModel
 from demo.tasks.base import LabelScores
-from demo.zeroshot.scoring import continuation_logprobs, encode, label_margin, next_token_logprobs
+from demo.zeroshot.scoring import Boundary, continuation_logprobs, encode, label_margin, next_token_logprobs
 
 SHOTS = [
     ("The soup was cold and the waiter ignored us all night.", "negative"),
@@ -137,12 +136,10 @@ class ChannelSentiment:
         self.worker = worker
         self.prefixes = [encode(loaded, prefix, bos=True) for prefix in CHANNEL_PREFIXES]
         self.max_review = min(MAX_REVIEW_TOKENS, loaded.max_length - max(map(len, self.prefixes)) - 1)
-        self.threshold, self.scale = 0.0, 1.0
         margins = worker.call(self._margins, [encode(loaded, text) for text, _ in CHANNEL_CALIBRATION])
         good = [m for m, (_, positive) in zip(margins, CHANNEL_CALIBRATION, strict=True) if positive]
         bad = [m for m, (_, positive) in zip(margins, CHANNEL_CALIBRATION, strict=True) if not positive]
-        self.threshold = (sum(good) / len(good) + sum(bad) / len(bad)) / 2
-        self.scale = max((sum(good) / len(good) - sum(bad) / len(bad)) / 4, 1e-3)
+        self.boundary = Boundary.between(good, bad)
 
     def _shares(self, reviews: list[list[int]]) -> list[list[float]]:
         """Per token of each review: log P(token | good prefix) - log P(token | bad prefix), / length."""
@@ -167,7 +164,7 @@ class ChannelSentiment:
     def _classify_ids(self, reviews: list[list[int]]) -> list[LabelScores]:
         results = []
         for ids, margin in zip(reviews, self._margins(reviews), strict=True):
-            positive = 1 / (1 + math.exp(-(margin - self.threshold) / self.scale))
+            positive = self.boundary.probability(margin)
             results.append(LabelScores({"POSITIVE": positive, "NEGATIVE": 1 - positive},
                                        max(0, len(ids) - self.max_review), self.max_review))
         return results
