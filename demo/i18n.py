@@ -91,8 +91,8 @@ ZH_LONG = {
         "二郎神 RoBERTa 判断，两类的概率都会给出。",
     "Is a text positive or negative? Gemma 3 270M, never trained for it, compares how likely it finds the words "
     "*positive* and *negative* after the text.":
-        "一段文字是正面还是负面？从未为此训练过的 Gemma 3 270M 比较它在文字之后接“好评”和“差评”"
-        "（英文为 *positive* 和 *negative*）的可能性。",
+        "一段文字是正面还是负面？从未为此训练过的 Gemma 3 270M 来判断：中文评论看它接在“以下是一条好评：”之后"
+        "还是“以下是一条差评：”之后更可能出现；英文比较文字之后接 *positive* 和 *negative* 的可能性。",
     "Hide a word behind [MASK] and BERT proposes the words that fit, with probabilities.":
         "用 [MASK] 遮住一个词（中文里一个 [MASK] 是一个字），BERT 给出合适的词和它们的概率。",
     "Hide a word behind [MASK]: Gemma 3 270M proposes words for the blank and ranks them by how likely the whole "
@@ -120,13 +120,16 @@ $p(y\mid x)=\mathrm{softmax}(W\,h_{[\mathrm{CLS}]}+b)$。英文用在 SST-2 影�
 微调的二郎神 RoBERTa；嵌入式配置则不做任何训练，直接问语言模型评论后面更可能接哪个词。
 """,
     "sentiment.embedded": r"""
-语言模型在预训练时只玩一个游戏：预测下一个词元。先给它看几条写好标签的示例评论，再给它你的评论，后面接
-`评价：`（英文为 `Sentiment:`），它会给每个可能的下一个词一个概率。应用比较其中两个词（中文为“好评”和“差评”），
-再除以它们在不含内容的输入上的值（**上下文校准**，Zhao et al. 2021），去掉模型本身对某个词的偏好：
+语言模型在预训练时只玩一个游戏：预测下一个词元。它给每段文字一个概率，所以可以反过来问：你的评论接在
+“以下是一条好评：”之后更可能，还是接在“以下是一条差评：”之后更可能？（**噪声信道提示**，Min et al. 2022）
+评论的每个词元都是证据，按词元平均：
 
-$$p(y\mid x)\propto\frac{p\left(w_y \mid \mathrm{prompt}(x)\right)}{p\left(w_y \mid \mathrm{prompt}(\varnothing)\right)}$$
+$$m(x)=\frac{1}{|x|}\left(\log p\left(x \mid \text{好评}\right)-\log p\left(x \mid \text{差评}\right)\right),\qquad
+p(\text{正面})=\sigma\!\left(\frac{m(x)-\theta}{s}\right)$$
 
-中文的分界点由本应用自己写的八条校准评论确定（正面和负面各四条）。示例都是为本应用写的，没有取自任何评测集。
+阈值 $\theta$ 和尺度 $s$ 在启动时由本应用自己写的八条校准评论测出（正面和负面各四条）。英文评论则用四条示例
+加 `Sentiment:` 的提示，比较下一个词是 *positive* 还是 *negative*，并做上下文校准（Zhao et al. 2021）。
+示例和校准评论都是为本应用写的，没有取自任何评测集。
 """,
     "fill_mask": r"""
 BERT 的预训练方法是遮住训练文本中 15% 的词，再从句子**两侧**把它们猜回来。它最小化的**掩码语言模型损失**是

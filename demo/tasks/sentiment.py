@@ -118,8 +118,10 @@ removes the model's own preference for one of the two words:
 
 $$p(y\mid x)\propto\frac{p\left(w_y \mid \mathrm{prompt}(x)\right)}{p\left(w_y \mid \mathrm{prompt}(\varnothing)\right)},\qquad w_y\in\{\text{positive},\text{negative}\}$$
 
-The examples were written for this app, not taken from a benchmark. The classic profile uses
-DistilBERT fine-tuned on SST-2 movie reviews instead.
+The examples were written for this app, not taken from a benchmark. Chinese reviews are asked the
+other way round (noisy-channel prompting, Min et al. 2022): is the review likelier after
+"以下是一条好评：" (here is a good review) or after "以下是一条差评：" (a bad review), per token? The
+classic profile uses DistilBERT fine-tuned on SST-2 movie reviews instead.
 """
     how_it_works = r"""
 The encoder reads the whole text at once. Each layer mixes the words with **scaled dot-product
