@@ -6,21 +6,22 @@ import functools
 import logging
 import os
 import socket
+from pathlib import Path
 
 from demo.inference import InferenceWorker
 from demo.profiles import plan, probe_hub
 from demo.runtime import Runtime
 from demo.settings import Settings
+from demo.gate import RequestGate, UploadBook
+from demo.gradio_patches import trust_proxies
 from demo.i18n import I18N
-from demo.ui import CSS, build_app
+from demo.scorecard import keep_folder_swept
+from demo.ui import CSS, SCORECARD_FOLDER, build_app
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD = "2mb"  # the one upload is the scorecard's CSV (demo/scorecard.py: MAX_CSV_BYTES)
-MAX_BODY_BYTES = 1_000_000  # the longest text accepted (200,000 characters) fits, as UTF-8 JSON, with room
-UPLOAD_PATH = "/gradio_api/upload"
-MAX_UPLOAD_BODY_BYTES = 2_000_000 + 64_000  # a 2 MB CSV and its multipart envelope; every other body: 1 MB
 # Gradio keeps ~120 KB of block config per session, and every REST call is a new session: its
 # default of 10,000 sessions grows the server by ~1.2 GB under traffic. The app keeps no per-user
 # state, so a few hundred recent sessions (far more than the queue admits at once) are enough.
@@ -55,63 +56,18 @@ def create_app(settings: Settings, runtime: Runtime | None = None):
     return build_app(runtime)
 
 
-class BodyLimit:
-    """ASGI middleware: a request body over `max_bytes` is refused with 413 before it is parsed.
-
-    Checked against Content-Length when sent; a body without one (chunked) is read up to the limit
-    first. Either way a huge body never reaches Gradio's JSON parser or its memory.
-    """
-
-    def __init__(self, app, max_bytes: int = MAX_BODY_BYTES, max_upload_bytes: int = MAX_UPLOAD_BODY_BYTES):
-        self.app = app
-        self.max_bytes = max_bytes
-        self.max_upload_bytes = max_upload_bytes
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        limit = self.max_upload_bytes if scope.get("path", "").endswith(UPLOAD_PATH) else self.max_bytes
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None:
-            if not declared.isdigit() or int(declared) > limit:
-                return await self._refuse(send, limit)
-            return await self.app(scope, receive, send)
-        # no declared length (chunked): read at most max_bytes + 1, then hand the body on
-        chunks, size, more = [], 0, True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                return
-            chunks.append(message.get("body", b""))
-            size += len(chunks[-1])
-            more = message.get("more_body", False)
-            if size > limit:
-                return await self._refuse(send, limit)
-        replayed = False
-
-        async def replay():
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-
-        await self.app(scope, replay, send)
-
-    async def _refuse(self, send, limit: int) -> None:
-        text = (f"Request body too large: the limit is {limit:,} bytes. "
-                "Texts of up to 200,000 characters, and CSV files of up to 2 MB, fit.").encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                                (b"content-length", str(len(text)).encode()), (b"connection", b"close")]})
-        await send({"type": "http.response.body", "body": text})
-
-
 def launch(app, settings: Settings, prevent_thread_lock: bool = False, **kwargs):
     """Launch with the safe defaults (no share tunnel, no error internals, tiny uploads, bounded
-    bodies), then load the models in the background unless `preload` or `lazy` says otherwise:
-    the page is served first, and the loads do not slow its start."""
+    bodies, fair admission), then load the models in the background unless `preload` or `lazy` says
+    otherwise: the page is served first, and the loads do not slow its start."""
+    from gradio.utils import get_upload_folder
     from starlette.middleware import Middleware
+
+    api_names = {fn.api_name for fn in app.fns.values() if fn.api_name}
+    gate = Middleware(RequestGate, api_names=lambda: api_names, trusted_proxies=settings.trusted_proxies,
+                      uploads=UploadBook(lambda: Path(get_upload_folder())))
+    trust_proxies(app, settings.trusted_proxies)
+    keep_folder_swept(SCORECARD_FOLDER)
 
     served = app.launch(
         server_name=settings.host,
@@ -123,7 +79,7 @@ def launch(app, settings: Settings, prevent_thread_lock: bool = False, **kwargs)
         footer_links=["api"],
         css=CSS,
         i18n=I18N,
-        app_kwargs={"middleware": [Middleware(BodyLimit)]},
+        app_kwargs={"middleware": [gate]},
         prevent_thread_lock=True,
         **kwargs,
     )

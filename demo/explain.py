@@ -17,9 +17,11 @@ import bisect
 import logging
 import re
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
+import torch.utils.checkpoint
 
 from demo.errors import InputError
 from demo.language import is_han
@@ -30,7 +32,16 @@ log = logging.getLogger(__name__)
 # encoders converge in a few steps; Gemma's paths bend more.
 CLASSIC_STEPS = 12
 LLM_STEPS = 24
-ROWS_PER_PASS = 12  # steps that share one forward and backward pass
+ROWS_PER_PASS = 12  # steps that share one forward and backward pass (the classic encoders)
+# Gemma: rows x tokens per pass, so that one pass (forward, and the backward pass, which checks no
+# budget) stays a few seconds long, and its activations a few hundred MB, whatever the input
+LLM_TOKENS_PER_PASS = 512
+LLM_MAX_ROWS_PER_PASS = 8
+
+
+def llm_rows_per_pass(tokens: int) -> int:
+    """Integration rows per pass on Gemma for inputs of `tokens` tokens."""
+    return max(1, min(LLM_MAX_ROWS_PER_PASS, LLM_TOKENS_PER_PASS // max(1, tokens)))
 MAX_EXPLAIN_TOKENS = 256  # per text: an explanation costs STEPS forward and backward passes
 
 
@@ -61,18 +72,69 @@ def require_short(ids: list[int], name: str) -> None:
                          f"{MAX_EXPLAIN_TOKENS} tokens. Please shorten it.")
 
 
-def integrated_gradients(forward: Callable[..., torch.Tensor], inputs: tuple[torch.Tensor, ...],
-                         steps: int) -> tuple[list[list[float]], float]:
-    """Per-token attributions of `forward` (one score per row) for each input [1, tokens, dim]."""
+def integrated_gradients(forward: Callable[..., torch.Tensor], inputs: tuple[torch.Tensor, ...], steps: int,
+                         model: torch.nn.Module, checkpoint: Callable[[], None],
+                         rows_per_pass: int = ROWS_PER_PASS) -> tuple[list[list[float]], float]:
+    """Per-token attributions of `forward` (one score per row) for each input [1, tokens, dim].
+
+    `checkpoint` (the inference thread's) runs before each pass and before each layer of `model`:
+    waiting requests are answered, and the time budget and a cancel are checked, between two
+    layers rather than only between two passes."""
     from captum.attr import IntegratedGradients
 
-    with torch.enable_grad():
-        attributions, delta = IntegratedGradients(forward).attribute(
-            inputs, baselines=tuple(torch.zeros_like(x) for x in inputs), n_steps=steps, internal_batch_size=ROWS_PER_PASS,
-            return_convergence_delta=True)
+    def checked_forward(*rows: torch.Tensor) -> torch.Tensor:
+        checkpoint()
+        return forward(*rows)
+
+    with torch.enable_grad(), checkpoint_between_layers(model, checkpoint):
+        attributions, delta = IntegratedGradients(checked_forward).attribute(
+            inputs, baselines=tuple(torch.zeros_like(x) for x in inputs), n_steps=steps,
+            internal_batch_size=rows_per_pass, return_convergence_delta=True)
     delta_value = float(delta.abs().max())
     log.info("integrated gradients: %d steps, convergence delta %.4f", steps, delta_value)
     return [a[0].sum(-1).detach().float().tolist() for a in attributions], delta_value
+
+
+@contextmanager
+def checkpoint_between_layers(model: torch.nn.Module, checkpoint: Callable[[], None]):
+    """While inside: call `checkpoint` before each layer of `model` (its longest `ModuleList`), and
+    keep only each layer's input for the backward pass, recomputing the rest there (activation
+    checkpointing). Kept whole, Gemma's activations took ~0.5 GB per integration row of a 460-token
+    pair; checkpointed, ~25 MB.
+
+    Requests answered from a checkpoint run the same model under inference mode: the hook then does
+    nothing and the layers run as usual, so nothing nests."""
+    layers = max((m for m in model.modules() if isinstance(m, torch.nn.ModuleList)), key=len, default=[])
+    inside = False
+
+    def before_layer(module, args) -> None:
+        nonlocal inside
+        if inside:
+            return
+        inside = True
+        try:
+            checkpoint()
+        finally:
+            inside = False
+
+    def recomputed(forward):
+        def run(*args, **kwargs):
+            # a key/value cache grows in every forward call, so a recomputed layer would extend it twice
+            if not torch.is_grad_enabled() or kwargs.get("past_key_values") is not None:
+                return forward(*args, **kwargs)
+            return torch.utils.checkpoint.checkpoint(forward, *args, use_reentrant=False, **kwargs)
+        return run
+
+    handles = [layer.register_forward_pre_hook(before_layer) for layer in layers]
+    for layer in layers:
+        layer.forward = recomputed(layer.forward)
+    try:
+        yield
+    finally:
+        for handle in handles:
+            handle.remove()
+        for layer in layers:
+            del layer.forward  # back to the class's own forward
 
 
 def words_of(text: str, spans: list[tuple[int, int]], scores: list[float]) -> list[tuple[str, float]]:

@@ -15,6 +15,8 @@ that queued it (`RequestScope`): a cancelled request's queued jobs never reach a
 from __future__ import annotations
 
 import contextvars
+import gc
+import ctypes
 import threading
 import time
 from collections import deque
@@ -33,9 +35,9 @@ LONG_JOB_BUDGET_S = 60.0  # a long non-streaming job stops with a message after 
 class Busy(UserFacingError):
     """The inference thread did not reach the request in time."""
 
-    def __init__(self) -> None:
+    def __init__(self, waited_s: float = START_TIMEOUT_S) -> None:
         super().__init__(f"The models are busy with other requests (nothing could start within "
-                         f"{START_TIMEOUT_S:.0f} s). Please try again in a moment.")
+                         f"{waited_s:g} s). Please try again in a moment.")
 
 
 class OverBudget(UserFacingError):
@@ -89,6 +91,7 @@ class _Job:
     batched: bool = False
     long: bool = False
     budget_s: float | None = None
+    advice: str = "a shorter text"  # what to ask for instead, when the budget is spent
     scope: RequestScope | None = None
     future: Future = field(default_factory=Future)
     deadline: float = float("inf")
@@ -110,15 +113,17 @@ class InferenceWorker:
         """Whether a long job (a generation, a long fill) holds the thread now."""
         return any(job.long for job in self._running)
 
-    def call(self, fn: Callable, *args: Any, long: bool = False, budget_s: float | None = None) -> Any:
+    def call(self, fn: Callable, *args: Any, long: bool = False, budget_s: float | None = None,
+             advice: str = _Job.advice) -> Any:
         """Run `fn(*args)` on the worker thread; return its result or raise its exception.
 
         A `long` job runs alone (never inside another long job's checkpoint) and should call
-        `checkpoint()` between its steps; `budget_s` bounds its time once started.
+        `checkpoint()` between its steps; `budget_s` bounds its time once started, and `advice`
+        says in the budget's message what the user can ask for instead (the tab's own lever).
         """
         if self._on_worker():
             return fn(*args)
-        return self.wait(self._submit(_Job(fn, args, long=long, budget_s=budget_s)))
+        return self.wait(self._submit(_Job(fn, args, long=long, budget_s=budget_s, advice=advice)))
 
     def call_batched(self, batch_fn: Callable[[list], Sequence], item: Any) -> Any:
         """Run `batch_fn` on this item together with every other item waiting for the same `batch_fn`.
@@ -139,7 +144,7 @@ class InferenceWorker:
             return future.result(timeout=self.start_timeout_s)
         except FutureTimeout:
             if future.cancel():
-                raise Busy() from None
+                raise Busy(self.start_timeout_s) from None
             return future.result()
 
     def serve_waiting(self) -> None:
@@ -162,8 +167,7 @@ class InferenceWorker:
             raise RequestCancelled()
         if time.monotonic() > job.deadline:
             raise OverBudget(f"This request needed more than {job.budget_s:.0f} s of model time and was stopped "
-                             "so that others can be served. Please ask for less (a shorter text, fewer masks "
-                             "or fewer candidates).")
+                             f"so that others can be served. Please ask for less: {job.advice}.")
 
     def should_stop(self) -> bool:
         """Whether the request of the job running now went away or asked to stop."""
@@ -210,6 +214,9 @@ class InferenceWorker:
             self._execute(group)
         finally:
             self._running.pop()
+            if group[0].long and not self._running:
+                gc.collect()  # a stopped job's tensors wait in reference cycles (exception, frames) until then
+                return_freed_memory()
 
     def _execute(self, group: list[_Job]) -> None:
         first = group[0]
@@ -221,6 +228,8 @@ class InferenceWorker:
             if len(results) != len(group):
                 raise RuntimeError(f"{first.fn.__qualname__} returned {len(results)} results for {len(group)} items")
         except BaseException as exc:  # handed to the waiting request, which turns it into a message
+            if isinstance(exc, (UserFacingError, RequestCancelled)):
+                exc.__traceback__ = None  # its message is all that is shown; its frames hold the job's tensors
             if len(group) == 1:
                 first.future.set_exception(exc)
             else:  # one bad item must not fail the others: run each alone
@@ -229,6 +238,22 @@ class InferenceWorker:
             return
         for job, result in zip(group, results):
             job.future.set_result(result)
+
+
+def return_freed_memory() -> None:
+    """Hand the heap pages freed by a long job back to the system. glibc keeps freed memory for
+    reuse: after an explanation's peak the process stayed gigabytes above its working size."""
+    global _malloc_trim
+    if _malloc_trim is None:
+        try:
+            _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):  # not glibc: nothing to do
+            _malloc_trim = False
+    if _malloc_trim:
+        _malloc_trim(0)
+
+
+_malloc_trim = None
 
 
 def _take_group(jobs: deque[_Job], max_batch: int) -> list[_Job]:

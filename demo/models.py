@@ -204,6 +204,7 @@ def load_model(
         except Exception as exc:  # every loader failure becomes one clear message
             raise _explain_load_failure(ref, exc) from exc
     model.eval()
+    model.requires_grad_(False)  # nothing trains: explanations take gradients of their inputs only
     loaded = LoadedModel(ref=ref, model=model, tokenizer=tokenizer, placement=placement,
                          missing_keys=tuple(info.get("missing_keys") or ()))
     check_loaded(loaded)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import statistics
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -19,13 +21,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from demo.errors import InputError
+from demo.errors import InputError, counted, excerpt
 from demo.tasks import get_task
 from demo.tasks.base import MAX_TEXT_CHARS, Sides
 
 BUILT_IN_DIR = Path(__file__).resolve().parent.parent / "examples" / "scorecard"
 MAX_CSV_BYTES = 2_000_000
 MAX_ROWS = 2_000
+KEEP_FILES_S = 600  # a scored or batch CSV is downloadable for 10 minutes, then deleted
+SWEEP_EVERY_S = 60
+# a cell a spreadsheet would read as a formula (OWASP CSV injection) is written with a leading quote
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+log = logging.getLogger(__name__)
 COLUMNS = {"sentiment": ("text", "label"), "next_sentence": ("sentence_a", "sentence_b", "label")}
 LABELS = {
     "sentiment": {"positive": "POSITIVE", "negative": "NEGATIVE", "pos": "POSITIVE", "neg": "NEGATIVE",
@@ -47,7 +54,7 @@ def read_csv(data: bytes, task: str) -> list[Item]:
     header, rows = _decoded_rows(data, ",".join(columns))
     if tuple(header) != columns:
         raise InputError(f"The header must be '{','.join(columns)}' for {get_task(task).title.lower()}; "
-                         f"the file has '{','.join(header)}'.")
+                         f"the file has '{excerpt(','.join(header))}'.")
     items = []
     for line, row in rows:
         *inputs, label = (cell.strip() for cell in row)
@@ -73,11 +80,15 @@ def _decoded_rows(data: bytes, what: str) -> tuple[list[str], Iterator[tuple[int
         raise InputError(f"The file is {len(data):,} bytes; the limit is {MAX_CSV_BYTES:,} (2 MB).")
     if not data.strip():
         raise InputError(f"The file is empty. Its first line must be the header: {what}")
+    if b"\x00" in data:
+        raise InputError("The file has NUL bytes: it looks like UTF-16 (or another two-byte encoding). "
+                         "Save it as UTF-8 CSV.")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"The file is not UTF-8 text (byte {exc.start:,} cannot be read). Save it as UTF-8 CSV.") \
             from None
+    csv.field_size_limit(MAX_CSV_BYTES)  # a cell may be as long as the file; each task checks its own limit
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [name.strip().lower() for name in next(reader)]
@@ -94,7 +105,8 @@ def _decoded_rows(data: bytes, what: str) -> tuple[list[str], Iterator[tuple[int
                 if count > MAX_ROWS:
                     raise InputError(f"The file has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}.")
                 if len(row) != len(header):
-                    raise InputError(f"Row {line} has {len(row)} fields; it needs {len(header)} ({','.join(header)}).")
+                    raise InputError(f"Row {line} has {counted(len(row), 'field')}; it needs {len(header)} "
+                                     f"({excerpt(','.join(header))}).")
                 yield line, row
         except csv.Error as exc:
             raise InputError(f"The file is not valid CSV near line {reader.line_num}: {exc}.") from None
@@ -114,7 +126,7 @@ def read_batch_csv(data: bytes, task: str) -> list[tuple[int, dict[str, str]]]:
     if unknown or missing or len(set(header)) != len(header):
         raise InputError(f"The header must name the columns {', '.join(required)} (and optionally "
                          f"{', '.join(allowed[len(required):]) or 'nothing else'}), each once; the file has "
-                         f"'{','.join(header)}'.")
+                         f"'{excerpt(','.join(header))}'.")
     out = []
     for line, row in rows:
         out.append((line, dict(zip(header, (cell.strip() for cell in row), strict=True))))
@@ -274,15 +286,51 @@ def run_batch(task: str, rows: list[tuple[int, dict[str, str]]], engine_for: Cal
 
 
 def records_csv(records: list[dict], name: str, folder: Path) -> Path:
-    """Records as a CSV file (columns in first-seen order) in `folder`; files older than an hour go."""
+    """Records as a CSV file (columns in first-seen order) in `folder`, every text cell that a
+    spreadsheet would run as a formula written as text."""
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.csv"):
-        if time.time() - old.stat().st_mtime > 3600:
-            old.unlink(missing_ok=True)
     columns = list(dict.fromkeys(key for record in records for key in record))
-    path = folder / f"{name}-{int(time.time() * 1000)}.csv"
+    path = folder / f"{name}-{time.time_ns()}.csv"
     with path.open("w", newline="", encoding="utf-8") as file:
-        writer = csv.DictWriter(file, fieldnames=columns)
+        writer = csv.DictWriter(file, fieldnames=[as_text_cell(column) for column in columns])
         writer.writeheader()
-        writer.writerows(records)
+        writer.writerows({as_text_cell(k): as_text_cell(v) for k, v in record.items()} for record in records)
     return path
+
+
+def as_text_cell(value: Any) -> Any:
+    """A string that starts like a formula gets a leading apostrophe (spreadsheets then show it as
+    text); numbers the app computed stay numbers."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def remove_old_files(folder: Path, older_than_s: float = KEEP_FILES_S) -> int:
+    """Delete the CSVs in `folder` older than `older_than_s`; how many went."""
+    removed = 0
+    for old in folder.glob("*.csv"):
+        try:
+            if time.time() - old.stat().st_mtime > older_than_s:
+                old.unlink()
+                removed += 1
+        except FileNotFoundError:  # another replica swept it first
+            continue
+    return removed
+
+
+def keep_folder_swept(folder: Path, every_s: float = SWEEP_EVERY_S) -> threading.Thread:
+    """Sweep `folder` now (leftovers of an earlier run) and every `every_s` seconds, in a daemon thread."""
+    if folder in _SWEPT:
+        return _SWEPT[folder]
+
+    def sweep():
+        while True:
+            if removed := remove_old_files(folder):
+                log.info("deleted %s older than %d minutes", counted(removed, "CSV file"), KEEP_FILES_S // 60)
+            time.sleep(every_s)
+
+    _SWEPT[folder] = thread = threading.Thread(target=sweep, name="csv-sweeper", daemon=True)
+    thread.start()
+    return thread
+
+
+_SWEPT: dict[Path, threading.Thread] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ class Settings:
     max_batch: int = MAX_BATCH
     int8: bool = False
     models: dict[str, ModelRef] = field(default_factory=dict)
+    trusted_proxies: frozenset[str] = frozenset()  # peers whose X-Forwarded-For names the client
 
 
 def _env_flag(environ: Mapping[str, str], name: str) -> bool:
@@ -75,6 +77,9 @@ def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str]
                         help="CPU only: run the classic encoders (sentiment, fill mask, next sentence) with int8 linear layers")
     parser.add_argument("--max-batch", help="most requests of one kind answered in one forward pass "
                                             "(1 turns batching off; default: DEMO_MAX_BATCH, else 32)")
+    parser.add_argument("--trusted-proxy", action="append", default=None, metavar="ADDRESS",
+                        help="a reverse proxy's address whose X-Forwarded-For header names the client (repeatable; "
+                             "default: DEMO_TRUSTED_PROXIES, comma-separated, else none)")
     args = parser.parse_args(argv)
     if args.profile not in PROFILES:
         parser.error(f"DEMO_PROFILE must be one of {', '.join(PROFILES)}, got '{args.profile}'")
@@ -87,5 +92,12 @@ def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str]
             parser.error(f"only generate can run on an engine URL, not {task}: {ref.id}")
         if ref.looks_local and not ref.is_local:
             parser.error(f"the model folder for {task} does not exist: {ref.id}")
+    proxies = args.trusted_proxy if args.trusted_proxy is not None else environ.get("DEMO_TRUSTED_PROXIES", "").split(",")
+    trusted = frozenset(address.strip() for address in proxies if address.strip())
+    for address in trusted:
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            parser.error(f"--trusted-proxy / DEMO_TRUSTED_PROXIES must be IP addresses, got '{address}'")
     return Settings(host=args.host, port=port, profile=args.profile, preload=args.preload, lazy=args.lazy,
-                    max_batch=max_batch, int8=args.int8, models=models)
+                    max_batch=max_batch, int8=args.int8, models=models, trusted_proxies=trusted)

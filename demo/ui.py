@@ -15,12 +15,14 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+import asyncio
+
 import anyio
 import gradio as gr
 import torch
-from gradio import queueing
 
-from demo.errors import InputError, UserFacingError
+from demo.errors import InputError, UserFacingError, counted, excerpt
+from demo.gradio_patches import ShowcaseBlocks, client_gone, use_fair_queue
 from demo.i18n import (LOCALES, UI_LANGUAGE, ZH_UI, both_languages, english_labels, how_it_works, is_chinese, translate,
                        ui_pair, ui_text)
 from demo.inference import RequestCancelled, RequestScope, run_in_scope
@@ -33,11 +35,14 @@ from demo.views import CSS as VIEW_CSS
 log = logging.getLogger(__name__)
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
-QUEUE_SIZE = 64
-MAX_UNREAD_PER_SESSION = 16
 STREAM_INTERVAL_S = 0.04  # at most 25 screen updates a second: each costs the server CPU the model needs
 # Handlers only wait for the inference thread; sentiment admits more so that they can share batches.
 CONCURRENCY = {"sentiment": 16, "fill_mask": 4, "next_sentence": 4, "generate": 1}
+# Every explanation is long work on the inference thread: they share one kind, admitted by its own
+# share of the queue (demo/admission.py), so that they never take the short tasks' room.
+EXPLAIN_KIND, EXPLAIN_CONCURRENCY = "explain", 2
+PAGE_JOBS_KIND, PAGE_JOBS_CONCURRENCY = "page-jobs", 2
+LIVENESS_POLL_S = 0.25  # how often a running request looks whether its client is still there
 LATEX = [{"left": "$$", "right": "$$", "display": True}, {"left": "$", "right": "$", "display": False}]
 HEADER = """
 # Zero-training NLP showcase
@@ -73,38 +78,11 @@ textarea:focus-visible, input:focus-visible, button:focus-visible {
 """ + VIEW_CSS
 GPU_FULL = "The GPU ran out of memory for this request. Please try a shorter text or fewer new tokens."
 UNEXPECTED = "The model could not process this input. The app is still running: please try another input."
+CANCELLED = "The request was cancelled before its answer was ready."
 READINESS_POLL_S = 1.0
 MAX_LINK_CHARS = 4_000  # per value read from a share link: links are for sentences, not books
 QUIET = dict(api_visibility="private", queue=False, show_progress="hidden")  # UI-only events: no API, no queue
 _DONE = object()  # the end of a stream, handed across the thread boundary
-
-
-class ShowcaseBlocks(gr.Blocks):
-    """Blocks that let API callers omit trailing optional parameters (they get the UI defaults), and
-    keep no user input after its request.
-
-    Gradio copies every event's input and output values into the session's component config (for
-    re-rendering), and keeps hundreds of sessions: up to 200,000 characters per text box each. This
-    app renders nothing per session, so those copies are dropped once the event is processed.
-    """
-
-    async def process_api(self, block_fn, inputs, state=None, *args, **kwargs):
-        try:
-            return await super().process_api(block_fn, inputs, state, *args, **kwargs)
-        finally:
-            if state is not None:
-                state.config_values.clear()
-
-    def get_api_info(self, *args, **kwargs):
-        """The API's description with every label in English: the page translates its labels in the
-        browser (`demo.i18n`), but API clients read them as plain strings."""
-        return english_labels(super().get_api_info(*args, **kwargs))
-
-    def validate_inputs(self, block_fn, inputs: list[Any]) -> None:
-        missing = block_fn.inputs[len(inputs) :]
-        if len(inputs) >= 1 and all(getattr(c, "value", None) is not None for c in missing):
-            inputs.extend(c.value for c in missing)
-        super().validate_inputs(block_fn, inputs)
 
 
 def load_examples(task_key: str) -> list[list]:
@@ -223,6 +201,20 @@ def explanation_action(task: Task, explanation: Explanation) -> Action:
                   both_sides=explanation.both_sides)
 
 
+async def _while_wanted(request: gr.Request | None, scope: RequestScope, fn: Callable, *args: Any) -> Any:
+    """`fn(*args)` in a worker thread inside `scope`; once the client is gone (a closed tab or
+    stream), the scope is cancelled: queued model work is dropped, running work stops at its next
+    checkpoint. Gradio itself only stops a generator, at its next yield."""
+    work = asyncio.ensure_future(anyio.to_thread.run_sync(run_in_scope, scope, fn, *args, abandon_on_cancel=True))
+    try:
+        while not (await asyncio.wait({work}, timeout=LIVENESS_POLL_S))[0]:
+            if client_gone(request):
+                scope.cancel()
+        return work.result()
+    finally:
+        work.cancel()
+
+
 async def _stream_in_scope(pieces_of: Callable, request: gr.Request | None, stoppable: dict[str, RequestScope]):
     """Yield what the generator `pieces_of(scope)` yields, each step run in a worker thread inside a
     new `RequestScope`, listed in `stoppable` under the request's session while it runs (so that
@@ -233,8 +225,7 @@ async def _stream_in_scope(pieces_of: Callable, request: gr.Request | None, stop
         stoppable[session] = scope
     pieces = pieces_of(scope)
     try:
-        while (item := await anyio.to_thread.run_sync(
-                run_in_scope, scope, next, pieces, _DONE, abandon_on_cancel=True)) is not _DONE:
+        while (item := await _while_wanted(request, scope, next, pieces, _DONE)) is not _DONE:
             yield item
     finally:
         scope.cancel()  # after the end this is a no-op; on cancel it drops the work
@@ -317,8 +308,8 @@ def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope
             try:
                 engine, load_s = _engine(runtime, task, progress, action.both_sides, routing.language)
                 outputs = action.run(engine, gr.Warning, *values)
-            except (CancelledError, RequestCancelled):  # the request went away: nobody to answer
-                return None
+            except (CancelledError, RequestCancelled):  # the request went away: nobody reads this
+                raise gr.Error(CANCELLED, print_exception=False) from None
             except Exception as exc:
                 raise _as_user_error(exc, task) from None
             note = getattr(outputs, "note", "")
@@ -326,12 +317,11 @@ def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope
             return (*outputs, _status(runtime, task, answered, routing))
 
         async def handler(*args):
-            *values, progress = args  # Gradio appends its special argument to the task's values
+            *values, progress, request = args  # Gradio appends its special arguments to the task's values
             _checked(task, values)
             scope = RequestScope()
             try:
-                return await anyio.to_thread.run_sync(run_in_scope, scope, answer, values, progress,
-                                                      abandon_on_cancel=True)
+                return await _while_wanted(request, scope, answer, values, progress)
             finally:
                 scope.cancel()
 
@@ -343,9 +333,8 @@ def make_handler(task: Task, runtime: Runtime, stoppable: dict[str, RequestScope
     # Gradio fills in special arguments only where they are positional (helpers.special_args)
     positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
     parameters.append(inspect.Parameter("progress", positional, default=gr.Progress()))
-    if action.streaming:
-        parameters.append(inspect.Parameter("request", positional, default=None, annotation=gr.Request))
-        handler.__annotations__ = {"request": gr.Request}
+    parameters.append(inspect.Parameter("request", positional, default=None, annotation=gr.Request))
+    handler.__annotations__ = {"request": gr.Request}
     handler.__signature__ = inspect.Signature(parameters)
     handler.__name__ = action.api_name
     return handler
@@ -368,7 +357,7 @@ def make_page_handler(task: Task, runtime: Runtime, api_handler, output_count: i
 
     def refused(message: str, locale: str) -> tuple:
         message = translate(message, locale)
-        gr.Warning(message, title=translate("Not answered", locale), duration=6)
+        gr.Warning(escape(message), title=translate("Not answered", locale), duration=6)  # text, never HTML
         return (*(gr.skip() for _ in range(output_count)), gr.skip(), _error_line(message), gr.skip(), *keep_why)
 
     def reader(locale: str, values: tuple) -> Callable[[tuple, bool], str]:
@@ -407,16 +396,14 @@ def make_page_handler(task: Task, runtime: Runtime, api_handler, output_count: i
     else:
 
         async def handler(*args):
-            *values, locale, progress = args
+            *values, locale, progress, request = args
             try:
                 view = reader(locale, values)
-                answer = await api_handler(*values, progress)
+                answer = await api_handler(*values, progress, request)
             except UserFacingError as exc:
                 return refused(str(exc), locale)
             except gr.Error as exc:
                 return refused(exc.message, locale)
-            if answer is None:  # the request went away
-                return tuple(gr.skip() for _ in range(output_count + 3 + len(why)))
             *outputs, status = answer
             return (*outputs, view(tuple(outputs), True), clear, translate(status, locale), *why)
 
@@ -492,8 +479,8 @@ def _build_tab(task: Task, runtime: Runtime, ui_language: gr.Textbox) -> tuple[g
     events = []
     for (action, action_outputs, button, own_panel), api_trigger in zip(endpoints, api_triggers, strict=True):
         api_handler = make_handler(task, runtime, stoppable, action)
-        shared = dict(inputs=all_inputs[: len(action.params)], concurrency_limit=CONCURRENCY[task.key],
-                      concurrency_id=task.key)
+        kind, limit = (task.key, CONCURRENCY[task.key]) if button is run else (EXPLAIN_KIND, EXPLAIN_CONCURRENCY)
+        shared = dict(inputs=all_inputs[: len(action.params)], concurrency_limit=limit, concurrency_id=kind)
         # The API: answers or raises, as its clients expect. The page: the same answer, read by the view.
         api_trigger.click(fn=api_handler, outputs=[*action_outputs, status], api_name=action.api_name, **shared)
         shown = tuple(panel is own_panel for panel in panels)  # one answer's panel open, the others closed
@@ -530,26 +517,37 @@ def _link_js(task: Task) -> str:
 
 
 def restore_from_link(query: dict[str, str]) -> tuple[str | None, dict[str, dict[str, Any]]]:
-    """The tab and input values a share link names: (tab key or None, {task: {param: value}}).
+    """The tab and input values a share link names: (tab key or None, {task: {param: value}})."""
+    key, values, _ = read_link(query)
+    return key, values
+
+
+def read_link(query: dict[str, str]) -> tuple[str | None, dict[str, dict[str, Any]], list[str]]:
+    """The tab and input values a share link names, and a note for each value cut or skipped.
 
     Values are only put back into the inputs; a wrong one is refused by the task's check on Run,
-    like one typed by hand. Numbers are read as numbers; a number that does not parse is skipped."""
+    like one typed by hand. Numbers are read as numbers; one that does not parse (or is infinite)
+    is skipped, and the page says so."""
     key = query.get("tab")
     if key not in TASKS:
-        return None, {}
+        return None, {}, []
     values: dict[str, Any] = {}
+    notes: list[str] = []
     for param in TASKS[key].params:
         if param.name not in query:
             continue
         raw = query[param.name][:MAX_LINK_CHARS]
+        if len(query[param.name]) > MAX_LINK_CHARS:
+            notes.append(f"{param.name} was cut to its first {MAX_LINK_CHARS:,} characters (the link has "
+                         f"{len(query[param.name]):,}).")
         if param.default is None or isinstance(param.default, str):
             values[param.name] = raw
             continue
         try:
             values[param.name] = type(param.default)(float(raw)) if isinstance(param.default, int) else float(raw)
-        except ValueError:
-            continue
-    return key, {key: values}
+        except (ValueError, OverflowError):
+            notes.append(f"{param.name} '{escape(excerpt(raw, 20))}' is not a number; its default is kept.")
+    return key, {key: values}, notes
 
 
 SCORECARD_TASKS = {"Sentiment": "sentiment", "Next sentence": "next_sentence"}
@@ -642,7 +640,7 @@ def _build_scorecard(runtime: Runtime) -> None:
         loading = "" if ready else " (loading the models once)"
         # the upload is read and deleted: the file box empties, ready for the next file
         yield (*(gr.skip() for _ in outputs[:6]), None if path else gr.skip(), gr.update(visible=False),
-               f"Read {len(items):,} items{loading}…")
+               f"Read {counted(len(items), 'item')}{loading}…")
         sides = runtime.sides(key, language=language)
         spec = get_task(key)
         answer = lambda engine, *inputs: spec.run(engine, lambda message: None, *inputs)[0]  # noqa: E731
@@ -652,14 +650,14 @@ def _build_scorecard(runtime: Runtime) -> None:
             if time.perf_counter() - shown >= SCORECARD_UPDATE_S:
                 shown = time.perf_counter()
                 yield (*_scorecard_outputs(tally, len(items), key), gr.skip(), gr.skip(), gr.update(visible=False),
-                       f"Scoring {len(items):,} items with {', '.join(tally.sides)}…")
+                       f"Scoring {counted(len(items), 'item')} with {', '.join(tally.sides)}…")
         if tally is None:
             return
         stopped = tally.done < len(items)
         took = time.perf_counter() - started
         yield (*_scorecard_outputs(tally, len(items), key, stopped, final=True),
                str(scored_csv(tally, key, SCORECARD_FOLDER)), gr.skip(), gr.update(visible=False),
-               f"{'Stopped' if stopped else 'Scored'} {tally.done:,} items in {took:.1f} s "
+               f"{'Stopped' if stopped else 'Scored'} {counted(tally.done, 'item')} in {took:.1f} s "
                f"({tally.done / max(took, 1e-9):.2f} items/s).")
 
     _page_work(work, [task, source, upload], outputs, run, stop, "scorecard")
@@ -681,7 +679,7 @@ def _page_work(work, inputs: list, outputs: list, run: gr.Button, stop: gr.Butto
             async for item in _stream_in_scope(lambda scope: work(*values, scope), request, running):
                 yield item
         except UserFacingError as exc:
-            gr.Warning(str(exc), title="Not run", duration=6)
+            gr.Warning(escape(str(exc)), title="Not run", duration=6)  # text, never HTML
             yield refusal(str(exc))
         except (CancelledError, RequestCancelled):
             return
@@ -693,8 +691,8 @@ def _page_work(work, inputs: list, outputs: list, run: gr.Button, stop: gr.Butto
     parameters.append(inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=gr.Request))
     handler.__signature__ = inspect.Signature(parameters)
     handler.__annotations__ = {"request": gr.Request}
-    page = dict(fn=handler, inputs=inputs, outputs=outputs, api_visibility="private", concurrency_limit=1,
-                concurrency_id=name, show_progress="hidden")
+    page = dict(fn=handler, inputs=inputs, outputs=outputs, api_visibility="private",
+                concurrency_limit=PAGE_JOBS_CONCURRENCY, concurrency_id=PAGE_JOBS_KIND, show_progress="hidden")
     _run_and_stop([run.click], page, run, stop, running)
 
 
@@ -746,7 +744,7 @@ def _build_batch(runtime: Runtime) -> None:
         if key is None:
             raise InputError(f"Choose a task: {', '.join(titles)}.")
         rows = read_batch_csv(_uploaded(path), key)
-        yield gr.skip(), gr.skip(), None, gr.update(visible=False), f"Read {len(rows):,} rows; answering…"
+        yield gr.skip(), gr.skip(), None, gr.update(visible=False), f"Read {counted(len(rows), 'row')}; answering…"
         engine_for = lambda language: runtime.engine(key, language=language)  # noqa: E731
         started, shown, records = time.perf_counter(), 0.0, []
         stopping = lambda: scope.stop_requested.is_set() or scope.cancelled.is_set()  # noqa: E731
@@ -754,13 +752,13 @@ def _build_batch(runtime: Runtime) -> None:
             if time.perf_counter() - shown >= SCORECARD_UPDATE_S:
                 shown = time.perf_counter()
                 yield (pd.DataFrame(records[:50]), gr.skip(), gr.skip(), gr.skip(),
-                       f"Answered {len(records):,} of {len(rows):,} rows…")
+                       f"Answered {len(records):,} of {counted(len(rows), 'row')}…")
         took = time.perf_counter() - started
         failed = sum("error" in record for record in records)
         word = "Stopped after" if len(records) < len(rows) else "Answered"
         yield (pd.DataFrame(records[:50]), str(records_csv(records, f"batch-{key}", SCORECARD_FOLDER)) if records
                else None, gr.skip(), gr.skip(),
-               f"{word} {len(records):,} of {len(rows):,} rows in {took:.1f} s"
+               f"{word} {len(records):,} of {counted(len(rows), 'row')} in {took:.1f} s"
                f"{f'; {failed:,} refused (see the error column)' if failed else ''}.")
 
     _page_work(work, [task, upload], [table, download, upload, error, status], run, stop, "batch")
@@ -804,26 +802,8 @@ def build_app(runtime: Runtime) -> gr.Blocks:
         loaded = _follow_the_browser_language(app, ui_language, switch)
         _keep_readiness_current(app, runtime, lines, ui_language, loaded, tabs)
         _open_share_links(app, tabs, tab_inputs)
-    app.queue(max_size=QUEUE_SIZE)
-    app._queue.__class__ = SessionBoundedQueue
+    use_fair_queue(app)
     return app
-
-
-class SessionBoundedQueue(queueing.Queue):
-    """Gradio's queue, with at most `MAX_UNREAD_PER_SESSION` events per session whose results were not
-    read yet.
-
-    Gradio keeps every message of an event until the session reads its stream: a client that joins
-    and never reads (or cancels at once) grew the server by ~60 KB an event, without bound. A page
-    reads its stream as it goes, so it never meets this limit.
-    """
-
-    async def push(self, body, request, username):
-        unread = self.pending_event_ids_session.get(body.session_hash) or ()
-        if body.session_hash is not None and len(unread) >= MAX_UNREAD_PER_SESSION:
-            return (False, f"Too many requests from this session are waiting to be read "
-                           f"(at most {MAX_UNREAD_PER_SESSION}). Read their results first.", "queue_full")
-        return await super().push(body, request, username)
 
 
 def _open_share_links(app: gr.Blocks, tabs: gr.Tabs, tab_inputs: dict[str, list]) -> None:
@@ -831,7 +811,9 @@ def _open_share_links(app: gr.Blocks, tabs: gr.Tabs, tab_inputs: dict[str, list]
     components = [component for inputs in tab_inputs.values() for component in inputs]
 
     def restore(request: gr.Request):
-        key, values = restore_from_link(dict(request.query_params))
+        key, values, notes = read_link(dict(request.query_params))
+        if notes:
+            gr.Warning(" ".join(notes), title="Share link", duration=10)
         if key is None:
             return (gr.skip(), *(gr.skip() for _ in components))
         updates = []

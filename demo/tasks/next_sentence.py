@@ -81,14 +81,13 @@ class NextSentenceEngine:
         types = torch.tensor([[0] * (len(a_ids) + 2) + [1] * (len(b_ids) + 1)], device=device)
 
         def margin(a_rows: torch.Tensor, b_rows: torch.Tensor) -> torch.Tensor:
-            self.worker.checkpoint()
             rows = len(a_rows)
             embeds = torch.cat([cls.expand(rows, -1, -1), a_rows, sep.expand(rows, -1, -1), b_rows,
                                 sep.expand(rows, -1, -1)], 1)
             logits = model(inputs_embeds=embeds, token_type_ids=types.expand(rows, -1)).seq_relationship_logits
             return logits[:, 0].float() - logits[:, 1].float()  # index 0 is IsNext
 
-        scores, delta = integrated_gradients(margin, (a, b), CLASSIC_STEPS)
+        scores, delta = integrated_gradients(margin, (a, b), CLASSIC_STEPS, model, self.worker.checkpoint)
         return scores, delta
 
 

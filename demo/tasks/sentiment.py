@@ -70,13 +70,12 @@ class ClassifierEngine:
             tail = embed(torch.tensor([[tokenizer.sep_token_id]], device=device))
 
         def margin(user_rows: torch.Tensor) -> torch.Tensor:
-            self.worker.checkpoint()
             rows = len(user_rows)
             embeds = torch.cat([head.expand(rows, -1, -1), user_rows, tail.expand(rows, -1, -1)], 1)
             logits = model(inputs_embeds=embeds).logits.float()
             return logits[:, positive] - logits[:, negative]
 
-        (scores,), delta = integrated_gradients(margin, (user,), CLASSIC_STEPS)
+        (scores,), delta = integrated_gradients(margin, (user,), CLASSIC_STEPS, model, self.worker.checkpoint)
         return scores, delta
 
 

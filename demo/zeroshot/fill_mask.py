@@ -127,7 +127,8 @@ class RerankedFillMask:
                 f"The text is {total:,} tokens long; the embedded model fills masks in texts of up to "
                 f"{MAX_TEXT_TOKENS} tokens. Please shorten it."
             )
-        return self.worker.call(self._fill, text, top_k, mask_count, in_order, long=True, budget_s=LONG_JOB_BUDGET_S)
+        return self.worker.call(self._fill, text, top_k, mask_count, in_order, long=True, budget_s=LONG_JOB_BUDGET_S,
+                                advice="fewer masks or fewer candidates (top_k)")
 
     def _fill(self, text: str, top_k: int, mask_count: int, in_order: bool) -> Filled:
         pieces = text.split(MASK)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import torch
 
-from demo.explain import LLM_STEPS, Attribution, integrated_gradients, require_short, tokens_of, words_of
+from demo.explain import (LLM_STEPS, Attribution, integrated_gradients, llm_rows_per_pass, require_short, tokens_of,
+                          words_of)
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
 from demo.tasks.base import LabelScores
@@ -112,12 +113,12 @@ class PmiNextSentence:
         alone_sum = sum(alone)
 
         def pmi(a_rows: torch.Tensor) -> torch.Tensor:
-            self.worker.checkpoint()
             rows = len(a_rows)
             embeds = torch.cat([bos.expand(rows, -1, -1), a_rows, b.expand(rows, -1, -1)], 1)
             hidden = decoder(inputs_embeds=embeds).last_hidden_state[:, -len(b_ids) - 1 : -1]
             picked = picked_logprobs(model, hidden.reshape(-1, hidden.shape[-1]), targets.repeat(rows))
             return (picked.view(rows, -1).sum(-1) - alone_sum) / len(b_ids)
 
-        (a_scores,), delta = integrated_gradients(pmi, (a,), LLM_STEPS)
+        (a_scores,), delta = integrated_gradients(pmi, (a,), LLM_STEPS, model, self.worker.checkpoint,
+                                                   llm_rows_per_pass(1 + len(a_ids) + len(b_ids)))
         return [a_scores, b_shares], delta

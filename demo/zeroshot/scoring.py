@@ -19,11 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
+import torch.utils.checkpoint
 
 from demo.models import LoadedModel
 
 ROWS_PER_PASS = 16  # continuations per forward pass (each carries a copy of the prefix cache)
 POSITIONS_PER_PROJECTION = 64  # positions sent through the 262k-word output layer at once (~67 MB)
+POSITIONS_PER_PROJECTION_WITH_GRAD = 16  # the same in an explanation's backward pass, with its gradients
 
 
 def _left_padded_hidden(loaded: LoadedModel, rows: list[list[int]], keep: int) -> torch.Tensor:
@@ -96,14 +98,24 @@ def shared_prefix_logprobs(loaded: LoadedModel, prefix: list[int], continuations
 
 
 def picked_logprobs(model, hidden: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """log P(target) at each position, projecting a few positions at a time onto the vocabulary
-    (differentiable when called outside inference mode)."""
+    """log P(target) at each position, projecting a few positions at a time onto the vocabulary.
+
+    Differentiable outside inference mode, where each chunk is recomputed in the backward pass
+    (activation checkpointing) instead of keeping its logits: the 262k-word logits of every
+    integration row and position, kept for autograd, took 8-12 GB for one explanation."""
     head = model.get_output_embeddings()
+
+    def chunk_logprobs(states: torch.Tensor, chunk: torch.Tensor) -> torch.Tensor:
+        logits = softcap(model, head(states).float())
+        return logits.gather(-1, chunk[:, None]).squeeze(-1) - logits.logsumexp(-1)
+
+    keep_graph = torch.is_grad_enabled() and hidden.requires_grad
+    step = POSITIONS_PER_PROJECTION_WITH_GRAD if keep_graph else POSITIONS_PER_PROJECTION
     out = []
-    for start in range(0, len(targets), POSITIONS_PER_PROJECTION):
-        logits = softcap(model, head(hidden[start : start + POSITIONS_PER_PROJECTION]).float())
-        chunk = targets[start : start + POSITIONS_PER_PROJECTION]
-        out.append(logits.gather(-1, chunk[:, None]).squeeze(-1) - logits.logsumexp(-1))
+    for start in range(0, len(targets), step):
+        states, chunk = hidden[start : start + step], targets[start : start + step]
+        out.append(torch.utils.checkpoint.checkpoint(chunk_logprobs, states, chunk, use_reentrant=False)
+                   if keep_graph else chunk_logprobs(states, chunk))
     return torch.cat(out) if out else torch.empty(0)
 
 

@@ -17,7 +17,8 @@ import copy
 
 import torch
 
-from demo.explain import LLM_STEPS, Attribution, integrated_gradients, require_short, tokens_of, words_of
+from demo.explain import (LLM_STEPS, Attribution, integrated_gradients, llm_rows_per_pass, require_short, tokens_of,
+                          words_of)
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker, length_groups
 from demo.models import LoadedModel
 from demo.tasks.base import LabelScores
@@ -100,7 +101,6 @@ class PromptSentiment:
             tail = embed(torch.tensor([self.review_tail], device=device))
 
         def margin(user_rows: torch.Tensor) -> torch.Tensor:
-            self.worker.checkpoint()
             rows = len(user_rows)
             embeds = torch.cat([user_rows, tail.expand(rows, -1, -1)], 1)
             rows_cache = copy.deepcopy(cache)
@@ -112,7 +112,8 @@ class PromptSentiment:
                              ).last_hidden_state[:, -1]
             return label_margin(model, hidden, *self.label_ids)
 
-        (scores,), delta = integrated_gradients(margin, (user,), LLM_STEPS)
+        (scores,), delta = integrated_gradients(margin, (user,), LLM_STEPS, model, self.worker.checkpoint,
+                                                   llm_rows_per_pass(len(ids) + len(self.review_tail)))
         return scores, delta
 
 

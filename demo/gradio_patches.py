@@ -1,0 +1,133 @@
+"""Every place the app reaches into Gradio's internals (written for gradio 6.31.0), with the reason.
+
+Each patch has a test in tests/test_gradio_patches.py that fails loudly when Gradio changes under it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+from fastapi import HTTPException
+from gradio import queueing
+from gradio.exceptions import InvalidPathError
+
+from demo.admission import QUEUE_SIZE, TooMany, Waiting, admit, client_address
+from demo.i18n import english_labels
+
+MAX_UNREAD_PER_SESSION = 16
+
+
+class ShowcaseBlocks(gr.Blocks):
+    """Blocks that let API callers omit trailing optional parameters (they get the UI defaults), say
+    which values are missing, keep no user input after its request, and answer a file path that is
+    not an upload of this page with a message instead of a traceback.
+
+    Gradio copies every event's input and output values into the session's component config (for
+    re-rendering), and keeps hundreds of sessions: up to 200,000 characters per text box each. This
+    app renders nothing per session, so those copies (`state.config_values`) are dropped once the
+    event is processed. No public API turns that copy off.
+    """
+
+    async def process_api(self, block_fn, inputs, state=None, *args, **kwargs):
+        try:
+            return await super().process_api(block_fn, inputs, state, *args, **kwargs)
+        except InvalidPathError:
+            raise gr.Error("That file is not one this page uploaded. Please choose the file again.",
+                           print_exception=False) from None
+        finally:
+            if state is not None:
+                state.config_values.clear()
+
+    def get_api_info(self, *args, **kwargs):
+        """The API's description with every label in English: the page translates its labels in the
+        browser (`demo.i18n`), but API clients read them as plain strings."""
+        return english_labels(super().get_api_info(*args, **kwargs))
+
+    def validate_inputs(self, block_fn, inputs: list[Any]) -> None:
+        """Fill in the defaults of trailing optional inputs; name the missing required ones (Gradio's
+        own message is hidden from clients with `show_error=False`, which answered `{"error": null}`)."""
+        missing = block_fn.inputs[len(inputs):]
+        if all(getattr(c, "value", None) is not None for c in missing):
+            inputs.extend(c.value for c in missing)
+        elif missing:
+            needed = len(block_fn.inputs) - sum(getattr(c, "value", None) is not None for c in block_fn.inputs)
+            names = [p.name for p in _parameters(block_fn)][: max(needed, 1)]
+            raise gr.Error(f"This endpoint needs at least {needed} value{'s' * (needed != 1)} "
+                           f"({', '.join(names)}); the request sent {len(inputs)}.", print_exception=False)
+        super().validate_inputs(block_fn, inputs)
+
+
+def _parameters(block_fn) -> list:
+    import inspect
+
+    try:
+        return list(inspect.signature(block_fn.fn).parameters.values())
+    except (TypeError, ValueError):
+        return []
+
+
+class FairQueue(queueing.Queue):
+    """Gradio's queue with fair admission (`demo.admission`) and at most `MAX_UNREAD_PER_SESSION`
+    events per session whose results were not read yet.
+
+    Gradio keeps every message of an event until the session reads its stream: a client that joins
+    and never reads grew the server ~60 KB an event. Gradio has no public hook for admission; `push`
+    is where it accepts an event, and `event_ids_to_events` holds every queued or running event.
+    """
+
+    trusted_proxies: frozenset[str] = frozenset()
+
+    async def push(self, body, request, username):
+        unread = self.pending_event_ids_session.get(body.session_hash) or ()
+        if body.session_hash is not None and len(unread) >= MAX_UNREAD_PER_SESSION:
+            return (False, f"Too many requests from this session are waiting to be read "
+                           f"(at most {MAX_UNREAD_PER_SESSION}). Read their results first.", "queue_full")
+        client = client_address(request.client.host if request.client else None, request.headers,
+                                self.trusted_proxies)
+        if body.fn_index in self.blocks.fns:
+            kind = self.blocks.fns[body.fn_index].concurrency_id
+            try:
+                admit(kind, client, self._held())
+            except TooMany as refused:
+                raise HTTPException(status_code=refused.status, detail=str(refused)) from None
+        answer = await super().push(body, request, username)
+        event = self.event_ids_to_events.get(answer[1]) if answer[0] else None
+        if event is not None:
+            event.client_address = client
+        return answer
+
+    def _held(self) -> list[Waiting]:
+        waiting = {id(e) for q in self.event_queue_per_concurrency_id.values() for e in q.queue}
+        return [Waiting(e.concurrency_id, getattr(e, "client_address", ""), id(e) not in waiting)
+                for e in list(self.event_ids_to_events.values())]
+
+
+def use_fair_queue(app: gr.Blocks) -> None:
+    """Turn on the app's queue as a `FairQueue` (Gradio builds its own queue object in `queue()`,
+    with no way to pass another class)."""
+    app.queue(max_size=QUEUE_SIZE)
+    app._queue.__class__ = FairQueue
+
+
+def trust_proxies(app: gr.Blocks, addresses: frozenset[str]) -> None:
+    """Read the client's address from X-Forwarded-For when the peer is one of `addresses`."""
+    app._queue.trusted_proxies = addresses
+
+
+def client_gone(request: gr.Request | None) -> bool:
+    """Whether the client of this request closed its stream (a closed tab, a dropped API call).
+
+    Gradio marks the session's events `alive = False` when their stream closes, and stops a
+    generator function at its next yield; a plain function runs on. This is how a plain function's
+    work learns it (no public API says whether an event is still wanted)."""
+    fastapi_request = getattr(request, "request", None) if request is not None else None
+    session = getattr(request, "session_hash", None)
+    if fastapi_request is None or session is None:
+        return False
+    try:
+        queue = fastapi_request.app.get_blocks()._queue
+    except AttributeError:
+        return False
+    events = [e for e in list(queue.event_ids_to_events.values()) if e.session_hash == session]
+    return bool(events) and not any(e.alive for e in events)
