@@ -3,15 +3,18 @@
     python -m bench.load [--clients 50] [--seconds 60]     # load: mixed tasks, bounded in time
     python -m bench.load --soak-minutes 10                  # soak: RSS of the server each minute
     python -m bench.load --disconnect                       # a client drops mid-generation
-    python -m bench.load --hostile                          # load plus big bodies, cancels and long work
+    python -m bench.load --hostile                          # load plus big bodies, cancels, long work,
+                                                            # a queue-filling client, explanations, an upload flood
 
-Prints a table and one final JSON line. All traffic goes to 127.0.0.1 only.
+Prints a table and one final JSON line. All traffic goes to the loopback range only: each client
+sends from its own 127.x address, so that the app's per-address admission sees separate users.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import statistics
@@ -41,6 +44,15 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else (values[0] if values else 0.0)
 
 
+def from_address(address: str, timeout: float) -> httpx.Client:
+    """An HTTP client whose requests come from `address` (any 127.x.y.z reaches the loopback server)."""
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=timeout)
+
+
+def good_address(n: int) -> str:
+    return f"127.0.{1 + n // 250}.{1 + n % 250}"
+
+
 def run_load(base_url: str, clients: int, seconds: float) -> dict:
     """`clients` threads send a random task mix for `seconds`; returns counts and latencies."""
     results: dict[str, list] = {"complete": [], "queue_full": [], "failed": []}
@@ -49,7 +61,7 @@ def run_load(base_url: str, clients: int, seconds: float) -> dict:
 
     def client_loop(seed: int) -> None:
         rng = random.Random(seed)
-        with httpx.Client(timeout=120) as http:
+        with from_address(good_address(seed), 120) as http:
             while time.monotonic() < deadline:
                 name, data = rng.choice(MIX)
                 started = time.perf_counter()
@@ -82,10 +94,24 @@ LONG_FILL = ["The [MASK] " * 10 + "sat on the mat.", 50]
 HUGE_PROMPT = ["word " * 40_000, 20]
 
 
-def run_hostile(base_url: str, seconds: float) -> dict:
-    """Three hostile clients for `seconds`: 20 MB bodies, requests cancelled right after joining, and
-    the longest valid work (ten masks with top_k 50, a 200,000-character prompt). Counts what they got."""
-    counts = {"big_bodies_refused": 0, "big_bodies_other": 0, "cancelled": 0, "long_jobs": 0}
+EXPLANATIONS = [
+    ("explain_sentiment", [" ".join(["a warm and funny film"] * 50)]),
+    ("explain_next_sentence", ["It snowed all night.", " ".join(["by morning the roads were closed"] * 35)]),
+    ("fill_mask_two_ways", LONG_FILL),
+    ("score_text", ["word " * 2_000]),
+    ("compare_sentiment", ["A warm and funny film."]),
+]
+
+
+def run_hostile(base_url: str, seconds: float, upload_folder: Path | None = None) -> dict:
+    """Hostile clients for `seconds`, each from its own address: 20 MB bodies, requests cancelled
+    right after joining, the longest valid work (ten masks with top_k 50, a 200,000-character
+    prompt), a client that fills the queue with 512-token generations it never reads, the longest
+    explanations of every kind, and an upload flood of 2 MB CSVs. Counts what they got."""
+    counts = {"big_bodies_refused": 0, "big_bodies_other": 0, "cancelled": 0, "long_jobs": 0,
+              "queue_fill_accepted": 0, "queue_fill_429": 0, "queue_fill_other": 0, "explanations": 0,
+              "explanations_refused": 0, "uploads_accepted": 0, "uploads_429": 0, "uploads_other": 0,
+              "upload_folder_max_mb": 0.0}
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
     big = json.dumps({"data": ["x" * 20_000_000]}).encode()
@@ -95,14 +121,14 @@ def run_hostile(base_url: str, seconds: float) -> dict:
             counts[name] += 1
 
     def big_bodies() -> None:
-        with httpx.Client(timeout=60) as http:
+        with from_address("127.0.200.1", 60) as http:
             while time.monotonic() < deadline:
                 answer = http.post(f"{base_url}/gradio_api/call/sentiment", content=big,
                                    headers={"content-type": "application/json"})
                 count("big_bodies_refused" if answer.status_code == 413 else "big_bodies_other")
 
     def cancels() -> None:
-        with httpx.Client(timeout=60) as http:
+        with from_address("127.0.200.2", 60) as http:
             while time.monotonic() < deadline:
                 session = BrowserSession(http, base_url)  # a new session each time: the per-session cap never applies
                 name, data = random.choice([("fill_mask", LONG_FILL), ("generate", ["Once upon a time", 512])])
@@ -113,13 +139,38 @@ def run_hostile(base_url: str, seconds: float) -> dict:
                     count("cancelled")
 
     def long_jobs() -> None:
-        with httpx.Client(timeout=300) as http:
+        with from_address("127.0.200.3", 300) as http:
             while time.monotonic() < deadline:
                 name, data = random.choice([("fill_mask", LONG_FILL), ("generate", HUGE_PROMPT)])
                 call(http, base_url, name, data)
                 count("long_jobs")
 
-    threads = [threading.Thread(target=target) for target in (big_bodies, cancels, long_jobs)]
+    def queue_fill() -> None:  # the attack that once locked every user out: posts, never reads
+        with from_address("127.0.200.4", 60) as http:
+            while time.monotonic() < deadline:
+                posted = http.post(f"{base_url}/gradio_api/call/generate", json={"data": ["Once upon a time", 512]})
+                count({200: "queue_fill_accepted", 429: "queue_fill_429"}.get(posted.status_code, "queue_fill_other"))
+                time.sleep(0.05)
+
+    def explanations() -> None:
+        with from_address("127.0.200.5", 300) as http:
+            while time.monotonic() < deadline:
+                kind, _ = call(http, base_url, *random.choice(EXPLANATIONS))
+                count("explanations" if kind == "complete" else "explanations_refused")
+
+    def uploads() -> None:
+        data = b"text,label\n" + b"A fine film.,1\n" * 140_000  # 2 MB
+        with from_address("127.0.200.6", 60) as http:
+            while time.monotonic() < deadline:
+                answer = http.post(f"{base_url}/gradio_api/upload", files={"files": ("set.csv", data, "text/csv")})
+                count({200: "uploads_accepted", 429: "uploads_429"}.get(answer.status_code, "uploads_other"))
+                if upload_folder is not None and upload_folder.exists():
+                    size = sum(p.stat().st_size for p in upload_folder.rglob("*") if p.is_file()) / 2**20
+                    with lock:
+                        counts["upload_folder_max_mb"] = max(counts["upload_folder_max_mb"], round(size, 1))
+
+    threads = [threading.Thread(target=target) for target in
+               (big_bodies, cancels, long_jobs, queue_fill, explanations, uploads)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -129,7 +180,7 @@ def run_hostile(base_url: str, seconds: float) -> dict:
 
 def quiet_latency(base_url: str, runs: int = 10) -> float:
     """Median sentiment latency with no other traffic."""
-    with httpx.Client(timeout=60) as http:
+    with from_address("127.0.100.1", 60) as http:
         return median_time(lambda: call(http, base_url, "sentiment", ["A warm and funny film."]), runs)
 
 
@@ -173,6 +224,8 @@ def main() -> None:
                 figures["disconnect_to_thread_end_s"] = measure_disconnect(base_url, log_path)
         else:
             models = build_all(root / "models")
+            uploads = root / "gradio-files"
+            os.environ["GRADIO_TEMP_DIR"] = str(uploads)  # the server's own upload folder, measured
             with running_app(models, ("--preload",)) as (base_url, process):
                 server = psutil.Process(process.pid)
                 figures["quiet_p50_before_s"] = quiet_latency(base_url)
@@ -186,10 +239,20 @@ def main() -> None:
                     figures["soak_rss_growth_mb"] = rss[-1] - rss[0]
                 elif args.hostile:
                     figures["server_rss_before_mb"] = server.memory_info().rss / 2**20
+                    peak, sampling = [0.0], threading.Event()
+
+                    def sample() -> None:
+                        while not sampling.is_set():
+                            peak[0] = max(peak[0], server.memory_info().rss / 2**20)
+                            time.sleep(0.5)
+
+                    threading.Thread(target=sample, daemon=True).start()
                     with ThreadPool(1) as pool:
-                        hostile = pool.apply_async(run_hostile, (base_url, args.seconds))
+                        hostile = pool.apply_async(run_hostile, (base_url, args.seconds, uploads))
                         figures |= run_load(base_url, args.clients, args.seconds)
                         figures |= hostile.get()
+                    sampling.set()
+                    figures["server_rss_peak_mb"] = peak[0]
                     figures["clients"], figures["seconds"] = args.clients, args.seconds
                 else:
                     figures |= run_load(base_url, args.clients, args.seconds)

@@ -66,10 +66,13 @@ def running_server(args: list[str], log_path: Path | None = None):
 
 
 def call(client: httpx.Client, base_url: str, api_name: str, data: list) -> tuple[str, object]:
-    """One REST call as curl makes it: ("complete" | "error" | "queue_full", last data), reading the whole stream."""
+    """One REST call as curl makes it: ("complete" | "error" | "queue_full" | "too_many", last data),
+    reading the whole stream."""
     posted = client.post(f"{base_url}/gradio_api/call/{api_name}", json={"data": data})
     if posted.status_code == 503:
         return "queue_full", posted.text
+    if posted.status_code == 429:
+        return "too_many", posted.text
     event_id = posted.json()["event_id"]
     kind, payload = "error", None
     with client.stream("GET", f"{base_url}/gradio_api/call/{api_name}/{event_id}") as stream:

@@ -24,7 +24,7 @@ MAX_WAITING_PER_CLIENT = 16
 # concurrency ids of the long kinds of work, and how many of each one client may have at once
 LONG_PER_CLIENT = {"generate": 4, "explain": 2, "page-jobs": 1}
 # how many requests of a kind may wait in the queue (not yet running); kinds not named share the rest
-QUEUE_SHARES = {"generate": 8, "explain": 8, "page-jobs": 4, "fill_mask": 12, "next_sentence": 12}
+QUEUE_SHARES = {"generate": 16, "explain": 8, "page-jobs": 4, "fill_mask": 16, "next_sentence": 16}
 
 
 @dataclass(frozen=True)

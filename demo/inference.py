@@ -214,8 +214,10 @@ class InferenceWorker:
             self._execute(group)
         finally:
             self._running.pop()
-            if group[0].long and not self._running:
-                gc.collect()  # a stopped job's tensors wait in reference cycles (exception, frames) until then
+            first = group[0]
+            if first.budget_s is not None and not self._running:  # a long job with a peak: hand it back
+                if first.future.done() and first.future.exception(timeout=0) is not None:
+                    gc.collect()  # a stopped job's tensors wait in reference cycles (exception, frames)
                 return_freed_memory()
 
     def _execute(self, group: list[_Job]) -> None:

@@ -99,6 +99,8 @@ def main() -> None:
     (prefix / "nginx.conf").write_text(nginx_config(prefix, args.host, args.port, ports))
     env = os.environ | {"GRADIO_ANALYTICS_ENABLED": "False"}
     # their output goes to stderr: stdout carries only the JSON line that says all is ready
+    # nginx is the replicas' only peer: they read each client's address from its X-Forwarded-For
+    app_args = ["--trusted-proxy", "127.0.0.1", *app_args]
     replicas = [subprocess.Popen([sys.executable, str(ROOT / "app.py"), *app_args, "--port", str(p)], cwd=ROOT,
                                  env=env, stdout=sys.stderr) for p in ports]
     nginx = subprocess.Popen([NGINX, "-p", str(prefix), "-e", str(prefix / "error.log"), "-c",

@@ -76,13 +76,17 @@ def test_long_work_from_many_clients_leaves_room_for_short_tasks(base_url, runti
     wait_for_ready(runtime)
     release = hold_worker(runtime.worker)
     try:
-        codes = []
-        for n in range(4):  # four clients, four generations each: more than generation's share of the queue
+        codes, each = [], LONG_PER_CLIENT["generate"]
+        clients = QUEUE_SHARES["generate"] // each + 2  # more generations than their share of the queue
+        for n in range(clients):
             with from_address(f"127.0.0.{31 + n}") as client:
-                codes += [client.post(f"{base_url}/gradio_api/call/generate", json={"data": ["Once", 5]}) for _ in range(4)]
+                codes += [client.post(f"{base_url}/gradio_api/call/generate", json={"data": ["Once", 5]})
+                          for _ in range(each)]
         statuses = [answer.status_code for answer in codes]
-        assert statuses.count(503) >= 16 - 1 - QUEUE_SHARES["generate"] - 2  # one runs, the share waits
-        assert any("already waiting" in answer.text for answer in codes if answer.status_code == 503)
+        # one runs and its share waits (fewer when an earlier test's generations still wait)
+        assert 1 <= statuses.count(200) <= 1 + QUEUE_SHARES["generate"]
+        assert statuses.count(503) == len(statuses) - statuses.count(200)
+        assert all("already waiting" in answer.text for answer in codes if answer.status_code == 503)
         with from_address("127.0.0.40") as other:
             assert other.post(f"{base_url}/gradio_api/call/sentiment", json={"data": ["Room for me?"]}).status_code == 200
     finally:
