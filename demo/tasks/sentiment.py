@@ -56,6 +56,9 @@ class ClassifierEngine:
                              f"are {', '.join(self.labels)}.")
         ids, spans = tokens_of(self.loaded.tokenizer, text)
         require_short(ids, "The text")
+        if len(ids) + 2 > self.loaded.max_length:
+            raise InputError(f"The text is {len(ids):,} tokens long; this model reads {self.loaded.max_length - 2:,} "
+                             "at most. Please shorten it.")
         token_scores, delta = self.worker.call(self._attribute, ids, long=True, budget_s=LONG_JOB_BUDGET_S)
         return Attribution([words_of(text, spans, token_scores)], delta)
 
