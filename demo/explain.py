@@ -35,7 +35,7 @@ LLM_STEPS = 24
 ROWS_PER_PASS = 12  # steps that share one forward and backward pass (the classic encoders)
 # Gemma: rows x tokens per pass, so that one pass (forward, and the backward pass, which checks no
 # budget) stays a few seconds long, and its activations a few hundred MB, whatever the input
-LLM_TOKENS_PER_PASS = 512
+LLM_TOKENS_PER_PASS = 256
 LLM_MAX_ROWS_PER_PASS = 8
 
 

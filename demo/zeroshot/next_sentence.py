@@ -116,7 +116,8 @@ class PmiNextSentence:
             rows = len(a_rows)
             embeds = torch.cat([bos.expand(rows, -1, -1), a_rows, b.expand(rows, -1, -1)], 1)
             hidden = decoder(inputs_embeds=embeds).last_hidden_state[:, -len(b_ids) - 1 : -1]
-            picked = picked_logprobs(model, hidden.reshape(-1, hidden.shape[-1]), targets.repeat(rows))
+            picked = picked_logprobs(model, hidden.reshape(-1, hidden.shape[-1]), targets.repeat(rows),
+                                     self.worker.checkpoint)
             return (picked.view(rows, -1).sum(-1) - alone_sum) / len(b_ids)
 
         (a_scores,), delta = integrated_gradients(pmi, (a,), LLM_STEPS, model, self.worker.checkpoint,

@@ -97,15 +97,18 @@ def shared_prefix_logprobs(loaded: LoadedModel, prefix: list[int], continuations
     return scores
 
 
-def picked_logprobs(model, hidden: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+def picked_logprobs(model, hidden: torch.Tensor, targets: torch.Tensor,
+                    between: Callable[[], None] = lambda: None) -> torch.Tensor:
     """log P(target) at each position, projecting a few positions at a time onto the vocabulary.
 
     Differentiable outside inference mode, where each chunk is recomputed in the backward pass
     (activation checkpointing) instead of keeping its logits: the 262k-word logits of every
-    integration row and position, kept for autograd, took 8-12 GB for one explanation."""
+    integration row and position, kept for autograd, took 8-12 GB for one explanation. `between`
+    runs before each chunk, in the backward pass too (where an explanation's budget is checked)."""
     head = model.get_output_embeddings()
 
     def chunk_logprobs(states: torch.Tensor, chunk: torch.Tensor) -> torch.Tensor:
+        between()
         logits = softcap(model, head(states).float())
         return logits.gather(-1, chunk[:, None]).squeeze(-1) - logits.logsumexp(-1)
 
