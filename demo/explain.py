@@ -33,8 +33,8 @@ log = logging.getLogger(__name__)
 CLASSIC_STEPS = 12
 LLM_STEPS = 24
 ROWS_PER_PASS = 12  # steps that share one forward and backward pass (the classic encoders)
-# Gemma: rows x tokens per pass, so that one pass (forward, and the backward pass, which checks no
-# budget) stays a few seconds long, and its activations a few hundred MB, whatever the input
+# Gemma: rows x tokens per pass, so that one pass (its backward pass checks the budget only where a
+# recomputed slice does) stays a few seconds long, and its activations small, whatever the input
 LLM_TOKENS_PER_PASS = 256
 LLM_MAX_ROWS_PER_PASS = 8
 

@@ -5,6 +5,7 @@ Each patch has a test in tests/test_gradio_patches.py that fails loudly when Gra
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import gradio as gr
@@ -59,8 +60,6 @@ class ShowcaseBlocks(gr.Blocks):
 
 
 def _parameters(block_fn) -> list:
-    import inspect
-
     try:
         return list(inspect.signature(block_fn.fn).parameters.values())
     except (TypeError, ValueError):
