@@ -46,9 +46,10 @@ def timed_attribution(attribute, runs: int) -> tuple[float, float]:
 def generation_rates(engine, runs: int) -> tuple[float, float]:
     """Median tokens/s of greedy generation with token probabilities and without (the forward hook
     and the per-token softmax switched off), alternating so that both see the same machine."""
-    from demo.tasks import generate
+    from demo.engines import causal_lm as generate
+    from demo.engines.types import GenerationSettings
 
-    settings = generate.GenerationSettings(max_new_tokens=NEW_TOKENS, temperature=0.0, repetition_penalty=1.0)
+    settings = GenerationSettings(max_new_tokens=NEW_TOKENS, temperature=0.0, repetition_penalty=1.0)
     prompt = engine.prepare(PROMPT, NEW_TOKENS)
     real_record = generate.TokenStreamer.record
 
@@ -79,7 +80,7 @@ def main() -> None:
     from demo.models import ModelRef, detect_placement, load_model
     from demo.profiles import plan
     from demo.runtime import Runtime
-    from demo.tasks.sentiment import ClassifierEngine
+    from demo.engines.classifier import ClassifierEngine
     from transformers import AutoModelForSequenceClassification
 
     results: dict[str, float] = {"review_words": len(REVIEW.split())}

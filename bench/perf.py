@@ -86,7 +86,7 @@ def engine_figures(models: dict, runs: int) -> tuple[float, float]:
     from demo.models import ModelRef
     from demo.profiles import plan
     from demo.runtime import Runtime
-    from demo.tasks.generate import GenerationSettings
+    from demo.engines.types import GenerationSettings
 
     runtime = Runtime(plan("hub", {task: ModelRef(str(models[task])) for task in ("sentiment", "generate")}))
     classifier, generator = runtime.engine("sentiment"), runtime.engine("generate")

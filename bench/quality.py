@@ -26,7 +26,9 @@ from transformers import AutoModelForCausalLM
 from bench.timing import median_time
 from demo.inference import InferenceWorker
 from demo.models import ModelRef, ModelRegistry, detect_placement, load_model
-from demo.zeroshot import build_engine, gemma
+from demo.engines import Context, build_zero_shot
+from demo.engines.gemma import convert as gemma
+from demo.registry import get_task
 
 DATA = Path(__file__).resolve().parent / "data"
 DEFAULT_SST2 = Path(__file__).resolve().parents[2] / "shared" / "data" / "sst2_dev.tsv"
@@ -86,7 +88,7 @@ def int8_agreement(engine, rows: list[dict], runs: int = 15) -> tuple[float, flo
     import copy
 
     from demo.models import quantize_int8
-    from demo.zeroshot.sentiment import PromptSentiment
+    from demo.engines.gemma.sentiment import PromptSentiment
 
     quantized = copy.copy(engine.loaded)
     quantized.model = quantize_int8(copy.deepcopy(engine.loaded.model))
@@ -108,7 +110,7 @@ def _p50_classify(engine, text: str, runs: int) -> float:
 
 def generation_speed(engine, runs: int = 3, new_tokens: int = 64) -> tuple[float, float]:
     """Median tokens/s and time to first text over greedy runs of exactly `new_tokens` tokens."""
-    from demo.tasks.generate import GenerationSettings
+    from demo.engines.types import GenerationSettings
 
     settings = GenerationSettings(max_new_tokens=new_tokens, temperature=0.0, repetition_penalty=1.0)
     speeds, firsts = [], []
@@ -151,7 +153,8 @@ def main() -> None:
         figures |= chinese_figures(registry, placement, worker, args.chnsenticorp, args.limit)
     if "en" not in languages:
         return _report(figures)
-    engines = {task: build_engine(task, registry, placement, worker, lambda f, m: None)
+    context = Context(registry, placement, worker)
+    engines = {task: build_zero_shot(get_task(task), context, lambda f, m: None)
                for task in ("sentiment", "fill_mask", "next_sentence", "generate")}
 
     figures |= task_figures(engines, args.sst2, DATA / "nsp_pairs.tsv", DATA / "cloze.tsv", "", args.limit)
@@ -166,7 +169,8 @@ def main() -> None:
 
 def chinese_figures(registry, placement, worker, chnsenticorp: Path, limit: int = 0) -> dict[str, float]:
     """The three Chinese figures: ChnSentiCorp dev accuracy, pairwise next sentence, cloze top-5."""
-    engines = {task: build_engine(task, registry, placement, worker, lambda f, m: None, "zh")
+    context = Context(registry, placement, worker)
+    engines = {task: build_zero_shot(get_task(task), context, lambda f, m: None, "zh")
                for task in ("sentiment", "fill_mask", "next_sentence")}
     return task_figures(engines, chnsenticorp, DATA / "nsp_pairs_zh.tsv", DATA / "cloze_zh.tsv", "zh_", limit)
 

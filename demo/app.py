@@ -13,10 +13,11 @@ from demo.profiles import plan, probe_hub
 from demo.runtime import Runtime
 from demo.settings import Settings
 from demo.gate import RequestGate, UploadBook
-from demo.gradio_patches import trust_proxies
-from demo.i18n import I18N
-from demo.scorecard import keep_folder_swept
-from demo.ui import CSS, SCORECARD_FOLDER, build_app
+from demo.csv_files import keep_folder_swept
+from demo.i18n import PAGE_TEXTS
+from demo.page.builder import CSS, build_app
+from demo.page.gradio_patches import trust_proxies, upload_folder
+from demo.page.jobs import JOBS_FOLDER
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 log = logging.getLogger(__name__)
@@ -60,14 +61,13 @@ def launch(app, settings: Settings, prevent_thread_lock: bool = False, **kwargs)
     """Launch with the safe defaults (no share tunnel, no error internals, tiny uploads, bounded
     bodies, fair admission), then load the models in the background unless `preload` or `lazy` says
     otherwise: the page is served first, and the loads do not slow its start."""
-    from gradio.utils import get_upload_folder
     from starlette.middleware import Middleware
 
     api_names = {fn.api_name for fn in app.fns.values() if fn.api_name}
     gate = Middleware(RequestGate, api_names=lambda: api_names, trusted_proxies=settings.trusted_proxies,
-                      uploads=UploadBook(lambda: Path(get_upload_folder())))
+                      uploads=UploadBook(lambda: Path(upload_folder())))
     trust_proxies(app, settings.trusted_proxies)
-    keep_folder_swept(SCORECARD_FOLDER)
+    keep_folder_swept(JOBS_FOLDER)
 
     served = app.launch(
         server_name=settings.host,
@@ -78,7 +78,7 @@ def launch(app, settings: Settings, prevent_thread_lock: bool = False, **kwargs)
         state_session_capacity=SESSION_CAPACITY,
         footer_links=["api"],
         css=CSS,
-        i18n=I18N,
+        i18n=PAGE_TEXTS.gradio_i18n(),
         app_kwargs={"middleware": [gate]},
         prevent_thread_lock=True,
         **kwargs,

@@ -44,7 +44,7 @@ class ModelRef:
 
     @property
     def is_remote(self) -> bool:
-        """An OpenAI-compatible engine's URL (demo.remote), not a model to load here."""
+        """An OpenAI-compatible engine's URL (demo.engines.remote), not a model to load here."""
         return self.id.startswith(("http://", "https://"))
 
     @property
@@ -252,3 +252,9 @@ def _explain_load_failure(ref: ModelRef, exc: Exception):
         )
     first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return ModelLoadError(ref.label, first_line[:300], hint)
+
+
+def outside_base(missing_keys, base_prefix: str) -> list[str]:
+    """The weights a checkpoint lacked outside its base model: the task head, which transformers
+    would start at random."""
+    return [key for key in missing_keys if not key.startswith(f"{base_prefix}.")]

@@ -17,34 +17,33 @@ from dataclasses import dataclass
 
 from demo.models import ModelRef
 
-TASK_KEYS = ("sentiment", "fill_mask", "next_sentence", "generate")
 PROFILES = ("auto", "hub", "embedded")
 
-BERT = ModelRef("google-bert/bert-base-uncased", "86b5e0934494bd15c9632b12f734a8a67f723594")
-HUB_PRESETS: dict[str, ModelRef] = {
-    "sentiment": ModelRef(
-        "distilbert/distilbert-base-uncased-finetuned-sst-2-english", "714eb0fa89d2f80546fda750413ed43d93601a13"
-    ),
-    "fill_mask": BERT,
-    "next_sentence": BERT,
-    "generate": ModelRef("openai-community/gpt2", "607a30d783dfa663caf39e06633721c8d4cfcd7e"),
-}
-BERT_CHINESE = ModelRef("google-bert/bert-base-chinese", "8f23c25b06e129b6c986331a13d8d025a92cf0ea")
-HUB_PRESETS_ZH: dict[str, ModelRef] = {
-    "sentiment": ModelRef("IDEA-CCNL/Erlangshen-Roberta-330M-Sentiment", "7005a53278f557cb27010fb08bb56a88b92173a9"),
-    "fill_mask": BERT_CHINESE,  # one checkpoint with both the MLM and the NSP heads, as in English
-    "next_sentence": BERT_CHINESE,
-    "generate": ModelRef("Qwen/Qwen2.5-0.5B", "060db6499f32faf8b98477b0a26969ef7d8b9987"),
-}
-PRESETS = {"en": HUB_PRESETS, "zh": HUB_PRESETS_ZH}
-PRESET_NAMES = {
-    "distilbert/distilbert-base-uncased-finetuned-sst-2-english": "DistilBERT (SST-2)",
-    "google-bert/bert-base-uncased": "BERT base",
-    "openai-community/gpt2": "GPT-2",
-    "google-bert/bert-base-chinese": "BERT Chinese",
-    "IDEA-CCNL/Erlangshen-Roberta-330M-Sentiment": "Erlangshen RoBERTa 330M (sentiment)",
-    "Qwen/Qwen2.5-0.5B": "Qwen2.5 0.5B",
-}
+
+def task_keys() -> tuple[str, ...]:
+    """Every registered task, in tab order."""
+    from demo.registry import TASKS
+
+    return tuple(TASKS)
+
+
+def presets(language: str = "en") -> dict[str, ModelRef]:
+    """Each task's pinned hub checkpoint for a language (a task without one has no hub model)."""
+    from demo.registry import TASKS
+
+    return {key: task.presets[language] for key, task in TASKS.items() if language in task.presets}
+
+
+def display_name(ref: ModelRef) -> str:
+    """A short, plain name for a checkpoint ("BERT base"): the task's own, else the last part of its id."""
+    from demo.registry import TASKS
+
+    names = {hub_id: name for task in TASKS.values() for hub_id, name in task.preset_names.items()}
+    return names.get(ref.id, ref.id.rstrip("/").rsplit("/", 1)[-1])
+
+
+TASK_KEYS = task_keys()
+HUB_PRESETS, HUB_PRESETS_ZH = presets("en"), presets("zh")
 HUB_PROBE_TIMEOUT_S = 3.0
 
 
@@ -63,7 +62,7 @@ class Assignment:
 
     @property
     def remote(self) -> bool:
-        """Served by an OpenAI-compatible engine (`demo.remote`), not by a model in this process."""
+        """Served by an OpenAI-compatible engine (`demo.engines.remote`), not by a model in this process."""
         return self.ref is not None and self.ref.is_remote
 
 
@@ -92,7 +91,7 @@ def probe_hub(timeout_s: float = HUB_PROBE_TIMEOUT_S) -> str | None:
 
 def override_keys() -> tuple[str, ...]:
     """What `--model` and `DEMO_MODEL_<TASK>[_ZH]` can set: each task, and each task's Chinese model."""
-    return (*TASK_KEYS, *(f"{task}.zh" for task in TASK_KEYS))
+    return (*task_keys(), *(f"{task}.zh" for task in task_keys()))
 
 
 def plan(profile: str, overrides: Mapping[str, ModelRef] | None = None, hub_problem=probe_hub,
@@ -105,7 +104,7 @@ def plan(profile: str, overrides: Mapping[str, ModelRef] | None = None, hub_prob
     unknown = set(overrides) - set(override_keys())
     if unknown:
         raise ValueError(f"Unknown task {sorted(unknown)} in --model; tasks are: {', '.join(override_keys())}")
-    presets = PRESETS[language]
+    hub = presets(language)
     plan_: dict[str, Assignment] = {}
     hub_reason: list[str | None] = []  # probed at most once
 
@@ -114,7 +113,7 @@ def plan(profile: str, overrides: Mapping[str, ModelRef] | None = None, hub_prob
             hub_reason.append(hub_problem())
         return hub_reason[0]
 
-    for task in TASK_KEYS:
+    for task in task_keys():
         own = f"{task}.{language}"
         if own in overrides:
             plan_[task] = Assignment(task, overrides[own], f"chosen with --model {own}")
@@ -122,12 +121,14 @@ def plan(profile: str, overrides: Mapping[str, ModelRef] | None = None, hub_prob
             plan_[task] = Assignment(task, overrides[task], "chosen with --model")
         elif profile == "embedded":
             plan_[task] = Assignment(task, None, "embedded profile chosen")
-        elif profile == "hub":
-            plan_[task] = Assignment(task, presets[task], "hub profile chosen")
-        elif is_cached(presets[task]):
-            plan_[task] = Assignment(task, presets[task], "hub model found in the local cache", local_files_only=True)
+        elif profile == "hub" and task in hub:
+            plan_[task] = Assignment(task, hub[task], "hub profile chosen")
+        elif task not in hub:
+            plan_[task] = Assignment(task, None, "embedded: no hub checkpoint is pinned for this task")
+        elif is_cached(hub[task]):
+            plan_[task] = Assignment(task, hub[task], "hub model found in the local cache", local_files_only=True)
         elif (problem := hub_unusable()) is None:
-            plan_[task] = Assignment(task, presets[task], "hub reachable")
+            plan_[task] = Assignment(task, hub[task], "hub reachable")
         else:
             plan_[task] = Assignment(task, None, f"embedded: {problem}")
     return plan_

@@ -17,16 +17,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import transformers
-
-from demo.errors import ModelLoadError
+from demo import engines
+from demo.engines import Card, Context
+from demo.engines.types import Side, Sides
 from demo.inference import InferenceWorker
-from demo.models import (ModelRegistry, Placement, Report, detect_placement, int8_unsupported, load_model,
-                          quantize_int8)
 from demo.language import LANGUAGES
-from demo.profiles import PRESET_NAMES, Assignment
-from demo.tasks import get_task
-from demo.tasks.base import Side, Sides
+from demo.models import ModelRegistry, Placement, Report, detect_placement, int8_unsupported
+from demo.profiles import Assignment
+from demo.registry import get_task
 
 
 log = logging.getLogger(__name__)
@@ -74,41 +72,50 @@ class Runtime:
         unsupported = int8_unsupported(self.placement) if int8 else None
         if unsupported:
             log.warning("--int8 ignored: %s", unsupported)
-        self.int8 = int8 and unsupported is None
+        self.context = Context(self.registry, self.placement, self.worker, int8 and unsupported is None)
+        self.int8 = self.context.int8
         if self.int8 and not any(self.uses_int8(task) for task in plan):
             log.info("--int8 has nothing to do: no task here runs a classic encoder (Gemma stays float)")
+        # who answers each task in each language: fixed for this start, so built once
+        self.cards: dict[tuple[str, str], Card] = {
+            (task, language): engines.card(get_task(task), self.plans[language][task], self.context, language)
+            for language in LANGUAGES for task in plan}
+
+    def card(self, task: str, language: str = "en") -> Card:
+        return self.cards[task, language]
 
     def uses_int8(self, task: str, language: str = "en") -> bool:
         """Whether this task's model runs with int8 linear layers (classic encoders, with --int8, on CPU)."""
-        return self.int8 and get_task(task).int8_ok and not self.plans[language][task].embedded
+        return engines.uses_int8(get_task(task), self.plans[language][task], self.context)
 
     def _engine_key(self, task: str, language: str = "en") -> tuple:
         ref = self.plans[language][task].ref
         if ref is None:
-            return _zero_shot_key(task, language)
+            return engines.zero_shot_key(get_task(task), language)
         return ("engine", task, ref)  # the same checkpoint serves both languages with one engine
 
     def is_ready(self, task: str, zero_shot: bool = False, language: str = "en") -> bool:
         """Whether the task's engine (or, with `zero_shot`, its embedded zero-shot engine) is loaded."""
-        return self.registry.is_loaded(_zero_shot_key(task, language) if zero_shot
+        return self.registry.is_loaded(engines.zero_shot_key(get_task(task), language) if zero_shot
                                        else self._engine_key(task, language))
 
     def zero_shot_engine(self, task: str, report: Report = _silent, language: str = "en") -> Any:
         """The embedded zero-shot engine of a task, whatever the plan serves it with (for comparisons)."""
         if self.plans[language][task].embedded:
             return self.engine(task, report, language)
-        from demo.zeroshot import build_engine
-
-        return self.registry.get(_zero_shot_key(task, language), lambda: build_engine(
-            task, self.registry, self.placement, self.worker, report, language))
+        spec = get_task(task)
+        return self.registry.get(engines.zero_shot_key(spec, language),
+                                 lambda: engines.build_zero_shot(spec, self.context, report, language))
 
     def sides(self, task: str, report: Report = _silent, language: str = "en") -> Sides:
         """The task's classic checkpoint (when the plan has one) and its zero-shot model, side by side."""
+        from demo.engines.gemma import GEMMA_NAME
+
         assignment = self.plans[language][task]
-        zero_shot = Side("Zero-shot Gemma 3 270M", self.zero_shot_engine(task, report, language))
+        zero_shot = Side(f"Zero-shot {GEMMA_NAME}", self.zero_shot_engine(task, report, language))
         if assignment.embedded:
             return Sides(Side("Classic checkpoint", None, assignment.reason.removeprefix("embedded: ")), zero_shot)
-        return Sides(Side(f"Classic {self.model_name(task, language)}", self.engine(task, report, language)),
+        return Sides(Side(f"Classic {self.card(task, language).name}", self.engine(task, report, language)),
                      zero_shot)
 
     def engine(self, task: str, report: Report = _silent, language: str = "en") -> Any:
@@ -130,82 +137,24 @@ class Runtime:
             report(fraction, message)
 
         def build() -> Any:
-            tracked(0.0, f"Loading {self.model_label(task, language)} (once)…")
+            tracked(0.0, f"Loading {self.card(task, language).label} (once)…")
             try:
-                engine = self._build(task, tracked, language)
+                return engines.build(get_task(task), self.plans[language][task], self.context, tracked, language)
             except Exception as exc:
                 self.states[route] = LoadState("failed", 0.0, str(exc))
                 raise
-            return engine
 
         engine = self.registry.get(self._engine_key(task, language), build, waiting)
         self.states[route] = LoadState("ready", 1.0, "Ready")  # also when the other language built it
         return engine
 
-    def _build(self, task: str, report: Report, language: str = "en") -> Any:
-        assignment = self.plans[language][task]
-        if assignment.embedded:
-            from demo.zeroshot import build_engine
-
-            return build_engine(task, self.registry, self.placement, self.worker, report, language)
-        if assignment.remote:
-            from demo.remote import EngineAddress, RemoteGenerationEngine
-
-            return RemoteGenerationEngine(EngineAddress.parse(assignment.ref.id))
-        spec = get_task(task)
-        auto_class = getattr(transformers, spec.auto_model)
-        int8 = self.uses_int8(task, language)
-
-        def load():
-            loaded = load_model(assignment.ref, auto_class, self.placement, assignment.local_files_only)
-            if int8:
-                loaded.model = quantize_int8(loaded.model)
-            return loaded
-
-        loaded = self.registry.get(("model", spec.auto_model, assignment.ref, int8), load)
-        missing = spec.missing_head(loaded.missing_keys, loaded.model.base_model_prefix)
-        if missing:
-            raise ModelLoadError(
-                assignment.ref.label,
-                f"it has no trained weights for the {spec.title.lower()} head ({', '.join(missing[:3])}"
-                f"{', …' if len(missing) > 3 else ''}), which would answer at random",
-                f"Use {spec.head_hint}.",
-            )
-        return spec.engine_class(loaded, self.worker)
-
-    def model_label(self, task: str, language: str = "en") -> str:
-        assignment = self.plans[language][task]
-        if assignment.embedded:
-            from demo.zeroshot import EMBEDDED_LABELS
-
-            return EMBEDDED_LABELS[task] + (", Chinese prompt" if language == "zh" and task != "generate" else "")
-        return assignment.ref.label
-
     def model_name(self, task: str, language: str = "en") -> str:
         """A short, plain name for the model that answers a task ("Gemma 3 270M", "BERT base")."""
-        assignment = self.plans[language][task]
-        if assignment.embedded:
-            return "Gemma 3 270M"
-        if assignment.remote:
-            from demo.remote import EngineAddress
-
-            address = EngineAddress.parse(assignment.ref.id)
-            return f"{address.model or 'the served model'} (engine at {address.base_url})"
-        return PRESET_NAMES.get(assignment.ref.id, assignment.ref.id.rstrip("/").rsplit("/", 1)[-1])
-
-    def device_label(self, task: str, language: str = "en") -> str:
-        """Where the task's model runs, for the status line ("CPU", "CUDA"); "" for a remote engine."""
-        if self.plans[language][task].remote:
-            return ""
-        return self.placement.device.type.upper()
+        return self.card(task, language).name
 
     def describe(self, task: str, language: str = "en") -> str:
         """One line for the page: which model, on which device and dtype, and why."""
-        assignment = self.plans[language][task]
-        if assignment.remote:
-            return f"{self.model_label(task, language)} · OpenAI-compatible engine · {assignment.reason}"
-        int8 = " + int8 linear layers" if self.uses_int8(task, language) else ""
-        return f"{self.model_label(task, language)} · {self.placement.label}{int8} · {assignment.reason}"
+        return self.card(task, language).details
 
     def routes(self) -> list[tuple[str, str]]:
         """(task, language) of every engine to load: English first, in tab order, then the Chinese
@@ -246,11 +195,3 @@ class Runtime:
         if spec.streaming:
             for _ in answer:
                 pass
-
-
-def _zero_shot_key(task: str, language: str) -> tuple:
-    """The registry key of Gemma's engine for a task: one per language, except generation, which
-    needs no prompt of its own."""
-    if language == "en" or task == "generate":
-        return ("engine", task, None)
-    return ("engine", task, None, language)

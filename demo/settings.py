@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from demo.inference import MAX_BATCH
 from demo.models import ModelRef
-from demo.profiles import PROFILES, TASK_KEYS, env_overrides, override_keys
+from demo.profiles import PROFILES, env_overrides, override_keys, task_keys
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def _model_flag(text: str) -> tuple[str, ModelRef]:
     if not sep or not model.strip():
         raise argparse.ArgumentTypeError(f"expected TASK=ID_OR_PATH, got '{text}'")
     if task not in override_keys():
-        raise argparse.ArgumentTypeError(f"unknown task '{task}'; tasks are: {', '.join(TASK_KEYS)}, "
+        raise argparse.ArgumentTypeError(f"unknown task '{task}'; tasks are: {', '.join(task_keys())}, "
                                          "each also as TASK.zh for its Chinese model")
     return task, ModelRef.parse(model)
 
@@ -60,13 +60,20 @@ def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str]
 
     A bad value, from a flag or the environment, stops start-up with one line naming the setting.
     """
+    from demo.registry import get_task, load_plugins
+
+    plugins = argparse.ArgumentParser(add_help=False)
+    plugins.add_argument("--plugin", action="append", default=[])
+    load_plugins(plugins.parse_known_args(argv)[0].plugin)  # before --model names a plug-in's task
     parser = argparse.ArgumentParser(description="Zero-training NLP showcase (Gradio app).")
+    parser.add_argument("--plugin", action="append", default=[], metavar="MODULE",
+                        help="a module that declares a TASK, a VIEW or a page LOCALE (repeatable; also DEMO_PLUGINS)")
     parser.add_argument("--host", default=environ.get("GRADIO_SERVER_NAME", Settings.host))
     parser.add_argument("--port", help="default: GRADIO_SERVER_PORT, else 7860")
     parser.add_argument("--profile", choices=PROFILES, default=environ.get("DEMO_PROFILE", Settings.profile),
                         help="hub: classic checkpoints; embedded: models installed by pip; auto: hub where usable")
     parser.add_argument("--model", action="append", type=_model_flag, default=[], metavar="TASK[.zh]=ID_OR_PATH[@REV]",
-                        help=f"override one task's model (tasks: {', '.join(TASK_KEYS)}) for every language, "
+                        help=f"override one task's model (tasks: {', '.join(task_keys())}) for every language, "
                              "or with TASK.zh for Chinese text only; repeatable")
     parser.add_argument("--preload", action="store_true", default=_env_flag(environ, "DEMO_PRELOAD"),
                         help="load and warm every model before serving the page")
@@ -88,8 +95,9 @@ def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str]
                               Settings.max_batch, 1, 4096)
     models = env_overrides(environ) | dict(args.model)
     for task, ref in models.items():
-        if ref.is_remote and task.partition(".")[0] != "generate":
-            parser.error(f"only generate can run on an engine URL, not {task}: {ref.id}")
+        if ref.is_remote and not get_task(task.partition(".")[0]).remote_ok:
+            remote = ", ".join(key for key in task_keys() if get_task(key).remote_ok)
+            parser.error(f"only {remote} can run on an engine URL, not {task}: {ref.id}")
         if ref.looks_local and not ref.is_local:
             parser.error(f"the model folder for {task} does not exist: {ref.id}")
     proxies = args.trusted_proxy if args.trusted_proxy is not None else environ.get("DEMO_TRUSTED_PROXIES", "").split(",")

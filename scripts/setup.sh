@@ -22,4 +22,4 @@ if [[ ! -x .venv/bin/python || "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]]; th
   echo "$wanted" > "$stamp"
 fi
 
-HF_HUB_DISABLE_UPDATE_CHECK=1 .venv/bin/python -m demo.zeroshot.gemma
+HF_HUB_DISABLE_UPDATE_CHECK=1 .venv/bin/python -m demo.engines.gemma.convert

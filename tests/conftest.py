@@ -70,3 +70,33 @@ def client(base_url):
     from gradio_client import Client
 
     return Client(base_url, verbose=False)
+
+
+PLUGINS = ("tests.plugins.token_count", "tests.plugins.word_lengths", "tests.plugins.locale_fr")
+
+
+@pytest.fixture(scope="module")
+def plugged(tiny_paths):
+    """The app with the three plug-ins loaded, on its own port; the registry is put back afterwards."""
+    import copy
+
+    from demo import registry
+    from demo.app import create_app, launch
+    from demo.i18n import CATALOGS
+
+    saved = (dict(registry.TASKS), dict(registry.VIEWS), list(registry.PLUGINS), copy.deepcopy(vars(CATALOGS)))
+    registry.load_plugins(PLUGINS)
+    models = {task: ModelRef(str(path)) for task, path in tiny_paths.items()}
+    models["token_count"] = ModelRef(str(tiny_paths["fill_mask"]))
+    settings = Settings(port=free_port(), profile="hub", models=models)
+    runtime = Runtime(plan("hub", models), plan_zh=plan("hub", models, language="zh"))
+    app = create_app(settings, runtime)
+    launch(app, settings, prevent_thread_lock=True, quiet=True)
+    try:
+        yield app, f"http://127.0.0.1:{settings.port}/"
+    finally:
+        app.close()
+        registry.TASKS.clear(), registry.TASKS.update(saved[0])
+        registry.VIEWS.clear(), registry.VIEWS.update(saved[1])
+        registry.PLUGINS[:] = saved[2]
+        vars(CATALOGS).update(saved[3])

@@ -20,7 +20,7 @@ from demo.models import ModelRef, detect_placement, load_model
 from demo.profiles import plan
 from demo.runtime import Runtime
 from demo.tasks import get_task
-from demo.zeroshot import scoring
+from demo.engines.gemma import scoring
 
 
 def hold_worker(worker: InferenceWorker) -> threading.Event:
@@ -154,7 +154,7 @@ def test_a_long_job_stops_with_a_message_after_its_budget_and_serves_others_mean
 
 
 def test_generation_queued_behind_long_work_waits_without_its_token_timeout(runtime, monkeypatch):
-    from demo.tasks import generate
+    from demo.engines import causal_lm as generate
 
     monkeypatch.setattr(generate, "TOKEN_TIMEOUT_S", 0.5)
     engine = runtime.engine("generate")
@@ -207,7 +207,7 @@ def test_the_seed_range_reads_as_whole_numbers(runtime):
 
 
 def test_a_rejected_input_logs_one_line_and_no_traceback(client, capfd, caplog):
-    caplog.set_level(logging.INFO, logger="demo.ui")
+    caplog.set_level(logging.INFO, logger="demo.page.endpoints")
     with pytest.raises(Exception, match="No mask found"):
         client.predict("No mask here.", 5, api_name="/fill_mask")
     time.sleep(0.3)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from demo.i18n import UI_LANGUAGE, english_labels, say, translate, ui_text
+from demo.i18n import UI_LANGUAGE, english_labels, localize, say, ui_text
 from demo.language import route
 from demo.models import ModelRef
 from demo.profiles import HUB_PRESETS, HUB_PRESETS_ZH, env_overrides, plan
@@ -93,20 +93,32 @@ def test_chinese_generation_runs_on_the_chinese_model(client):
     assert text.startswith("从前有一座山，") and "**qwen-chinese**" in status
 
 
+def refusal(task: str, *values) -> str:
+    with pytest.raises(Exception) as refused:
+        get_task(task).check(*values)
+    return refused.value.args[0]
+
+
 def test_a_full_width_mask_is_refused_with_a_clear_message():
-    with pytest.raises(Exception, match=r"full-width brackets \(［MASK］\)"):
-        get_task("fill_mask").check("中国的首都是北［MASK］。")
-    assert translate("The mask is written with full-width brackets (［MASK］). Write it with ASCII brackets: [MASK].",
-                     "zh-CN") == "遮罩用了全角括号（［MASK］）。请用半角括号写成 [MASK]。"
+    message = refusal("fill_mask", "中国的首都是北［MASK］。")
+    assert "full-width brackets (［MASK］)" in message
+    assert localize(message, "zh-CN") == "遮罩用了全角括号（［MASK］）。请用半角括号写成 [MASK]。"
 
 
-def test_messages_and_status_lines_are_translated_for_a_chinese_page():
-    assert translate("Text is empty: please type some text.", "zh-CN") == "文本为空：请输入文字。"
-    assert translate("Sentence B is empty: please type some text.", "en") == "Sentence B is empty: please type some text."
-    status = translate("Answered by **BERT Chinese** on CPU in 0.31 s. Chinese text: 9 Chinese characters, 1 "
-                       "Latin-script word.\n\n<details>", "zh-CN")
-    assert status.startswith("由 **BERT Chinese** 在 CPU 上回答，用时 0.31 秒。") and "<details>" in status
-    assert translate("Something the table does not know.", "zh-CN") == "Something the table does not know."
+def test_messages_and_status_lines_are_said_in_the_page_language_from_their_fields():
+    from demo.language import route
+    from demo.page import status
+
+    assert localize(refusal("sentiment", " "), "zh-CN") == "文本为空：请输入文字。"
+    assert localize(refusal("next_sentence", "A", ""), "en") == "Sentence B is empty: please type some text."
+    runtime = Runtime(plan("embedded"))
+    routing = route("我用iPhone拍的照片很好看")
+    line = status.answered(runtime.card("sentiment", "zh"), routing, 0.0, 0.0)
+    assert line.startswith("Answered by **Gemma 3 270M** on CPU in ")
+    said = localize(line, "zh-CN")
+    assert said.startswith("由 **Gemma 3 270M** 在 CPU 上回答，用时 ") and f"中文文本：{routing.han} 个汉字，1 个拉丁字母单词。" in said
+    assert "<summary>详情</summary>" in said
+    assert localize("Something the catalog does not know.", "zh-CN") == "Something the catalog does not know."
 
 
 def test_answer_words_follow_the_page_language():
@@ -130,4 +142,4 @@ def test_a_streamed_answer_in_a_chinese_page_keeps_its_status_between_updates():
     import gradio as gr
 
     skip = gr.skip()
-    assert translate(skip, "zh-CN") is skip
+    assert localize(skip, "zh-CN") is skip

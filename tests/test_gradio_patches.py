@@ -1,13 +1,15 @@
-"""Each Gradio internal that demo/gradio_patches.py relies on is still there, as it was in gradio 6.31."""
+"""Each Gradio internal that demo/page/gradio_patches.py relies on is still there, as it was in gradio 6.31."""
 
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 
 import gradio as gr
 from gradio import queueing
 
-from demo.gradio_patches import FairQueue, ShowcaseBlocks, client_gone
+from demo.page.gradio_patches import (CHANGE_LOCALE_JS, GRADIO_CSS, FairQueue, ShowcaseBlocks, client_gone,
+                                     name_example_columns, raw_values, upload_folder, with_gradio_signature)
 
 
 def test_the_queue_still_accepts_events_in_push_and_holds_them_where_fair_queue_counts():
@@ -33,3 +35,47 @@ def test_blocks_still_copy_values_into_the_session_config_and_validate_inputs_as
     assert list(inspect.signature(gr.Blocks.validate_inputs).parameters) == ["self", "block_fn", "inputs"]
     assert "process_api" in vars(ShowcaseBlocks) and isinstance(launched_app, ShowcaseBlocks)
     assert isinstance(launched_app._queue, FairQueue)
+
+
+GRADIO = Path(gr.__file__).parent
+ASSETS = GRADIO / "templates" / "frontend" / "assets"
+
+
+def test_the_language_switch_still_finds_gradios_locale_store_in_its_core_module():
+    cores = list(ASSETS.glob("core-*.js"))
+    assert len(cores) == 1 and "changeLocale" in cores[0].read_text(encoding="utf-8")
+    assert "core-[^/]+" in CHANGE_LOCALE_JS and "changeLocale(locale)" in CHANGE_LOCALE_JS
+
+
+def test_the_css_still_names_classes_gradio_uses():
+    styles = "".join(path.read_text(encoding="utf-8") for path in ASSETS.glob("*.css"))
+    for name in ("gradio-container", "tab-like-container"):
+        assert name in GRADIO_CSS and f".{name}" in styles, name
+
+
+def test_raw_values_still_reach_the_task_and_the_examples_headers_are_still_read():
+    slider = raw_values(gr.Slider(1, 50, value=5))
+    assert slider.preprocess(500) == 500 and slider.get_block_name() == "slider"
+    assert "self.headers" in inspect.getsource(gr.Dataset.__init__)
+    with gr.Blocks():
+        box = gr.Textbox(label="Text")
+        examples = gr.Examples([["a"]], [box])
+        name_example_columns(examples, ["Texte"])
+    assert examples.dataset.headers == ["Texte"] and examples.dataset.get_config()["headers"] == ["Texte"]
+
+
+def test_special_arguments_are_still_filled_from_a_synthesised_signature():
+    from gradio import helpers
+
+    def handler(*args):
+        return args
+
+    with_gradio_signature(handler, [("text", None), ("top_k", 5)], "probe")
+    assert list(inspect.signature(handler).parameters) == ["text", "top_k", "progress", "request"]
+    assert "inspect.signature(fn)" in inspect.getsource(helpers.special_args)
+    assert handler.__name__ == "probe"
+
+
+def test_the_upload_folder_is_still_where_gradio_keeps_uploads(monkeypatch, tmp_path):
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path))
+    assert upload_folder() == str(tmp_path)

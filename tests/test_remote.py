@@ -11,8 +11,8 @@ from gradio_client.exceptions import AppError
 
 from bench.engine import running_engine
 from bench.server import free_port, running_app
-from demo.remote import EngineAddress, EngineError, RemoteGenerationEngine
-from demo.tasks.generate import GenerationSettings
+from demo.engines.remote import EngineAddress, EngineError, RemoteGenerationEngine
+from demo.engines.types import GenerationSettings
 
 pytestmark = pytest.mark.engine
 

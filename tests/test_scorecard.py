@@ -7,9 +7,10 @@ import pytest
 
 from demo.errors import InputError
 from demo.language import route
-from demo.scorecard import MAX_ROWS, Item, built_in, read_csv, score, scored_csv, wrong_rows
+from demo.csv_files import MAX_ROWS
+from demo.scorecard import Item, built_in, read_csv, score, scored_csv, wrong_rows
 from demo.tasks import get_task
-from demo.tasks.base import Side, Sides
+from demo.engines.types import Side, Sides
 
 
 @pytest.mark.parametrize("data, task, message", [
@@ -78,7 +79,8 @@ def test_uploads_over_2_mb_are_refused_before_parsing_and_small_ones_accepted(ba
 
 
 def test_a_batch_csv_names_its_columns_and_each_row_is_answered_or_refused_alone(runtime, tmp_path):
-    from demo.scorecard import read_batch_csv, records_csv, run_batch
+    from demo.batch import read_batch_csv, run_batch
+    from demo.csv_files import records_csv
 
     with pytest.raises(InputError, match="must name the columns sentence_a, sentence_b"):
         read_batch_csv(b"sentence_a,text\nA.,B.\n", "next_sentence")

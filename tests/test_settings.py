@@ -72,7 +72,7 @@ def test_unknown_profile_and_task_are_refused():
 
 def test_the_page_says_which_profile_serves_it_and_why_without_loading_anything():
     from demo.runtime import Runtime
-    from demo.ui import profile_summary
+    from demo.page.builder import profile_summary
 
     runtime = Runtime(plan("auto", hub_problem=lambda: "hub not reachable"))
     assert profile_summary(runtime).startswith("**Embedded profile** (hub not reachable)")

@@ -12,9 +12,9 @@ from demo.errors import InputError
 from demo.models import detect_placement, load_model
 from demo.tasks import TASKS, get_task
 from demo.tasks.fill_mask import MAX_MASKS, fill_in, normalize_masks
-from demo.tasks.generate import GenerationSettings
-from demo.tasks.next_sentence import NextSentenceEngine
-from demo.tasks.sentiment import _label_name
+from demo.engines.types import GenerationSettings
+from demo.engines.bert import NextSentenceEngine
+from demo.engines.classifier import _label_name
 
 
 def run(runtime, key, *values):
@@ -229,7 +229,7 @@ def test_generation_edge_settings_that_are_valid_work(runtime, top_k, temperatur
 
 
 def test_pair_fitting_cuts_the_longer_sentence_first(runtime):
-    from demo.tasks.next_sentence import fit_pair
+    from demo.engines.bert import fit_pair
 
     tokenizer = runtime.engine("next_sentence").loaded.tokenizer
     assert fit_pair(tokenizer, "the dog", "the cat", 10) == ("the dog", "the cat", 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from demo.views import candidate_list, continuation, filled_sentence, percent, verdict
+from demo.views.html import candidate_list, continuation, filled_sentence, percent, verdict
 
 WORDS = {"POSITIVE": "Positive", "NEGATIVE": "Negative"}
 
@@ -33,7 +33,7 @@ def test_user_and_model_text_is_escaped():
 
 
 def test_a_share_link_names_a_tab_and_its_inputs_and_bad_numbers_are_skipped():
-    from demo.ui import restore_from_link
+    from demo.page.links import restore_from_link
 
     key, values = restore_from_link({"tab": "generate", "prompt": "Once", "max_new_tokens": "12", "seed": "x",
                                      "temperature": "0.5"})

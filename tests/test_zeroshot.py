@@ -11,10 +11,10 @@ from transformers import AutoModelForCausalLM
 
 from demo.models import ModelRef, detect_placement, load_model
 from demo.tasks import get_task
-from demo.zeroshot.fill_mask import RerankedFillMask
-from demo.zeroshot.next_sentence import PmiNextSentence
-from demo.zeroshot.scoring import continuation_logprobs, encode, next_token_logprobs
-from demo.zeroshot.sentiment import CONTENT_FREE, PromptSentiment
+from demo.engines.gemma.fill_mask import RerankedFillMask
+from demo.engines.gemma.next_sentence import PmiNextSentence
+from demo.engines.gemma.scoring import continuation_logprobs, encode, next_token_logprobs
+from demo.engines.gemma.sentiment import CONTENT_FREE, PromptSentiment
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,8 @@ def test_embedded_sentiment_says_when_a_review_is_cut(tiny_lm, worker):
 
 def test_a_request_answered_between_generated_tokens_changes_neither_answer(tiny_lm, worker):
     """Embedded tasks share one model: a sentiment pass run mid-generation must not disturb either."""
-    from demo.tasks.generate import CausalLMEngine, GenerationSettings
+    from demo.engines.causal_lm import CausalLMEngine
+    from demo.engines.types import GenerationSettings
 
     sentiment, generator = PromptSentiment(tiny_lm, worker), CausalLMEngine(tiny_lm, worker)
     settings = GenerationSettings(max_new_tokens=200, temperature=0.0, repetition_penalty=1.0)

@@ -1,18 +1,9 @@
-"""The task registry: one module per task, all following `demo.tasks.base.Task`."""
-
-from demo.tasks.base import Task
-from demo.tasks.fill_mask import FillMaskTask
-from demo.tasks.generate import GenerateTask
-from demo.tasks.next_sentence import NextSentenceTask
-from demo.tasks.sentiment import SentimentTask
-
-TASKS: dict[str, Task] = {
-    task.key: task for task in (SentimentTask(), FillMaskTask(), NextSentenceTask(), GenerateTask())
-}
+"""Task specs: one module per task, all following `demo.tasks.base.Task`; `demo.registry` lists them."""
 
 
-def get_task(key: str) -> Task:
-    try:
-        return TASKS[key]
-    except KeyError:
-        raise KeyError(f"Unknown task '{key}'; choose one of: {', '.join(TASKS)}") from None
+def __getattr__(name: str):
+    if name in ("TASKS", "get_task"):  # the registry, for callers that look for it here
+        from demo import registry
+
+        return getattr(registry, name)
+    raise AttributeError(name)

@@ -1,118 +1,60 @@
 """The contract every task follows, and the input checks they share.
 
-A task knows its API name, its parameters (with defaults), how to build its input and output
-components, and how to turn validated inputs plus an engine (whatever model serves the task in the
-active profile) into output values. The UI builder makes every tab from this contract alone.
+A task declares what it is (key, title, texts), what it takes (typed `Param`s: the page builds the
+inputs and settings from them, the API takes them in order), what can serve it (`classic`, an engine
+class for hub checkpoints; `zero_shot`, Gemma's way; `presets`, the pinned hub checkpoint per
+language), and how to read its answers (`view`, `batch_row`, `words`, `gold`). The page, the API,
+share links, batch CSVs and the scorecard are built from these declarations alone.
 """
 
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import gradio as gr
-
 from demo.errors import InputError
+from demo.i18n import Text
 
 Warn = Callable[[str], None]
 
 MAX_TEXT_CHARS = 200_000
+TEXT, INTEGER, NUMBER = "text", "integer", "number"
 
 
 @dataclass(frozen=True)
 class Param:
-    """One API parameter; `default` is None for the required text inputs."""
+    """One input: its API name, its default (None for a required text), its kind ("text",
+    "integer", "number"), its label and, for numbers, the allowed range and the slider's step.
+    `setting` inputs are optional and shown in a closed "Settings" panel; `box` shows a number as a
+    number field rather than a slider."""
 
     name: str
     default: Any = None
-
-
-@dataclass(frozen=True)
-class LabelScores:
-    """Class probabilities, and how many input tokens had to be cut to fit the model."""
-
-    scores: dict[str, float]
-    dropped_tokens: int = 0
-    limit: int = 0
+    kind: str = TEXT
+    label: str = ""
+    range: tuple[float, float] = (0, 0)
+    step: float = 1
+    placeholder: str = ""
+    setting: bool = False
+    box: bool = False
+    named: str = ""  # how messages name it, when not by its label ("Text" for "Text with [MASK]")
+    elem_id: str = ""  # its element id on the page, when not "<task>-<name>"
 
     @property
-    def label(self) -> str:
-        """The likeliest class."""
-        return max(self.scores, key=self.scores.__getitem__)
+    def required(self) -> bool:
+        return self.default is None
 
-
-@dataclass(frozen=True)
-class Explanation:
-    """A second question a tab answers about the same input, with its own endpoint and button: why
-    the model answered as it did, the answer worked out another way, or both profiles side by side.
-
-    The task implements it with three methods, named here: one that builds its API outputs (it may
-    reuse the task's own `outputs`; new components show in a panel under the answer), one that
-    answers (engine, warn, *values) -> outputs, and one that reads the answer for the page
-    (values, outputs, embedded) -> HTML. The UI builder does the rest."""
-
-    api_name: str
-    button: str
-    params: tuple[Param, ...]  # the first of the task's parameters, which it takes
-    outputs: str = "build_explanation_outputs"
-    answer: str = "explain"
-    view: str = "explanation_view"
-    both_sides: bool = False  # `answer` gets `Sides` (classic and zero-shot engines) as its engine
-
-
-@dataclass(frozen=True)
-class Side:
-    """One way to answer a task: the engine (None when unavailable), its name, and why it is missing."""
-
-    name: str
-    engine: Any
-    missing: str = ""
-
-
-@dataclass(frozen=True)
-class Sides:
-    """The classic checkpoint and the zero-shot model of one task, for answers side by side."""
-
-    classic: Side
-    zero_shot: Side
-
-
-class Answer(tuple):
-    """Output values with a note for the status line (such as each side's latency)."""
-
-    note: str
-
-    def __new__(cls, values, note: str = ""):
-        answer = super().__new__(cls, values)
-        answer.note = note
-        return answer
-
-
-class CheckedSlider(gr.Slider):
-    """A slider that hands its raw value to the task, whose check names the parameter and its range."""
-
-    def get_block_name(self) -> str:
-        return "slider"
-
-    def preprocess(self, payload: Any) -> Any:
-        return payload
-
-
-class CheckedNumber(gr.Number):
-    """A number field that hands its raw value to the task, whose check names the allowed range."""
-
-    def get_block_name(self) -> str:
-        return "number"
-
-    def preprocess(self, payload: Any) -> Any:
-        return payload
+    def check(self, value: Any) -> Any:
+        """The value made ready, or an `InputError` naming this input and what is allowed."""
+        if self.kind == TEXT:
+            return require_text(value, self.named or self.label or self.name)
+        return require_number(value, self.name, *self.range, integer=self.kind == INTEGER)
 
 
 class Task:
-    """Base class: subclasses fill in the class attributes and the four methods."""
+    """Base class: subclasses fill in the class attributes and `solve`, `view` and `batch_row`."""
 
     key: str = ""
     title: str = ""
@@ -122,97 +64,86 @@ class Task:
     embedded_how_it_works: str = ""
     params: tuple[Param, ...] = ()
     streaming: bool = False
-    auto_model: str = ""  # the transformers Auto class that loads a classic checkpoint for this task
-    engine_class: type | None = None  # wraps a loaded classic checkpoint
+    concurrency: int = 4  # requests of this task handled at once (they wait for the inference thread)
+    classic: type | None = None  # the engine class that wraps a loaded hub checkpoint
+    zero_shot: Any = None  # a `demo.engines.ZeroShot`: how Gemma solves it
+    presets: dict[str, Any] = {}  # language -> the pinned hub checkpoint (`ModelRef`)
+    preset_names: dict[str, str] = {}  # hub id -> a short name for the status line
+    remote_ok: bool = False  # may be served by an OpenAI-compatible engine (`--model TASK=http://…`)
     warm_up_input: tuple = ()  # a small request run once by --preload: first calls build kernels and caches
-    int8_ok: bool = False  # --int8 applies to this task's classic encoder; generation stays in float
-    head_hint: str = ""  # the kind of checkpoint that has this task's head, for the refusal message
+    words: dict[str, str] = {}  # API label -> the page's word for it ("POSITIVE" -> "Positive")
+    poles: tuple[str, str] = ("", "")  # what a heat map's +1 and -1 push toward
+    heatmap_label: str = "Which words pushed the answer"
+    compare_meaning: str = ""  # the line under a side-by-side answer
+    classic_side: str = "the classic checkpoint"  # how the compare button names it
+    gold: dict[str, str] = {}  # how a labelled CSV may spell each label -> the API label (scorecard)
+    scorecard_columns: tuple[str, ...] = ()  # the CSV columns of a labelled set, before `label`
 
     @property
     def api_name(self) -> str:
         return self.key
 
-    def build_inputs(self) -> list:
-        raise NotImplementedError
+    @property
+    def dom_id(self) -> str:
+        """The prefix of this task's element ids on the page ("fill-mask")."""
+        return self.key.replace("_", "-")
+
+    @property
+    def text_params(self) -> tuple[Param, ...]:
+        """The required text inputs: what a request's language is read from."""
+        return tuple(param for param in self.params if param.required)
 
     def build_outputs(self) -> list:
+        """The API's output components (hidden on the page, where the view reads them)."""
         raise NotImplementedError
-
-    has_settings: bool = False  # optional inputs shown in a closed "Settings" panel under Run
-
-    def build_settings(self) -> list:
-        """The optional inputs after `build_inputs`' ones, in parameter order."""
-        return []
 
     def check(self, *values: Any) -> tuple:
-        """The inputs made ready for `run`, or an `InputError` that says what to change.
+        """The inputs made ready for `solve`, or an `InputError` that says what to change. Missing
+        optional values take their defaults.
 
-        Called before any model is loaded, so a mistake is answered at once even on a cold server.
-        """
-        raise NotImplementedError
+        Called once per request, before any model is loaded, so a mistake is answered at once even
+        on a cold server."""
+        values = values + tuple(param.default for param in self.params[len(values):])
+        return tuple(param.check(value) for param, value in zip(self.params, values))
 
-    def run(self, engine: Any, warn: Warn, *values: Any) -> tuple | Iterator[tuple]:
+    def solve(self, engine: Any, warn: Warn, *checked: Any) -> tuple | Iterator[tuple]:
         """Output values for inputs that passed `check`."""
         raise NotImplementedError
 
-    def view(self, values: tuple, outputs: tuple, done: bool, embedded: bool) -> str:
-        """The page's reading of an answer, as HTML (see `demo.views`): `values` passed `check`,
-        `outputs` are what `run` returned or last yielded, `done` is False while a stream runs.
-        The API returns `outputs` alone; the components that the view replaces are hidden on the page."""
+    def run(self, engine: Any, warn: Warn, *values: Any) -> tuple | Iterator[tuple]:
+        """`solve` on raw values: checked first (for callers outside a page request)."""
+        return self.solve(engine, warn, *self.check(*values))
+
+    def view(self, values: tuple, outputs: tuple, done: bool, card) -> str:
+        """The page's reading of an answer, as HTML (see `demo.views.html`): `values` passed
+        `check`, `outputs` are what `solve` returned or last yielded, `done` is False while a stream
+        runs, `card` says which engine answered (`demo.engines.Card`)."""
         raise NotImplementedError
 
     def batch_row(self, values: tuple, outputs: tuple) -> dict[str, Any]:
         """The answer to one row of a batch CSV, as columns (values passed `check`)."""
         raise NotImplementedError
 
+    def label_of(self, outputs: tuple) -> tuple[str, float]:
+        """The answer as (label, confidence), for the scorecard (tasks with `gold` labels)."""
+        scores = outputs[0]
+        label = max(scores, key=scores.get)
+        return label, scores[label]
+
     def stream_size(self, outputs: tuple) -> str:
         """How much a stream had produced, for the status of a stopped one ("12 new tokens")."""
         return ""
-
-    explanations: tuple[Explanation, ...] = ()
-
-    def build_explanation_outputs(self, outputs: list) -> list:
-        """The explanation's API outputs; they may reuse the task's own `outputs` (the API's first
-        output is often the same). Components built here show in a "why" panel under the answer."""
-        raise NotImplementedError
-
-    def explain(self, engine: Any, warn: Warn, *values: Any) -> tuple:
-        """Output values of the explanation, for inputs that passed `check`."""
-        raise NotImplementedError
-
-    def explanation_view(self, values: tuple, outputs: tuple, embedded: bool) -> str:
-        """The page's reading of an explanation (see `view`)."""
-        raise NotImplementedError
-
-    def missing_head(self, missing_keys: Sequence[str], base_prefix: str) -> list[str]:
-        """The weights this task needs that the checkpoint lacked (transformers would start them at
-        random). By default: every missing weight outside the base model."""
-        return [key for key in missing_keys if not key.startswith(f"{base_prefix}.")]
-
-
-def side_by_side(sides: Sides, answer: Callable[[Any], Any]) -> Answer:
-    """Each side's answer (None for a missing side), with each side's latency for the status line."""
-    values, notes = [], []
-    for side in (sides.classic, sides.zero_shot):
-        if side.engine is None:
-            values.append(None)
-            notes.append(f"{side.name}: not available ({side.missing})")
-            continue
-        started = time.perf_counter()
-        values.append(answer(side.engine))
-        notes.append(f"{side.name}: {time.perf_counter() - started:.2f} s")
-    return Answer(values, " · ".join(notes))
 
 
 def require_text(value: Any, name: str) -> str:
     """Return the text, or say plainly what is wrong with it."""
     if value is None:
-        raise InputError(f"{name} is missing: please type some text.")
+        raise InputError(Text("{name} is missing: please type some text.", name=Text(name)))
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise InputError(f"{name} must be text, not {type(value).__name__}.")
     text = str(value)
     if not text.strip():
-        raise InputError(f"{name} is empty: please type some text.")
+        raise InputError(Text("{name} is empty: please type some text.", name=Text(name)))
     if len(text) > MAX_TEXT_CHARS:
         raise InputError(
             f"{name} is {len(text):,} characters long; the limit is {MAX_TEXT_CHARS:,}. "

@@ -172,7 +172,7 @@ def test_generation_streams_partial_text_before_the_final_text(page):
 @pytest.fixture()
 def slow_tokens(monkeypatch):
     """20 ms between generated tokens: a tiny model writes hundreds of tokens faster than a click."""
-    from demo.tasks import generate
+    from demo.engines import causal_lm as generate
 
     real_checkpoint = generate.Checkpoint.__call__
 

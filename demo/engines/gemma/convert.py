@@ -73,6 +73,6 @@ def ensure_converted(report: Report, folder: Path | None = None) -> Path:
     return folder
 
 
-if __name__ == "__main__":  # the set-up step: `python -m demo.zeroshot.gemma` converts once, then returns at once
+if __name__ == "__main__":  # the set-up step: `python -m demo.engines.gemma.convert` converts once, then returns at once
     done = ensure_converted(lambda fraction, message: print(message, flush=True))
     print(f"Gemma 3 270M is ready in {done}")

@@ -133,7 +133,7 @@ def label_margin(model, hidden: torch.Tensor, first: int, second: int) -> torch.
 
 def softcap(model, logits: torch.Tensor) -> torch.Tensor:
     """Gemma-style final logit soft-capping, where the config asks for it."""
-    cap = getattr(model.config, "final_logitsoftcapping", None)
+    cap = getattr(model.config, "final_logit_softcapping", None)
     return torch.tanh(logits / cap) * cap if cap else logits
 
 

@@ -52,7 +52,7 @@ def verdict(scores: dict[str, float], words: dict[str, str], meaning: str) -> st
     else:
         headline = f'<div class="verdict">{escape(say(words.get(best, best)))}</div>'
     bars = "".join(bar(say(words.get(name, name)), p, strong=name == best, api_label=name) for name, p in ranked)
-    line = f'<p class="meaning">{escape(meaning)}</p>' if meaning else ""
+    line = f'<p class="meaning">{escape(say(meaning))}</p>' if meaning else ""
     return f'<div class="answer">{headline}{bars}{line}</div>'
 
 
@@ -62,16 +62,14 @@ def comparison(outputs: tuple, words: dict[str, str], meaning: str, task: str) -
     columns = []
     for title, scores in (("Classic checkpoint", classic), ("Zero-shot LLM", zero_shot)):
         missing = say("Not loaded on this page: it runs the embedded profile. Start the app where the hub is "
-                      "reachable, or with {flag} to a local checkpoint.",
-                      "本页没有加载：它运行的是嵌入式配置。请在能访问 Hugging Face Hub 的地方启动应用，或用 {flag} "
-                      "指向本地模型。", flag=f"<code>--model {escape(task)}=PATH</code>")
+                      "reachable, or with {flag} to a local checkpoint.", flag=f"<code>--model {escape(task)}=PATH</code>")
         body = verdict(scores, words, "") if scores else f'<p class="meaning">{missing}</p>'
         columns.append(f'<div class="way"><div class="blank-head">{say(title)}</div>{body}</div>')
     agreement = ""
     if classic and zero_shot:
         same = max(classic, key=classic.get) == max(zero_shot, key=zero_shot.get)
         agreement = f'<p class="agreement">{say("They agree." if same else "They disagree.")}</p>'
-    return f'<div class="answer ways">{"".join(columns)}</div>{agreement}<p class="meaning">{escape(meaning)}</p>'
+    return f'<div class="answer ways">{"".join(columns)}</div>{agreement}<p class="meaning">{escape(say(meaning))}</p>'
 
 
 def candidate_list(candidates: list[tuple[str, float]]) -> str:
@@ -112,16 +110,13 @@ def continuation(prompt: str, pieces: list[tuple[str, float | None, str]], note:
 def attribution_legend(up: str, down: str, target: str, exact: bool = False) -> str:
     """The one line under a heat map: what the colours mean and what was attributed (by integrated
     gradients, or `exact` when the score is a sum over the tokens and each word has its own share)."""
-    up, down = escape(say(up)), escape(say(down))
-    method = (say("Each word's exact share of {target}.", "分数是{target}，每个词的份额是精确算出的。", target=target) if exact
-              else say("Integrated gradients (Captum) on {target}.", "方法：对{target}做积分梯度（Captum）。",
-                       target=target))
+    up, down, target = escape(say(up)), escape(say(down)), say(target)
+    method = (say("Each word's exact share of {target}.", target=target) if exact
+              else say("Integrated gradients (Captum) on {target}.", target=target))
     return '<p class="legend">' + say(
         'Below, <span class="push-up">red words pushed toward {up}</span> and <span class="push-down">purple words '
         'toward {down}</span>; the stronger the colour, the larger the push (scaled to the largest, +1 or -1). '
         '{method} Only your words are scored: prompts and special tokens are held fixed.',
-        '下方<span class="push-up">红色的词把答案推向{up}</span>，<span class="push-down">紫色的词推向{down}</span>；'
-        '颜色越深，推力越大（按最大值缩放到 +1 或 -1）。{method}只给你的词打分：提示词和特殊词元保持不变。',
         up=up, down=down, method=method) + '</p>'
 
 
@@ -130,7 +125,6 @@ def legend_tokens() -> str:
     return '<p class="legend">' + say(
         "Generated text is shaded by how expected each token was: {shades}. Hover over or tap a token for its "
         "probability and the five likeliest alternatives.",
-        "生成的文字按每个词元的可预期程度着色：{shades}。把鼠标移到词元上或点一下，可看到它的概率和最可能的五个备选。",
         shades=_SHADES) + "</p>"
 
 
@@ -139,7 +133,6 @@ def legend_scored() -> str:
     return '<p class="legend">' + say(
         "Each token is shaded by its probability given the text before it: {shades}. Hover over or tap a token for "
         "its probability.",
-        "每个词元按它在前文之后出现的概率着色：{shades}。把鼠标移到词元上或点一下，可看到它的概率。",
         shades=_SHADES) + "</p>"
 
 

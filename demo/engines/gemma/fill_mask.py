@@ -24,8 +24,8 @@ from demo.errors import InputError
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.language import is_han
 from demo.models import LoadedModel
-from demo.tasks.fill_mask import Filled
-from demo.zeroshot.scoring import encode, next_token_logprobs, shared_prefix_logprobs
+from demo.engines.types import Filled
+from demo.engines.gemma.scoring import encode, next_token_logprobs, shared_prefix_logprobs
 
 MASK = "[MASK]"
 BLANK = "___"
@@ -59,6 +59,9 @@ class RerankedFillMask:
     """Fill-mask with Gemma 3 270M: blank prompt proposes, full-sentence likelihood reranks."""
 
     mask_token = MASK
+    capabilities = frozenset({"fill_in_order"})
+    meaning = ("The bars compare the candidates found for each blank (they sum to 100% over them), not the "
+               "whole vocabulary: a 270M model's relative confidence, not a measured accuracy.")
 
     def __init__(self, loaded: LoadedModel, worker: InferenceWorker, language: str = "en"):
         self.loaded = loaded

@@ -68,6 +68,7 @@ class RemotePrompt:
 
 
 class RemoteGenerationEngine:
+    capabilities = frozenset()  # token probabilities of a given text are not served by the engine
     """Streams a continuation from an OpenAI-compatible server."""
 
     def __init__(self, address: EngineAddress):
@@ -102,7 +103,7 @@ class RemoteGenerationEngine:
 
     def stream(self, prompt: RemotePrompt, settings, stop) -> Iterator:
         """Text pieces as the server streams them; Stop, a cancelled request or `stop` close the stream."""
-        from demo.tasks.generate import Piece
+        from demo.engines.types import Piece
 
         chunks = self._open(prompt, settings)
         try:

@@ -15,9 +15,9 @@ from demo.explain import (LLM_STEPS, Attribution, integrated_gradients, llm_rows
                           words_of)
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
-from demo.tasks.base import LabelScores
-from demo.tasks.next_sentence import IS_NEXT, NOT_NEXT
-from demo.zeroshot.scoring import Boundary, continuation_logprobs, encode, picked_logprobs
+from demo.engines.types import LabelScores
+from demo.engines.bert import IS_NEXT, NOT_NEXT
+from demo.engines.gemma.scoring import Boundary, continuation_logprobs, encode, picked_logprobs
 
 CALIBRATION_PAIRS_ZH = [
     ("水壶开始鸣叫了。", "她把它从炉子上拿下来，泡了一壶茶。"),
@@ -44,6 +44,12 @@ MAX_SENTENCE_TOKENS = 256
 
 class PmiNextSentence:
     """IsNext probability from calibrated PMI under Gemma 3 270M."""
+
+    capabilities = frozenset({"attribute"})
+    meaning = ("How much more likely a 270M model finds B once it has read A, turned into a confidence: not a "
+               "measured accuracy. A sentence on the same topic, or A repeated, often counts as a follow-up.")
+    attribution_target = "the PMI: A's words by integrated gradients, B's by how much more expected each became after A"
+    attribution_exact = False
 
     def __init__(self, loaded: LoadedModel, worker: InferenceWorker, language: str = "en"):
         self.loaded = loaded

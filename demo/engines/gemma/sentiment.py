@@ -21,8 +21,8 @@ from demo.explain import (LLM_STEPS, Attribution, integrated_gradients, llm_rows
                           words_of)
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker, length_groups
 from demo.models import LoadedModel
-from demo.tasks.base import LabelScores
-from demo.zeroshot.scoring import Boundary, continuation_logprobs, encode, label_margin, next_token_logprobs
+from demo.engines.types import LabelScores
+from demo.engines.gemma.scoring import Boundary, continuation_logprobs, encode, label_margin, next_token_logprobs
 
 SHOTS = [
     ("The soup was cold and the waiter ignored us all night.", "negative"),
@@ -39,11 +39,19 @@ BATCH_TOKENS = 4096  # padded tokens per forward pass (each prompt carries ~100 
 def _block(review: str, label: str = "") -> str:
     return f"Review: {review}\nSentiment:{' ' + label if label else ''}"
 
+MEANING = ("The bars compare how strongly a 270M model, never trained for this task, prefers each word: "
+           "a relative confidence, not a measured accuracy. It makes mistakes.")
+
 
 class PromptSentiment:
     """Calibrated label-word scoring with Gemma 3 270M; reviews that arrive together share a batch."""
 
-    def __init__(self, loaded: LoadedModel, worker: InferenceWorker):
+    capabilities = frozenset({"attribute"})
+    meaning = MEANING
+    attribution_target = "the score of the word <i>positive</i> over <i>negative</i>"
+    attribution_exact = False
+
+    def __init__(self, loaded: LoadedModel, worker: InferenceWorker, language: str = "en"):
         self.loaded = loaded
         self.worker = worker
         self.prefix = encode(loaded, "\n\n".join(_block(r, l) for r, l in SHOTS) + "\n\n", bos=True)
@@ -132,7 +140,13 @@ class ChannelSentiment:
     """Chinese sentiment with Gemma 3 270M: the mean per-token log-likelihood of the review after a
     "good review" prefix minus after a "bad review" prefix, calibrated on built-in reviews."""
 
-    def __init__(self, loaded: LoadedModel, worker: InferenceWorker):
+    capabilities = frozenset({"attribute"})
+    meaning = MEANING
+    attribution_target = ("how much more likely your review is after <i>以下是一条好评</i> (here is a good review) "
+                          "than after <i>以下是一条差评</i> (a bad review)")
+    attribution_exact = True  # the score is a sum over the review's tokens: each word's share is exact
+
+    def __init__(self, loaded: LoadedModel, worker: InferenceWorker, language: str = "zh"):
         self.loaded = loaded
         self.worker = worker
         self.prefixes = [encode(loaded, prefix, bos=True) for prefix in CHANNEL_PREFIXES]

@@ -130,3 +130,58 @@ def client_gone(request: gr.Request | None) -> bool:
         return False
     events = [e for e in list(queue.event_ids_to_events.values()) if e.session_hash == session]
     return bool(events) and not any(e.alive for e in events)
+
+
+def upload_folder() -> str:
+    """Where Gradio keeps uploads (GRADIO_TEMP_DIR, else its default): the gate keeps it bounded."""
+    from gradio.utils import get_upload_folder
+
+    return get_upload_folder()
+
+
+def raw_values(component):
+    """Hand a slider's or number field's raw value to the task, whose check names the parameter
+    and its range (Gradio's own preprocess refuses an out-of-range value with a message that names
+    neither). Set on the instance: a subclass would make Gradio write a type stub next to it."""
+    component.preprocess = lambda payload: payload
+    return component
+
+
+def with_gradio_signature(fn, params: list[tuple[str, Any]], name: str, request_only: bool = False):
+    """Give an event function the signature Gradio reads to pass inputs and its special arguments:
+    one positional parameter per input (with its default, or none when required), then `progress`
+    and `request`, which Gradio fills in only where they are positional (`helpers.special_args`)."""
+    positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    parameters = [inspect.Parameter(p, positional, default=inspect.Parameter.empty if d is None else d)
+                  for p, d in params]
+    if not request_only:
+        parameters.append(inspect.Parameter("progress", positional, default=gr.Progress()))
+    parameters.append(inspect.Parameter("request", positional, default=None, annotation=gr.Request))
+    fn.__annotations__ = {"request": gr.Request}
+    fn.__signature__ = inspect.Signature(parameters)
+    fn.__name__ = name
+    return fn
+
+
+def name_example_columns(examples: gr.Examples, headers: list[str]) -> None:
+    """The examples table's column names: Gradio shows the inputs' labels untranslated (an i18n key
+    there is shown as the key), so the page sets plain text in its language."""
+    examples.dataset.headers = headers
+
+
+# The browser side of the language switch: Gradio's own locale store (the one its footer's language
+# setting uses), reached through the module the page has already loaded; no public API changes it.
+CHANGE_LOCALE_JS = """
+        const url = performance.getEntriesByType('resource').map((entry) => entry.name)
+            .find((name) => /\\/assets\\/core-[^/]+\\.js$/.test(name));
+        if (url) { const core = await import(url); core.changeLocale(locale); }
+"""
+
+# Rules on Gradio's own classes. Gradio keeps a top-level rule as written but scopes rules inside
+# @media to the page's content, so the container itself is styled here, outside any media query.
+GRADIO_CSS = """
+.gradio-container { max-width: 1100px !important; width: 100% !important; margin-left: auto !important; margin-right: auto !important; }
+@media (max-width: 640px) {
+  .tab-like-container { height: auto !important; }  /* a slider's number box and reset button grow with them */
+}
+"""

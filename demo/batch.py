@@ -1,0 +1,76 @@
+"""Batch: any task's inputs in, one row per request, its answers out, row by row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from demo.csv_files import decoded_rows
+from demo.errors import InputError, excerpt
+from demo.registry import get_task
+
+
+def read_batch_csv(data: bytes, task: str) -> list[tuple[int, dict[str, str]]]:
+    """(line, {parameter: text}) for each row of a batch CSV: the task's required inputs as columns,
+    optionally some of its settings (e.g. top_k, seed); an unknown column is refused by name."""
+    params = get_task(task).params
+    required = [p.name for p in params if p.default is None]
+    allowed = [p.name for p in params]
+    header, rows = decoded_rows(data, ",".join(required))
+    unknown = [name for name in header if name not in allowed]
+    missing = [name for name in required if name not in header]
+    if unknown or missing or len(set(header)) != len(header):
+        raise InputError(f"The header must name the columns {', '.join(required)} (and optionally "
+                         f"{', '.join(allowed[len(required):]) or 'nothing else'}), each once; the file has "
+                         f"'{excerpt(','.join(header))}'.")
+    out = []
+    for line, row in rows:
+        out.append((line, dict(zip(header, (cell.strip() for cell in row), strict=True))))
+    if not out:
+        raise InputError("The file has a header but no rows.")
+    return out
+
+
+def batch_values(task: str, given: dict[str, str]) -> list:
+    """A row's values in parameter order; settings left out keep their defaults, numbers are read."""
+    values = []
+    for param in get_task(task).params:
+        text = given.get(param.name)
+        if text is None or (param.default is not None and text == ""):
+            values.append(param.default)
+        elif param.default is None:
+            values.append(text)
+        else:
+            try:
+                values.append(float(text))
+            except ValueError:
+                values.append(text)  # the task's check names the parameter and its range
+    return values
+
+
+def run_batch(task: str, rows: list[tuple[int, dict[str, str]]], engine_for: Callable[[str], Any],
+              should_stop: Callable[[], bool]) -> Iterator[list[dict]]:
+    """Answer each row with the task's model for the row's language (`engine_for(language)`); yields
+    the records so far after each row. A row the task refuses gets its message in an `error` column
+    and the batch goes on."""
+    from demo.errors import UserFacingError
+    from demo.language import route
+
+    spec = get_task(task)
+    records: list[dict] = []
+    for line, given in rows:
+        if should_stop():
+            return
+        record: dict = {"row": line, **given}
+        values = batch_values(task, given)
+        try:
+            checked = spec.check(*values)  # once: `solve` takes checked values
+            texts = [value for param, value in zip(spec.params, values) if param.required]
+            outputs = spec.solve(engine_for(route(*texts).language), lambda message: None, *checked)
+            if spec.streaming:
+                *_, outputs = outputs
+            record.update(spec.batch_row(checked, outputs))
+        except UserFacingError as exc:
+            record["error"] = str(exc)
+        records.append(record)
+        yield records

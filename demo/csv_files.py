@@ -1,0 +1,115 @@
+"""CSV files in and out: checked for size and encoding before they are read, parsed with the csv
+module and never executed; written with every formula-like cell as text; swept after 10 minutes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from demo.errors import InputError, counted, excerpt
+
+log = logging.getLogger(__name__)
+MAX_CSV_BYTES = 2_000_000
+MAX_ROWS = 2_000
+KEEP_FILES_S = 600  # a scored or batch CSV is downloadable for 10 minutes, then deleted
+SWEEP_EVERY_S = 60
+# a cell a spreadsheet would read as a formula (OWASP CSV injection) is written with a leading quote
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def decoded_rows(data: bytes, what: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header (lower-cased) and the numbered non-empty rows of a CSV, after the size and encoding
+    checks; a row beyond `MAX_ROWS` or with another number of fields than the header is refused."""
+    if len(data) > MAX_CSV_BYTES:
+        raise InputError(f"The file is {len(data):,} bytes; the limit is {MAX_CSV_BYTES:,} (2 MB).")
+    if not data.strip():
+        raise InputError(f"The file is empty. Its first line must be the header: {what}")
+    if b"\x00" in data:
+        raise InputError("The file has NUL bytes: it looks like UTF-16 (or another two-byte encoding). "
+                         "Save it as UTF-8 CSV.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"The file is not UTF-8 text (byte {exc.start:,} cannot be read). Save it as UTF-8 CSV.") \
+            from None
+    csv.field_size_limit(MAX_CSV_BYTES)  # a cell may be as long as the file; each task checks its own limit
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except csv.Error as exc:
+        raise InputError(f"The file is not valid CSV: {exc}.") from None
+
+    def rows():
+        count = 0
+        try:
+            for line, row in enumerate(reader, start=2):
+                if not any(cell.strip() for cell in row):
+                    continue
+                count += 1
+                if count > MAX_ROWS:
+                    raise InputError(f"The file has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}.")
+                if len(row) != len(header):
+                    raise InputError(f"Row {line} has {counted(len(row), 'field')}; it needs {len(header)} "
+                                     f"({excerpt(','.join(header))}).")
+                yield line, row
+        except csv.Error as exc:
+            raise InputError(f"The file is not valid CSV near line {reader.line_num}: {exc}.") from None
+
+    return header, rows()
+
+
+def records_csv(records: list[dict], name: str, folder: Path) -> Path:
+    """Records as a CSV file (columns in first-seen order) in `folder`, every text cell that a
+    spreadsheet would run as a formula written as text."""
+    folder.mkdir(parents=True, exist_ok=True)
+    columns = list(dict.fromkeys(key for record in records for key in record))
+    path = folder / f"{name}-{time.time_ns()}.csv"
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, fieldnames=[as_text_cell(column) for column in columns])
+        writer.writeheader()
+        writer.writerows({as_text_cell(k): as_text_cell(v) for k, v in record.items()} for record in records)
+    return path
+
+
+def as_text_cell(value: Any) -> Any:
+    """A string that starts like a formula gets a leading apostrophe (spreadsheets then show it as
+    text); numbers the app computed stay numbers."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def remove_old_files(folder: Path, older_than_s: float = KEEP_FILES_S) -> int:
+    """Delete the CSVs in `folder` older than `older_than_s`; how many went."""
+    removed = 0
+    for old in folder.glob("*.csv"):
+        try:
+            if time.time() - old.stat().st_mtime > older_than_s:
+                old.unlink()
+                removed += 1
+        except FileNotFoundError:  # another replica swept it first
+            continue
+    return removed
+
+
+def keep_folder_swept(folder: Path, every_s: float = SWEEP_EVERY_S) -> threading.Thread:
+    """Sweep `folder` now (leftovers of an earlier run) and every `every_s` seconds, in a daemon thread."""
+    if folder in _SWEPT:
+        return _SWEPT[folder]
+
+    def sweep():
+        while True:
+            if removed := remove_old_files(folder):
+                log.info("deleted %s older than %d minutes", counted(removed, "CSV file"), KEEP_FILES_S // 60)
+            time.sleep(every_s)
+
+    _SWEPT[folder] = thread = threading.Thread(target=sweep, name="csv-sweeper", daemon=True)
+    thread.start()
+    return thread
+
+
+_SWEPT: dict[Path, threading.Thread] = {}

@@ -1,0 +1,69 @@
+"""Batch: a CSV of any task's inputs in, its answers out, row by row, downloadable."""
+
+from __future__ import annotations
+
+import time
+
+import gradio as gr
+
+from demo.batch import read_batch_csv, run_batch
+from demo.csv_files import MAX_ROWS, records_csv
+from demo.errors import InputError, counted
+from demo.i18n import ui_text
+from demo.inference import RequestScope
+from demo.page.jobs import JOBS_FOLDER, UPDATE_S, page_job, stopping, uploaded
+from demo.registry import TASKS
+
+
+def columns_prose() -> str:
+    """What each task's batch CSV header names, from its parameters."""
+    parts = []
+    for task in TASKS.values():
+        required = ",".join(p.name for p in task.params if p.required)
+        optional = ", ".join(f"`{p.name}`" for p in task.params if not p.required)
+        parts.append(f"{task.title.lower()}: `{required}`" + (f", optionally {optional}" if optional else ""))
+    return "; ".join(parts)
+
+
+def build_batch(runtime, quiet: dict) -> None:
+    titles = {task.title: key for key, task in TASKS.items()}
+    with gr.Accordion(ui_text("Batch: a CSV of inputs in, the answers out (every task)"), open=False, elem_id="batch"):
+        gr.Markdown(f"One row per request. The header names the task's inputs ({columns_prose()}). Up to "
+                    f"{MAX_ROWS:,} rows and 2 MB; a row the model cannot take gets its reason in an `error` column.")
+        with gr.Row(equal_height=False):
+            with gr.Column(min_width=280):
+                task = gr.Dropdown(list(titles), value=next(iter(titles)), label=ui_text("Task"), elem_id="batch-task")
+                upload = gr.File(label=ui_text("Your CSV"), file_types=[".csv"], type="filepath", elem_id="batch-file")
+                error = gr.HTML(visible=False, elem_id="batch-error")
+                with gr.Row():
+                    run = gr.Button(ui_text("Run"), variant="primary", elem_id="batch-run")
+                    stop = gr.Button(ui_text("Stop"), variant="stop", interactive=False, elem_id="batch-stop")
+            with gr.Column(min_width=280):
+                table = gr.Dataframe(label=ui_text("Answers (first 50 rows)"), interactive=False, elem_id="batch-table")
+                download = gr.File(label=ui_text("All answers, as CSV"), elem_id="batch-download")
+                status = gr.Markdown(elem_id="batch-status", elem_classes="model-status")
+
+    def work(title: str, path: str | None, scope: RequestScope):
+        import pandas as pd
+
+        key = titles.get(title)
+        if key is None:
+            raise InputError(f"Choose a task: {', '.join(titles)}.")
+        rows = read_batch_csv(uploaded(path), key)
+        yield gr.skip(), gr.skip(), None, gr.update(visible=False), f"Read {counted(len(rows), 'row')}; answering…"
+        engine_for = lambda language: runtime.engine(key, language=language)  # noqa: E731
+        started, shown, records = time.perf_counter(), 0.0, []
+        for records in run_batch(key, rows, engine_for, stopping(scope)):
+            if time.perf_counter() - shown >= UPDATE_S:
+                shown = time.perf_counter()
+                yield (pd.DataFrame(records[:50]), gr.skip(), gr.skip(), gr.skip(),
+                       f"Answered {len(records):,} of {counted(len(rows), 'row')}…")
+        took = time.perf_counter() - started
+        failed = sum("error" in record for record in records)
+        word = "Stopped after" if len(records) < len(rows) else "Answered"
+        yield (pd.DataFrame(records[:50]), str(records_csv(records, f"batch-{key}", JOBS_FOLDER)) if records
+               else None, gr.skip(), gr.skip(),
+               f"{word} {len(records):,} of {counted(len(rows), 'row')} in {took:.1f} s"
+               f"{f'; {failed:,} refused (see the error column)' if failed else ''}.")
+
+    page_job(work, [task, upload], [table, download, upload, error, status], run, stop, "batch", quiet)

@@ -1,0 +1,81 @@
+"""The whole page: the header, a tab per registered task, the jobs section, the language switch
+and share links, built from the registry's declarations alone (no model is loaded here)."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from demo.i18n import Joined, Text, ui_text
+from demo.page import links, locale_switch
+from demo.page.gradio_patches import GRADIO_CSS, ShowcaseBlocks, use_fair_queue
+from demo.page.scorecard_section import build_scorecard
+from demo.page.tab import QUIET, build_tab
+from demo.registry import TASKS
+from demo.views.html import CSS as VIEW_CSS
+
+HEADER = """
+# Zero-training NLP showcase
+Pretrained language models, used **as they are**: no extra training, no fine-tuning on your data.
+Pick a task, try an example or type your own text, in English or Chinese. Each tab says which model
+answers, on which hardware, and how long it took; open **How it works** to see why a pretrained model
+can do this.
+"""
+CSS = GRADIO_CSS + """
+textarea:focus-visible, input:focus-visible, button:focus-visible {
+  outline: 2px solid var(--color-accent) !important; outline-offset: 1px;
+}
+.model-status { font-size: 0.9em; opacity: 0.85; }
+.model-status details summary { cursor: pointer; }
+/* Gradio's own SourceSansPro-SemiBold.woff2 is a 5 KB subset: most bold letters fell back to another
+   font and looked larger. Its complete bold file serves every weight from 600 up. */
+@font-face { font-family: "Source Sans Pro"; font-weight: 600 900; font-style: normal;
+             src: url("static/fonts/SourceSansPro/SourceSansPro-Bold.woff2") format("woff2"); }
+@media (max-width: 640px) {
+  /* touch targets of at least 44 px on phones */
+  button, [role=tab], textarea, input[type=number] { min-height: 44px !important; }
+  button { min-width: 44px !important; }
+}
+""" + VIEW_CSS
+
+
+def listed(parts: list[Text], separator: str) -> Text:
+    """Parts one after another, each and the separator said in the page's language."""
+    joined: list = []
+    for part in parts:
+        joined += [Text(separator), part] if joined else [part]
+    return Joined(*joined)
+
+
+def profile_summary(runtime) -> Text:
+    """One line under the header: which profile serves the page, and why."""
+    embedded = [task for task, assignment in runtime.plan.items() if assignment.embedded]
+    if not embedded:
+        return Text("Serving the classic pretrained checkpoints (Chinese text goes to Chinese ones).")
+    reasons = sorted({runtime.plan[task].reason.removeprefix("embedded: ") for task in embedded} -
+                     {"embedded profile chosen"})
+    why = Text(" ({reasons})", reasons=listed([Text(reason) for reason in reasons], "; ")) if reasons else Text("")
+    if len(embedded) == len(runtime.plan):
+        return Text("**Embedded profile**{why}: every tab runs on Gemma 3 270M, installed with pip, in English "
+                    "and Chinese. No network needed, no training, zero-shot.", why=why)
+    titles = listed([Text(TASKS[task].title) for task in embedded], ", ")
+    return Text("**Embedded models** serve {titles}{why}; the other tabs use the classic checkpoints.",
+                titles=titles, why=why)
+
+
+def build_app(runtime) -> gr.Blocks:
+    """Build the whole page; no model is loaded here."""
+    # files Gradio keeps (uploads never run, scored CSVs served for download) go after 10 minutes
+    with ShowcaseBlocks(title="Zero-training NLP showcase", analytics_enabled=False, delete_cache=(600, 600)) as app:
+        app.runtime = runtime
+        ui_language, switch = locale_switch.language_switch(QUIET)
+        gr.Markdown(ui_text(HEADER), elem_id="header")
+        gr.Markdown(ui_text(profile_summary(runtime)), elem_id="profile")
+        with gr.Tabs() as tabs:
+            built = [build_tab(task, runtime, ui_language) for task in TASKS.values()]
+        build_scorecard(runtime, QUIET)
+        locale_switch.name_tabs_in_the_page_language(ui_language, built, QUIET)
+        loaded = locale_switch.follow_the_browser_language(app, ui_language, switch, QUIET)
+        locale_switch.keep_readiness_current(app, runtime, built, ui_language, loaded, tabs, QUIET)
+        links.open_share_links(app, tabs, {b.task.key: b.inputs for b in built}, QUIET)
+    use_fair_queue(app)
+    return app

@@ -1,0 +1,302 @@
+"""One handler factory for every endpoint: the input checked once, the language routed once, the
+work run in a request scope that a closed tab, a cancelled call or Stop ends, the status built once
+from the answering engine's card. The API gets the answer (or an error); the page gets the same
+answer read by the view, in the page's language, and a refusal shown under the inputs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import CancelledError
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+import anyio
+import gradio as gr
+import torch
+
+from demo.errors import UserFacingError
+from demo.i18n import UI_LANGUAGE, Text, localize
+from demo.inference import RequestCancelled, RequestScope, run_in_scope
+from demo.language import Routing, route
+from demo.page import status
+from demo.page.gradio_patches import client_gone, with_gradio_signature
+from demo.tasks.base import Param, Task
+
+log = logging.getLogger(__name__)
+
+STREAM_INTERVAL_S = 0.04  # at most 25 screen updates a second: each costs the server CPU the model needs
+LIVENESS_POLL_S = 0.25  # how often a running request looks whether its client is still there
+GPU_FULL = "The GPU ran out of memory for this request. Please try a shorter text or fewer new tokens."
+UNEXPECTED = "The model could not process this input. The app is still running: please try another input."
+CANCELLED = "The request was cancelled before its answer was ready."
+_DONE = object()  # the end of a stream, handed across the thread boundary
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One endpoint of a tab: the task's answer, or one of its views."""
+
+    task: Task
+    api_name: str
+    params: tuple[Param, ...]
+    answer: Callable  # (engine, warn, *checked) -> outputs, or an iterator of them when streaming
+    present: Callable  # (checked, outputs, done, card) -> the page's HTML
+    streaming: bool = False
+    both_sides: bool = False  # `answer` gets the classic and the zero-shot engines (`Sides`)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A request made ready once: its values checked, its language routed."""
+
+    checked: tuple
+    routing: Routing
+
+
+def answer_endpoint(task: Task) -> Endpoint:
+    return Endpoint(task, task.api_name, task.params, task.solve, task.view, task.streaming)
+
+
+def view_endpoint(task: Task, view) -> Endpoint:
+    return Endpoint(task, view.endpoint(task), view.takes(task),
+                    lambda engine, warn, *checked: view.run(task, engine, warn, *checked),
+                    lambda checked, outputs, done, card: view.present(task, checked, outputs, card),
+                    both_sides=view.both_sides)
+
+
+def prepare(endpoint: Endpoint, values: tuple) -> Prepared:
+    """Check the values (an `InputError` says what to change) and read their language: once."""
+    checked = endpoint.task.check(*values)
+    texts = [value for param, value in zip(endpoint.params, values) if param.required and isinstance(value, str)]
+    return Prepared(checked, route(*texts))
+
+
+def message_of(exc: BaseException) -> str:
+    """The message of an error as raised: a `Text` keeps its template, to be said in another language."""
+    first = exc.args[0] if exc.args else ""
+    return first if isinstance(first, str) else str(exc)
+
+
+def as_user_error(exc: Exception, task: Task) -> gr.Error:
+    if isinstance(exc, UserFacingError):
+        log.info("%s: %s", task.key, str(exc).splitlines()[0][:300])  # one line, no traceback
+        error = gr.Error(str(exc), print_exception=False)
+        error.text = message_of(exc)
+        return error
+    if isinstance(exc, torch.cuda.OutOfMemoryError):
+        torch.cuda.empty_cache()  # free what the failed request held; the process keeps serving
+        log.warning("%s ran out of GPU memory", task.key)
+        return gr.Error(GPU_FULL, print_exception=False)
+    log.exception("%s failed", task.key)
+    return gr.Error(UNEXPECTED, print_exception=False)
+
+
+async def while_wanted(request: gr.Request | None, scope: RequestScope, fn: Callable, *args: Any) -> Any:
+    """`fn(*args)` in a worker thread inside `scope`; once the client is gone (a closed tab or
+    stream), the scope is cancelled: queued model work is dropped, running work stops at its next
+    checkpoint. Gradio itself only stops a generator, at its next yield."""
+    work = asyncio.ensure_future(anyio.to_thread.run_sync(run_in_scope, scope, fn, *args, abandon_on_cancel=True))
+    try:
+        while not (await asyncio.wait({work}, timeout=LIVENESS_POLL_S))[0]:
+            if client_gone(request):
+                scope.cancel()
+        return work.result()
+    finally:
+        work.cancel()
+
+
+async def stream_in_scope(pieces_of: Callable, request: gr.Request | None, stoppable: dict[str, RequestScope]):
+    """Yield what the generator `pieces_of(scope)` yields, each step run in a worker thread inside a
+    new `RequestScope`, listed in `stoppable` under the request's session while it runs (so that
+    Stop can reach it). On the end or a cancel the scope is cancelled: queued model work is dropped."""
+    scope = RequestScope()
+    session = getattr(request, "session_hash", None)
+    if session:
+        stoppable[session] = scope
+    pieces = pieces_of(scope)
+    try:
+        while (item := await while_wanted(request, scope, next, pieces, _DONE)) is not _DONE:
+            yield item
+    finally:
+        scope.cancel()  # after the end this is a no-op; on cancel it drops the work
+        if session and stoppable.get(session) is scope:
+            del stoppable[session]
+
+
+class Responder:
+    """The work of one endpoint for a prepared request, shared by its API and page handlers."""
+
+    def __init__(self, endpoint: Endpoint, runtime, stoppable: dict[str, RequestScope]):
+        self.endpoint, self.runtime, self.stoppable = endpoint, runtime, stoppable
+        self.task = endpoint.task
+
+    def _engine(self, progress: gr.Progress, language: str) -> tuple[Any, float]:
+        """The engine (or both sides' engines) for a language, and the seconds spent waiting for a load."""
+        runtime, key = self.runtime, self.task.key
+        both = self.endpoint.both_sides
+        if runtime.is_ready(key, language=language) and (not both or runtime.is_ready(key, True, language)):
+            return (runtime.sides(key, language=language) if both else runtime.engine(key, language=language)), 0.0
+        started = time.perf_counter()
+        progress(0.0, desc=f"Loading the {self.task.title.lower()} model (once)…")
+        report = lambda fraction, message: progress(fraction, desc=message)  # noqa: E731
+        engine = runtime.sides(key, report, language) if both else runtime.engine(key, report, language)
+        return engine, time.perf_counter() - started
+
+    def answer(self, prepared: Prepared, progress: gr.Progress) -> tuple:
+        """(*outputs, status); a cancel becomes the CANCELLED message."""
+        started = time.perf_counter()
+        card = self.runtime.card(self.task.key, prepared.routing.language)
+        try:
+            engine, load_s = self._engine(progress, prepared.routing.language)
+            outputs = self.endpoint.answer(engine, gr.Warning, *prepared.checked)
+        except (CancelledError, RequestCancelled):  # the request went away: nobody reads this
+            raise gr.Error(CANCELLED, print_exception=False) from None
+        except Exception as exc:
+            raise as_user_error(exc, self.task) from None
+        return (*outputs, status.answered(card, prepared.routing, started, load_s, note=getattr(outputs, "note", "")))
+
+    def stream(self, prepared: Prepared, progress: gr.Progress, scope: RequestScope):
+        """(*outputs, status) as the answer grows; at most one screen update per STREAM_INTERVAL_S."""
+        started, first, sent, outputs = time.perf_counter(), None, None, ()
+        routing = prepared.routing
+        card = self.runtime.card(self.task.key, routing.language)
+        try:
+            engine, load_s = self._engine(progress, routing.language)
+            for outputs in self.endpoint.answer(engine, gr.Warning, *prepared.checked):
+                now = time.perf_counter()
+                if first is None:
+                    first = sent = now
+                    yield (*outputs, status.generating(card, routing))
+                elif now - sent >= STREAM_INTERVAL_S:
+                    sent = now
+                    yield (*outputs, gr.skip())
+        except (CancelledError, RequestCancelled):  # the request went away: nobody to answer
+            return
+        except Exception as exc:
+            raise as_user_error(exc, self.task) from None
+        if scope.stop_requested.is_set():
+            yield (*outputs, status.stopped(card, routing, started, self.task.stream_size(outputs)))
+        else:
+            yield (*outputs, status.answered(card, routing, started, load_s, first))
+
+    async def results(self, prepared: Prepared, progress: gr.Progress, request):
+        """Every (*outputs, status) of the request: one for an answer, many for a stream."""
+        if self.endpoint.streaming:
+            async for item in stream_in_scope(lambda scope: self.stream(prepared, progress, scope), request,
+                                              self.stoppable):
+                yield item
+            return
+        scope = RequestScope()
+        try:
+            yield await while_wanted(request, scope, self.answer, prepared, progress)
+        finally:
+            scope.cancel()
+
+
+def api_handler(responder: Responder):
+    """The API's event function: answers or raises, as its clients expect."""
+    endpoint = responder.endpoint
+
+    def prepared_or_error(values) -> Prepared:
+        try:
+            return prepare(endpoint, tuple(values))
+        except UserFacingError as exc:
+            raise as_user_error(exc, endpoint.task) from None
+
+    if endpoint.streaming:
+        async def handler(*args):
+            *values, progress, request = args  # Gradio appends its special arguments to the values
+            async for item in responder.results(prepared_or_error(values), progress, request):
+                yield item
+    else:
+        async def handler(*args):
+            *values, progress, request = args
+            async for item in responder.results(prepared_or_error(values), progress, request):
+                return item
+
+    return with_gradio_signature(handler, [(p.name, p.default) for p in endpoint.params], endpoint.api_name)
+
+
+def error_line(message: str):
+    """The update that shows a refusal under the inputs, in red, announced to screen readers."""
+    return gr.update(value=f'<p class="input-error" role="alert">{escape(message)}</p>', visible=True)
+
+
+def page_handler(responder: Responder, output_count: int, panels_shown: tuple[bool, ...] = ()):
+    """The page's event function: the same answer plus its view, in the page's language, and a
+    refusal or failure shown inline under the inputs (with a short toast) while the previous answer
+    stays. Never raises: a raised error would put an "Error" badge over the outputs and leave it there.
+    `panels_shown` opens (True) or closes (False) each view's panel once this answer is shown."""
+    endpoint, runtime = responder.endpoint, responder.runtime
+    clear = gr.update(value="", visible=False)
+    why = tuple(gr.update(visible=shown) for shown in panels_shown)
+    keep_why = tuple(gr.skip() for _ in panels_shown)
+
+    def refused(message: str, locale: str) -> tuple:
+        message = localize(message, locale)
+        gr.Warning(escape(message), title=localize("Not answered", locale), duration=6)  # text, never HTML
+        return (*(gr.skip() for _ in range(output_count)), gr.skip(), error_line(message), gr.skip(), *keep_why)
+
+    def shown(prepared: Prepared, outputs: tuple, done: bool, locale: str) -> str:
+        card = runtime.card(endpoint.task.key, prepared.routing.language)
+        token = UI_LANGUAGE.set(locale)
+        try:
+            return endpoint.present(prepared.checked, outputs, done, card)
+        finally:
+            UI_LANGUAGE.reset(token)
+
+    async def answers(values, locale, progress, request):
+        try:
+            prepared = prepare(endpoint, tuple(values))
+        except UserFacingError as exc:
+            yield refused(message_of(exc), locale)
+            return
+        outputs = None
+        try:
+            async for *outputs, line in responder.results(prepared, progress, request):
+                yield (*outputs, shown(prepared, tuple(outputs), not endpoint.streaming, locale), clear,
+                       localize(line, locale), *why)
+        except gr.Error as exc:
+            yield refused(getattr(exc, "text", exc.message), locale)
+            return
+        if endpoint.streaming and outputs is not None:
+            yield (*(gr.skip() for _ in outputs), shown(prepared, tuple(outputs), True, locale), gr.skip(), gr.skip(),
+                   *keep_why)
+
+    if endpoint.streaming:
+        async def handler(*args):
+            *values, locale, progress, request = args
+            async for item in answers(values, locale, progress, request):
+                yield item
+    else:
+        async def handler(*args):  # one answer: a plain function for Gradio, not a stream
+            *values, locale, progress, request = args
+            async for item in answers(values, locale, progress, request):
+                return item
+
+    params = [(p.name, p.default) for p in endpoint.params] + [("ui_language", "en")]
+    return with_gradio_signature(handler, params, f"{endpoint.api_name}_page")
+
+
+def run_and_stop(triggers: list, page: dict, run: gr.Button, stop: gr.Button, stoppable: dict[str, RequestScope],
+                 quiet: dict):
+    """Wire a stoppable page event: Run is off and Stop on while it runs; Stop ends the session's
+    running work at its next step (an answer that keeps what was made, not an error). Returns the event."""
+    busy = gr.on(triggers=triggers, fn=lambda: (gr.Button(interactive=False), gr.Button(interactive=True)),
+                 outputs=[run, stop], **quiet)
+    event = busy.then(**page)
+    idle = lambda: (gr.Button(interactive=True), gr.Button(interactive=False))  # noqa: E731
+    event.then(idle, outputs=[run, stop], **quiet)
+    event.failure(idle, outputs=[run, stop], **quiet)  # `then` alone is skipped after an error here
+
+    def request_stop(request: gr.Request):
+        scope = stoppable.get(request.session_hash)
+        if scope is not None:
+            scope.stop_requested.set()
+
+    stop.click(fn=request_stop, **quiet)
+    return event

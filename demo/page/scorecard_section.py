@@ -1,0 +1,125 @@
+"""The scorecard section: a labelled set through both sides of a task, with a live plot; the batch
+section sits in the same accordion."""
+
+from __future__ import annotations
+
+import time
+
+import gradio as gr
+
+from demo.errors import InputError, counted
+from demo.i18n import ui_text
+from demo.inference import RequestScope
+from demo.language import route
+from demo.page.batch_section import build_batch
+from demo.page.jobs import JOBS_FOLDER, UPDATE_S, page_job, stopping, uploaded
+from demo.registry import get_task
+from demo.scorecard import (agreement, built_in, confusion_rows, labels_of, read_csv, score, scorecard_tasks,
+                            scored_csv, summary_rows, wrong_rows)
+
+SOURCES = ("Built-in set", "Built-in Chinese set", "My CSV")
+SUMMARY = (
+    "Run a labelled set through the task's classic checkpoint and its zero-shot LLM: accuracy as it goes, how often "
+    "they agree, each side's confusion, latency and mistakes. Use a built-in set (written for this app: 100 reviews "
+    "and 200 sentence pairs in English, 40 reviews and 100 pairs in Chinese) or your own CSV (Chinese text goes to the "
+    "Chinese models): {formats}, up to 2,000 rows and 2 MB. Your file is read once and deleted.")
+
+
+def formats() -> str:
+    parts = []
+    for key in scorecard_tasks().values():
+        task = get_task(key)
+        labels = "/".join(sorted(set(task.gold.values()), reverse=True))
+        parts.append(f"`{','.join((*task.scorecard_columns, 'label'))}` ({labels} or 1/0)")
+    return " or ".join(parts)
+
+
+def tally_outputs(tally, total: int, key: str, stopped: bool = False, final: bool = False):
+    """(view, plot, per-side table, confusion, wrong items) for a tally; the view says how far it is."""
+    import pandas as pd
+
+    done = tally.done
+    labels = labels_of(key)
+    share = agreement(tally)
+    state = ("Stopped" if stopped else "Done") if final else "Scoring"
+    agree = f"; the two sides agree on {share:.0%} of them" if share is not None else ""
+    view = (f'<div class="answer"><p class="perplexity"><b>{state}</b>: {done:,} of {total:,} items{agree}.</p>'
+            f'<div class="bar"><span class="bar-name">progress</span><span class="bar-track"><span class="bar-fill" '
+            f'style="width:{100 * done / max(1, total):.1f}%"></span></span><span class="bar-value">'
+            f'{done / max(1, total):.0%}</span></div><p class="meaning">Accuracy is measured against the set\'s '
+            f'labels; a set this size gives a rough figure (±5 points or so).</p></div>')
+    plot = pd.DataFrame(tally.curve, columns=["item", "accuracy", "side"])
+    confusion = pd.DataFrame(confusion_rows(tally, labels),
+                             columns=["side", "true label", *(f"answered {label}" for label in labels)])
+    return (view, plot, summary_rows(tally), confusion, wrong_rows(tally))
+
+
+def build_scorecard(runtime, quiet: dict) -> None:
+    tasks = scorecard_tasks()
+    # a section under the tabs, not another tab: on a phone more tabs send tasks into a hidden menu
+    with gr.Accordion(ui_text("Scorecard: a labelled set through the classic checkpoint and the zero-shot LLM, and "
+                              "batch CSV"), open=False, elem_id="scorecard"):
+        gr.Markdown(SUMMARY.format(formats=formats()), elem_id="scorecard-summary-text")
+        with gr.Row(equal_height=False):
+            with gr.Column(min_width=280):
+                task = gr.Radio(list(tasks), value=next(iter(tasks)), label=ui_text("Task"), elem_id="scorecard-task")
+                source = gr.Radio(list(SOURCES), value=SOURCES[0], label=ui_text("Labelled set"),
+                                  elem_id="scorecard-source")
+                upload = gr.File(label=ui_text("Your CSV (used with \"My CSV\")"), file_types=[".csv"], type="filepath",
+                                 elem_id="scorecard-file")
+                error = gr.HTML(visible=False, elem_id="scorecard-error")
+                with gr.Row():
+                    run = gr.Button(ui_text("Run"), variant="primary", elem_id="scorecard-run")
+                    stop = gr.Button(ui_text("Stop"), variant="stop", interactive=False, elem_id="scorecard-stop")
+            with gr.Column(min_width=280):
+                view = gr.HTML(elem_id="scorecard-view", min_height=60)
+                plot = gr.LinePlot(x="item", y="accuracy", color="side", y_lim=[0, 100],
+                                   label=ui_text("Accuracy so far (%)"), elem_id="scorecard-plot")
+                table = gr.Dataframe(headers=["side", "items", "accuracy %", "median latency ms", "items/s"],
+                                     label=ui_text("Per side"), interactive=False, elem_id="scorecard-table")
+                confusion = gr.Dataframe(label=ui_text("Confusion: one row per side and true label, one column per "
+                                                       "answer"), interactive=False, elem_id="scorecard-confusion")
+                wrong = gr.Dataframe(headers=["side", "row", "input", "true label", "answer", "confidence"],
+                                     label=ui_text("Items each side got wrong"), interactive=False,
+                                     elem_id="scorecard-wrong")
+                download = gr.File(label=ui_text("Scored CSV"), elem_id="scorecard-download")
+                status = gr.Markdown(elem_id="scorecard-status", elem_classes="model-status")
+        build_batch(runtime, quiet)
+    outputs = [view, plot, table, confusion, wrong, download, upload, error, status]
+
+    def items_of(key: str, chosen: str, path: str | None):
+        if chosen == SOURCES[0]:
+            return built_in(key)
+        return built_in(key, "zh") if chosen == SOURCES[1] else read_csv(uploaded(path), key)
+
+    def work(title: str, chosen: str, path: str | None, scope: RequestScope):
+        key = tasks.get(title)
+        if key is None or chosen not in SOURCES:
+            raise InputError(f"Choose a task ({', '.join(tasks)}) and a set.")
+        items = items_of(key, chosen, path)
+        language = route(*(text for item in items for text in item.inputs)).language  # one set, one language
+        started = time.perf_counter()
+        ready = runtime.is_ready(key, language=language) and runtime.is_ready(key, zero_shot=True, language=language)
+        loading = "" if ready else " (loading the models once)"
+        # the upload is read and deleted: the file box empties, ready for the next file
+        yield (*(gr.skip() for _ in outputs[:6]), None if path else gr.skip(), gr.update(visible=False),
+               f"Read {counted(len(items), 'item')}{loading}…")
+        sides = runtime.sides(key, language=language)
+        spec = get_task(key)
+        answer = lambda engine, *inputs: spec.run(engine, lambda message: None, *inputs)[0]  # noqa: E731
+        shown, tally = 0.0, None
+        for tally in score(sides, key, items, answer, stopping(scope)):
+            if time.perf_counter() - shown >= UPDATE_S:
+                shown = time.perf_counter()
+                yield (*tally_outputs(tally, len(items), key), gr.skip(), gr.skip(), gr.update(visible=False),
+                       f"Scoring {counted(len(items), 'item')} with {', '.join(tally.sides)}…")
+        if tally is None:
+            return
+        stopped = tally.done < len(items)
+        took = time.perf_counter() - started
+        yield (*tally_outputs(tally, len(items), key, stopped, final=True),
+               str(scored_csv(tally, key, JOBS_FOLDER)), gr.skip(), gr.skip(), gr.update(visible=False),
+               f"{'Stopped' if stopped else 'Scored'} {counted(tally.done, 'item')} in {took:.1f} s "
+               f"({tally.done / max(took, 1e-9):.2f} items/s).")
+
+    page_job(work, [task, source, upload], outputs, run, stop, "scorecard", quiet)

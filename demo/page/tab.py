@@ -1,0 +1,142 @@
+"""One tab from a task's declarations: its inputs and settings from the typed `Param`s, its answer
+and every view its engines offer, each with an API endpoint and a page event."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import gradio as gr
+
+from demo.engines import may_offer
+from demo.i18n import Text, in_the_page_language, localize, ui_text
+from demo.inference import RequestScope
+from demo.page import links, status
+from demo.page.endpoints import Responder, answer_endpoint, api_handler, page_handler, run_and_stop, view_endpoint
+from demo.page.gradio_patches import name_example_columns, raw_values
+from demo.registry import VIEWS
+from demo.tasks.base import TEXT, Param, Task
+
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "examples"
+LATEX = [{"left": "$$", "right": "$$", "display": True}, {"left": "$", "right": "$", "display": False}]
+QUIET = dict(api_visibility="private", queue=False, show_progress="hidden")  # UI-only events: no API, no queue
+# Every view is long work on the inference thread: they share one kind, admitted by its own share of
+# the queue (demo/admission.py), so that they never take the short tasks' room.
+VIEWS_KIND, VIEWS_CONCURRENCY = "explain", 2
+
+
+@dataclass
+class BuiltTab:
+    """What the page keeps of a tab: its readiness line, its inputs in parameter order (a share link
+    fills them) and the tab itself (its name follows the page's language)."""
+
+    task: Task
+    readiness: gr.Markdown
+    inputs: list
+    tab: gr.Tab
+
+
+def load_examples(task_key: str) -> list[list]:
+    """Example rows for a task from `examples/<task>.json`; none when the file is absent."""
+    path = EXAMPLES_DIR / f"{task_key}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+
+
+def component(task: Task, param: Param):
+    """The input a parameter declares: a text box, a slider or a number field."""
+    elem_id = param.elem_id or f"{task.dom_id}-{param.name.replace('_', '-')}"
+    label = ui_text(param.label or param.name)
+    if param.kind == TEXT:
+        return gr.Textbox(label=label, lines=1, max_lines=8, elem_id=elem_id,
+                          placeholder=ui_text(param.placeholder) if param.placeholder else None)
+    low, high = param.range
+    if param.box:
+        return raw_values(gr.Number(value=param.default, precision=0, minimum=low, maximum=high, label=label,
+                                    elem_id=elem_id))
+    return raw_values(gr.Slider(low, high, value=param.default, step=param.step, label=label, elem_id=elem_id))
+
+
+def offered_views(task: Task) -> list:
+    """The views whose capability some engine of this task can have: each gets an endpoint."""
+    return [view for view in VIEWS.values() if may_offer(task, view.requires)]
+
+
+def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
+    card, card_zh = runtime.card(task.key), runtime.card(task.key, "zh")
+    zero_shot = card.kind == "zero_shot"
+    views = offered_views(task)
+    with gr.Tab(ui_text(task.title), id=task.key, elem_id=f"tab-{task.key}") as tab:
+        gr.Markdown(ui_text(task.embedded_summary if zero_shot else task.summary), elem_id=f"{task.key}-summary")
+        with gr.Row(equal_height=False):
+            with gr.Column(min_width=280):
+                inputs = [component(task, p) for p in task.params if not p.setting]
+                error = gr.HTML(visible=False, elem_id=f"{task.key}-error")
+                with gr.Row():
+                    run = gr.Button(ui_text("Run"), variant="primary", elem_id=f"{task.key}-run")
+                    stop = (gr.Button(ui_text("Stop"), variant="stop", elem_id=f"{task.key}-stop", interactive=False)
+                            if task.streaming else None)
+                buttons = []
+                for view in views:
+                    here = view.requires in card.capabilities
+                    buttons.append(gr.Button(ui_text(view.button_for(task)), variant="secondary",
+                                             elem_id=view.endpoint(task), visible=here))
+                    if not here:
+                        gr.Markdown(ui_text(Text("{view}: not offered by {engine}.", view=Text(view.button_for(task)),
+                                                 engine=card.name)),
+                                    elem_classes="model-status", elem_id=f"{view.endpoint(task)}-absent")
+                settings = []
+                if any(p.setting for p in task.params):
+                    with gr.Accordion(ui_text("Settings"), open=False, elem_id=f"{task.key}-settings"):
+                        settings = [component(task, p) for p in task.params if p.setting]
+                all_inputs = [*inputs, *settings]
+                examples = load_examples(task.key)
+                if examples:  # right under the input, also on a phone where the columns stack
+                    width = len(examples[0])
+                    shown = gr.Examples(examples=examples, inputs=all_inputs[:width], label=ui_text("Examples"),
+                                        cache_examples=False)
+                    name_example_columns(shown, [in_the_page_language(c.label) for c in all_inputs[:width]])
+                link = links.build_share(task, all_inputs)
+            with gr.Column(min_width=280):
+                ready = gr.Markdown(localize(status.readiness(runtime, task), "en"), elem_id=f"{task.key}-readiness",
+                                    elem_classes="model-status")
+                view_html = gr.HTML(elem_id=f"{task.key}-view", min_height=60)
+                outputs = task.build_outputs()  # the API's outputs; the view replaces those hidden here
+                panels, explained = [], []
+                for view in views:  # what a view adds shows in its own panel
+                    with gr.Column(visible=False, elem_id=f"{view.endpoint(task)}-panel") as panel:
+                        explained.append(view.build_outputs(task, outputs))
+                    panels.append(panel)
+                status_line = gr.Markdown(ui_text(status.idle(card, card_zh)), elem_id=f"{task.key}-status",
+                                          elem_classes="model-status")
+                api_triggers = [gr.Button(visible=False, elem_id=f"{task.key}-api")]
+                api_triggers += [gr.Button(visible=False, elem_id=f"{view.endpoint(task)}-api") for view in views]
+        with gr.Accordion(ui_text("How it works"), open=False, elem_id=f"{task.key}-how"):
+            gr.Markdown(ui_text(task.embedded_how_it_works if zero_shot else task.how_it_works), latex_delimiters=LATEX)
+    stoppable: dict[str, RequestScope] = {}  # session -> its running stream, while it runs
+    endpoints = [(answer_endpoint(task), outputs, run, None)]
+    endpoints += [(view_endpoint(task, view), explained[i], buttons[i], panels[i]) for i, view in enumerate(views)]
+    events = []
+    for (endpoint, action_outputs, button, own_panel), api_trigger in zip(endpoints, api_triggers, strict=True):
+        responder = Responder(endpoint, runtime, stoppable)
+        kind, limit = (task.key, task.concurrency) if button is run else (VIEWS_KIND, VIEWS_CONCURRENCY)
+        shared = dict(inputs=all_inputs[: len(endpoint.params)], concurrency_limit=limit, concurrency_id=kind)
+        # The API: answers or raises, as its clients expect. The page: the same answer, read by the view.
+        api_trigger.click(fn=api_handler(responder), outputs=[*action_outputs, status_line],
+                          api_name=endpoint.api_name, **shared)
+        shown = tuple(panel is own_panel for panel in panels)  # one answer's panel open, the others closed
+        page = dict(fn=page_handler(responder, len(action_outputs), shown),
+                    outputs=[*action_outputs, view_html, error, status_line, *panels], api_visibility="private",
+                    show_progress_on=view_html, **shared | dict(inputs=[*shared["inputs"], ui_language]))
+        triggers = [button.click]
+        if button is run:
+            triggers += [box.submit for box in inputs if isinstance(box, gr.Textbox)]
+        if stop is None or button is not run:
+            events.append(gr.on(triggers=triggers, **page))
+        else:
+            events.append(run_and_stop(triggers, page, run, stop, stoppable, QUIET))
+    for event in events:
+        event.then(lambda locale: localize(status.readiness(runtime, task), locale), inputs=ui_language,
+                   outputs=ready, **QUIET)
+    links.wire_share(task, all_inputs, link)
+    return BuiltTab(task, ready, all_inputs, tab)

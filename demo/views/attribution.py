@@ -1,0 +1,34 @@
+"""Explain: which words pushed the answer, by integrated gradients (or an exact per-token share)."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from demo.i18n import ui_text
+from demo.views import View
+from demo.views.html import attribution_legend
+
+
+def run(task, engine, warn, *checked):
+    scores = task.solve(engine, warn, *checked)[0]
+    segments = engine.attribute(*checked).scaled()
+    words = []
+    for segment in segments:
+        if words and segment:  # each text starts on a line of its own
+            words[-1] = (words[-1][0].rstrip() + "\n", words[-1][1])
+        words += segment
+    return scores, words
+
+
+def present(task, checked, outputs, card) -> str:
+    target = getattr(card.engine, "attribution_target", "")
+    exact = getattr(card.engine, "attribution_exact", False)
+    return task.view(checked, outputs[:1], True, card) + attribution_legend(*task.poles, target, exact=exact)
+
+
+def build_outputs(task, outputs: list) -> list:
+    return [outputs[0], gr.HighlightedText(label=ui_text(task.heatmap_label), elem_id=f"{task.dom_id}-heatmap",
+                                           show_legend=True, combine_adjacent=False)]
+
+
+VIEW = View("attribution", "Explain: which words mattered", "attribute", "explain_{task}", run, present, build_outputs)

@@ -1,0 +1,51 @@
+"""Fill mask two ways: each blank on its own (BERT's way) vs one after another."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from demo.engines.bert import fill_in, normalize_masks
+from demo.i18n import say
+from demo.views import View
+
+WAYS = (("apart", "Each blank on its own", "every other blank stays a blank"),
+        ("in order", "One after another", "each blank sees the best words before it"))
+
+
+def run(task, engine, warn, text, top_k):
+    mask = engine.mask_token
+    normalized, count = normalize_masks(text, mask)
+    ways = {"apart": engine.fill(normalized, top_k, count, in_order=False),
+            "in order": engine.fill(normalized, top_k, count, in_order=True)}
+    filled = [fill_in(normalized, mask, [words[0][0] if words else mask for words in result.candidates])
+              for result in ways.values()]
+    table = [[way, m + 1, rank + 1, word, round(prob, 4)]
+             for way, result in ways.items()
+             for m, words in enumerate(result.candidates)
+             for rank, (word, prob) in enumerate(words)]
+    return (*filled, table)
+
+
+def present(task, checked, outputs, card) -> str:
+    from demo.tasks.fill_mask import filled_html
+
+    text, _ = checked
+    _, _, table = outputs
+    columns = []
+    for way, title, note in WAYS:
+        rows = [[m, r, w, p] for way_, m, r, w, p in table if way_ == way]
+        columns.append(f'<div class="way"><div class="blank-head">{say(title)}</div><p class="legend">{say(note)}</p>'
+                       f'{filled_html(text, rows)}</div>')
+    return f'<div class="answer ways">{"".join(columns)}</div>'
+
+
+def build_outputs(task, outputs: list) -> list:
+    from demo.tasks.fill_mask import TABLE_HEADERS
+
+    return [gr.Textbox(label="Each blank on its own", elem_id="fill-mask-apart", visible=False),
+            gr.Textbox(label="One after another", elem_id="fill-mask-in-order", visible=False),
+            gr.Dataframe(headers=["way", *TABLE_HEADERS], label="Both ways", elem_id="fill-mask-both", visible=False)]
+
+
+VIEW = View("two_ways", "Compare: each blank on its own vs one after another", "fill_in_order", "{task}_two_ways",
+            run, present, build_outputs, takes=lambda task: task.params)
