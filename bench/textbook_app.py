@@ -24,7 +24,8 @@ def main() -> None:
     classifier = pipeline("text-classification", model=args.model, top_k=None)
 
     def sentiment(text: str) -> dict[str, float]:
-        return {row["label"]: row["score"] for row in classifier(text)}
+        (rows,) = classifier([text])  # top_k=None: every label of the one text
+        return {row["label"]: row["score"] for row in rows}
 
     demo = gr.Interface(fn=sentiment, inputs=gr.Textbox(label="Text"), outputs=gr.Label(label="Sentiment"),
                         api_name="sentiment", analytics_enabled=False)

@@ -21,10 +21,28 @@ from dataclasses import dataclass
 
 QUEUE_SIZE = 64
 MAX_WAITING_PER_CLIENT = 16
-# concurrency ids of the long kinds of work, and how many of each one client may have at once
-LONG_PER_CLIENT = {"generate": 4, "explain": 2, "page-jobs": 1}
-# how many requests of a kind may wait in the queue (not yet running); kinds not named share the rest
-QUEUE_SHARES = {"generate": 16, "explain": 8, "page-jobs": 4, "fill_mask": 16, "next_sentence": 16}
+# Kinds of work are concurrency ids: each task's key (declared by the task, `demo.registry`), and
+# the two kinds of long work the page adds: every view of every task, and the page jobs.
+VIEWS_KIND, JOBS_KIND = "explain", "page-jobs"
+# kind -> how many of it one client may have at once (the long kinds)
+LONG_PER_CLIENT: dict[str, int] = {}
+# kind -> how many may wait in the queue (not yet running); kinds not named share the rest
+QUEUE_SHARES: dict[str, int] = {}
+_NAMES: dict[str, tuple[str, str]] = {}  # kind -> how a message names one request of it, and several
+
+
+def declare(kind: str, share: int | None = None, per_client: int | None = None,
+            names: tuple[str, str] | None = None) -> None:
+    """The admission numbers of one kind of work."""
+    if share is not None:
+        QUEUE_SHARES[kind] = share
+    if per_client is not None:
+        LONG_PER_CLIENT[kind] = per_client
+    _NAMES[kind] = names or (kind, kind)
+
+
+declare(VIEWS_KIND, share=8, per_client=2, names=("explanation", "explanations"))
+declare(JOBS_KIND, share=4, per_client=1, names=("scorecard or batch run", "scorecard or batch runs"))
 
 
 @dataclass(frozen=True)
@@ -74,8 +92,3 @@ def admit(kind: str, client: str, held: Iterable[Waiting]) -> None:
         raise TooMany(503, f"The server is busy: {share} {_NAMES.get(kind, (kind, kind))[1]} are already waiting. "
                            "Please try again in a minute.")
 
-
-_NAMES = {"generate": ("generation", "generations"), "explain": ("explanation", "explanations"),
-          "page-jobs": ("scorecard or batch run", "scorecard or batch runs"),
-          "fill_mask": ("fill-mask request", "fill-mask requests"),
-          "next_sentence": ("next-sentence request", "next-sentence requests")}

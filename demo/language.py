@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 LANGUAGES = ("en", "zh")
 PLACEHOLDERS = ("[MASK]", "[mask]", "<mask>", "<MASK>")  # a fill-mask blank is no word of either language
-LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
 
 
 def is_han(char: str) -> bool:
@@ -28,12 +27,6 @@ class Routing:
     language: str
     han: int  # Chinese characters
     words: int  # Latin-script words
-
-    @property
-    def reason(self) -> str:
-        counts = f"{self.han} Chinese character{'s' if self.han != 1 else ''}, " \
-                 f"{self.words} Latin-script word{'s' if self.words != 1 else ''}"
-        return counts if self.han else "no Chinese characters"
 
 
 def route(*texts: str) -> Routing:

@@ -34,14 +34,6 @@ def presets(language: str = "en") -> dict[str, ModelRef]:
     return {key: task.presets[language] for key, task in TASKS.items() if language in task.presets}
 
 
-def display_name(ref: ModelRef) -> str:
-    """A short, plain name for a checkpoint ("BERT base"): the task's own, else the last part of its id."""
-    from demo.registry import TASKS
-
-    names = {hub_id: name for task in TASKS.values() for hub_id, name in task.preset_names.items()}
-    return names.get(ref.id, ref.id.rstrip("/").rsplit("/", 1)[-1])
-
-
 TASK_KEYS = task_keys()
 HUB_PRESETS, HUB_PRESETS_ZH = presets("en"), presets("zh")
 HUB_PROBE_TIMEOUT_S = 3.0

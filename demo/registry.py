@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import os
 
+from demo import admission
 from demo.i18n import add_catalog
 from demo.tasks.base import Task
 from demo.views import View
@@ -23,6 +24,7 @@ PLUGINS: list[str] = []
 
 def register_task(task: Task) -> None:
     TASKS[task.key] = task
+    admission.declare(task.key, task.queue_share, task.per_client, task.request_names)
 
 
 def register_view(view: View) -> None:

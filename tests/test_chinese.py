@@ -7,6 +7,7 @@ import pytest
 
 from demo.i18n import UI_LANGUAGE, english_labels, localize, say, ui_text
 from demo.language import route
+from demo.page.status import routing_reason
 from demo.models import ModelRef
 from demo.profiles import HUB_PRESETS, HUB_PRESETS_ZH, env_overrides, plan
 from demo.runtime import Runtime
@@ -28,7 +29,7 @@ def test_requests_are_routed_by_the_script_of_their_letters(texts, language):
     routing = route(*texts)
     assert routing.language == language
     if language == "zh":
-        assert "Chinese character" in routing.reason
+        assert "Chinese character" in routing_reason(routing)
 
 
 def test_each_language_has_its_own_plan_and_a_plain_override_serves_both():

@@ -79,3 +79,15 @@ def test_special_arguments_are_still_filled_from_a_synthesised_signature():
 def test_the_upload_folder_is_still_where_gradio_keeps_uploads(monkeypatch, tmp_path):
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path))
     assert upload_folder() == str(tmp_path)
+
+
+def test_a_light_session_still_has_every_attribute_of_gradios_own_and_starts_without_the_config_copy(launched_app):
+    from gradio.state_holder import SessionState
+
+    from demo.page.gradio_patches import LightSessionState, LightStateHolder
+
+    real, light = SessionState(launched_app), LightSessionState(launched_app)
+    assert set(vars(real)) == set(vars(light)) and light.config_values == {} and real.config_values
+    assert "SessionState(self.blocks)" in inspect.getsource(type(launched_app.state_holder).__mro__[1].__getitem__)
+    assert isinstance(launched_app.state_holder, LightStateHolder)
+    assert "blocks.state_holder = self" in inspect.getsource(type(launched_app.state_holder).set_blocks)

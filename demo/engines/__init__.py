@@ -111,7 +111,6 @@ def uses_int8(task, assignment, context: Context) -> bool:
 def card(task, assignment, context: Context, language: str = "en") -> Card:
     """The card of the engine that serves `task` in `language` (nothing is loaded)."""
     from demo.engines.gemma import GEMMA_LABEL, GEMMA_NAME
-    from demo.profiles import display_name
 
     kind = kind_of(assignment)
     cls = engine_class(task, assignment, language)
@@ -128,7 +127,8 @@ def card(task, assignment, context: Context, language: str = "en") -> Card:
             assignment.ref.label, ""
         details = f"{label} · OpenAI-compatible engine · {assignment.reason}"
     else:
-        name, label = display_name(assignment.ref), assignment.ref.label
+        name = task.preset_names.get(assignment.ref.id, assignment.ref.id.rstrip("/").rsplit("/", 1)[-1])
+        label = assignment.ref.label
         int8 = " + int8 linear layers" if uses_int8(task, assignment, context) else ""
         details = f"{label} · {context.placement.label}{int8} · {assignment.reason}"
     return Card(name, label, kind, device, details, cls, language, capabilities(task, assignment, language))

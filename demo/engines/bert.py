@@ -13,9 +13,12 @@ from demo.errors import InputError
 from demo.explain import CLASSIC_STEPS, Attribution, integrated_gradients, require_short, tokens_of, words_of
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.language import is_han, route
-from demo.models import LoadedModel, outside_base
+from demo.models import LoadedModel, ModelRef, outside_base
 
 IS_NEXT, NOT_NEXT = "IsNext", "NotNext"
+# the pinned checkpoints with both heads, English and Chinese
+BERT = ModelRef("google-bert/bert-base-uncased", "86b5e0934494bd15c9632b12f734a8a67f723594")
+BERT_CHINESE = ModelRef("google-bert/bert-base-chinese", "8f23c25b06e129b6c986331a13d8d025a92cf0ea")
 MASK_SPELLINGS = ("[MASK]", "<mask>", "[mask]", "<MASK>")
 
 

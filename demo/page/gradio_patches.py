@@ -5,18 +5,46 @@ Each patch has a test in tests/test_gradio_patches.py that fails loudly when Gra
 
 from __future__ import annotations
 
+import copy
 import inspect
+import os
 from typing import Any
 
 import gradio as gr
 from fastapi import HTTPException
 from gradio import queueing
 from gradio.exceptions import InvalidPathError
+from gradio.state_holder import SessionState, StateHolder
 
 from demo.admission import QUEUE_SIZE, TooMany, Waiting, admit, client_address
 from demo.i18n import english_labels
 
 MAX_UNREAD_PER_SESSION = 16
+
+
+class LightSessionState(SessionState):
+    """A session whose copy of every component's config (`config_values`, for re-rendering a session
+    and deep links, neither of which this app uses) starts empty instead of being built for all ~180
+    components: that took 17 ms per new session, and every REST call is a new session. Gradio fills
+    the entries it needs on its own (`_update_value_in_config`); `ShowcaseBlocks` empties them after
+    each event. No public API turns the copy off."""
+
+    def __init__(self, blocks):  # SessionState.__init__ as in gradio 6.31, less the eager copy
+        self.blocks_config = copy.copy(blocks.default_config)
+        self.config_values = {}
+        self.state_data = {}
+        self._state_ttl = {}
+        self.is_closed = False
+        self.STATE_TTL_WHEN_CLOSED = 1 if os.getenv("GRADIO_IS_E2E_TEST", None) else 3600
+
+
+class LightStateHolder(StateHolder):
+    """Gradio's session store, making `LightSessionState`s."""
+
+    def __getitem__(self, session_id: str) -> SessionState:
+        if session_id not in self.session_data:
+            self.session_data[session_id] = LightSessionState(self.blocks)
+        return super().__getitem__(session_id)
 
 
 class ShowcaseBlocks(gr.Blocks):
@@ -29,6 +57,16 @@ class ShowcaseBlocks(gr.Blocks):
     app renders nothing per session, so those copies (`state.config_values`) are dropped once the
     event is processed. No public API turns that copy off.
     """
+
+    @property
+    def state_holder(self) -> StateHolder:
+        return self.__dict__["state_holder"]
+
+    @state_holder.setter
+    def state_holder(self, holder: StateHolder) -> None:
+        """Gradio hands each launch's session store to the Blocks here (`StateHolder.set_blocks`)."""
+        holder.__class__ = LightStateHolder
+        self.__dict__["state_holder"] = holder
 
     async def process_api(self, block_fn, inputs, state=None, *args, **kwargs):
         try:

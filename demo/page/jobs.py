@@ -12,6 +12,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from demo.admission import JOBS_KIND
 from demo.csv_files import MAX_CSV_BYTES
 from demo.errors import InputError, UserFacingError
 from demo.inference import RequestCancelled, RequestScope
@@ -20,7 +21,7 @@ from demo.page.gradio_patches import with_gradio_signature
 
 log = logging.getLogger(__name__)
 
-JOBS_KIND, JOBS_CONCURRENCY = "page-jobs", 2
+JOBS_CONCURRENCY = 2
 JOBS_FOLDER = Path(tempfile.gettempdir()) / "showcase-scorecards"
 UPDATE_S = 0.5  # plots and tables refresh at most twice a second
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from demo.admission import VIEWS_KIND
 from demo.engines import may_offer
 from demo.i18n import Text, in_the_page_language, localize, ui_text
 from demo.inference import RequestScope
@@ -23,7 +24,7 @@ LATEX = [{"left": "$$", "right": "$$", "display": True}, {"left": "$", "right": 
 QUIET = dict(api_visibility="private", queue=False, show_progress="hidden")  # UI-only events: no API, no queue
 # Every view is long work on the inference thread: they share one kind, admitted by its own share of
 # the queue (demo/admission.py), so that they never take the short tasks' room.
-VIEWS_KIND, VIEWS_CONCURRENCY = "explain", 2
+VIEWS_CONCURRENCY = 2
 
 
 @dataclass

@@ -5,33 +5,16 @@ from __future__ import annotations
 import gradio as gr
 
 from demo.engines import ZeroShot
-from demo.engines.bert import MASK_SPELLINGS, MaskedLMEngine, fill_in, normalize_masks
+from demo.engines.bert import BERT, BERT_CHINESE, MASK_SPELLINGS, MaskedLMEngine, fill_in, normalize_masks
 from demo.engines.gemma.fill_mask import RerankedFillMask
 from demo.errors import InputError
 from demo.i18n import Text, say
-from demo.models import ModelRef
 from demo.tasks.base import INTEGER, Param, Task, Warn, cut_note
-from demo.views.html import candidate_list, filled_sentence
+from demo.views.html import TABLE_HEADERS, filled_html
 
 MAX_MASKS = 10
 FULL_WIDTH_MASKS = ("［MASK］", "【MASK】", "［mask］", "【mask】")  # what a Chinese keyboard types for [MASK]
 TOP_K_RANGE = (1, 50)
-TABLE_HEADERS = ["mask", "rank", "word", "probability"]
-BERT = ModelRef("google-bert/bert-base-uncased", "86b5e0934494bd15c9632b12f734a8a67f723594")
-BERT_CHINESE = ModelRef("google-bert/bert-base-chinese", "8f23c25b06e129b6c986331a13d8d025a92cf0ea")
-
-
-def filled_html(text: str, table: list) -> str:
-    """The sentence with each blank's best word, then each blank's candidates."""
-    per_mask: dict[int, list[tuple[str, float]]] = {}
-    for mask, _rank, word, prob in table:
-        per_mask.setdefault(int(mask), []).append((str(word), float(prob)))
-    normalized, count = normalize_masks(text, MASK_SPELLINGS[0])
-    pieces = normalized.split(MASK_SPELLINGS[0])
-    fills = [per_mask[m][0][0].removeprefix("##") if per_mask.get(m) else "?" for m in range(1, count + 1)]
-    blanks = "".join(f'<div class="blank-head">{say("Blank {m}", m=m)}</div>{candidate_list(per_mask.get(m, []))}'
-                     for m in range(1, count + 1))
-    return filled_sentence(pieces, fills) + blanks
 
 
 class FillMaskTask(Task):
@@ -66,6 +49,7 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
 """
     params = (Param("text", label="Text with [MASK]", named="Text", placeholder="The capital of France is [MASK]."),
               Param("top_k", 5, INTEGER, "Candidates per mask (top k)", TOP_K_RANGE))
+    request_names = ("fill-mask request", "fill-mask requests")
     classic = MaskedLMEngine
     zero_shot = ZeroShot("fill-in-the-blank prompt + sentence-likelihood rerank", lambda language: RerankedFillMask)
     presets = {"en": BERT, "zh": BERT_CHINESE}  # one checkpoint with both the MLM and the NSP heads

@@ -61,6 +61,8 @@ Temperature 0 always takes the likeliest token.
     embedded_how_it_works = how_it_works
     streaming = True
     concurrency = 1
+    per_client = 4
+    request_names = ("generation", "generations")
     classic = CausalLMEngine
     zero_shot = ZeroShot("", lambda language: CausalLMEngine, per_language=False)
     remote_ok = True

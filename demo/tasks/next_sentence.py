@@ -5,10 +5,9 @@ from __future__ import annotations
 import gradio as gr
 
 from demo.engines import ZeroShot
-from demo.engines.bert import IS_NEXT, NOT_NEXT, NextSentenceEngine
+from demo.engines.bert import BERT, BERT_CHINESE, IS_NEXT, NOT_NEXT, NextSentenceEngine
 from demo.engines.gemma.next_sentence import PmiNextSentence
 from demo.tasks.base import Param, Task, Warn, cut_note
-from demo.tasks.fill_mask import BERT, BERT_CHINESE
 from demo.views.html import verdict
 
 
@@ -42,6 +41,7 @@ $\mathrm{PMI}=\log p(B\mid A)-\log p(B)$.
 """
     params = (Param("sentence_a", label="Sentence A", elem_id="next-sentence-a"),
               Param("sentence_b", label="Sentence B", elem_id="next-sentence-b"))
+    request_names = ("next-sentence request", "next-sentence requests")
     classic = NextSentenceEngine
     zero_shot = ZeroShot("calibrated pointwise mutual information", lambda language: PmiNextSentence, comparable=True)
     presets = {"en": BERT, "zh": BERT_CHINESE}

@@ -46,6 +46,8 @@ word, *positive* or *negative*, best follows the review, with no training at all
 """
     params = (Param("text", label="Text", placeholder="Type a review, a tweet, a sentence…"),)
     concurrency = 16  # handlers only wait for the inference thread; more of them share batches
+    queue_share = None  # short work: it shares the rest of the queue
+    request_names = ("sentiment request", "sentiment requests")
     classic = ClassifierEngine
     zero_shot = ZeroShot("calibrated few-shot label scoring",
                          lambda language: ChannelSentiment if language == "zh" else PromptSentiment, comparable=True)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from html import escape
 
+from demo.engines.bert import MASK_SPELLINGS, normalize_masks
 from demo.i18n import say
 
 UNSURE_MARGIN = 0.15  # two classes closer than 15 points: the page says "unsure"
 HIDE_BELOW = 0.01  # candidates under 1% are folded away unless asked for
+TABLE_HEADERS = ["mask", "rank", "word", "probability"]  # a fill-mask answer's table
 
 
 def percent(probability: float) -> str:
@@ -89,6 +91,19 @@ def filled_sentence(pieces: list[str], fills: list[str]) -> str:
     for number, (fill, piece) in enumerate(zip(fills, pieces[1:], strict=True), start=1):
         out.append(f'<mark class="blank">{escape(fill)}<sup>{number}</sup></mark>{escape(piece)}')
     return f'<p class="sentence">{"".join(out)}</p>'
+
+
+def filled_html(text: str, table: list) -> str:
+    """The sentence with each blank's best word, then each blank's candidates."""
+    per_mask: dict[int, list[tuple[str, float]]] = {}
+    for mask, _rank, word, prob in table:
+        per_mask.setdefault(int(mask), []).append((str(word), float(prob)))
+    normalized, count = normalize_masks(text, MASK_SPELLINGS[0])
+    pieces = normalized.split(MASK_SPELLINGS[0])
+    fills = [per_mask[m][0][0].removeprefix("##") if per_mask.get(m) else "?" for m in range(1, count + 1)]
+    blanks = "".join(f'<div class="blank-head">{say("Blank {m}", m=m)}</div>{candidate_list(per_mask.get(m, []))}'
+                     for m in range(1, count + 1))
+    return filled_sentence(pieces, fills) + blanks
 
 
 def continuation(prompt: str, pieces: list[tuple[str, float | None, str]], note: str = "") -> str:

@@ -7,6 +7,7 @@ import gradio as gr
 from demo.engines.bert import fill_in, normalize_masks
 from demo.i18n import say
 from demo.views import View
+from demo.views.html import TABLE_HEADERS, filled_html
 
 WAYS = (("apart", "Each blank on its own", "every other blank stays a blank"),
         ("in order", "One after another", "each blank sees the best words before it"))
@@ -27,8 +28,6 @@ def run(task, engine, warn, text, top_k):
 
 
 def present(task, checked, outputs, card) -> str:
-    from demo.tasks.fill_mask import filled_html
-
     text, _ = checked
     _, _, table = outputs
     columns = []
@@ -40,8 +39,6 @@ def present(task, checked, outputs, card) -> str:
 
 
 def build_outputs(task, outputs: list) -> list:
-    from demo.tasks.fill_mask import TABLE_HEADERS
-
     return [gr.Textbox(label="Each blank on its own", elem_id="fill-mask-apart", visible=False),
             gr.Textbox(label="One after another", elem_id="fill-mask-in-order", visible=False),
             gr.Dataframe(headers=["way", *TABLE_HEADERS], label="Both ways", elem_id="fill-mask-both", visible=False)]
