@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+import time
 import logging
 import os
 import socket
 from pathlib import Path
 
-from demo.inference import InferenceWorker
+from demo.engines import zerogpu
 from demo.profiles import plan, probe_hub
 from demo.runtime import Runtime
 from demo.settings import Settings
@@ -42,17 +43,32 @@ def port_in_use(host: str, port: int) -> str | None:
     return None
 
 
+def page_answers(url: str | None, timeout_s: float = 60.0) -> bool:
+    """Wait until the page at `url` answers (at most `timeout_s`); whether it did."""
+    import httpx
+
+    deadline = time.monotonic() + timeout_s
+    while url and time.monotonic() < deadline:
+        try:
+            if httpx.head(url, timeout=5).status_code < 400:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
 def create_runtime(settings: Settings) -> Runtime:
     hub_problem = functools.cache(probe_hub)  # asked at most once for both languages
     return Runtime(plan(settings.profile, settings.models, hub_problem),
                    plan_zh=plan(settings.profile, settings.models, hub_problem, language="zh"),
-                   worker=InferenceWorker(settings.max_batch), int8=settings.int8)
+                   worker=zerogpu.worker(settings.max_batch), int8=settings.int8)
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None):
     """Build the app; with `settings.preload`, load and warm every model first."""
     runtime = runtime or create_runtime(settings)
-    if settings.preload:
+    if settings.preload or zerogpu.active():  # ZeroGPU packs the weights at launch: they load first
         runtime.preload(lambda fraction, message: log.info(message))
     return build_app(runtime)
 
@@ -76,15 +92,18 @@ def launch(app, settings: Settings, prevent_thread_lock: bool = False, **kwargs)
         show_error=False,
         max_file_size=MAX_UPLOAD,
         state_session_capacity=SESSION_CAPACITY,
-        footer_links=["api"],
+        footer_links=["api"],  # not Gradio's Settings: its language setting would not move the texts the switch sets
         css=CSS,
         i18n=PAGE_TEXTS.gradio_i18n(),
         app_kwargs={"middleware": [gate]},
+        mcp_server=settings.mcp,
         prevent_thread_lock=True,
         **kwargs,
     )
-    if not settings.preload and not settings.lazy:
-        app.runtime.start_background_load()
+    if not settings.preload and not settings.lazy and not zerogpu.active():
+        # after the page answers: Gradio's own start-up check (and, with SSR, the Node server's first
+        # render) must not wait behind model loads, which hold the interpreter for seconds
+        app.runtime.start_background_load(after=lambda: page_answers(app.local_url))
     if not prevent_thread_lock:
         app.block_thread()
     return served

@@ -138,6 +138,10 @@ class InferenceWorker:
         """Queue a long job without waiting for it; it should call `checkpoint` as it goes."""
         return self._submit(_Job(fn, args, long=True))
 
+    def start_streaming(self, fn: Callable, pieces: Any) -> Future:
+        """`start(fn)` for a job that hands its results to the `pieces` queue as it goes."""
+        return self.start(fn)
+
     def wait(self, future: Future) -> Any:
         """The job's result; `Busy` when it could not start in time (it is then dropped)."""
         try:

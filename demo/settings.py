@@ -24,6 +24,7 @@ class Settings:
     int8: bool = False
     models: dict[str, ModelRef] = field(default_factory=dict)
     trusted_proxies: frozenset[str] = frozenset()  # peers whose X-Forwarded-For names the client
+    mcp: bool = False  # serve every endpoint as an MCP tool too (/gradio_api/mcp/)
 
 
 def _env_flag(environ: Mapping[str, str], name: str) -> bool:
@@ -84,6 +85,8 @@ def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str]
                         help="CPU only: run the classic encoders (sentiment, fill mask, next sentence) with int8 linear layers")
     parser.add_argument("--max-batch", help="most requests of one kind answered in one forward pass "
                                             "(1 turns batching off; default: DEMO_MAX_BATCH, else 32)")
+    parser.add_argument("--mcp", action="store_true", default=_env_flag(environ, "GRADIO_MCP_SERVER"),
+                        help="serve every endpoint as an MCP tool at /gradio_api/mcp/ (default: GRADIO_MCP_SERVER)")
     parser.add_argument("--trusted-proxy", action="append", default=None, metavar="ADDRESS",
                         help="a reverse proxy's address whose X-Forwarded-For header names the client (repeatable; "
                              "default: DEMO_TRUSTED_PROXIES, comma-separated, else none)")
@@ -108,4 +111,4 @@ def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str]
         except ValueError:
             parser.error(f"--trusted-proxy / DEMO_TRUSTED_PROXIES must be IP addresses, got '{address}'")
     return Settings(host=args.host, port=port, profile=args.profile, preload=args.preload, lazy=args.lazy,
-                    max_batch=max_batch, int8=args.int8, models=models, trusted_proxies=trusted)
+                    max_batch=max_batch, int8=args.int8, models=models, trusted_proxies=trusted, mcp=args.mcp)

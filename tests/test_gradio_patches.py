@@ -8,7 +8,7 @@ from pathlib import Path
 import gradio as gr
 from gradio import queueing
 
-from demo.page.gradio_patches import (CHANGE_LOCALE_JS, GRADIO_CSS, FairQueue, ShowcaseBlocks, client_gone,
+from demo.page.gradio_patches import (GRADIO_CSS, FairQueue, ShowcaseBlocks, client_gone,
                                      name_example_columns, raw_values, upload_folder, with_gradio_signature)
 
 
@@ -39,12 +39,6 @@ def test_blocks_still_copy_values_into_the_session_config_and_validate_inputs_as
 
 GRADIO = Path(gr.__file__).parent
 ASSETS = GRADIO / "templates" / "frontend" / "assets"
-
-
-def test_the_language_switch_still_finds_gradios_locale_store_in_its_core_module():
-    cores = list(ASSETS.glob("core-*.js"))
-    assert len(cores) == 1 and "changeLocale" in cores[0].read_text(encoding="utf-8")
-    assert "core-[^/]+" in CHANGE_LOCALE_JS and "changeLocale(locale)" in CHANGE_LOCALE_JS
 
 
 def test_the_css_still_names_classes_gradio_uses():

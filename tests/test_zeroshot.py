@@ -91,3 +91,16 @@ def test_a_request_answered_between_generated_tokens_changes_neither_answer(tiny
     assert served_mid_generation
     assert during == pytest.approx(alone, abs=1e-5)
     assert "".join(pieces) == uninterrupted
+
+
+def test_gemma_2_style_final_logit_soft_capping_is_read_under_its_transformers_name():
+    from transformers import Gemma2Config, Gemma2ForCausalLM
+
+    from demo.engines.gemma.scoring import softcap
+
+    config = Gemma2Config(vocab_size=64, hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+                          num_attention_heads=2, num_key_value_heads=1, head_dim=8, final_logit_softcapping=2.0)
+    model = Gemma2ForCausalLM(config)
+    logits = torch.tensor([-30.0, -1.0, 0.0, 1.0, 30.0])
+    assert torch.allclose(softcap(model, logits), torch.tanh(logits / 2.0) * 2.0)
+    assert softcap(model, logits).abs().max() <= 2.0

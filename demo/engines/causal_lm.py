@@ -222,7 +222,7 @@ class CausalLMEngine:
                 log.info("generation ended after %.2f s (stopped early: %s)",
                          time.perf_counter() - started, stop.is_set())
 
-        job = self.worker.start(work)
+        job = self.worker.start_streaming(work, streamer.text_queue)
         finished = False
         try:
             yield from self._read(streamer, job)

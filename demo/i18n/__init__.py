@@ -173,7 +173,7 @@ def ui_text(english: str):
     return gr.I18n()(PAGE_TEXTS.key_for(english))
 
 
-def _is_key(value) -> bool:
+def is_key(value) -> bool:
     """Whether a value is a Gradio translation key (the type `gr.I18n` hands out)."""
     import gradio as gr
 
@@ -182,7 +182,7 @@ def _is_key(value) -> bool:
 
 def english_labels(info):
     """`info` (Gradio's API description) with each translation key replaced by its English text."""
-    if _is_key(info):
+    if is_key(info):
         return PAGE_TEXTS.english(info.key)
     if isinstance(info, dict):
         return {name: english_labels(value) for name, value in info.items()}
@@ -194,6 +194,6 @@ def english_labels(info):
 def in_the_page_language(label) -> str:
     """A component's label as plain text in the page's language, for the places Gradio does not
     translate (the header of an examples table)."""
-    if _is_key(label):
+    if is_key(label):
         return PAGE_TEXTS.said(label.key, UI_LANGUAGE.get())
     return str(label or "")

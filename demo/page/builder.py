@@ -77,5 +77,6 @@ def build_app(runtime) -> gr.Blocks:
         loaded = locale_switch.follow_the_browser_language(app, ui_language, switch, QUIET)
         locale_switch.keep_readiness_current(app, runtime, built, ui_language, loaded, tabs, QUIET)
         links.open_share_links(app, tabs, {b.task.key: b.inputs for b in built}, QUIET)
+        locale_switch.say_fixed_texts_in_the_page_language(app, ui_language, QUIET)
     use_fair_queue(app)
     return app

@@ -24,6 +24,7 @@ from demo.inference import RequestCancelled, RequestScope, run_in_scope
 from demo.language import Routing, route
 from demo.page import status
 from demo.page.gradio_patches import client_gone, with_gradio_signature
+from demo.page.run_stop import error_line
 from demo.tasks.base import Param, Task
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ LIVENESS_POLL_S = 0.25  # how often a running request looks whether its client i
 GPU_FULL = "The GPU ran out of memory for this request. Please try a shorter text or fewer new tokens."
 UNEXPECTED = "The model could not process this input. The app is still running: please try another input."
 CANCELLED = "The request was cancelled before its answer was ready."
+STATUS = "status: which model answered, on which device, and in how long (Markdown)"
 _DONE = object()  # the end of a stream, handed across the thread boundary
 
 
@@ -47,6 +49,15 @@ class Endpoint:
     present: Callable  # (checked, outputs, done, card) -> the page's HTML
     streaming: bool = False
     both_sides: bool = False  # `answer` gets the classic and the zero-shot engines (`Sides`)
+    description: str = ""
+    returns: tuple[str, ...] = ()
+
+    def docstring(self) -> str:
+        """What API docs and MCP tools say of it (Gradio reads the handler's docstring)."""
+        lines = [self.description or self.task.title, "", "Args:"]
+        lines += [f"    {param.name}: {param.describe()}" for param in self.params]
+        lines += ["", "Returns:", *(f"    {what}" for what in (*self.returns, STATUS))]
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -58,13 +69,15 @@ class Prepared:
 
 
 def answer_endpoint(task: Task) -> Endpoint:
-    return Endpoint(task, task.api_name, task.params, task.solve, task.view, task.streaming)
+    return Endpoint(task, task.api_name, task.params, task.solve, task.view, task.streaming,
+                    description=task.api_description, returns=task.returns)
 
 def view_endpoint(task: Task, view) -> Endpoint:
     return Endpoint(task, view.endpoint(task), view.takes(task),
                     lambda engine, warn, *checked: view.run(task, engine, warn, *checked),
                     lambda checked, outputs, done, card: view.present(task, checked, outputs, card),
-                    both_sides=view.both_sides)
+                    both_sides=view.both_sides, description=view.description.format(task=task.title.lower()),
+                    returns=view.returns)
 
 
 def prepare(endpoint: Endpoint, values: tuple) -> Prepared:
@@ -162,16 +175,14 @@ class Responder:
         started, first, sent, outputs = time.perf_counter(), None, None, ()
         routing = prepared.routing
         card = self.runtime.card(self.task.key, routing.language)
+        line = status.generating(card, routing)  # every event says it: API clients read a string each time
         try:
             engine, load_s = self._engine(progress, routing.language)
             for outputs in self.endpoint.answer(engine, gr.Warning, *prepared.checked):
                 now = time.perf_counter()
-                if first is None:
-                    first = sent = now
-                    yield (*outputs, status.generating(card, routing))
-                elif now - sent >= STREAM_INTERVAL_S:
-                    sent = now
-                    yield (*outputs, gr.skip())
+                if first is None or now - sent >= STREAM_INTERVAL_S:
+                    first, sent = first or now, now
+                    yield (*outputs, line)
         except (CancelledError, RequestCancelled):  # the request went away: nobody to answer
             return
         except Exception as exc:
@@ -216,12 +227,8 @@ def api_handler(responder: Responder):
             async for item in responder.results(prepared_or_error(values), progress, request):
                 return item
 
+    handler.__doc__ = endpoint.docstring()
     return with_gradio_signature(handler, [(p.name, p.default) for p in endpoint.params], endpoint.api_name)
-
-
-def error_line(message: str):
-    """The update that shows a refusal under the inputs, in red, announced to screen readers."""
-    return gr.update(value=f'<p class="input-error" role="alert">{escape(message)}</p>', visible=True)
 
 
 def page_handler(responder: Responder, output_count: int, panels_shown: tuple[bool, ...] = ()):
@@ -278,23 +285,3 @@ def page_handler(responder: Responder, output_count: int, panels_shown: tuple[bo
 
     params = [(p.name, p.default) for p in endpoint.params] + [("ui_language", "en")]
     return with_gradio_signature(handler, params, f"{endpoint.api_name}_page")
-
-
-def run_and_stop(triggers: list, page: dict, run: gr.Button, stop: gr.Button, stoppable: dict[str, RequestScope],
-                 quiet: dict):
-    """Wire a stoppable page event: Run is off and Stop on while it runs; Stop ends the session's
-    running work at its next step (an answer that keeps what was made, not an error). Returns the event."""
-    busy = gr.on(triggers=triggers, fn=lambda: (gr.Button(interactive=False), gr.Button(interactive=True)),
-                 outputs=[run, stop], **quiet)
-    event = busy.then(**page)
-    idle = lambda: (gr.Button(interactive=True), gr.Button(interactive=False))  # noqa: E731
-    event.then(idle, outputs=[run, stop], **quiet)
-    event.failure(idle, outputs=[run, stop], **quiet)  # `then` alone is skipped after an error here
-
-    def request_stop(request: gr.Request):
-        scope = stoppable.get(request.session_hash)
-        if scope is not None:
-            scope.stop_requested.set()
-
-    stop.click(fn=request_stop, **quiet)
-    return event

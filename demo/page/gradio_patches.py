@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import json
 import os
 from typing import Any
 
@@ -201,19 +202,25 @@ def with_gradio_signature(fn, params: list[tuple[str, Any]], name: str, request_
     return fn
 
 
+def translation_key(prop) -> str | None:
+    """The i18n key a component's prop holds, if any: a label keeps the `gr.I18n` key object, but a
+    text value is stored already serialised (`__i18n__{"key": ...}`)."""
+    key = getattr(prop, "key", None)
+    if isinstance(key, str) and type(prop).__name__ == "I18nData":
+        return key
+    if isinstance(prop, str) and prop.startswith(I18N_PREFIX):
+        return json.loads(prop.removeprefix(I18N_PREFIX)).get("key")
+    return None
+
+
+I18N_PREFIX = "__i18n__"
+
+
 def name_example_columns(examples: gr.Examples, headers: list[str]) -> None:
     """The examples table's column names: Gradio shows the inputs' labels untranslated (an i18n key
     there is shown as the key), so the page sets plain text in its language."""
     examples.dataset.headers = headers
 
-
-# The browser side of the language switch: Gradio's own locale store (the one its footer's language
-# setting uses), reached through the module the page has already loaded; no public API changes it.
-CHANGE_LOCALE_JS = """
-        const url = performance.getEntriesByType('resource').map((entry) => entry.name)
-            .find((name) => /\\/assets\\/core-[^/]+\\.js$/.test(name));
-        if (url) { const core = await import(url); core.changeLocale(locale); }
-"""
 
 # Rules on Gradio's own classes. Gradio keeps a top-level rule as written but scopes rules inside
 # @media to the page's content, so the container itself is styled here, outside any media query.

@@ -16,7 +16,8 @@ from demo.admission import JOBS_KIND
 from demo.csv_files import MAX_CSV_BYTES
 from demo.errors import InputError, UserFacingError
 from demo.inference import RequestCancelled, RequestScope
-from demo.page.endpoints import UNEXPECTED, error_line, run_and_stop, stream_in_scope
+from demo.page.endpoints import UNEXPECTED, stream_in_scope
+from demo.page.run_stop import error_line, run_and_stop
 from demo.page.gradio_patches import with_gradio_signature
 
 log = logging.getLogger(__name__)

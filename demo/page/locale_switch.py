@@ -1,5 +1,11 @@
-"""The page-language switch, and what follows it: tab names and readiness lines in the language
-chosen, the browser's language on load. Every locale with a catalog (`demo.i18n`) is offered."""
+"""The page-language switch, and what follows it: every fixed text of the page, the tab names and
+readiness lines in the language chosen; the browser's language on load. Every locale with a catalog
+(`demo.i18n`) is offered.
+
+Gradio translates component texts in the browser (`gr.I18n`) at first paint. A later switch is made
+from the server with public event updates (a new label, placeholder or text for each component
+that shows one), so it works the same with server-side rendering, which loads none of the modules
+that hold Gradio's own locale store."""
 
 from __future__ import annotations
 
@@ -7,9 +13,11 @@ import json
 
 import gradio as gr
 
-from demo.i18n import ENGLISH, localize, locales
+from demo.i18n import ENGLISH, PAGE_TEXTS, localize, locales
+from demo.page.gradio_patches import translation_key
 from demo.page import status
-from demo.page.gradio_patches import CHANGE_LOCALE_JS
+
+TRANSLATED_PROPS = ("label", "placeholder", "info", "value")
 
 READINESS_POLL_S = 1.0
 
@@ -23,12 +31,29 @@ def language_switch(quiet: dict) -> tuple[gr.Textbox, gr.Radio]:
                       elem_id="language-switch", label="Language / 语言")
     locale = gr.Textbox(value=ENGLISH, visible=False, elem_id="ui-language")
     codes = json.dumps({name: code for code, name in names.items()})
-    switch.input(fn=None, inputs=switch, outputs=locale, js=f"""async (choice) => {{
-        const locale = {codes}[choice] || 'en';
-        {CHANGE_LOCALE_JS}
-        return locale;
-    }}""", **quiet)
+    switch.input(fn=None, inputs=switch, outputs=locale, js=f"(choice) => ({codes})[choice] || 'en'", **quiet)
     return locale, switch
+
+
+def say_fixed_texts_in_the_page_language(app: gr.Blocks, ui_language: gr.Textbox, quiet: dict) -> None:
+    """On a language switch, every component text that was built as a translation key is set again in
+    the chosen language, except the values events write (answers and status lines keep what they say;
+    a button's value is its text, which events never change)."""
+    written = {id(block) for fn in app.fns.values() for block in fn.outputs}
+    fixed = []
+    for block in app.blocks.values():
+        if isinstance(block, gr.Tab):  # the tab bar is named by `name_tabs_in_the_page_language`
+            continue
+        keys = {prop: key for prop in TRANSLATED_PROPS if (key := translation_key(getattr(block, prop, None)))
+                and not (prop == "value" and id(block) in written and not isinstance(block, gr.Button))}
+        if keys:
+            fixed.append((block, keys))
+
+    def texts(locale: str):
+        return [gr.update(**{prop: PAGE_TEXTS.said(key, locale) for prop, key in keys.items()}) for _, keys in fixed]
+
+    if fixed:
+        ui_language.change(texts, inputs=ui_language, outputs=[block for block, _ in fixed], **quiet)
 
 
 def name_tabs_in_the_page_language(ui_language: gr.Textbox, built: list, quiet: dict) -> None:

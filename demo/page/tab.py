@@ -14,10 +14,11 @@ from demo.engines import may_offer
 from demo.i18n import Text, in_the_page_language, localize, ui_text
 from demo.inference import RequestScope
 from demo.page import links, status
-from demo.page.endpoints import Responder, answer_endpoint, api_handler, page_handler, run_and_stop, view_endpoint
+from demo.page.endpoints import Responder, answer_endpoint, api_handler, page_handler, view_endpoint
+from demo.page.run_stop import run_and_stop
 from demo.page.gradio_patches import name_example_columns, raw_values
 from demo.registry import VIEWS
-from demo.tasks.base import TEXT, Param, Task
+from demo.tasks.base import INTEGER, TEXT, Param, Task
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "examples"
 LATEX = [{"left": "$$", "right": "$$", "display": True}, {"left": "$", "right": "$", "display": False}]
@@ -55,7 +56,8 @@ def component(task: Task, param: Param):
     if param.box:
         return raw_values(gr.Number(value=param.default, precision=0, minimum=low, maximum=high, label=label,
                                     elem_id=elem_id))
-    return raw_values(gr.Slider(low, high, value=param.default, step=param.step, label=label, elem_id=elem_id))
+    return raw_values(gr.Slider(low, high, value=param.default, step=param.step, label=label, elem_id=elem_id,
+                                precision=0 if param.kind == INTEGER else None))
 
 
 def offered_views(task: Task) -> list:
@@ -109,7 +111,7 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
                         explained.append(view.build_outputs(task, outputs))
                     panels.append(panel)
                 status_line = gr.Markdown(ui_text(status.idle(card, card_zh)), elem_id=f"{task.key}-status",
-                                          elem_classes="model-status")
+                                          elem_classes="model-status", label="status")
                 api_triggers = [gr.Button(visible=False, elem_id=f"{task.key}-api")]
                 api_triggers += [gr.Button(visible=False, elem_id=f"{view.endpoint(task)}-api") for view in views]
         with gr.Accordion(ui_text("How it works"), open=False, elem_id=f"{task.key}-how"):

@@ -41,6 +41,17 @@ class Param:
     box: bool = False
     named: str = ""  # how messages name it, when not by its label ("Text" for "Text with [MASK]")
     elem_id: str = ""  # its element id on the page, when not "<task>-<name>"
+    help: str = ""  # what it is, for API docs and MCP tools (its kind, range and default are added)
+
+    def describe(self) -> str:
+        """One line for API docs and MCP tools: what it is, its kind and range, its default."""
+        what = self.help or self.named or self.label or self.name
+        if self.kind == TEXT:
+            return f"{what}: text, up to {MAX_TEXT_CHARS:,} characters."
+        low, high = self.range
+        bounds = f"a whole number from {int(low):,} to {int(high):,}" if self.kind == INTEGER else \
+            f"a number from {low:g} to {high:g}"
+        return f"{what}: {bounds}; default {self.default}."
 
     @property
     def required(self) -> bool:
@@ -63,6 +74,8 @@ class Task:
     embedded_summary: str = ""  # the same two for the embedded profile, which answers another way
     embedded_how_it_works: str = ""
     params: tuple[Param, ...] = ()
+    api_description: str = ""  # what the endpoint does, for API docs and MCP tools
+    returns: tuple[str, ...] = ()  # what each API output is, in order, before the status line
     streaming: bool = False
     concurrency: int = 4  # requests of this task handled at once (they wait for the inference thread)
     queue_share: int | None = 16  # how many may wait in the queue (`demo.admission`); None: no share of its own

@@ -47,8 +47,12 @@ So filling a mask is exactly what it learned: the output is $p(x_i\mid x_{\setmi
 vocabulary. The embedded profile uses a left-to-right model instead: it proposes words with the
 whole sentence in view, then ranks them by the likelihood of the complete sentence.
 """
-    params = (Param("text", label="Text with [MASK]", named="Text", placeholder="The capital of France is [MASK]."),
-              Param("top_k", 5, INTEGER, "Candidates per mask (top k)", TOP_K_RANGE))
+    params = (Param("text", label="Text with [MASK]", named="Text", placeholder="The capital of France is [MASK].",
+                    help=f"A text with 1 to {MAX_MASKS} [MASK] blanks (in Chinese one [MASK] is one character)"),
+              Param("top_k", 5, INTEGER, "Candidates per mask (top k)", TOP_K_RANGE, help="Candidates per mask"))
+    api_description = "Which words fit where a text has [MASK]: each blank's likeliest words, with probabilities."
+    returns = ("{label, confidences}: the first mask's candidates", "the text with each mask's best word",
+               "{headers, data}: rows [mask, rank, word, probability] for every mask")
     request_names = ("fill-mask request", "fill-mask requests")
     classic = MaskedLMEngine
     zero_shot = ZeroShot("fill-in-the-blank prompt + sentence-likelihood rerank", lambda language: RerankedFillMask)

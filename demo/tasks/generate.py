@@ -71,7 +71,7 @@ Temperature 0 always takes the likeliest token.
     preset_names = {"openai-community/gpt2": "GPT-2", "Qwen/Qwen2.5-0.5B": "Qwen2.5 0.5B"}
     warm_up_input = ("Once", 2)
     params = (
-        Param("prompt", label="Prompt", placeholder="Once upon a time,"),
+        Param("prompt", label="Prompt", placeholder="Once upon a time,", help="The text to continue"),
         Param("max_new_tokens", DEFAULTS.max_new_tokens, INTEGER, "Max new tokens", MAX_NEW_TOKENS, setting=True),
         Param("temperature", DEFAULTS.temperature, NUMBER, "Temperature (0 = greedy)", TEMPERATURE, 0.05,
               setting=True),
@@ -81,6 +81,10 @@ Temperature 0 always takes the likeliest token.
               0.05, setting=True),
         Param("seed", DEFAULTS.seed, INTEGER, "Seed", SEED, setting=True, box=True),
     )
+    api_description = ("Continue a prompt with a pretrained language model, streamed: one event per new piece of "
+                       "text, each piece with its probability and the likeliest alternatives.")
+    returns = ("the prompt and the text so far", "[{token, class_or_confidence}]: each generated piece with its "
+               "probability", "[{token, probability, tokens, alternatives: [[token, p] x 5]}] for each piece")
 
     def build_outputs(self) -> list:
         return [

@@ -39,8 +39,11 @@ The embedded profile measures the same thing with a language model, by pointwise
 information: how much more likely B becomes once A is read,
 $\mathrm{PMI}=\log p(B\mid A)-\log p(B)$.
 """
-    params = (Param("sentence_a", label="Sentence A", elem_id="next-sentence-a"),
-              Param("sentence_b", label="Sentence B", elem_id="next-sentence-b"))
+    params = (Param("sentence_a", label="Sentence A", elem_id="next-sentence-a", help="The first sentence"),
+              Param("sentence_b", label="Sentence B", elem_id="next-sentence-b",
+                    help="The sentence that may follow it"))
+    api_description = "Does sentence B follow sentence A? The probabilities of IsNext and NotNext."
+    returns = ("{label, confidences: [{label: IsNext | NotNext, confidence}]}",)
     request_names = ("next-sentence request", "next-sentence requests")
     classic = NextSentenceEngine
     zero_shot = ZeroShot("calibrated pointwise mutual information", lambda language: PmiNextSentence, comparable=True)

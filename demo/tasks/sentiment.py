@@ -44,7 +44,10 @@ class probabilities: $p(y\mid x)=\mathrm{softmax}(W\,h_{[\mathrm{CLS}]}+b)$. The
 is DistilBERT fine-tuned on SST-2 movie reviews; the embedded profile asks a language model which
 word, *positive* or *negative*, best follows the review, with no training at all.
 """
-    params = (Param("text", label="Text", placeholder="Type a review, a tweet, a sentence…"),)
+    params = (Param("text", label="Text", placeholder="Type a review, a tweet, a sentence…",
+                    help="The text to classify, in English or Chinese"),)
+    api_description = "Is a text positive or negative? Both classes' probabilities, from a pretrained model."
+    returns = ("{label, confidences: [{label: POSITIVE | NEGATIVE, confidence}]}",)
     concurrency = 16  # handlers only wait for the inference thread; more of them share batches
     queue_share = None  # short work: it shares the rest of the queue
     request_names = ("sentiment request", "sentiment requests")

@@ -37,6 +37,8 @@ class View:
     build_outputs: Callable[..., list]
     takes: Callable[..., tuple] = required_texts
     both_sides: bool = False
+    description: str = ""  # what the endpoint does ("{task}" becomes the task's title), for API docs and MCP
+    returns: tuple[str, ...] = ()  # what each API output is, before the status line
 
     def endpoint(self, task) -> str:
         return self.api_name.format(task=task.key)

@@ -31,4 +31,9 @@ def build_outputs(task, outputs: list) -> list:
                                            show_legend=True, combine_adjacent=False)]
 
 
-VIEW = View("attribution", "Explain: which words mattered", "attribute", "explain_{task}", run, present, build_outputs)
+VIEW = View("attribution", "Explain: which words mattered", "attribute", "explain_{task}", run, present, build_outputs,
+            description="Which words of the input pushed the {task} answer, and which way: integrated gradients "
+                        "(or each word's exact share, where the score is a sum over tokens).",
+            returns=("the answer, as the task's own endpoint gives it",
+                     "[{token, class_or_confidence}] for each word, in order, the score in [-1, 1] (positive: toward "
+                     "the first label); a second text starts after a newline"))

@@ -49,4 +49,8 @@ def build_outputs(task, outputs: list) -> list:
 
 
 VIEW = View("compare", "Compare: {classic} vs zero-shot LLM", "compare", "compare_{task}", run, present,
-            build_outputs, both_sides=True)
+            build_outputs, both_sides=True,
+            description="The {task} answer of the classic fine-tuned checkpoint and of the zero-shot LLM, side by "
+                        "side.",
+            returns=("the classic checkpoint's label (empty where it is not loaded: the embedded profile)",
+                     "the zero-shot LLM's label"))

@@ -30,4 +30,8 @@ def build_outputs(task, outputs: list) -> list:
 
 
 VIEW = View("scored", "Score the prompt: how expected is each token?", "score", "score_text", run, present,
-            build_outputs, takes=lambda task: (Param("text", label=task.params[0].label),))
+            build_outputs, takes=lambda task: (Param("text", label=task.params[0].label, help="The text to score"),),
+            description="How expected each token of a text is to the language model, given the text before it, and "
+                        "the text's perplexity.",
+            returns=("[{token, class_or_confidence}]: each piece of the text with its probability (null for a first "
+                     "token nothing precedes)", "the perplexity over the scored tokens (null for one token)"))

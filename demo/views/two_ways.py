@@ -45,4 +45,8 @@ def build_outputs(task, outputs: list) -> list:
 
 
 VIEW = View("two_ways", "Compare: each blank on its own vs one after another", "fill_in_order", "{task}_two_ways",
-            run, present, build_outputs, takes=lambda task: task.params)
+            run, present, build_outputs, takes=lambda task: task.params,
+            description="Fill the masks two ways: each on its own from one pass (BERT's way), and one after another, "
+                        "each seeing the best words before it.",
+            returns=("the text filled with each mask on its own", "the text filled one mask after another",
+                     "{headers, data}: rows [way, mask, rank, word, probability]"))

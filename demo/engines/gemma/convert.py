@@ -16,15 +16,10 @@ from pathlib import Path
 import torch
 
 from demo.models import Report
+from demo.storage import cache_root
 
-CACHE_ENV = "DEMO_CACHE_DIR"
 FOLDER_NAME = "gemma-3-270m"
 DONE_MARKER = "converted.json"
-
-
-def cache_root() -> Path:
-    default = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "zero-training-nlp-showcase"
-    return Path(os.environ.get(CACHE_ENV, default))
 
 
 def converted_folder() -> Path:
