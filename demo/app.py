@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import time
 import logging
 import os
 import socket
@@ -43,21 +42,6 @@ def port_in_use(host: str, port: int) -> str | None:
     return None
 
 
-def page_answers(url: str | None, timeout_s: float = 60.0) -> bool:
-    """Wait until the page at `url` answers (at most `timeout_s`); whether it did."""
-    import httpx
-
-    deadline = time.monotonic() + timeout_s
-    while url and time.monotonic() < deadline:
-        try:
-            if httpx.head(url, timeout=5).status_code < 400:
-                return True
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    return False
-
-
 def create_runtime(settings: Settings) -> Runtime:
     hub_problem = functools.cache(probe_hub)  # asked at most once for both languages
     return Runtime(plan(settings.profile, settings.models, hub_problem),
@@ -68,6 +52,11 @@ def create_runtime(settings: Settings) -> Runtime:
 def create_app(settings: Settings, runtime: Runtime | None = None):
     """Build the app; with `settings.preload`, load and warm every model first."""
     runtime = runtime or create_runtime(settings)
+    # Gradio imports matplotlib on the event loop at the first event (seconds on a busy CPU, and
+    # under the import lock, which a model load may hold): imported here, once, before serving
+    import matplotlib  # noqa: F401
+    # the page is built saying what will happen: the models load in the background right after launch
+    runtime.loading_in_background = not (settings.preload or settings.lazy or zerogpu.active())
     if settings.preload or zerogpu.active():  # ZeroGPU packs the weights at launch: they load first
         runtime.preload(lambda fraction, message: log.info(message))
     return build_app(runtime)
@@ -101,9 +90,7 @@ def launch(app, settings: Settings, prevent_thread_lock: bool = False, **kwargs)
         **kwargs,
     )
     if not settings.preload and not settings.lazy and not zerogpu.active():
-        # after the page answers: Gradio's own start-up check (and, with SSR, the Node server's first
-        # render) must not wait behind model loads, which hold the interpreter for seconds
-        app.runtime.start_background_load(after=lambda: page_answers(app.local_url))
+        app.runtime.start_background_load()
     if not prevent_thread_lock:
         app.block_thread()
     return served

@@ -182,16 +182,10 @@ class Runtime:
                  len(routes) - len(failures), len(routes))
         return failures
 
-    def start_background_load(self, after=lambda: None) -> threading.Thread:
-        """Run `preload` in a background thread, once `after()` returns, so the page is served while
-        the models load."""
+    def start_background_load(self) -> threading.Thread:
+        """Run `preload` in a background thread, so the page is served while the models load."""
         self.loading_in_background = True
-
-        def load() -> None:
-            after()
-            self.preload()
-
-        thread = threading.Thread(target=load, name="model-loader", daemon=True)
+        thread = threading.Thread(target=self.preload, name="model-loader", daemon=True)
         thread.start()
         return thread
 

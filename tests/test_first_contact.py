@@ -119,6 +119,7 @@ def test_the_page_is_served_while_models_wait_and_a_request_then_waits_and_answe
     """With the load lock held elsewhere, the app is served, tabs say they wait their turn, and a
     request waits with progress; once loads may run, every tab loads in order and becomes ready."""
     from gradio_client import Client
+    from gradio_client.utils import Status
 
     from bench.server import free_port
     from demo.app import create_app, launch
@@ -138,6 +139,10 @@ def test_the_page_is_served_while_models_wait_and_a_request_then_waits_and_answe
         assert all(state.phase == "waiting" for state in runtime.states.values())
         assert readiness(runtime, TASKS["generate"]).startswith("**Waiting to load**")
         job = client.submit("A fine film.", api_name="/sentiment")
+        deadline = time.monotonic() + 30  # the request is being processed: it reached the model's load
+        while job.status().code not in (Status.PROCESSING, Status.PROGRESS):
+            assert time.monotonic() < deadline and not job.done(), job.status()
+            time.sleep(0.05)
         time.sleep(1.0)
         assert not job.done()  # it waits for the load instead of starting a second one
         LOAD_LOCK.release()

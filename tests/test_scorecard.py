@@ -96,3 +96,15 @@ def test_a_batch_csv_names_its_columns_and_each_row_is_answered_or_refused_alone
     assert generated[0]["new tokens"] == 5 and generated[0]["seed"] == 7
     lines = records_csv(records, "batch-fill_mask", tmp_path).read_text().splitlines()
     assert lines[0] == "row,text,top_k,filled,candidates,error" and len(lines) == 4
+
+
+def test_the_scorecard_says_how_far_each_accuracy_could_be_at_this_many_items():
+    from demo.page.scorecard_section import margin_line
+    from demo.scorecard import SideTally, Tally
+
+    side = SideTally(predictions=["POSITIVE"] * 100, correct=80)
+    line = margin_line(Tally(items=[], sides={"Classic": side, "Zero-shot": SideTally(predictions=["x"] * 100,
+                                                                                        correct=50)}))
+    assert "with 100 items" in line and "Classic ±8" in line and "Zero-shot ±10" in line
+    few = margin_line(Tally(items=[], sides={"Zero-shot": SideTally(predictions=["x"] * 5, correct=5)}))
+    assert "Zero-shot ±22" in few  # five right out of five still says little

@@ -175,9 +175,15 @@ def ui_text(english: str):
 
 def is_key(value) -> bool:
     """Whether a value is a Gradio translation key (the type `gr.I18n` hands out)."""
-    import gradio as gr
+    global _KEY_TYPE
+    if _KEY_TYPE is None:
+        import gradio as gr
 
-    return isinstance(value, type(gr.I18n()("key")))
+        _KEY_TYPE = type(gr.I18n()("key"))
+    return isinstance(value, _KEY_TYPE)
+
+
+_KEY_TYPE: type | None = None
 
 
 def english_labels(info):

@@ -72,6 +72,7 @@ def answer_endpoint(task: Task) -> Endpoint:
     return Endpoint(task, task.api_name, task.params, task.solve, task.view, task.streaming,
                     description=task.api_description, returns=task.returns)
 
+
 def view_endpoint(task: Task, view) -> Endpoint:
     return Endpoint(task, view.endpoint(task), view.takes(task),
                     lambda engine, warn, *checked: view.run(task, engine, warn, *checked),
@@ -141,6 +142,7 @@ async def stream_in_scope(pieces_of: Callable, request: gr.Request | None, stopp
 
 class Responder:
     """The work of one endpoint for a prepared request, shared by its API and page handlers."""
+
     def __init__(self, endpoint: Endpoint, runtime, stoppable: dict[str, RequestScope]):
         self.endpoint, self.runtime, self.stoppable = endpoint, runtime, stoppable
         self.task = endpoint.task

@@ -3,6 +3,7 @@ section sits in the same accordion."""
 
 from __future__ import annotations
 
+import math
 import time
 
 import gradio as gr
@@ -34,6 +35,17 @@ def formats() -> str:
     return " or ".join(parts)
 
 
+def margin_line(tally) -> str:
+    """How far each side's accuracy could be from the truth at this many items: the half-width of its
+    95% Wilson interval, in points (it stays honest at 5 of 5 right, where the plain one says ±0)."""
+    n, z = tally.done, 1.96
+    if not n:
+        return "no item is scored yet."
+    parts = [f"{name} ±{100 * z * math.sqrt(s.accuracy * (1 - s.accuracy) / n + z * z / (4 * n * n)) / (1 + z * z / n):.0f}"
+             for name, s in tally.sides.items()]
+    return f"with {n:,} items, each figure is within about {', '.join(parts)} points of the truth (95%)."
+
+
 def tally_outputs(tally, total: int, key: str, stopped: bool = False, final: bool = False):
     """(view, plot, per-side table, confusion, wrong items) for a tally; the view says how far it is."""
     import pandas as pd
@@ -47,7 +59,7 @@ def tally_outputs(tally, total: int, key: str, stopped: bool = False, final: boo
             f'<div class="bar"><span class="bar-name">progress</span><span class="bar-track"><span class="bar-fill" '
             f'style="width:{100 * done / max(1, total):.1f}%"></span></span><span class="bar-value">'
             f'{done / max(1, total):.0%}</span></div><p class="meaning">Accuracy is measured against the set\'s '
-            f'labels; a set this size gives a rough figure (±5 points or so).</p></div>')
+            f'labels; {margin_line(tally)}</p></div>')
     plot = pd.DataFrame(tally.curve, columns=["item", "accuracy", "side"])
     confusion = pd.DataFrame(confusion_rows(tally, labels),
                              columns=["side", "true label", *(f"answered {label}" for label in labels)])

@@ -140,12 +140,6 @@ class Task:
         """The answer to one row of a batch CSV, as columns (values passed `check`)."""
         raise NotImplementedError
 
-    def label_of(self, outputs: tuple) -> tuple[str, float]:
-        """The answer as (label, confidence), for the scorecard (tasks with `gold` labels)."""
-        scores = outputs[0]
-        label = max(scores, key=scores.get)
-        return label, scores[label]
-
     def stream_size(self, outputs: tuple) -> str:
         """How much a stream had produced, for the status of a stopped one ("12 new tokens")."""
         return ""

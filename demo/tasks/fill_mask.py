@@ -93,11 +93,6 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
         candidates = "; ".join(f"{mask}: {word} ({prob:.0%})" for mask, _rank, word, prob in table)
         return {"filled": filled, "candidates": candidates}
 
-    def label_of(self, outputs) -> tuple[str, float]:
-        first = outputs[0]
-        word = max(first, key=first.get)
-        return word, first[word]
-
     def solve(self, engine, warn: Warn, text, top_k=5):
         mask = engine.mask_token
         normalized, count = normalize_masks(text, mask)
