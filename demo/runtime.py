@@ -148,10 +148,6 @@ class Runtime:
         self.states[route] = LoadState("ready", 1.0, "Ready")  # also when the other language built it
         return engine
 
-    def model_name(self, task: str, language: str = "en") -> str:
-        """A short, plain name for the model that answers a task ("Gemma 3 270M", "BERT base")."""
-        return self.card(task, language).name
-
     def describe(self, task: str, language: str = "en") -> str:
         """One line for the page: which model, on which device and dtype, and why."""
         return self.card(task, language).details

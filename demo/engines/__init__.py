@@ -17,7 +17,7 @@ from typing import Any
 
 from demo.errors import ModelLoadError
 from demo.inference import InferenceWorker
-from demo.models import ModelRegistry, Placement, Report, int8_unsupported, load_model, quantize_int8
+from demo.models import ModelRegistry, Placement, Report, load_model, quantize_int8
 
 CLASSIC, ZERO_SHOT, REMOTE = "classic", "zero_shot", "remote"
 
@@ -59,11 +59,7 @@ class Context:
     registry: ModelRegistry
     placement: Placement
     worker: InferenceWorker
-    int8: bool = False
-
-    def __post_init__(self):
-        if self.int8 and int8_unsupported(self.placement):
-            self.int8 = False
+    int8: bool = False  # already checked to be supported here (`Runtime`)
 
 
 def kind_of(assignment) -> str:

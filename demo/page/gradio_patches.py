@@ -18,7 +18,7 @@ from gradio.exceptions import InvalidPathError
 from gradio.state_holder import SessionState, StateHolder
 
 from demo.admission import QUEUE_SIZE, TooMany, Waiting, admit, client_address
-from demo.i18n import english_labels
+from demo.i18n import english_labels, is_key
 
 MAX_UNREAD_PER_SESSION = 16
 
@@ -205,9 +205,8 @@ def with_gradio_signature(fn, params: list[tuple[str, Any]], name: str, request_
 def translation_key(prop) -> str | None:
     """The i18n key a component's prop holds, if any: a label keeps the `gr.I18n` key object, but a
     text value is stored already serialised (`__i18n__{"key": ...}`)."""
-    key = getattr(prop, "key", None)
-    if isinstance(key, str) and type(prop).__name__ == "I18nData":
-        return key
+    if is_key(prop):
+        return prop.key
     if isinstance(prop, str) and prop.startswith(I18N_PREFIX):
         return json.loads(prop.removeprefix(I18N_PREFIX)).get("key")
     return None

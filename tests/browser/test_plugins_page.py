@@ -7,22 +7,10 @@ import re
 
 import pytest
 
-from tests.browser.test_page import CHROMIUM, SCREENSHOTS, expect, open_page
+from tests.browser.test_page import CHROMIUM, SCREENSHOTS, browser, expect, open_page  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}: install Debian's chromium")]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.test_page import FLAGS
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield browser
-        browser.close()
 
 
 def test_a_fifth_task_gets_a_tab_a_share_link_and_batch_rows(browser, plugged, tmp_path):

@@ -7,20 +7,10 @@ import re
 
 import pytest
 
-from tests.browser.test_page import CHROMIUM, FLAGS, SCREENSHOTS, expect, open_page
+from tests.browser.test_page import CHROMIUM, SCREENSHOTS, browser, expect, open_page  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}: install Debian's chromium")]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield browser
-        browser.close()
 
 
 def test_the_switch_translates_the_whole_page_and_back_with_server_side_rendering(browser, space):
