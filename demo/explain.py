@@ -1,14 +1,13 @@
-"""Why a model answered: integrated gradients over input embeddings, merged into the user's words.
+"""Why a model answered: word scores, merged into the user's words.
 
-Captum's `IntegratedGradients` runs on the embeddings of the user's tokens only: an engine's
-forward function puts them back between the constant parts of its input (special tokens, few-shot
-prompt, a cached prefix), so the scaffolding is never attributed. The same path serves every
-engine, including next-sentence PMI, whose one score embeds sentence B twice (after A, and alone),
-which an embedding-layer hook (`LayerIntegratedGradients`) cannot follow.
-
+The classic encoders: integrated gradients over input embeddings. Captum's `IntegratedGradients`
+runs on the embeddings of the user's tokens only: an engine's forward function puts them back
+between the constant parts of its input (special tokens), so the scaffolding is never attributed.
 Each token's score is the sum over its embedding dimensions; the scores sum to the score's change
-from the baseline, up to Captum's convergence delta. The baseline is the all-zero embedding: with
-Gemma, a padding-token baseline needed many more steps to converge and credited function words.
+from the all-zero baseline, up to Captum's convergence delta.
+
+The language model's scores: occlusion (each word's effect when left out), or an exact share where
+the score is a sum over tokens (`bench.attribution` measures the methods against hand-marked words).
 """
 
 from __future__ import annotations
@@ -28,20 +27,11 @@ from demo.language import is_han
 
 log = logging.getLogger(__name__)
 
-# Integration steps (Gauss-Legendre); bench/explain.py reports the convergence delta. The classic
-# encoders converge in a few steps; Gemma's paths bend more.
+# Integration steps (Gauss-Legendre) for the classic encoders, which converge in a few steps;
+# bench/explain.py reports the convergence delta.
 CLASSIC_STEPS = 12
-LLM_STEPS = 24
-ROWS_PER_PASS = 12  # steps that share one forward and backward pass (the classic encoders)
-# Gemma: rows x tokens per pass, so that one pass (its backward pass checks the budget only where a
-# recomputed slice does) stays a few seconds long, and its activations small, whatever the input
-LLM_TOKENS_PER_PASS = 256
-LLM_MAX_ROWS_PER_PASS = 8
+ROWS_PER_PASS = 12  # steps that share one forward and backward pass
 
-
-def llm_rows_per_pass(tokens: int) -> int:
-    """Integration rows per pass on Gemma for inputs of `tokens` tokens."""
-    return max(1, min(LLM_MAX_ROWS_PER_PASS, LLM_TOKENS_PER_PASS // max(1, tokens)))
 MAX_EXPLAIN_TOKENS = 256  # per text: an explanation costs STEPS forward and backward passes
 
 
@@ -137,21 +127,45 @@ def checkpoint_between_layers(model: torch.nn.Module, checkpoint: Callable[[], N
             del layer.forward  # back to the class's own forward
 
 
-def words_of(text: str, spans: list[tuple[int, int]], scores: list[float]) -> list[tuple[str, float]]:
-    """Token scores summed into the text's whitespace-separated words (subword pieces merged), each
-    word with the whitespace after it, so the words put together give back the text. Chinese has no
-    spaces between words: there each token is a word (a character for BERT, often a word for Gemma)."""
-    words = [match.span() for match in re.finditer(r"\S+", text)]
-    if not words:
-        return []
+def split_words(text: str, spans: list[tuple[int, int]]) -> tuple[list[str], list[int]]:
+    """The text's words, each with the whitespace after it (put together they give back the text),
+    and the word each token belongs to (subword pieces merged). Chinese has no spaces between
+    words: there each token is a word (a character for BERT, often a word for Gemma)."""
+    found = [match.span() for match in re.finditer(r"\S+", text)]
+    if not found:
+        return [], [0] * len(spans)
     cuts = {start for start, _ in spans
             if 0 < start < len(text) and (is_han(text[start]) or is_han(text[start - 1]))}
-    starts = sorted({start for start, _ in words} | {cut for cut in cuts if not text[cut].isspace()})
-    totals = [0.0] * len(starts)
-    for (start, end), score in zip(spans, scores, strict=True):
+    starts = sorted({start for start, _ in found} | {cut for cut in cuts if not text[cut].isspace()})
+    owners = []
+    for start, end in spans:
         piece = text[start:end]
         first = start + (len(piece) - len(piece.lstrip())) if piece.strip() else start
-        index = max(0, bisect.bisect_right(starts, first) - 1)  # a whitespace-only token joins the word before
-        totals[index] += score
+        owners.append(max(0, bisect.bisect_right(starts, first) - 1))  # a whitespace-only token joins the word before
     ends = [*starts[1:], len(text)]
-    return [(text[start:end], total) for start, end, total in zip(starts, ends, totals, strict=True)]
+    return [text[start:end] for start, end in zip(starts, ends, strict=True)], owners
+
+
+def words_of(text: str, spans: list[tuple[int, int]], scores: list[float]) -> list[tuple[str, float]]:
+    """Token scores summed into the text's words (`split_words`)."""
+    words, owners = split_words(text, spans)
+    totals = [0.0] * len(words)
+    for owner, score in zip(owners, scores, strict=True):
+        totals[owner] += score
+    return list(zip(words, totals, strict=True))
+
+
+def occlusion(text: str, ids: list[int], spans: list[tuple[int, int]],
+              scores_of: Callable[[list[list[int]]], list[float]]) -> list[tuple[str, float]]:
+    """Each word's effect on a score: the score of the whole text minus the score with that word's
+    tokens left out (one batch: the text, then the text less each word in turn).
+
+    Chosen over integrated gradients for the language model's scores: measured on sentences whose
+    sentiment words were marked before the measure was run (`bench.attribution`), it put the
+    strongest push on a marked word more often, and it takes one forward pass per word instead of
+    24 forward and backward passes."""
+    words, owners = split_words(text, spans)
+    variants = [ids] + [[t for t, owner in zip(ids, owners, strict=True) if owner != word]
+                        for word in range(len(words))]
+    whole, *without = scores_of(variants)
+    return [(word, whole - score) for word, score in zip(words, without, strict=True)]

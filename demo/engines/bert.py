@@ -145,7 +145,7 @@ class NextSentenceEngine:
     meaning = ("BERT's confidence that B is the sentence that came next rather than a random one: not a "
                "measured accuracy. A sentence on the same topic often counts as a follow-up.")
     attribution_target = "IsNext over NotNext"
-    attribution_exact = False
+    attribution_method = "integrated gradients"
 
     @staticmethod
     def missing_head(missing_keys, base_prefix) -> list[str]:

@@ -29,7 +29,7 @@ class ClassifierEngine:
     meaning = ("The bars are the classifier's confidence, not a measured accuracy: it was fine-tuned on movie "
                "reviews and can be wrong, above all on other kinds of text.")
     attribution_target = "POSITIVE over NEGATIVE"
-    attribution_exact = False
+    attribution_method = "integrated gradients"
     missing_head = staticmethod(outside_base)
 
     def __init__(self, loaded: LoadedModel, worker: InferenceWorker):

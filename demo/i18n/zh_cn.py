@@ -201,8 +201,8 @@ TEXTS = {
     "The classic checkpoint is BERT's next-sentence head, trained on this exact question while BERT was "
     "pretrained; the zero-shot LLM was only ever trained to predict the next token.":
         "经典模型是 BERT 的下一句预测头，BERT 预训练时就在练这个问题；零样本大模型只练过预测下一个词元。",
-    "the PMI: A's words by integrated gradients, B's by how much more expected each became after A":
-        "点互信息（A 的词用积分梯度，B 的词看读过 A 后各自变得多可预期）",
+    "the PMI: A's words by how it changes without each, B's by how much more expected each became after A":
+        "点互信息（A 的词看去掉它后点互信息变了多少，B 的词看读过 A 后各自变得多可预期）",
     "IsNext over NotNext": "IsNext 相对 NotNext 的得分",
     "The bars are the classifier's confidence, not a measured accuracy: it was fine-tuned on movie reviews and can "
     "be wrong, above all on other kinds of text.":
@@ -227,11 +227,11 @@ TEXTS = {
         "本页没有加载：它运行的是嵌入式配置。请在能访问 Hugging Face Hub 的地方启动应用，或用 {flag} 指向本地模型。",
     "Each word's exact share of {target}.": "分数是{target}，每个词的份额是精确算出的。",
     "Integrated gradients (Captum) on {target}.": "方法：对{target}做积分梯度（Captum）。",
-    "Below, <span class=\"push-up\">red words pushed toward {up}</span> and <span class=\"push-down\">purple words "
-    "toward {down}</span>; the stronger the colour, the larger the push (scaled to the largest, +1 or -1). "
-    "{method} Only your words are scored: prompts and special tokens are held fixed.":
-        "下方<span class=\"push-up\">红色的词把答案推向{up}</span>，<span class=\"push-down\">紫色的词推向{down}</span>；颜色越深，"
-        "推力越大（按最大值缩放到 +1 或 -1）。{method}只给你的词打分：提示词和特殊词元保持不变。",
+    "Blue words pushed toward {up}, red words toward {down}; the stronger the colour, the larger the push (scaled to "
+    "the strongest, +1 or -1). {method} Only your words are scored: prompts and special tokens are held fixed.":
+        "蓝色的词把答案推向{up}，红色的词推向{down}；颜色越深，推力越大（按最强的缩放到 +1 或 -1）。{method}只给你的词打分：提示词和特殊词元保持不变。",
+    "Each word's score is {target} with the word, minus without it.": "每个词的分数是：有这个词时的{target}减去去掉它后的值。",
+    "{score} toward {label}": "{score}，推向{label}",
     "Generated text is shaded by how expected each token was: {shades}. Hover over or tap a token for its "
     "probability and the five likeliest alternatives.":
         "生成的文字按每个词元的可预期程度着色：{shades}。把鼠标移到词元上或点一下，可看到它的概率和最可能的五个备选。",

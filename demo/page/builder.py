@@ -74,6 +74,7 @@ def build_app(runtime) -> gr.Blocks:
             built = [build_tab(task, runtime, ui_language) for task in TASKS.values()]
         build_scorecard(runtime, QUIET)
         locale_switch.name_tabs_in_the_page_language(ui_language, built, QUIET)
+        locale_switch.follow_switches(ui_language, QUIET)
         loaded = locale_switch.follow_the_browser_language(app, ui_language, switch, QUIET)
         locale_switch.keep_readiness_current(app, runtime, built, ui_language, loaded, tabs, QUIET)
         links.open_share_links(app, tabs, {b.task.key: b.inputs for b in built}, QUIET)

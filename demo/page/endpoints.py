@@ -36,6 +36,9 @@ UNEXPECTED = "The model could not process this input. The app is still running: 
 CANCELLED = "The request was cancelled before its answer was ready."
 STATUS = "status: which model answered, on which device, and in how long (Markdown)"
 _DONE = object()  # the end of a stream, handed across the thread boundary
+# An answer is kept in the session for a language switch when its texts are at most this long
+# (a page of text: hundreds of sessions may each keep one answer per tab)
+MAX_KEPT_CHARS = 20_000
 
 
 @dataclass(frozen=True)
@@ -233,11 +236,24 @@ def api_handler(responder: Responder):
     return with_gradio_signature(handler, [(p.name, p.default) for p in endpoint.params], endpoint.api_name)
 
 
-def page_handler(responder: Responder, output_count: int, panels_shown: tuple[bool, ...] = ()):
+@dataclass(frozen=True)
+class Shown:
+    """The answer a tab shows, kept in the session so a language switch can say it again."""
+
+    api_name: str
+    prepared: Prepared | None  # None when its inputs were too long to keep (only the status is said again)
+    outputs: tuple
+    line: str
+
+
+def page_handler(responder: Responder, output_count: int, panels_shown: tuple[bool, ...] = (),
+                 page_language: Callable[[Any, str], str] = lambda request, locale: locale):
     """The page's event function: the same answer plus its view, in the page's language, and a
     refusal or failure shown inline under the inputs (with a short toast) while the previous answer
     stays. Never raises: a raised error would put an "Error" badge over the outputs and leave it there.
-    `panels_shown` opens (True) or closes (False) each view's panel once this answer is shown."""
+    `panels_shown` opens (True) or closes (False) each view's panel once this answer is shown; the
+    last output is the `Shown` answer. `page_language(request, locale)` is the page's language now
+    (a stream follows a switch made while it runs)."""
     endpoint, runtime = responder.endpoint, responder.runtime
     clear = gr.update(value="", visible=False)
     why = tuple(gr.update(visible=shown) for shown in panels_shown)
@@ -246,15 +262,15 @@ def page_handler(responder: Responder, output_count: int, panels_shown: tuple[bo
     def refused(message: str, locale: str) -> tuple:
         message = localize(message, locale)
         gr.Warning(escape(message), title=localize("Not answered", locale), duration=6)  # text, never HTML
-        return (*(gr.skip() for _ in range(output_count)), gr.skip(), error_line(message), gr.skip(), *keep_why)
+        return (*(gr.skip() for _ in range(output_count)), gr.skip(), error_line(message), gr.skip(), *keep_why,
+                gr.skip())
 
     def shown(prepared: Prepared, outputs: tuple, done: bool, locale: str) -> str:
-        card = runtime.card(endpoint.task.key, prepared.routing.language)
-        token = UI_LANGUAGE.set(locale)
-        try:
-            return endpoint.present(prepared.checked, outputs, done, card)
-        finally:
-            UI_LANGUAGE.reset(token)
+        return present(endpoint, runtime, prepared, outputs, done, locale)
+
+    def kept(prepared: Prepared, outputs: tuple, line: str) -> Shown:
+        small = sum(len(value) for value in prepared.checked if isinstance(value, str)) <= MAX_KEPT_CHARS
+        return Shown(endpoint.api_name, prepared if small else None, outputs if small else (), line)
 
     async def answers(values, locale, progress, request):
         try:
@@ -262,17 +278,20 @@ def page_handler(responder: Responder, output_count: int, panels_shown: tuple[bo
         except UserFacingError as exc:
             yield refused(message_of(exc), locale)
             return
-        outputs = None
+        outputs, line = None, ""
         try:
             async for *outputs, line in responder.results(prepared, progress, request):
-                yield (*outputs, shown(prepared, tuple(outputs), not endpoint.streaming, locale), clear,
-                       localize(line, locale), *why)
+                locale = page_language(request, locale)
+                done = not endpoint.streaming
+                yield (*outputs, shown(prepared, tuple(outputs), done, locale), clear, localize(line, locale), *why,
+                       kept(prepared, tuple(outputs), line) if done else gr.skip())
         except gr.Error as exc:
             yield refused(getattr(exc, "text", exc.message), locale)
             return
         if endpoint.streaming and outputs is not None:
-            yield (*(gr.skip() for _ in outputs), shown(prepared, tuple(outputs), True, locale), gr.skip(), gr.skip(),
-                   *keep_why)
+            locale = page_language(request, locale)
+            yield (*(gr.skip() for _ in outputs), shown(prepared, tuple(outputs), True, locale), gr.skip(),
+                   localize(line, locale), *keep_why, kept(prepared, tuple(outputs), line))
 
     if endpoint.streaming:
         async def handler(*args):
@@ -287,3 +306,13 @@ def page_handler(responder: Responder, output_count: int, panels_shown: tuple[bo
 
     params = [(p.name, p.default) for p in endpoint.params] + [("ui_language", "en")]
     return with_gradio_signature(handler, params, f"{endpoint.api_name}_page")
+
+
+def present(endpoint: Endpoint, runtime, prepared: Prepared, outputs: tuple, done: bool, locale: str) -> str:
+    """The endpoint's view of an answer, in `locale`."""
+    card = runtime.card(endpoint.task.key, prepared.routing.language)
+    token = UI_LANGUAGE.set(locale)
+    try:
+        return endpoint.present(prepared.checked, outputs, done, card)
+    finally:
+        UI_LANGUAGE.reset(token)

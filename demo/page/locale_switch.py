@@ -10,6 +10,7 @@ that hold Gradio's own locale store."""
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 
 import gradio as gr
 
@@ -20,6 +21,44 @@ from demo.page import status
 TRANSLATED_PROPS = ("label", "placeholder", "info", "value")
 
 READINESS_POLL_S = 1.0
+
+
+class SessionLanguages:
+    """The language each page session switched to last, so that a stream started before a switch
+    says the rest in the new language. Bounded: past `size` sessions the oldest are forgotten."""
+
+    def __init__(self, size: int = 10_000):
+        self.size, self.chosen = size, OrderedDict()
+
+    def remember(self, request: gr.Request | None, locale: str) -> None:
+        session = getattr(request, "session_hash", None)
+        if session:
+            self.chosen[session] = locale
+            self.chosen.move_to_end(session)
+            while len(self.chosen) > self.size:
+                self.chosen.popitem(last=False)
+
+    def now(self, request, locale: str) -> str:
+        """The session's language now (`locale`, the one its request was sent in, if it never switched)."""
+        return self.chosen.get(getattr(request, "session_hash", None), locale)
+
+
+SESSION_LANGUAGES = SessionLanguages()
+
+
+def follow_switches(ui_language: gr.Textbox, quiet: dict) -> None:
+    def remember(locale: str, request: gr.Request):
+        SESSION_LANGUAGES.remember(request, locale)
+
+    ui_language.change(remember, inputs=ui_language, **quiet)
+
+
+def say_answer_again(ui_language: gr.Textbox, shown: gr.State, view_html: gr.HTML, status_line: gr.Markdown,
+                     again, quiet: dict) -> None:
+    """On a switch, the tab's answer is read again in the new language from what is kept of it
+    (`again(shown, locale)` -> the view's HTML and the status line)."""
+    ui_language.change(lambda locale, kept: again(kept, locale), inputs=[ui_language, shown],
+                       outputs=[view_html, status_line], **quiet)
 
 
 def language_switch(quiet: dict) -> tuple[gr.Textbox, gr.Radio]:

@@ -13,8 +13,8 @@ from demo.admission import VIEWS_KIND
 from demo.engines import may_offer
 from demo.i18n import Text, in_the_page_language, localize, ui_text
 from demo.inference import RequestScope
-from demo.page import links, status
-from demo.page.endpoints import Responder, answer_endpoint, api_handler, page_handler, view_endpoint
+from demo.page import links, locale_switch, status
+from demo.page.endpoints import Responder, answer_endpoint, api_handler, page_handler, present, view_endpoint
 from demo.page.run_stop import run_and_stop
 from demo.page.gradio_patches import name_example_columns, raw_values
 from demo.registry import VIEWS
@@ -93,13 +93,6 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
                     with gr.Accordion(ui_text("Settings"), open=False, elem_id=f"{task.key}-settings"):
                         settings = [component(task, p) for p in task.params if p.setting]
                 all_inputs = [*inputs, *settings]
-                examples = load_examples(task.key)
-                if examples:  # right under the input, also on a phone where the columns stack
-                    width = len(examples[0])
-                    shown = gr.Examples(examples=examples, inputs=all_inputs[:width], label=ui_text("Examples"),
-                                        cache_examples=False)
-                    name_example_columns(shown, [in_the_page_language(c.label) for c in all_inputs[:width]])
-                link = links.build_share(task, all_inputs)
             with gr.Column(min_width=280):
                 ready = gr.Markdown(localize(status.readiness(runtime, task), "en"), elem_id=f"{task.key}-readiness",
                                     elem_classes="model-status")
@@ -112,8 +105,17 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
                     panels.append(panel)
                 status_line = gr.Markdown(ui_text(status.idle(card, card_zh)), elem_id=f"{task.key}-status",
                                           elem_classes="model-status", label="status")
+                shown_answer = gr.State(None)  # what a language switch says again
                 api_triggers = [gr.Button(visible=False, elem_id=f"{task.key}-api")]
                 api_triggers += [gr.Button(visible=False, elem_id=f"{view.endpoint(task)}-api") for view in views]
+        # under both columns: on a phone, where the columns stack, the answer comes right after the buttons
+        examples = load_examples(task.key)
+        if examples:
+            width = len(examples[0])
+            listed = gr.Examples(examples=examples, inputs=all_inputs[:width], label=ui_text("Examples"),
+                                 cache_examples=False)
+            name_example_columns(listed, [in_the_page_language(c.label) for c in all_inputs[:width]])
+        link = links.build_share(task, all_inputs)
         with gr.Accordion(ui_text("How it works"), open=False, elem_id=f"{task.key}-how"):
             gr.Markdown(ui_text(task.embedded_how_it_works if zero_shot else task.how_it_works), latex_delimiters=LATEX)
     stoppable: dict[str, RequestScope] = {}  # session -> its running stream, while it runs
@@ -128,8 +130,9 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
         api_trigger.click(fn=api_handler(responder), outputs=[*action_outputs, status_line],
                           api_name=endpoint.api_name, **shared)
         shown = tuple(panel is own_panel for panel in panels)  # one answer's panel open, the others closed
-        page = dict(fn=page_handler(responder, len(action_outputs), shown),
-                    outputs=[*action_outputs, view_html, error, status_line, *panels], api_visibility="private",
+        page = dict(fn=page_handler(responder, len(action_outputs), shown, locale_switch.SESSION_LANGUAGES.now),
+                    outputs=[*action_outputs, view_html, error, status_line, *panels, shown_answer],
+                    api_visibility="private",
                     show_progress_on=view_html, **shared | dict(inputs=[*shared["inputs"], ui_language]))
         triggers = [button.click]
         if button is run:
@@ -141,5 +144,16 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
     for event in events:
         event.then(lambda locale: localize(status.readiness(runtime, task), locale), inputs=ui_language,
                    outputs=ready, **QUIET)
+    by_name = {endpoint.api_name: endpoint for endpoint, *_ in endpoints}
+    idle_line = status.idle(card, card_zh)
+
+    def again(kept, locale: str):
+        if kept is None:
+            return gr.skip(), localize(idle_line, locale)
+        html = (present(by_name[kept.api_name], runtime, kept.prepared, kept.outputs, True, locale)
+                if kept.prepared else gr.skip())
+        return html, localize(kept.line, locale)
+
+    locale_switch.say_answer_again(ui_language, shown_answer, view_html, status_line, again, QUIET)
     links.wire_share(task, all_inputs, link)
     return BuiltTab(task, ready, all_inputs, tab)

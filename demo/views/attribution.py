@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import gradio as gr
 
-from demo.i18n import ui_text
+from demo.i18n import say, ui_text
 from demo.views import View
-from demo.views.html import attribution_legend
+from demo.views.html import attribution_legend, heatmap
 
 
 def run(task, engine, warn, *checked):
@@ -22,13 +22,15 @@ def run(task, engine, warn, *checked):
 
 def present(task, checked, outputs, card) -> str:
     target = getattr(card.engine, "attribution_target", "")
-    exact = getattr(card.engine, "attribution_exact", False)
-    return task.view(checked, outputs[:1], True, card) + attribution_legend(*task.poles, target, exact=exact)
+    method = getattr(card.engine, "attribution_method", "integrated gradients")
+    heat = f'<div class="blank-head">{say(task.heatmap_label)}</div>{heatmap(outputs[1], *task.poles)}'
+    return task.view(checked, outputs[:1], True, card) + heat + attribution_legend(*task.poles, target, method)
 
 
 def build_outputs(task, outputs: list) -> list:
+    # the page draws its own heat map (a diverging scale named at both ends); the API keeps this shape
     return [outputs[0], gr.HighlightedText(label=ui_text(task.heatmap_label), elem_id=f"{task.dom_id}-heatmap",
-                                           show_legend=True, combine_adjacent=False)]
+                                           show_legend=True, combine_adjacent=False, visible=False)]
 
 
 VIEW = View("attribution", "Explain: which words mattered", "attribute", "explain_{task}", run, present, build_outputs,

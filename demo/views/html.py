@@ -122,17 +122,34 @@ def continuation(prompt: str, pieces: list[tuple[str, float | None, str]], note:
     return f'<div class="continuation"><span class="prompt">{escape(prompt)}</span>{"".join(spans)}{tail}</div>'
 
 
-def attribution_legend(up: str, down: str, target: str, exact: bool = False) -> str:
-    """The one line under a heat map: what the colours mean and what was attributed (by integrated
-    gradients, or `exact` when the score is a sum over the tokens and each word has its own share)."""
+def heatmap(words: list[tuple[str, float]], up: str, down: str) -> str:
+    """The words coloured by their push, scaled to [-1, 1]: blue toward `up` (the first label), red
+    toward `down`, stronger for a larger push; a scale with each end named above them. Each word
+    says its score on hover, and to a screen reader."""
+    up, down = escape(say(up)), escape(say(down))
+    spans = []
+    for word, score in words:
+        text, newline = word.rstrip("\n"), word.endswith("\n")
+        side, toward = ("up", up) if score >= 0 else ("down", down)
+        title = say("{score} toward {label}", score=f"{score:+.2f}", label=toward)
+        spans.append(f'<span class="heat {side}" style="--push:{abs(score):.2f}" title="{escape(title)}">'
+                     f'{escape(text)}</span>' + ("<br>" if newline else ""))
+    scale = (f'<div class="heat-scale" aria-hidden="true"><span>← {down}</span><span class="heat-bar"></span>'
+             f'<span>{up} →</span></div>')
+    return f'<div class="heatmap">{scale}<p class="heat-text">{"".join(spans)}</p></div>'
+
+
+def attribution_legend(up: str, down: str, target: str, method: str = "integrated gradients") -> str:
+    """The line under a heat map: what the colours mean and how the scores were found (`method`:
+    "integrated gradients", "occlusion", or "exact" where the score is a sum over the tokens)."""
     up, down, target = escape(say(up)), escape(say(down)), say(target)
-    method = (say("Each word's exact share of {target}.", target=target) if exact
-              else say("Integrated gradients (Captum) on {target}.", target=target))
+    method = {"exact": say("Each word's exact share of {target}.", target=target),
+              "occlusion": say("Each word's score is {target} with the word, minus without it.", target=target)
+              }.get(method) or say("Integrated gradients (Captum) on {target}.", target=target)
     return '<p class="legend">' + say(
-        'Below, <span class="push-up">red words pushed toward {up}</span> and <span class="push-down">purple words '
-        'toward {down}</span>; the stronger the colour, the larger the push (scaled to the largest, +1 or -1). '
-        '{method} Only your words are scored: prompts and special tokens are held fixed.',
-        up=up, down=down, method=method) + '</p>'
+        'Blue words pushed toward {up}, red words toward {down}; the stronger the colour, the larger the push '
+        '(scaled to the strongest, +1 or -1). {method} Only your words are scored: prompts and special tokens are '
+        'held fixed.', up=up, down=down, method=method) + '</p>'
 
 
 def legend_tokens() -> str:
@@ -190,8 +207,12 @@ details.more summary { cursor: pointer; min-height: 1.6em; color: var(--body-tex
              border: 1px solid var(--border-color-primary); border-radius: 0.4em; box-shadow: var(--shadow-drop-lg); }
 .tok:hover .alts, .tok:focus .alts { display: block; }
 .legend .tok { padding: 0 0.25em; }
-.push-up, .push-down { padding: 0 0.25em; border-radius: 0.2em; color: #fff; }
-.push-up { background: rgb(239, 68, 60); }  /* the colours of gr.HighlightedText's +1 and -1 */
-.push-down { background: rgb(128, 90, 213); }
+.heat-text { line-height: 2; font-size: 1.1em; }
+.heat { padding: 0.1em 0.15em; border-radius: 0.2em; }
+.heat.up { background: rgb(37 99 235 / calc(var(--push) * 0.75)); }
+.heat.down { background: rgb(220 38 38 / calc(var(--push) * 0.75)); }
+.heat-scale { display: flex; align-items: center; gap: 0.5em; font-size: 0.85em; max-width: 28em; }
+.heat-bar { flex: 1; height: 0.7em; border-radius: 0.35em; border: 1px solid var(--border-color-primary);
+            background: linear-gradient(to right, rgb(220 38 38 / 0.75), transparent, rgb(37 99 235 / 0.75)); }
 .input-error { color: var(--error-text-color, #dc2626); font-weight: 600; }
 """

@@ -374,11 +374,17 @@ def test_explain_shows_a_heat_map_of_the_users_words_with_its_legend_and_run_cle
     open_tab(page, "sentiment")
     page.locator("#sentiment-text textarea").fill("the film was great fun")
     page.locator("#explain_sentiment").click()
-    heat = page.locator("#sentiment-heatmap")
+    heat = page.locator("#sentiment-view .heatmap")
     expect(heat).to_be_visible()
     for word in ("film", "great", "fun"):
-        expect(heat.get_by_text(word, exact=True)).to_be_visible()
-    expect(page.locator("#sentiment-view .legend")).to_contain_text("red words pushed toward Positive")
+        expect(heat.locator(".heat", has_text=word).first).to_be_visible()
+    scale = heat.locator(".heat-scale")
+    expect(scale).to_contain_text("Negative")  # the scale names the label at each end
+    expect(scale).to_contain_text("Positive")
+    # each word names its push (a tiny random model: either way)
+    assert re.fullmatch(r"[+-]\d\.\d\d toward (Positive|Negative)",
+                        heat.locator(".heat", has_text="great").first.get_attribute("title"))
+    expect(page.locator("#sentiment-view .legend")).to_contain_text("Blue words pushed toward Positive")
     expect(page.locator("#sentiment-view")).to_contain_text("POSITIVE")
     page.screenshot(path=SCREENSHOTS / "sentiment_explained.png", full_page=True)
     page.locator("#sentiment-text textarea").fill("a different text")
@@ -395,7 +401,7 @@ def test_heat_maps_fit_a_phone_in_both_themes(browser, base_url, theme):
     page.locator("#next-sentence-a textarea").fill("I went to the store to buy some bread and milk.")
     page.locator("#next-sentence-b textarea").fill("They had run out of bread.")
     page.locator("#explain_next_sentence").click()
-    expect(page.locator("#next-sentence-heatmap")).to_be_visible()
+    expect(page.locator("#next_sentence-view .heatmap")).to_be_visible()
     expect(page.locator("#next_sentence-view .legend")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=SCREENSHOTS / f"phone_{theme}_heat_map.png", full_page=True)
@@ -528,9 +534,17 @@ def test_a_chinese_browser_gets_the_chinese_page_and_the_switch_turns_it_english
     expect(page.locator("#sentiment-view .verdict")).to_have_text(re.compile("正面|负面|不确定"))
     expect(page.locator("#sentiment-readiness")).to_contain_text("模型已就绪")  # refreshed after the answer too
     page.screenshot(path=SCREENSHOTS / "chinese_sentiment.png", full_page=True)
+    seconds = re.search(r"用时 ([0-9.]+) 秒", status.inner_text()).group(1)
     page.locator("#language-switch").get_by_text("English").click()
     expect(page.get_by_role("tab", name="Sentiment")).to_be_visible()
     expect(page.locator("#sentiment-run")).to_have_text("Run")
+    # the answer already on the page is said again in English, its timing kept
+    expect(page.locator("#sentiment-view .verdict")).to_have_text(re.compile("Positive|Negative|Unsure"))
+    expect(status).to_contain_text(f"in {seconds} s")
+    expect(status).to_contain_text("Chinese text: 15 Chinese characters")
+    open_tab(page, "next_sentence")
+    expect(page.locator("#next_sentence-status")).to_contain_text("English text is answered by")  # idle lines too
+    open_tab(page, "sentiment")
     page.locator("#sentiment-run").click()  # the next answer speaks English too
     expect(page.locator("#sentiment-view .verdict")).to_have_text(re.compile("Positive|Negative|Unsure"), timeout=60_000)
     context.close()

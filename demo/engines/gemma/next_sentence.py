@@ -9,15 +9,12 @@ Chinese pairs are calibrated on Chinese pairs, and B follows A without a space.
 
 from __future__ import annotations
 
-import torch
-
-from demo.explain import (LLM_STEPS, Attribution, integrated_gradients, llm_rows_per_pass, require_short, tokens_of,
-                          words_of)
-from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
+from demo.explain import Attribution, occlusion, require_short, tokens_of, words_of
+from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker, length_groups
 from demo.models import LoadedModel
 from demo.engines.types import LabelScores
 from demo.engines.bert import IS_NEXT, NOT_NEXT
-from demo.engines.gemma.scoring import Boundary, continuation_logprobs, encode, picked_logprobs
+from demo.engines.gemma.scoring import Boundary, continuation_logprobs, encode
 
 CALIBRATION_PAIRS_ZH = [
     ("水壶开始鸣叫了。", "她把它从炉子上拿下来，泡了一壶茶。"),
@@ -40,6 +37,7 @@ CALIBRATION_PAIRS = [
     ("The team lost the final.", "The fans walked out of the stadium in silence."),
 ]
 MAX_SENTENCE_TOKENS = 256
+BATCH_TOKENS = 4096  # padded tokens per forward pass when A's words are left out one at a time
 
 
 class PmiNextSentence:
@@ -48,8 +46,8 @@ class PmiNextSentence:
     capabilities = frozenset({"attribute"})
     meaning = ("How much more likely a 270M model finds B once it has read A, turned into a confidence: not a "
                "measured accuracy. A sentence on the same topic, or A repeated, often counts as a follow-up.")
-    attribution_target = "the PMI: A's words by integrated gradients, B's by how much more expected each became after A"
-    attribution_exact = False
+    attribution_target = "the PMI: A's words by how it changes without each, B's by how much more expected each became after A"
+    attribution_method = "occlusion"
 
     def __init__(self, loaded: LoadedModel, worker: InferenceWorker, language: str = "en"):
         self.loaded = loaded
@@ -95,37 +93,29 @@ class PmiNextSentence:
     def attribute(self, sentence_a: str, sentence_b: str) -> Attribution:
         """How each word raised the PMI (toward IsNext, above 0) or lowered it (below 0).
 
-        A's words: integrated gradients of the PMI, B held fixed. B's words: the PMI is exactly the
-        sum over B's tokens of how much more expected each became once A was read, so each word of
-        B gets its own share, in the same units, with no approximation."""
+        A's words: the PMI with the word minus without it. B's words: the PMI is exactly the sum
+        over B's tokens of how much more expected each became once A was read, so each word of B
+        gets its own share, in the same units, with no approximation."""
         a_ids, a_spans = tokens_of(self.loaded.tokenizer, sentence_a)
         b_ids, b_spans = tokens_of(self.loaded.tokenizer, sentence_b, prefix=self.joiner)
         require_short(a_ids, "Sentence A")
         require_short(b_ids, "Sentence B")
-        (a_scores, b_scores), delta = self.worker.call(self._attribute, a_ids, b_ids, long=True,
-                                                       budget_s=LONG_JOB_BUDGET_S)
-        return Attribution([words_of(sentence_a, a_spans, a_scores), words_of(sentence_b, b_spans, b_scores)], delta)
+        a_words, b_shares = self.worker.call(self._attribute, sentence_a, a_ids, a_spans, b_ids, long=True,
+                                             budget_s=LONG_JOB_BUDGET_S)
+        return Attribution([a_words, words_of(sentence_b, b_spans, b_shares)], 0.0)
 
-    def _attribute(self, a_ids: list[int], b_ids: list[int]) -> tuple[list[list[float]], float]:
-        model = self.loaded.model
-        embed, decoder, device = model.get_input_embeddings(), model.get_decoder(), model.device
-        bos_id = self.loaded.tokenizer.bos_token_id
-        with_a, alone = continuation_logprobs(self.loaded, [([bos_id, *a_ids], b_ids), ([bos_id], b_ids)])
+    def _attribute(self, sentence_a: str, a_ids: list[int], a_spans, b_ids: list[int]):
+        bos = [self.loaded.tokenizer.bos_token_id]
+        with_a, alone = continuation_logprobs(self.loaded, [(bos + a_ids, b_ids), (bos, b_ids)])
         b_shares = [(x - y) / len(b_ids) for x, y in zip(with_a, alone, strict=True)]
-        targets = torch.tensor(b_ids, device=device)
-        with torch.no_grad():
-            bos = embed(torch.tensor([[bos_id]], device=device))
-            a, b = embed(torch.tensor([a_ids], device=device)), embed(torch.tensor([b_ids], device=device))
-        alone_sum = sum(alone)
 
-        def pmi(a_rows: torch.Tensor) -> torch.Tensor:
-            rows = len(a_rows)
-            embeds = torch.cat([bos.expand(rows, -1, -1), a_rows, b.expand(rows, -1, -1)], 1)
-            hidden = decoder(inputs_embeds=embeds).last_hidden_state[:, -len(b_ids) - 1 : -1]
-            picked = picked_logprobs(model, hidden.reshape(-1, hidden.shape[-1]), targets.repeat(rows),
-                                     self.worker.checkpoint)
-            return (picked.view(rows, -1).sum(-1) - alone_sum) / len(b_ids)
+        def pmis(a_variants: list[list[int]]) -> list[float]:
+            jobs = [(bos + a, b_ids) for a in a_variants]
+            out = [0.0] * len(jobs)
+            for group in length_groups([len(a) + len(b) for a, b in jobs], BATCH_TOKENS):
+                self.worker.checkpoint()
+                for i, row in zip(group, continuation_logprobs(self.loaded, [jobs[i] for i in group]), strict=True):
+                    out[i] = (sum(row) - sum(alone)) / len(b_ids)
+            return out
 
-        (a_scores,), delta = integrated_gradients(pmi, (a,), LLM_STEPS, model, self.worker.checkpoint,
-                                                   llm_rows_per_pass(1 + len(a_ids) + len(b_ids)))
-        return [a_scores, b_shares], delta
+        return occlusion(sentence_a, a_ids, a_spans, pmis), b_shares

@@ -13,16 +13,13 @@ uses every token of the review as evidence.
 
 from __future__ import annotations
 
-import copy
-
 import torch
 
-from demo.explain import (LLM_STEPS, Attribution, integrated_gradients, llm_rows_per_pass, require_short, tokens_of,
-                          words_of)
+from demo.explain import Attribution, occlusion, require_short, tokens_of, words_of
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker, length_groups
 from demo.models import LoadedModel
 from demo.engines.types import LabelScores
-from demo.engines.gemma.scoring import Boundary, continuation_logprobs, encode, label_margin, next_token_logprobs
+from demo.engines.gemma.scoring import Boundary, continuation_logprobs, encode, next_token_logprobs
 
 SHOTS = [
     ("The soup was cold and the waiter ignored us all night.", "negative"),
@@ -49,7 +46,7 @@ class PromptSentiment:
     capabilities = frozenset({"attribute"})
     meaning = MEANING
     attribution_target = "the score of the word <i>positive</i> over <i>negative</i>"
-    attribution_exact = False
+    attribution_method = "occlusion"
 
     def __init__(self, loaded: LoadedModel, worker: InferenceWorker, language: str = "en"):
         self.loaded = loaded
@@ -93,36 +90,24 @@ class PromptSentiment:
 
     def attribute(self, text: str) -> Attribution:
         """Which words of the review raised the score of " positive" over " negative" (above 0) or
-        lowered it (below 0); the few-shot examples and labels are held fixed."""
+        lowered it (below 0): that score with the word minus without it. The few-shot examples and
+        labels are held fixed."""
         ids, spans = tokens_of(self.loaded.tokenizer, text)
         require_short(ids, "The text")
-        token_scores, delta = self.worker.call(self._attribute, ids, long=True, budget_s=LONG_JOB_BUDGET_S)
-        return Attribution([words_of(text, spans, token_scores)], delta)
+        return Attribution([self.worker.call(occlusion, text, ids, spans, self._margins, long=True,
+                                             budget_s=LONG_JOB_BUDGET_S)], 0.0)
 
-    def _attribute(self, ids: list[int]) -> tuple[list[float], float]:
-        model = self.loaded.model
-        embed, decoder, device = model.get_input_embeddings(), model.get_decoder(), model.device
-        before = self.prefix + self.review_head
-        with torch.no_grad():  # the examples run once; every integration step reuses their cache
-            cache = decoder(input_ids=torch.tensor([before], device=device), use_cache=True).past_key_values
-            user = embed(torch.tensor([ids], device=device))
-            tail = embed(torch.tensor([self.review_tail], device=device))
-
-        def margin(user_rows: torch.Tensor) -> torch.Tensor:
-            rows = len(user_rows)
-            embeds = torch.cat([user_rows, tail.expand(rows, -1, -1)], 1)
-            rows_cache = copy.deepcopy(cache)
-            rows_cache.batch_repeat_interleave(rows)
-            width = embeds.shape[1]
-            hidden = decoder(inputs_embeds=embeds, past_key_values=rows_cache, use_cache=True,
-                             attention_mask=torch.ones(rows, len(before) + width, dtype=torch.long, device=device),
-                             position_ids=(len(before) + torch.arange(width, device=device)).expand(rows, width),
-                             ).last_hidden_state[:, -1]
-            return label_margin(model, hidden, *self.label_ids)
-
-        (scores,), delta = integrated_gradients(margin, (user,), LLM_STEPS, model, self.worker.checkpoint,
-                                                   llm_rows_per_pass(len(ids) + len(self.review_tail)))
-        return scores, delta
+    def _margins(self, reviews: list[list[int]]) -> list[float]:
+        """log P(" positive") - log P(" negative") after each review's prompt."""
+        prompts = [self._prompt(ids[: self.max_review]) for ids in reviews]
+        margins = [0.0] * len(prompts)
+        for group in length_groups([len(p) for p in prompts], BATCH_TOKENS):
+            self.worker.checkpoint()
+            logprobs = next_token_logprobs(self.loaded, [prompts[i] for i in group])
+            for i, row in zip(group, (logprobs[:, self.label_ids[0]] - logprobs[:, self.label_ids[1]]).tolist(),
+                              strict=True):
+                margins[i] = row
+        return margins
 
 
 CHANNEL_PREFIXES = ("以下是一条好评：", "以下是一条差评：")  # "here is a good review:", "... a bad review:"
@@ -144,7 +129,7 @@ class ChannelSentiment:
     meaning = MEANING
     attribution_target = ("how much more likely your review is after <i>以下是一条好评</i> (here is a good review) "
                           "than after <i>以下是一条差评</i> (a bad review)")
-    attribution_exact = True  # the score is a sum over the review's tokens: each word's share is exact
+    attribution_method = "exact"  # the score is a sum over the review's tokens: each word's share is exact
 
     def __init__(self, loaded: LoadedModel, worker: InferenceWorker, language: str = "zh"):
         self.loaded = loaded
