@@ -15,7 +15,7 @@ from demo.settings import Settings
 from demo.gate import RequestGate, UploadBook
 from demo.csv_files import keep_folder_swept
 from demo.i18n import PAGE_TEXTS
-from demo.page.builder import CSS, build_app
+from demo.page.builder import CSS, TAB_KEYS, build_app
 from demo.page.gradio_patches import trust_proxies, upload_folder
 from demo.page.jobs import JOBS_FOLDER
 
@@ -83,6 +83,7 @@ def launch(app, settings: Settings, prevent_thread_lock: bool = False, **kwargs)
         state_session_capacity=SESSION_CAPACITY,
         footer_links=["api"],  # not Gradio's Settings: its language setting would not move the texts the switch sets
         css=CSS,
+        js=TAB_KEYS,
         i18n=PAGE_TEXTS.gradio_i18n(),
         app_kwargs={"middleware": [gate]},
         mcp_server=settings.mcp,

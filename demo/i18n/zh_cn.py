@@ -184,7 +184,8 @@ TEXTS = {
     "One after another": "依次填",
     "each blank sees the best words before it": "每个空都能看到前面各空的最佳答案",
     "Blank {m}": "第 {m} 空",
-    "this token: {p}": "这个词元：{p}",
+    "“{token}”: {p}": "“{token}”：{p}",
+    "The likeliest at this step:": "这一步最可能的词元：",
     "Perplexity <b>{shown}</b>: on average the model was as unsure as if it picked each token among that many "
     "equally likely ones. Lower means a more expected text.":
         "困惑度 <b>{shown}</b>：平均来说，模型的不确定程度相当于在这么多个同样可能的词元中挑一个。越低表示文字越在意料之中。",

@@ -60,10 +60,11 @@ def build_batch(runtime, quiet: dict) -> None:
                        f"Answered {len(records):,} of {counted(len(rows), 'row')}…")
         took = time.perf_counter() - started
         failed = sum("error" in record for record in records)
-        word = "Stopped after" if len(records) < len(rows) else "Answered"
+        answered = len(records) - failed
+        word = "Stopped after" if len(records) < len(rows) else "Done"
+        refused = f"; {failed:,} refused (see the error column)" if failed else ""
         yield (pd.DataFrame(records[:50]), str(records_csv(records, f"batch-{key}", JOBS_FOLDER)) if records
                else None, gr.skip(), gr.skip(),
-               f"{word} {len(records):,} of {counted(len(rows), 'row')} in {took:.1f} s"
-               f"{f'; {failed:,} refused (see the error column)' if failed else ''}.")
+               f"{word}: {answered:,} of {counted(len(rows), 'row')} answered{refused}, in {took:.1f} s.")
 
     page_job(work, [task, upload], [table, download, upload, error, status], run, stop, "batch", quiet)

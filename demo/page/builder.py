@@ -38,6 +38,22 @@ textarea:focus-visible, input:focus-visible, button:focus-visible {
 """ + VIEW_CSS
 
 
+# Arrow keys move between tabs, as in the WAI-ARIA tabs pattern (Gradio's tab bar does not)
+TAB_KEYS = """() => {
+  document.addEventListener('keydown', (event) => {
+    const tab = event.target.closest && event.target.closest('[role=tab]');
+    if (!tab || !['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(event.key)) return;
+    const tabs = [...tab.closest('[role=tablist]').querySelectorAll('[role=tab]')].filter((t) => t.offsetParent);
+    const at = tabs.indexOf(tab), last = tabs.length - 1;
+    const next = {ArrowLeft: at - 1, ArrowRight: at + 1, Home: 0, End: last}[event.key];
+    const chosen = tabs[(next + tabs.length) % tabs.length];
+    event.preventDefault();
+    chosen.click();
+    chosen.focus();
+  });
+}"""
+
+
 def listed(parts: list[Text], separator: str) -> Text:
     """Parts one after another, each and the separator said in the page's language."""
     joined: list = []

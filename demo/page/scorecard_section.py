@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import time
+from html import escape
 
 import gradio as gr
 
@@ -46,8 +47,16 @@ def margin_line(tally) -> str:
     return f"with {n:,} items, each figure is within about {', '.join(parts)} points of the truth (95%)."
 
 
-def tally_outputs(tally, total: int, key: str, stopped: bool = False, final: bool = False):
-    """(view, plot, per-side table, confusion, wrong items) for a tally; the view says how far it is."""
+def missing_line(sides) -> str:
+    """Why a side takes no part (offline, the classic checkpoint cannot be downloaded), or ""."""
+    gone = [side for side in (sides.classic, sides.zero_shot) if side.engine is None]
+    return " ".join(f"{escape(side.name)} is not scored: {escape(side.missing or 'not available here')}."
+                    for side in gone)
+
+
+def tally_outputs(tally, total: int, key: str, stopped: bool = False, final: bool = False, missing: str = ""):
+    """(view, plot, per-side table, confusion, wrong items) for a tally; the view says how far it is
+    and, when one side takes no part, why."""
     import pandas as pd
 
     done = tally.done
@@ -59,7 +68,8 @@ def tally_outputs(tally, total: int, key: str, stopped: bool = False, final: boo
             f'<div class="bar"><span class="bar-name">progress</span><span class="bar-track"><span class="bar-fill" '
             f'style="width:{100 * done / max(1, total):.1f}%"></span></span><span class="bar-value">'
             f'{done / max(1, total):.0%}</span></div><p class="meaning">Accuracy is measured against the set\'s '
-            f'labels; {margin_line(tally)}</p></div>')
+            f'labels; {margin_line(tally)}</p>'
+            + (f'<p class="meaning"><b>{missing}</b></p>' if missing else "") + '</div>')
     plot = pd.DataFrame(tally.curve, columns=["item", "accuracy", "side"])
     confusion = pd.DataFrame(confusion_rows(tally, labels),
                              columns=["side", "true label", *(f"answered {label}" for label in labels)])
@@ -85,17 +95,19 @@ def build_scorecard(runtime, quiet: dict) -> None:
                     stop = gr.Button(ui_text("Stop"), variant="stop", interactive=False, elem_id="scorecard-stop")
             with gr.Column(min_width=280):
                 view = gr.HTML(elem_id="scorecard-view", min_height=60)
-                plot = gr.LinePlot(x="item", y="accuracy", color="side", y_lim=[0, 100],
-                                   label=ui_text("Accuracy so far (%)"), elem_id="scorecard-plot")
-                table = gr.Dataframe(headers=["side", "items", "accuracy %", "median latency ms", "items/s"],
-                                     label=ui_text("Per side"), interactive=False, elem_id="scorecard-table")
-                confusion = gr.Dataframe(label=ui_text("Confusion: one row per side and true label, one column per "
-                                                       "answer"), interactive=False, elem_id="scorecard-confusion")
-                wrong = gr.Dataframe(headers=["side", "row", "input", "true label", "answer", "confidence"],
-                                     label=ui_text("Items each side got wrong"), interactive=False,
-                                     elem_id="scorecard-wrong")
-                download = gr.File(label=ui_text("Scored CSV"), elem_id="scorecard-download")
+                plot = gr.LinePlot(x="item", y="accuracy", color="side", y_lim=[0, 100], x_axis_format="d",
+                                   x_title="items scored", label=ui_text("Accuracy so far (%)"),
+                                   elem_id="scorecard-plot")
                 status = gr.Markdown(elem_id="scorecard-status", elem_classes="model-status")
+        # the tables take the section's whole width: at half of it their columns were cut off
+        table = gr.Dataframe(headers=["side", "items", "accuracy %", "median latency ms", "items/s"],
+                             label=ui_text("Per side"), interactive=False, elem_id="scorecard-table")
+        confusion = gr.Dataframe(label=ui_text("Confusion: one row per side and true label, one column per "
+                                               "answer"), interactive=False, elem_id="scorecard-confusion")
+        wrong = gr.Dataframe(headers=["side", "row", "input", "true label", "answer", "confidence"],
+                             label=ui_text("Items each side got wrong"), interactive=False, elem_id="scorecard-wrong",
+                             wrap=True)
+        download = gr.File(label=ui_text("Scored CSV"), elem_id="scorecard-download")
         build_batch(runtime, quiet)
     outputs = [view, plot, table, confusion, wrong, download, upload, error, status]
 
@@ -117,19 +129,20 @@ def build_scorecard(runtime, quiet: dict) -> None:
         yield (*(gr.skip() for _ in outputs[:6]), None if path else gr.skip(), gr.update(visible=False),
                f"Read {counted(len(items), 'item')}{loading}…")
         sides = runtime.sides(key, language=language)
+        missing = missing_line(sides)
         spec = get_task(key)
         answer = lambda engine, *inputs: spec.run(engine, lambda message: None, *inputs)[0]  # noqa: E731
         shown, tally = 0.0, None
         for tally in score(sides, key, items, answer, stopping(scope)):
             if time.perf_counter() - shown >= UPDATE_S:
                 shown = time.perf_counter()
-                yield (*tally_outputs(tally, len(items), key), gr.skip(), gr.skip(), gr.update(visible=False),
+                yield (*tally_outputs(tally, len(items), key, missing=missing), gr.skip(), gr.skip(), gr.update(visible=False),
                        f"Scoring {counted(len(items), 'item')} with {', '.join(tally.sides)}…")
         if tally is None:
             return
         stopped = tally.done < len(items)
         took = time.perf_counter() - started
-        yield (*tally_outputs(tally, len(items), key, stopped, final=True),
+        yield (*tally_outputs(tally, len(items), key, stopped, final=True, missing=missing),
                str(scored_csv(tally, key, JOBS_FOLDER)), gr.skip(), gr.skip(), gr.update(visible=False),
                f"{'Stopped' if stopped else 'Scored'} {counted(tally.done, 'item')} in {took:.1f} s "
                f"({tally.done / max(took, 1e-9):.2f} items/s).")

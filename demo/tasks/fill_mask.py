@@ -10,7 +10,7 @@ from demo.engines.gemma.fill_mask import RerankedFillMask
 from demo.errors import InputError
 from demo.i18n import Text, say
 from demo.tasks.base import INTEGER, Param, Task, Warn, cut_note
-from demo.views.html import TABLE_HEADERS, filled_html
+from demo.views.html import TABLE_HEADERS, filled_html, percent
 
 MAX_MASKS = 10
 FULL_WIDTH_MASKS = ("［MASK］", "【MASK】", "［mask］", "【mask】")  # what a Chinese keyboard types for [MASK]
@@ -90,7 +90,7 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
 
     def batch_row(self, values, outputs) -> dict:
         _, filled, table = outputs
-        candidates = "; ".join(f"{mask}: {word} ({prob:.0%})" for mask, _rank, word, prob in table)
+        candidates = "; ".join(f"{mask}: {word} ({percent(prob)})" for mask, _rank, word, prob in table)
         return {"filled": filled, "candidates": candidates}
 
     def solve(self, engine, warn: Warn, text, top_k=5):

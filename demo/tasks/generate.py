@@ -36,9 +36,17 @@ def alternatives_line(step: dict) -> str:
     """The tooltip of one generated piece: its probability and the likeliest tokens at that step."""
     if step["probability"] is None:
         return ""
-    lines = [say("this token: {p}", p=percent(step["probability"]))]
-    lines += [f"{token!r}: {percent(p)}" for token, p in step["alternatives"]]
+    lines = [say("“{token}”: {p}", token=shown_token(step["token"]), p=percent(step["probability"])),
+             say("The likeliest at this step:")]
+    lines += [f"  {shown_token(token)}  {percent(p)}" for token, p in step["alternatives"]]
     return "\n".join(lines)
+
+
+def shown_token(token: str) -> str:
+    """A token as a reader sees it: a space before it as "␣", a line break as "↵", none left invisible."""
+    shown = token.replace("\n", "↵").replace("\t", "⇥")
+    stripped = shown.lstrip(" ")
+    return "␣" * (len(shown) - len(stripped)) + stripped if stripped else "␣" * len(shown)
 
 
 class GenerateTask(Task):

@@ -202,10 +202,14 @@ details.more summary { cursor: pointer; min-height: 1.6em; color: var(--body-tex
 .tok.p2 { background: rgba(249, 115, 22, 0.35); }
 .tok.p3 { background: rgba(239, 68, 68, 0.42); }
 .tok .alts { display: none; position: absolute; left: 0; top: 1.7em; z-index: 20; width: max-content;
-             max-width: 60vw; white-space: pre-wrap; font-weight: 400; font-size: 0.85em; padding: 0.4em 0.6em;
+             max-width: min(22em, 80vw); white-space: pre-wrap; font-weight: 400; font-size: 0.85em; padding: 0.4em 0.6em;
              background: var(--background-fill-primary); color: var(--body-text-color);
              border: 1px solid var(--border-color-primary); border-radius: 0.4em; box-shadow: var(--shadow-drop-lg); }
 .tok:hover .alts, .tok:focus .alts { display: block; }
+/* in a text, the tip opens under the line from the text's left edge: never past the right edge */
+.continuation { position: relative; }
+.continuation .tok { position: static; }
+.continuation .tok .alts { top: auto; left: 0; max-width: 100%; }
 .legend .tok { padding: 0 0.25em; }
 .heat-text { line-height: 2; font-size: 1.1em; }
 .heat { padding: 0.1em 0.15em; border-radius: 0.2em; }

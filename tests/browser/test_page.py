@@ -258,6 +258,17 @@ def test_every_tab_says_its_model_is_ready(page):
         expect(page.locator(f"#{key}-readiness")).to_contain_text("Model ready", timeout=30_000)
 
 
+def test_arrow_keys_move_between_tabs(page):
+    open_tab(page, "sentiment")
+    first = page.get_by_role("tab", name=TITLES["sentiment"])
+    first.focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("tab", name=TITLES["fill_mask"])).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("tab", name=TITLES["fill_mask"])).to_be_focused()
+    page.keyboard.press("ArrowLeft")
+    expect(first).to_have_attribute("aria-selected", "true")
+
+
 def test_bad_input_is_said_under_the_input_and_the_previous_answer_stays(page):
     open_tab(page, "fill_mask")
     box, view, error = (page.locator("#fill-mask-text textarea"), page.locator("#fill_mask-view"),
@@ -340,7 +351,12 @@ def test_generated_text_is_set_apart_shaded_by_probability_with_alternatives_on_
     expect(token.locator(".alts")).to_be_hidden()
     token.hover()
     expect(token.locator(".alts")).to_be_visible()
-    expect(token.locator(".alts")).to_contain_text("this token:")
+    expect(token.locator(".alts")).to_contain_text("The likeliest at this step:")
+    assert "'" not in token.locator(".alts").inner_text()  # tokens as a reader sees them, not Python strings
+    last = view.locator(".continuation .tok").last  # the tip of the right-most token stays inside the text
+    last.hover()
+    tip, text = last.locator(".alts").bounding_box(), view.locator(".continuation").bounding_box()
+    assert tip["x"] + tip["width"] <= text["x"] + text["width"] + 1
     page.screenshot(path=SCREENSHOTS / "generate_alternatives.png", full_page=True)
 
 
@@ -510,7 +526,7 @@ def test_a_batch_csv_goes_in_and_its_answers_come_out(page, tmp_path):
     page.locator("#batch-file input[type=file]").set_input_files(str(upload))
     expect(page.locator("#batch-file a[href*='texts.csv']")).to_be_visible()
     page.locator("#batch-run").click()
-    expect(page.locator("#batch-status")).to_contain_text("Answered 2 of 2 rows", timeout=60_000)
+    expect(page.locator("#batch-status")).to_contain_text("Done: 2 of 2 rows answered", timeout=60_000)
     expect(page.locator("#batch-table")).to_contain_text("A wonderful, warm film.")
     with page.expect_download() as downloading:
         page.locator("#batch-download a").first.click()

@@ -39,7 +39,7 @@ def test_a_fifth_task_gets_a_tab_a_share_link_and_batch_rows(browser, plugged, t
     page.locator("#batch-file input[type=file]").set_input_files(str(upload))
     expect(page.locator("#batch-file a[href*='texts.csv']")).to_be_visible()
     page.locator("#batch-run").click()
-    expect(page.locator("#batch-status")).to_contain_text("Answered 2 of 2 rows", timeout=60_000)
+    expect(page.locator("#batch-status")).to_contain_text("Done: 2 of 2 rows answered", timeout=60_000)
     expect(page.locator("#batch-table")).to_contain_text("tokens")
     context.close()
 

@@ -11,9 +11,11 @@ once (their cache is reused), and each candidate is judged on its word and the 1
 blank. Memory stays bounded (`scoring.shared_prefix_logprobs`), and the work, a long job on the
 inference thread, answers waiting requests between its steps and stops after its time budget.
 
-In Chinese one [MASK] stands for one character (BERT-Chinese's convention; consecutive masks make a
-longer word), so the proposers' tokens give their first character and the candidates are single
-characters.
+In Chinese one [MASK] stands for one character (BERT-Chinese's convention), and consecutive masks
+make one word: a blank of k masks is filled with k-character words, proposed a character or a
+token at a time (a small beam) and reranked as whole words; each mask then shows its character's
+probability given the characters chosen before it. In a text written in simplified characters the
+candidates are simplified too (characters of GB 2312).
 """
 
 from __future__ import annotations
@@ -47,7 +49,54 @@ RIGHT_WINDOW = 16  # tokens after the blank that take part in the rerank
 MAX_TEXT_TOKENS = 256
 
 
-def _prompt(sentence: str, language: str = "en") -> str:
+def simplified(char: str) -> bool:
+    """A character of GB 2312, the simplified-Chinese set (繁體 forms such as 極 are not in it)."""
+    try:
+        char.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def blanks(pieces: list[str], language: str) -> list[tuple[int, int]]:
+    """(first mask, how many) for each blank: in Chinese, consecutive masks are one blank."""
+    groups: list[tuple[int, int]] = []
+    for index in range(len(pieces) - 1):
+        if language == "zh" and groups and pieces[index] == "" and sum(groups[-1]) == index:
+            groups[-1] = (groups[-1][0], groups[-1][1] + 1)
+        else:
+            groups.append((index, 1))
+    return groups
+
+
+def per_character(ranked: list[tuple[str, float]], count: int) -> tuple[str, list[list[tuple[str, float]]]]:
+    """A blank of `count` characters: the word chosen a character at a time (each the likeliest given
+    those before it, summed over the ranked words), and each character's candidates so computed."""
+    chosen, columns = "", []
+    for position in range(count):
+        mass: dict[str, float] = {}
+        for word, probability in ranked:
+            if word.startswith(chosen):
+                mass[word[position]] = mass.get(word[position], 0.0) + probability
+        total = sum(mass.values()) or 1.0
+        column = sorted(((char, p / total) for char, p in mass.items()), key=lambda item: -item[1])
+        columns.append(column)
+        chosen += column[0][0]
+    return chosen, columns
+
+
+SHOTS_ZH_WORDS = [
+    ("他每天坐___上班。", "地铁"),
+    ("她在___工作，每天给学生上课。", "学校"),
+    ("我们去___买了一些水果。", "超市"),
+    ("今天___很好，适合出去散步。", "天气"),
+]
+
+
+def _prompt(sentence: str, language: str = "en", characters: int = 1) -> str:
+    if language == "zh" and characters > 1:
+        shots = "\n\n".join(f"句子：{s}\n缺少的词：{w}" for s, w in SHOTS_ZH_WORDS)
+        return f"用一个{characters}个字的词填空。\n\n{shots}\n\n句子：{sentence}\n缺少的词："
     if language == "zh":
         shots = "\n\n".join(f"句子：{s}\n缺少的字：{w}" for s, w in SHOTS_ZH)
         return f"用一个汉字填空。\n\n{shots}\n\n句子：{sentence}\n缺少的字："
@@ -67,6 +116,7 @@ class RerankedFillMask:
         self.loaded = loaded
         self.worker = worker
         self.language = language
+        self.simplified_only = False  # set per request: candidates in the text's script
 
     def _word(self, token_id: int, started: str = "") -> str:
         """The candidate a proposed token stands for: the token's word, or in Chinese the character
@@ -75,7 +125,7 @@ class RerankedFillMask:
         word = self.loaded.tokenizer.decode([token_id]).strip()
         if self.language == "zh":
             rest = word[len(started):] if word.startswith(started) else ""
-            return rest[0] if rest and is_han(rest[0]) else ""
+            return rest[0] if rest and is_han(rest[0]) and (simplified(rest[0]) or not self.simplified_only) else ""
         return word if any(ch.isalnum() for ch in word) else ""
 
     def _top_words(self, prompt_ids: list[int], pool: int, started: str = "") -> list[str]:
@@ -89,6 +139,43 @@ class RerankedFillMask:
                 break
         return words
 
+    def _han_words(self, prompt_ids: list[int], count: int, pool: int, started: str = "") -> list[str]:
+        """Up to `pool` words of `count` Chinese characters that the model writes after the prompt
+        (after the characters `started`, when given), found by a beam over tokens."""
+        tokenizer, simple = self.loaded.tokenizer, self.simplified_only
+        beams, found = [(prompt_ids, "", 0.0)], {}
+        for _ in range(count + len(started) + 1):
+            if not beams:
+                break
+            logprobs = next_token_logprobs(self.loaded, [ids for ids, _, _ in beams])
+            grown = []
+            for (ids, text, score), row in zip(beams, logprobs, strict=True):
+                top = torch.topk(row, pool * 2)
+                for token_id, logprob in zip(top.indices.tolist(), top.values.tolist(), strict=True):
+                    piece = tokenizer.decode([token_id]).strip()
+                    joined = text + piece
+                    if not piece or not all(is_han(ch) and (simplified(ch) or not simple) for ch in piece) or \
+                            not (joined.startswith(started) or started.startswith(joined)):
+                        continue
+                    if len(joined) >= len(started) + count:
+                        word = joined[len(started): len(started) + count]
+                        found.setdefault(word, score + logprob)
+                    else:
+                        grown.append((ids + [token_id], joined, score + logprob))
+            beams = sorted(grown, key=lambda beam: -beam[2])[:pool]
+        return sorted(found, key=lambda word: -found[word])[:pool]
+
+    def _word_candidates(self, left: str, right: str, count: int, pool: int) -> list[str]:
+        """Chinese words of `count` characters for a blank of `count` masks."""
+        prompt = _prompt(f"{left}{BLANK}{right}", self.language, count)
+        words = self._han_words(encode(self.loaded, prompt, bos=True), count, pool)
+        if left.strip():
+            words += self._han_words(encode(self.loaded, left, bos=True), count, pool)
+        for k in (1, 2):  # "北[MASK][MASK]": the word may start before the blank
+            if len(left) >= k and all(is_han(ch) for ch in left[-k:]):
+                words += self._han_words(encode(self.loaded, left[:-k], bos=True), count, pool, left[-k:])
+        return list(dict.fromkeys(words))
+
     def _candidates(self, left: str, right: str, pool: int) -> list[str]:
         """Words proposed with the whole sentence in view, then those that follow the left context."""
         words = self._top_words(encode(self.loaded, _prompt(f"{left}{BLANK}{right}", self.language), bos=True), pool)
@@ -96,7 +183,7 @@ class RerankedFillMask:
             words += self._top_words(encode(self.loaded, left.rstrip(), bos=True), pool)
         if self.language == "zh":  # "北[MASK]": the tokenizer writes 北京 as one token, so ask before 北
             for k in (1, 2):
-                if len(left) > k and all(is_han(ch) for ch in left[-k:]):
+                if len(left) >= k and all(is_han(ch) for ch in left[-k:]):
                     words += self._top_words(encode(self.loaded, left[:-k], bos=True), pool, left[-k:])
         first_spelling: dict[str, str] = {}
         for word in words:
@@ -135,19 +222,31 @@ class RerankedFillMask:
 
     def _fill(self, text: str, top_k: int, mask_count: int, in_order: bool) -> Filled:
         pieces = text.split(MASK)
-        chosen: list[str] = []
+        self.simplified_only = all(simplified(ch) for ch in text if is_han(ch))
+        chosen: list[str] = [BLANK] * mask_count  # each mask's character or word, once filled
         candidates: list[list[tuple[str, float]]] = []
         notes: list[str] = []
-        for index in range(mask_count):
+        for first, count in blanks(pieces, self.language):
             self.worker.checkpoint()
-            before = chosen if in_order else [BLANK] * index
-            left = "".join(p + w for p, w in zip(pieces[: index + 1], [*before, ""], strict=True))
-            right = pieces[index + 1] + "".join(BLANK + p for p in pieces[index + 2 :])
-            pool = self._candidates(left, right, max(POOL, top_k))[: max(2 * POOL, top_k + EXTRA_CANDIDATES)]
-            ranked = self._rerank(left, right, pool)[:top_k]
-            if len(ranked) < top_k:
-                notes.append(f"Mask {index + 1}: the embedded model proposed {len(ranked)} distinct words, "
+            before = chosen[:first] if in_order else [BLANK] * first
+            left = "".join(p + w for p, w in zip(pieces[: first + 1], [*before, ""], strict=True))
+            right = pieces[first + count] + "".join(BLANK + p for p in pieces[first + count + 1 :])
+            size = max(POOL, top_k)
+            pool = (self._word_candidates(left, right, count, size) if count > 1
+                    else self._candidates(left, right, size))[: max(2 * POOL, top_k + EXTRA_CANDIDATES)]
+            if not pool:
+                raise InputError(f"The embedded model found no candidates for mask {first + 1}. Please try "
+                                 "another text.")
+            ranked = self._rerank(left, right, pool)
+            if count > 1:
+                word, columns = per_character(ranked, count)
+                chosen[first : first + count] = list(word)
+                candidates += [column[:top_k] for column in columns]
+            else:
+                ranked = ranked[:top_k]
+                chosen[first] = ranked[0][0]
+                candidates.append(ranked)
+            if len(ranked) < top_k and count == 1:
+                notes.append(f"Mask {first + 1}: the embedded model proposed {len(ranked)} distinct words, "
                              f"fewer than the {top_k} asked for.")
-            chosen.append(ranked[0][0])
-            candidates.append(ranked)
         return Filled(candidates, notes=tuple(notes))
