@@ -138,6 +138,22 @@ def build_chinese_qwen(path: Path, max_positions: int = 1024) -> Path:
     return path
 
 
+def build_nli(path: Path, max_positions: int = 128) -> Path:
+    """A BERT NLI classifier (entailment / neutral / contradiction, as MNLI checkpoints name them) whose
+    vocabulary has English words and Chinese characters: the classify task's classic engine."""
+    path.mkdir(parents=True, exist_ok=True)
+    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ".", ",", "!", "?", "'", "，", "。"]
+    vocab = list(dict.fromkeys([*specials, *WORDS, *CHINESE_CHARS, "##s", "##ed", "##ing"]))
+    BertTokenizer(vocab={word: i for i, word in enumerate(vocab)}, model_max_length=max_positions).save_pretrained(path)
+    torch.manual_seed(3)
+    labels = {0: "entailment", 1: "neutral", 2: "contradiction"}
+    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=64, max_position_embeddings=max_positions, id2label=labels,
+                        label2id={name: i for i, name in labels.items()})
+    BertForSequenceClassification(config).save_pretrained(path)
+    return path
+
+
 def build_chinese(root: Path) -> dict[str, Path]:
     """The Chinese models, one folder per task, as `--model TASK.zh=PATH` takes them."""
     bert = build_chinese_bert(root / "bert-chinese")
@@ -146,6 +162,7 @@ def build_chinese(root: Path) -> dict[str, Path]:
         "fill_mask.zh": bert,
         "next_sentence.zh": bert,
         "generate.zh": build_chinese_qwen(root / "qwen-chinese"),
+        "classify.zh": build_nli(root / "nli"),  # the multilingual NLI checkpoint serves both languages
     }
 
 
@@ -158,4 +175,5 @@ def build_all(root: Path, size: str = "tiny") -> dict[str, Path]:
         "fill_mask": bert,
         "next_sentence": bert,
         "generate": build_gpt2(root / "gpt2", size=size),
+        "classify": build_nli(root / "nli"),
     }

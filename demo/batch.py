@@ -8,6 +8,7 @@ from typing import Any
 from demo.csv_files import decoded_rows
 from demo.errors import InputError, excerpt
 from demo.registry import get_task
+from demo.tasks.base import BOOLEAN, TEXT
 
 
 def read_batch_csv(data: bytes, task: str) -> list[tuple[int, dict[str, str]]]:
@@ -38,7 +39,7 @@ def batch_values(task: str, given: dict[str, str]) -> list:
         text = given.get(param.name)
         if text is None or (param.default is not None and text == ""):
             values.append(param.default)
-        elif param.default is None:
+        elif param.default is None or param.kind in (TEXT, BOOLEAN):  # the task's check reads them
             values.append(text)
         else:
             try:

@@ -1,10 +1,11 @@
 """The one registry: every task, view and page language the app has, built-in or plugged in.
 
 A plug-in is one module that declares `TASK` (a `Task`), `VIEW` (a `View`) or a page locale
-(`LOCALE`, `NAME`, `TEXTS`), or several of them; it is loaded with `--plugin MODULE` or the
-`DEMO_PLUGINS` environment variable (comma-separated), before the page is built. Nothing else
-needs an edit: the page, the API, share links, batch CSVs, readiness lines and the scorecard
-read these lists.
+(`LOCALE`, `NAME`, `TEXTS`), or several of them, and optionally `TRANSLATIONS` (its own texts in
+other page languages); it is loaded with `--plugin MODULE` or the `DEMO_PLUGINS` environment
+variable (comma-separated), before the page is built. Nothing else needs an edit: the page, the
+API, share links, batch CSVs, readiness lines and the scorecard read these lists. The newest
+built-in task and view are plug-ins too (`BUILT_IN_PLUGINS`).
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import importlib
 import os
 
 from demo import admission
-from demo.i18n import add_catalog
+from demo.i18n import add_catalog, add_translations
 from demo.tasks.base import Task
 from demo.views import View
 
 TASKS: dict[str, Task] = {}
 VIEWS: dict[str, View] = {}
 PLUGINS: list[str] = []
+BUILT_IN_PLUGINS = ("demo.tasks.classify",)
 
 
 def register_task(task: Task) -> None:
@@ -45,6 +47,7 @@ def load_plugin(name: str) -> None:
         register_view(module.VIEW)
     if hasattr(module, "LOCALE"):
         add_catalog(module)
+    add_translations(getattr(module, "TRANSLATIONS", {}))
     PLUGINS.append(name)
 
 
@@ -72,6 +75,7 @@ def _built_ins() -> None:
         register_task(task)
     for module in (attribution, compare, two_ways, scored):
         register_view(module.VIEW)
+    load_plugins(BUILT_IN_PLUGINS)
 
 
 _built_ins()

@@ -1,7 +1,8 @@
 """Scorecard: a labelled set through a task's classic checkpoint and zero-shot LLM: accuracy per
 side, how often the two agree, the confusion of each, latency per item and the items each side
 got wrong, for a built-in set written for this project (`examples/scorecard/`) or the user's CSV.
-A task takes part when it declares `gold` labels and its `scorecard_columns`.
+A task takes part when it declares `gold` labels (or `any_labels`: the file brings its own, at most
+20) and its `scorecard_columns`.
 """
 
 from __future__ import annotations
@@ -22,16 +23,22 @@ from demo.tasks.base import MAX_TEXT_CHARS
 BUILT_IN_DIR = Path(__file__).resolve().parent.parent / "examples" / "scorecard"
 
 
+MAX_LABELS = 20  # distinct labels in a set of a task with `any_labels`
+
+
 def scorecard_tasks() -> dict[str, str]:
-    """Title -> key of every task with gold labels."""
-    return {task.title: key for key, task in TASKS.items() if task.gold}
+    """Title -> key of every task with gold labels, or whose sets bring their own."""
+    return {task.title: key for key, task in TASKS.items() if task.gold or task.any_labels}
 
 
 def columns_of(task: str) -> tuple[str, ...]:
     return (*get_task(task).scorecard_columns, "label")
 
 
-def labels_of(task: str) -> list[str]:
+def labels_of(task: str, items: list | None = None) -> list[str]:
+    """The labels of a task's sets: its gold labels, or those the items bring (in order of first use)."""
+    if get_task(task).any_labels:
+        return list(dict.fromkeys(item.gold for item in items or []))
     return sorted(set(get_task(task).gold.values()))
 
 
@@ -49,10 +56,12 @@ def read_csv(data: bytes, task: str) -> list[Item]:
     if tuple(header) != columns:
         raise InputError(f"The header must be '{','.join(columns)}' for {get_task(task).title.lower()}; "
                          f"the file has '{excerpt(','.join(header))}'.")
-    items = []
+    items, spec = [], get_task(task)
     for line, row in rows:
         *inputs, label = (cell.strip() for cell in row)
-        gold = get_task(task).gold.get(label.lower())
+        gold = (label or None) if spec.any_labels else spec.gold.get(label.lower())
+        if gold is None and spec.any_labels:
+            raise InputError(f"Row {line}: the label is empty.")
         if gold is None:
             allowed = labels_of(task)
             raise InputError(f"Row {line}: the label '{label[:40]}' is not one of {', '.join(allowed)} (or 1 / 0).")
@@ -64,14 +73,21 @@ def read_csv(data: bytes, task: str) -> list[Item]:
         items.append(Item(tuple(inputs), gold, line))
     if not items:
         raise InputError("The file has a header but no rows.")
+    if spec.any_labels:
+        labels = labels_of(task, items)
+        if len(labels) > MAX_LABELS:
+            raise InputError(f"The file has {len(labels)} distinct labels; at most {MAX_LABELS} can be scored. The "
+                             f"ones past the {MAX_LABELS}th: {', '.join(labels[MAX_LABELS:][:10])}.")
+        if len(labels) < 2:
+            raise InputError(f"The file has only one label ({labels[0]}); a labelled set needs at least two.")
     return items
 
 
-def built_in(task: str, language: str = "en") -> list[Item]:
+def built_in(task: str, language: str = "en", name: str = "") -> list[Item]:
     """A set written for this project: in English 100 reviews for sentiment and 200 pairs for next
-    sentence, in Chinese 40 reviews and 100 pairs."""
-    name = task if language == "en" else f"{task}_{language}"
-    return read_csv((BUILT_IN_DIR / f"{name}.csv").read_bytes(), task)
+    sentence, in Chinese 40 reviews and 100 pairs; a task's named sets (`scorecard_sets`)."""
+    stem = "_".join(part for part in (task, name, "" if language == "en" else language) if part)
+    return read_csv((BUILT_IN_DIR / f"{stem}.csv").read_bytes(), task)
 
 
 @dataclass

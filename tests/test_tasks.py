@@ -26,9 +26,9 @@ def run(runtime, key, *values):
     return out, warnings
 
 
-def test_registry_lists_the_four_tasks_and_names_the_choices_on_a_miss():
-    assert list(TASKS) == ["sentiment", "fill_mask", "next_sentence", "generate"]
-    with pytest.raises(KeyError, match="sentiment, fill_mask, next_sentence, generate"):
+def test_registry_lists_the_five_tasks_and_names_the_choices_on_a_miss():
+    assert list(TASKS) == ["sentiment", "fill_mask", "next_sentence", "generate", "classify"]
+    with pytest.raises(KeyError, match="sentiment, fill_mask, next_sentence, generate, classify"):
         get_task("translate")
 
 

@@ -68,7 +68,7 @@ class Catalogs:
 
     def add(self, module: ModuleType) -> None:
         self.names[module.LOCALE] = module.NAME
-        self.texts[module.LOCALE] = dict(module.TEXTS)
+        self.texts[module.LOCALE] = self.texts.get(module.LOCALE, {}) | dict(module.TEXTS)
         for alias in (module.LOCALE, *getattr(module, "ALIASES", ())):
             self.aliases[alias.lower()] = module.LOCALE
             self.spellings[alias] = module.LOCALE
@@ -90,6 +90,12 @@ for _found in pkgutil.iter_modules(__path__):
 def add_catalog(module: ModuleType) -> None:
     """Register a page language from a catalog module (a plug-in); call before the page is built."""
     CATALOGS.add(module)
+
+
+def add_translations(translations: dict[str, dict[str, str]]) -> None:
+    """A plug-in's own texts in other page languages (locale -> English -> translation)."""
+    for locale, texts in translations.items():
+        CATALOGS.texts.setdefault(locale, {}).update(texts)
 
 
 def locales() -> dict[str, str]:

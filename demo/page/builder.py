@@ -86,7 +86,7 @@ def build_app(runtime) -> gr.Blocks:
         ui_language, switch = locale_switch.language_switch(QUIET)
         gr.Markdown(ui_text(HEADER), elem_id="header")
         gr.Markdown(ui_text(profile_summary(runtime)), elem_id="profile")
-        with gr.Tabs() as tabs:
+        with gr.Tabs(overflow_behavior="wrap") as tabs:  # on a phone every tab stays one tap away
             built = [build_tab(task, runtime, ui_language) for task in TASKS.values()]
         build_scorecard(runtime, QUIET)
         locale_switch.name_tabs_in_the_page_language(ui_language, built, QUIET)

@@ -20,17 +20,31 @@ from demo.scorecard import (agreement, built_in, confusion_rows, labels_of, read
                             scored_csv, summary_rows, wrong_rows)
 
 SOURCES = ("Built-in set", "Built-in Chinese set", "My CSV")
+OWN_FILE = SOURCES[-1]
+
+
+def sources_of(key: str) -> list[str]:
+    """The sets a task can be scored on: its built-in sets (by name, in English and Chinese) and a file."""
+    names = get_task(key).scorecard_sets
+    if not names:
+        return list(SOURCES)
+    return [f"{source}: {name}" for name in names for source in SOURCES[:2]] + [OWN_FILE]
 SUMMARY = (
     "Run a labelled set through the task's classic checkpoint and its zero-shot LLM: accuracy as it goes, how often "
     "they agree, each side's confusion, latency and mistakes. Use a built-in set (written for this app: 100 reviews "
-    "and 200 sentence pairs in English, 40 reviews and 100 pairs in Chinese) or your own CSV (Chinese text goes to the "
-    "Chinese models): {formats}, up to 2,000 rows and 2 MB. Your file is read once and deleted.")
+    "and 200 sentence pairs in English, 40 reviews and 100 pairs in Chinese, and for classify a topic set and an intent "
+    "set of 20 texts in each language) or your own CSV (Chinese text goes to the Chinese models): {formats}, up to "
+    "2,000 rows and 2 MB. Your file is read once and deleted.")
 
 
 def formats() -> str:
     parts = []
     for key in scorecard_tasks().values():
         task = get_task(key)
+        if task.any_labels:
+            parts.append(f"`{','.join((*task.scorecard_columns, 'label'))}` (any 2 to 20 labels, for "
+                         f"{task.title.lower()})")
+            continue
         labels = "/".join(sorted(set(task.gold.values()), reverse=True))
         parts.append(f"`{','.join((*task.scorecard_columns, 'label'))}` ({labels} or 1/0)")
     return " or ".join(parts)
@@ -54,13 +68,33 @@ def missing_line(sides) -> str:
                     for side in gone)
 
 
+def confusion_grid(tally, labels: list[str]) -> str:
+    """Each side's confusion matrix as a shaded grid (true label per row, answer per column), with
+    each label's accuracy at the end of its row."""
+    grids = []
+    for name, side in tally.sides.items():
+        head = "".join(f'<th scope="col">{escape(label)}</th>' for label in labels)
+        rows = []
+        for gold in labels:
+            counts = [side.confusion[(gold, answer)] for answer in labels]
+            total = sum(counts)
+            cells = "".join(f'<td class="{"hit" if answer == gold else "miss"}" style="--share:'
+                            f'{count / max(1, total):.2f}">{count}</td>' for answer, count in zip(labels, counts))
+            right = f"{side.confusion[(gold, gold)] / total:.0%}" if total else "–"
+            rows.append(f'<tr><th scope="row">{escape(gold)}</th>{cells}<td class="recall">{right}</td></tr>')
+        grids.append(f'<div class="confusion"><div class="blank-head">{escape(name)}</div><table><thead><tr>'
+                     f'<th>true \\ answered</th>{head}<th>right</th></tr></thead><tbody>{"".join(rows)}</tbody>'
+                     f'</table></div>')
+    return f'<div class="confusions">{"".join(grids)}</div>'
+
+
 def tally_outputs(tally, total: int, key: str, stopped: bool = False, final: bool = False, missing: str = ""):
     """(view, plot, per-side table, confusion, wrong items) for a tally; the view says how far it is
     and, when one side takes no part, why."""
     import pandas as pd
 
     done = tally.done
-    labels = labels_of(key)
+    labels = labels_of(key, tally.items)
     share = agreement(tally)
     state = ("Stopped" if stopped else "Done") if final else "Scoring"
     agree = f"; the two sides agree on {share:.0%} of them" if share is not None else ""
@@ -69,7 +103,8 @@ def tally_outputs(tally, total: int, key: str, stopped: bool = False, final: boo
             f'style="width:{100 * done / max(1, total):.1f}%"></span></span><span class="bar-value">'
             f'{done / max(1, total):.0%}</span></div><p class="meaning">Accuracy is measured against the set\'s '
             f'labels; {margin_line(tally)}</p>'
-            + (f'<p class="meaning"><b>{missing}</b></p>' if missing else "") + '</div>')
+            + (f'<p class="meaning"><b>{missing}</b></p>' if missing else "") + '</div>'
+            + confusion_grid(tally, labels))
     plot = pd.DataFrame(tally.curve, columns=["item", "accuracy", "side"])
     confusion = pd.DataFrame(confusion_rows(tally, labels),
                              columns=["side", "true label", *(f"answered {label}" for label in labels)])
@@ -112,14 +147,15 @@ def build_scorecard(runtime, quiet: dict) -> None:
     outputs = [view, plot, table, confusion, wrong, download, upload, error, status]
 
     def items_of(key: str, chosen: str, path: str | None):
-        if chosen == SOURCES[0]:
-            return built_in(key)
-        return built_in(key, "zh") if chosen == SOURCES[1] else read_csv(uploaded(path), key)
+        if chosen == OWN_FILE:
+            return read_csv(uploaded(path), key)
+        source, _, name = chosen.partition(": ")
+        return built_in(key, "zh" if source == SOURCES[1] else "en", name)
 
     def work(title: str, chosen: str, path: str | None, scope: RequestScope):
         key = tasks.get(title)
-        if key is None or chosen not in SOURCES:
-            raise InputError(f"Choose a task ({', '.join(tasks)}) and a set.")
+        if key is None or chosen not in sources_of(key):
+            raise InputError(f"Choose a task ({', '.join(tasks)}) and one of its sets.")
         items = items_of(key, chosen, path)
         language = route(*(text for item in items for text in item.inputs)).language  # one set, one language
         started = time.perf_counter()
@@ -131,7 +167,9 @@ def build_scorecard(runtime, quiet: dict) -> None:
         sides = runtime.sides(key, language=language)
         missing = missing_line(sides)
         spec = get_task(key)
-        answer = lambda engine, *inputs: spec.run(engine, lambda message: None, *inputs)[0]  # noqa: E731
+        labels = labels_of(key, items)
+        answer = lambda engine, *inputs: spec.run(  # noqa: E731
+            engine, lambda message: None, *spec.scorecard_values(inputs, labels))[0]
         shown, tally = 0.0, None
         for tally in score(sides, key, items, answer, stopping(scope)):
             if time.perf_counter() - shown >= UPDATE_S:
@@ -148,3 +186,5 @@ def build_scorecard(runtime, quiet: dict) -> None:
                f"({tally.done / max(took, 1e-9):.2f} items/s).")
 
     page_job(work, [task, source, upload], outputs, run, stop, "scorecard", quiet)
+    task.change(lambda title: gr.Radio(choices=sources_of(tasks[title]), value=sources_of(tasks[title])[0]),
+                inputs=task, outputs=source, **quiet)

@@ -18,7 +18,7 @@ from demo.page.endpoints import Responder, answer_endpoint, api_handler, page_ha
 from demo.page.run_stop import run_and_stop
 from demo.page.gradio_patches import name_example_columns, raw_values
 from demo.registry import VIEWS
-from demo.tasks.base import INTEGER, TEXT, Param, Task
+from demo.tasks.base import BOOLEAN, INTEGER, TEXT, Param, Task
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "examples"
 LATEX = [{"left": "$$", "right": "$$", "display": True}, {"left": "$", "right": "$", "display": False}]
@@ -50,8 +50,10 @@ def component(task: Task, param: Param):
     elem_id = param.elem_id or f"{task.dom_id}-{param.name.replace('_', '-')}"
     label = ui_text(param.label or param.name)
     if param.kind == TEXT:
-        return gr.Textbox(label=label, lines=1, max_lines=8, elem_id=elem_id,
+        return gr.Textbox(value=param.default, label=label, lines=1, max_lines=8, elem_id=elem_id,
                           placeholder=ui_text(param.placeholder) if param.placeholder else None)
+    if param.kind == BOOLEAN:
+        return gr.Checkbox(value=param.default, label=label, elem_id=elem_id)
     low, high = param.range
     if param.box:
         return raw_values(gr.Number(value=param.default, precision=0, minimum=low, maximum=high, label=label,

@@ -20,13 +20,14 @@ from demo.i18n import Text
 Warn = Callable[[str], None]
 
 MAX_TEXT_CHARS = 200_000
-TEXT, INTEGER, NUMBER = "text", "integer", "number"
+TEXT, INTEGER, NUMBER, BOOLEAN = "text", "integer", "number", "boolean"
 
 
 @dataclass(frozen=True)
 class Param:
     """One input: its API name, its default (None for a required text), its kind ("text",
-    "integer", "number"), its label and, for numbers, the allowed range and the slider's step.
+    "integer", "number", "boolean": a check box), its label and, for numbers, the allowed range and
+    the slider's step.
     `setting` inputs are optional and shown in a closed "Settings" panel; `box` shows a number as a
     number field rather than a slider."""
 
@@ -47,7 +48,10 @@ class Param:
         """One line for API docs and MCP tools: what it is, its kind and range, its default."""
         what = self.help or self.named or self.label or self.name
         if self.kind == TEXT:
-            return f"{what}: text, up to {MAX_TEXT_CHARS:,} characters."
+            default = f"; default {self.default!r}" if self.default is not None else ""
+            return f"{what}: text, up to {MAX_TEXT_CHARS:,} characters{default}."
+        if self.kind == BOOLEAN:
+            return f"{what}: true or false; default {str(self.default).lower()}."
         low, high = self.range
         bounds = f"a whole number from {int(low):,} to {int(high):,}" if self.kind == INTEGER else \
             f"a number from {low:g} to {high:g}"
@@ -61,6 +65,8 @@ class Param:
         """The value made ready, or an `InputError` naming this input and what is allowed."""
         if self.kind == TEXT:
             return require_text(value, self.named or self.label or self.name)
+        if self.kind == BOOLEAN:
+            return require_boolean(value, self.name)
         return require_number(value, self.name, *self.range, integer=self.kind == INTEGER)
 
 
@@ -94,6 +100,8 @@ class Task:
     classic_side: str = "the classic checkpoint"  # how the compare button names it
     gold: dict[str, str] = {}  # how a labelled CSV may spell each label -> the API label (scorecard)
     scorecard_columns: tuple[str, ...] = ()  # the CSV columns of a labelled set, before `label`
+    any_labels: bool = False  # a labelled set brings its own labels (read from the file), not `gold`
+    scorecard_sets: tuple[str, ...] = ()  # named built-in sets: examples/scorecard/<task>_<name>[_zh].csv
 
     @property
     def api_name(self) -> str:
@@ -140,6 +148,10 @@ class Task:
         """The answer to one row of a batch CSV, as columns (values passed `check`)."""
         raise NotImplementedError
 
+    def scorecard_values(self, inputs: tuple, labels: list[str]) -> tuple:
+        """A labelled item's request values: its inputs (and, with `any_labels`, the set's labels)."""
+        return inputs
+
     def stream_size(self, outputs: tuple) -> str:
         """How much a stream had produced, for the status of a stopped one ("12 new tokens")."""
         return ""
@@ -160,6 +172,18 @@ def require_text(value: Any, name: str) -> str:
             "Please send a shorter text."
         )
     return text
+
+
+def require_boolean(value: Any, name: str) -> bool:
+    """True or False, from a check box, JSON, or a CSV cell ("true", "yes", "1", "false", "no", "0")."""
+    if isinstance(value, bool):
+        return value
+    said = str(value).strip().lower() if isinstance(value, str | int | float) else None
+    if said in ("true", "yes", "1", "1.0"):
+        return True
+    if said in ("false", "no", "0", "0.0", ""):
+        return False
+    raise InputError(f"{name} must be true or false; got {value!r}.")
 
 
 def require_number(

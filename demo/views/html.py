@@ -218,5 +218,11 @@ details.more summary { cursor: pointer; min-height: 1.6em; color: var(--body-tex
 .heat-scale { display: flex; align-items: center; gap: 0.5em; font-size: 0.85em; max-width: 28em; }
 .heat-bar { flex: 1; height: 0.7em; border-radius: 0.35em; border: 1px solid var(--border-color-primary);
             background: linear-gradient(to right, rgb(220 38 38 / 0.75), transparent, rgb(37 99 235 / 0.75)); }
+.confusions { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 1em; }
+.confusion { overflow-x: auto; }
+.confusion table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 0.9em; }
+.confusion th, .confusion td { padding: 0.25em 0.5em; border: 1px solid var(--border-color-primary); text-align: center; }
+.confusion td.hit { background: rgb(37 99 235 / calc(var(--share) * 0.6)); }
+.confusion td.miss { background: rgb(220 38 38 / calc(var(--share) * 0.6)); }
 .input-error { color: var(--error-text-color, #dc2626); font-weight: 600; }
 """

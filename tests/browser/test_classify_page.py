@@ -1,0 +1,71 @@
+"""The classify tab in a real Chromium: your own labels on desktop and on a phone in both themes,
+its explanation, and the scorecard on a CSV with labels of its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_page import CHROMIUM, SCREENSHOTS, browser, expect, open_page  # noqa: F401 (fixture)
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}: install Debian's chromium")]
+
+
+def classify(page, text: str, labels: str) -> None:
+    page.get_by_role("tab", name="Classify").click()
+    page.locator("#classify-text textarea").fill(text)
+    page.locator("#classify-labels textarea").fill(labels)
+    page.locator("#classify-run").click()
+
+
+def test_your_own_labels_are_scored_explained_and_a_bad_list_is_refused(browser, base_url):
+    context, page = open_page(browser, base_url)
+    classify(page, "the film was great fun", "film, music, sport, news")
+    view = page.locator("#classify-view")
+    expect(page.locator("#classify-status")).to_contain_text("Answered by", timeout=60_000)
+    for label in ("film", "music", "sport", "news"):
+        expect(view.locator(".bar-name", has_text=label)).to_be_visible()
+    page.locator("#explain_classify").click()
+    expect(view.locator(".heatmap")).to_be_visible(timeout=60_000)
+    expect(view.locator(".heat-scale")).to_contain_text("the top label")
+    page.screenshot(path=SCREENSHOTS / "classify.png", full_page=True)
+    page.locator("#classify-labels textarea").fill("film")
+    page.locator("#classify-run").click()
+    expect(page.locator("#classify-error")).to_contain_text("1 label given; write 2 to 20 labels")
+    context.close()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_on_a_phone_all_five_tabs_are_one_tap_away_and_nothing_overflows(browser, base_url, theme):
+    context, page = open_page(browser, f"{base_url}/?__theme={theme}", viewport={"width": 390, "height": 844},
+                              is_mobile=True, has_touch=True)
+    for name in ("Sentiment", "Fill mask", "Next sentence", "Generate", "Classify"):
+        expect(page.get_by_role("tab", name=name)).to_be_visible()
+    expect(page.get_by_role("button", name="More tabs")).to_have_count(0)
+    classify(page, "明天会下雨吗？", "天气, 音乐, 机票")
+    expect(page.locator("#classify-status")).to_contain_text("Answered by", timeout=60_000)
+    expect(page.locator("#classify-view .bar-name", has_text="天气")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=SCREENSHOTS / f"phone_{theme}_classify.png", full_page=True)
+    context.close()
+
+
+def test_the_scorecard_reads_the_labels_of_your_file_and_shows_each_sides_confusion(browser, base_url, tmp_path):
+    upload = tmp_path / "topics.csv"
+    upload.write_text("text,label\nthe film was fun,film\na new song,music\nthe match,sport\nthe cinema,film\n",
+                      encoding="utf-8")
+    context, page = open_page(browser, base_url)
+    page.locator("#scorecard").get_by_text("Scorecard: a labelled set").click()
+    page.locator("#scorecard-task").get_by_text("Classify").click()
+    expect(page.locator("#scorecard-source")).to_contain_text("Built-in set: topics")
+    page.locator("#scorecard-source").get_by_text("My CSV").click()
+    page.locator("#scorecard-file input[type=file]").set_input_files(str(upload))
+    expect(page.locator("#scorecard-file a[href*='topics.csv']")).to_be_visible()
+    page.locator("#scorecard-run").click()
+    view = page.locator("#scorecard-view")
+    expect(view).to_contain_text("Done: 4 of 4 items", timeout=90_000)
+    grid = view.locator(".confusion table").first
+    for label in ("film", "music", "sport"):
+        expect(grid.locator("thead")).to_contain_text(label)
+    page.screenshot(path=SCREENSHOTS / "classify_scorecard.png", full_page=True)
+    context.close()
