@@ -132,29 +132,51 @@ def test_praising_words_of_a_positive_review_score_highest(embedded, review, pra
 def test_damning_words_of_a_negative_review_score_lowest(embedded, review, damning):
     words = [(w.strip(), s) for w, s in embedded.engine("sentiment").attribute(review).scaled()[0]]
     assert min(words, key=lambda item: item[1])[0] in damning, words
-    assert _mean([s for w, s in words if w in damning]) < _mean([s for w, s in words if w not in damning])
+    # on average toward Negative (by occlusion, words that repeat one another share the push: without
+    # "stupid" the review is still "boring, ugly and painfully ...")
+    assert _mean([s for w, s in words if w in damning]) < 0
 
 
-def test_gemma_attributions_sum_to_the_score_change_within_captums_delta(embedded):
-    import torch
-
-    from demo.engines.gemma.scoring import label_margin
-
+def test_each_words_score_is_the_margin_with_it_minus_without_it(embedded):
     engine = embedded.engine("sentiment")
     review = "A warm and funny film."
-    attribution = engine.attribute(review)
-    model = engine.loaded.model
+    words = engine.attribute(review).words[0]
     ids = engine.loaded.tokenizer(review, add_special_tokens=False)["input_ids"]
-    before, tail = engine.prefix + engine.review_head, engine.review_tail
-    with torch.no_grad():
-        embed = model.get_input_embeddings()
-        real = embed(torch.tensor([before + ids + tail]))
-        zeroed = real.clone()
-        zeroed[:, len(before) : len(before) + len(ids)] = 0
-        hidden = model.get_decoder()(inputs_embeds=torch.cat([real, zeroed])).last_hidden_state[:, -1]
-        score, baseline = label_margin(model, hidden, *engine.label_ids).tolist()
-    total = sum(s for _, s in attribution.words[0])
-    assert total == pytest.approx(score - baseline, abs=attribution.delta + 1e-3)
+    without_funny = engine.loaded.tokenizer("A warm and film.", add_special_tokens=False)["input_ids"]
+    whole, less = engine.worker.call(engine._margins, [ids, without_funny])
+    assert dict((w.strip(), s) for w, s in words)["funny"] == pytest.approx(whole - less, abs=1e-3)
+
+
+def test_the_strongest_push_falls_on_a_hand_marked_word_in_most_reviews(embedded):
+    """bench.attribution's measure on the first 12 of its hand-marked reviews: 9 of 12 when measured
+    (all 24: occlusion 15, integrated gradients 7)."""
+    from bench.attribution import marked_reviews, top_word
+
+    engine = embedded.engine("sentiment")
+    hits = 0
+    for review, carriers in marked_reviews()[:12]:
+        positive = engine.classify(review).scores["POSITIVE"] >= 0.5
+        hits += top_word(engine.attribute(review).words[0], positive) in carriers
+    assert hits >= 7
+
+
+def test_consecutive_chinese_masks_are_one_simplified_word(embedded):
+    _, filled, table = run(embedded, "fill_mask", "[MASK][MASK]是中国的首都。", 5)
+    assert filled == "北京是中国的首都。"
+    _, filled, table = run(embedded, "fill_mask", "北[MASK][MASK]是中国的首都。", 5)
+    assert all(word.encode("gb2312") for _, _, word, _ in table)  # simplified: no 極
+    assert filled.startswith("北") and len(filled) == len("北京市是中国的首都。")
+
+
+CLASSIFY_EXPECTED = ["sports", "business", "set an alarm", "科学", "天气"]
+
+
+def test_every_bundled_classify_example_gets_its_label(embedded):
+    from demo.page.tab import load_examples
+
+    for row, expected in zip(load_examples("classify"), CLASSIFY_EXPECTED, strict=True):
+        (scores,) = run(embedded, "classify", *row)
+        assert next(iter(scores)) == expected, (row, scores)
 
 
 def test_paris_is_more_expected_than_banana_and_the_true_sentence_less_perplexing(embedded):

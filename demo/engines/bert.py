@@ -70,7 +70,7 @@ class MaskedLMEngine:
     auto_model = "AutoModelForPreTraining"
     int8_ok = True
     head_hint = "a checkpoint pretrained with masked-language modelling, such as bert-base-uncased"
-    capabilities = frozenset({"fill_in_order"})
+    capabilities = frozenset({"fill_in_order", "attend"})
     meaning = ("Each blank's bars are BERT's probabilities over its whole vocabulary, each blank filled on its "
                "own: a model's confidence, not a measured accuracy.")
 
@@ -141,7 +141,7 @@ class NextSentenceEngine:
     auto_model = "AutoModelForPreTraining"
     int8_ok = True
     head_hint = "a BERT checkpoint pretrained with next-sentence prediction, such as bert-base-uncased"
-    capabilities = frozenset({"attribute"})
+    capabilities = frozenset({"attribute", "attend"})
     meaning = ("BERT's confidence that B is the sentence that came next rather than a random one: not a "
                "measured accuracy. A sentence on the same topic often counts as a follow-up.")
     attribution_target = "IsNext over NotNext"

@@ -114,7 +114,7 @@ class CausalLMEngine:
 
     auto_model = "AutoModelForCausalLM"
     head_hint = "a checkpoint with a language-modelling head, such as GPT-2"
-    capabilities = frozenset({"score"})
+    capabilities = frozenset({"score", "attend"})
     missing_head = staticmethod(outside_base)
 
     def __init__(self, loaded: LoadedModel, worker: InferenceWorker):

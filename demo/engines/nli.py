@@ -53,7 +53,7 @@ class NliClassifier:
     auto_model = "AutoModelForSequenceClassification"
     int8_ok = True
     head_hint = "an NLI checkpoint with entailment and contradiction classes (an MNLI or XNLI model)"
-    capabilities = frozenset({"attribute"})
+    capabilities = frozenset({"attribute", "attend"})
     meaning = ("How strongly a model trained on natural-language inference finds that your text entails "
                "\"this text is about <label>\": a confidence over your labels, not a measured accuracy.")
     attribution_target = "the log-probability of the top label"

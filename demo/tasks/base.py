@@ -152,6 +152,10 @@ class Task:
         """A labelled item's request values: its inputs (and, with `any_labels`, the set's labels)."""
         return inputs
 
+    def attention_texts(self, checked: tuple) -> tuple[str, ...]:
+        """The texts a reader looks at in this task's input (the attention view reads them)."""
+        return tuple(value for param, value in zip(self.params, checked) if param.required)
+
     def stream_size(self, outputs: tuple) -> str:
         """How much a stream had produced, for the status of a stopped one ("12 new tokens")."""
         return ""

@@ -118,6 +118,9 @@ against a reference label, "other things": $p(y)=\sigma\left(s(y)-s(\text{other 
             template = TEMPLATE_ZH
         return text, labels, multi_label, template
 
+    def attention_texts(self, checked: tuple) -> tuple[str, ...]:
+        return (checked[0],)  # the text, not the list of labels
+
     def scorecard_values(self, inputs: tuple, labels: list[str]) -> tuple:
         return (*inputs, ", ".join(labels))
 

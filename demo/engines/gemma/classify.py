@@ -32,7 +32,7 @@ REFERENCE = {"en": "other things", "zh": "其他事情"}  # what a label must be
 class LabelLikelihood:
     """Calibrated label scoring with Gemma 3 270M, for any labels."""
 
-    capabilities = frozenset({"attribute"})
+    capabilities = frozenset({"attribute", "attend"})
     meaning = ("The bars compare how likely a 270M model, never trained for this, finds each of your labels after "
                "the text, calibrated on empty texts: a relative confidence, not a measured accuracy.")
     attribution_target = "the calibrated log-probability of the top label"

@@ -108,7 +108,7 @@ class RerankedFillMask:
     """Fill-mask with Gemma 3 270M: blank prompt proposes, full-sentence likelihood reranks."""
 
     mask_token = MASK
-    capabilities = frozenset({"fill_in_order"})
+    capabilities = frozenset({"fill_in_order", "attend"})
     meaning = ("The bars compare the candidates found for each blank (they sum to 100% over them), not the "
                "whole vocabulary: a 270M model's relative confidence, not a measured accuracy.")
 

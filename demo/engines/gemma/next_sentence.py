@@ -43,7 +43,7 @@ BATCH_TOKENS = 4096  # padded tokens per forward pass when A's words are left ou
 class PmiNextSentence:
     """IsNext probability from calibrated PMI under Gemma 3 270M."""
 
-    capabilities = frozenset({"attribute"})
+    capabilities = frozenset({"attribute", "attend"})
     meaning = ("How much more likely a 270M model finds B once it has read A, turned into a confidence: not a "
                "measured accuracy. A sentence on the same topic, or A repeated, often counts as a follow-up.")
     attribution_target = "the PMI: A's words by how it changes without each, B's by how much more expected each became after A"

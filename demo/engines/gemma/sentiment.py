@@ -43,7 +43,7 @@ MEANING = ("The bars compare how strongly a 270M model, never trained for this t
 class PromptSentiment:
     """Calibrated label-word scoring with Gemma 3 270M; reviews that arrive together share a batch."""
 
-    capabilities = frozenset({"attribute"})
+    capabilities = frozenset({"attribute", "attend"})
     meaning = MEANING
     attribution_target = "the score of the word <i>positive</i> over <i>negative</i>"
     attribution_method = "occlusion"
@@ -125,7 +125,7 @@ class ChannelSentiment:
     """Chinese sentiment with Gemma 3 270M: the mean per-token log-likelihood of the review after a
     "good review" prefix minus after a "bad review" prefix, calibrated on built-in reviews."""
 
-    capabilities = frozenset({"attribute"})
+    capabilities = frozenset({"attribute", "attend"})
     meaning = MEANING
     attribution_target = ("how much more likely your review is after <i>以下是一条好评</i> (here is a good review) "
                           "than after <i>以下是一条差评</i> (a bad review)")

@@ -1,0 +1,46 @@
+"""The attention view in a real Chromium: a head picked from the tiles, by click and by keyboard, on
+desktop and on a phone in both themes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_page import CHROMIUM, SCREENSHOTS, browser, expect, open_page  # noqa: F401 (fixture)
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}: install Debian's chromium")]
+
+
+def show_attention(page) -> None:
+    page.get_by_role("tab", name="Next sentence").click()
+    page.locator("#next-sentence-a textarea").fill("It rained all day.")
+    page.locator("#next-sentence-b textarea").fill("The film was fun.")
+    page.locator("#attention_next_sentence").click()
+    expect(page.locator("#next_sentence-view .attention")).to_be_visible(timeout=60_000)
+
+
+def test_a_head_is_picked_from_the_tiles_by_click_and_by_keyboard(browser, base_url):
+    context, page = open_page(browser, base_url)
+    show_attention(page)
+    view = page.locator("#next_sentence-view")
+    shown = view.locator(".att-map:visible")
+    expect(shown).to_have_count(1)
+    expect(shown).to_contain_text("Layer 2, head 1")  # the last layer's first head at first
+    view.locator("label[title='layer 1, head 2']").click()
+    expect(view.locator(".att-map:visible")).to_contain_text("Layer 1, head 2")
+    page.keyboard.press("ArrowRight")  # the picked tile's radio has the focus: arrows move between heads
+    expect(view.locator(".att-map:visible")).to_contain_text("Layer 2, head 1")
+    expect(view).to_contain_text("d_k = 16, 2 heads in each of 2 layers")  # the tiny BERT's
+    expect(view.locator(".att-tokens")).to_contain_text("[SEP]")
+    page.screenshot(path=SCREENSHOTS / "attention.png", full_page=True)
+    context.close()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_attention_view_fits_a_phone_in_both_themes(browser, base_url, theme):
+    context, page = open_page(browser, f"{base_url}/?__theme={theme}", viewport={"width": 390, "height": 844},
+                              is_mobile=True, has_touch=True)
+    show_attention(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=SCREENSHOTS / f"phone_{theme}_attention.png", full_page=True)
+    context.close()
