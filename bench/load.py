@@ -104,6 +104,10 @@ EXPLANATIONS = [  # the longest each takes on the tiny models (64 positions; GPT
     ("fill_mask_two_ways", LONG_FILL),
     ("score_text", ["word " * 1_000]),
     ("compare_sentiment", ["A warm and funny film."]),
+    ("explain_classify", [" ".join(["a warm and funny film"] * 11), ", ".join(f"label {n}" for n in range(20))]),
+    ("compare_classify", ["A warm and funny film.", ", ".join(f"label {n}" for n in range(20))]),
+    ("attention_next_sentence", ["It snowed all night.", "by morning the roads were closed " * 4]),
+    ("steps_sentiment", [" ".join(["a warm and funny film"] * 11)]),
 ]
 
 

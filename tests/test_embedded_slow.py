@@ -200,3 +200,13 @@ def test_chinese_reviews_are_explained_word_by_word(embedded):
     assert len(words) > 5 and "".join(w for w, _ in words) == review.replace(" ", "")
     praising = {w for w, _ in words if any(key in w for key in ("热情", "干净", "满意"))}
     assert praising and max(words, key=lambda item: item[1])[0] in praising, words
+
+
+def test_the_code_for_a_gemma_answer_prints_its_probabilities(embedded):
+    from tests.test_steps import run_script
+
+    engine = embedded.engine("sentiment")
+    review = "I've been waiting for a HuggingFace course my whole life."
+    steps = engine.steps(review)
+    assert run_script(steps["code"]) == pytest.approx(engine.classify(review).scores, abs=1e-4)
+    assert set(steps["calibration"]) == {"POSITIVE", "NEGATIVE"}

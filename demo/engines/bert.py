@@ -8,6 +8,7 @@ import re
 
 import torch
 
+from demo.engines import recipes
 from demo.engines.types import Filled, LabelScores
 from demo.errors import InputError
 from demo.explain import CLASSIC_STEPS, Attribution, integrated_gradients, require_short, tokens_of, words_of
@@ -141,7 +142,7 @@ class NextSentenceEngine:
     auto_model = "AutoModelForPreTraining"
     int8_ok = True
     head_hint = "a BERT checkpoint pretrained with next-sentence prediction, such as bert-base-uncased"
-    capabilities = frozenset({"attribute", "attend"})
+    capabilities = frozenset({"attribute", "attend", "steps"})
     meaning = ("BERT's confidence that B is the sentence that came next rather than a random one: not a "
                "measured accuracy. A sentence on the same topic often counts as a follow-up.")
     attribution_target = "IsNext over NotNext"
@@ -176,6 +177,25 @@ class NextSentenceEngine:
         is_next, not_next = logits.softmax(-1).tolist()
         return LabelScores({IS_NEXT: is_next, NOT_NEXT: not_next}, dropped, limit)
 
+
+    def steps(self, sentence_a: str, sentence_b: str) -> dict:
+        """The answer's four steps on this pair, and the script that reproduces it."""
+        return self.worker.call(self._steps, sentence_a, sentence_b)
+
+    @torch.inference_mode()
+    def _steps(self, sentence_a: str, sentence_b: str) -> dict:
+        tokenizer, model = self.loaded.tokenizer, self.loaded.model
+        encoded = tokenizer(sentence_a, sentence_b, truncation=True, max_length=self.loaded.max_length,
+                            return_tensors="pt")
+        logits = model(**encoded.to(model.device)).seq_relationship_logits[0].float()
+        labels = (IS_NEXT, NOT_NEXT)
+        probabilities = dict(zip(labels, logits.softmax(-1).tolist(), strict=True))
+        ids = encoded["input_ids"][0].tolist()
+        return {"tokens": tokenizer.convert_ids_to_tokens(ids), "ids": ids,
+                "shapes": {"input_ids": [1, len(ids)], "seq_relationship_logits": [1, 2]}, "raw_name": "logits",
+                "raw": dict(zip(labels, logits.tolist(), strict=True)), "calibration": None,
+                "probabilities": probabilities, "answer": max(probabilities, key=probabilities.get),
+                "code": recipes.next_sentence(self.loaded.ref, sentence_a, sentence_b)}
 
     def attribute(self, sentence_a: str, sentence_b: str) -> Attribution:
         """Which words of A and B pushed BERT's head toward IsNext (above 0) or NotNext (below 0)."""

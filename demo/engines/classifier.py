@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from demo.engines import recipes
 from demo.engines.types import LabelScores
 from demo.errors import InputError
 from demo.explain import CLASSIC_STEPS, Attribution, integrated_gradients, require_short, tokens_of, words_of
@@ -25,7 +26,7 @@ class ClassifierEngine:
     auto_model = "AutoModelForSequenceClassification"
     int8_ok = True
     head_hint = "a checkpoint fine-tuned for sentiment classification, such as DistilBERT-SST2"
-    capabilities = frozenset({"attribute", "attend"})
+    capabilities = frozenset({"attribute", "attend", "steps"})
     meaning = ("The bars are the classifier's confidence, not a measured accuracy: it was fine-tuned on movie "
                "reviews and can be wrong, above all on other kinds of text.")
     attribution_target = "POSITIVE over NEGATIVE"
@@ -53,6 +54,21 @@ class ClassifierEngine:
                 results[i] = LabelScores(scores, max(0, totals[i] - limit), limit)
         return results
 
+
+    def steps(self, text: str) -> dict:
+        """The answer's four steps on this text, and the script that reproduces it."""
+        return self.worker.call(self._steps, text)
+
+    @torch.inference_mode()
+    def _steps(self, text: str) -> dict:
+        (ids,), _ = self.loaded.ids_within_limit([text])
+        logits = self.loaded.model(**self.loaded.padded([ids])).logits[0].float()
+        probabilities = dict(zip(self.labels, logits.softmax(-1).tolist(), strict=True))
+        return {"tokens": self.loaded.tokenizer.convert_ids_to_tokens(ids), "ids": ids,
+                "shapes": {"input_ids": [1, len(ids)], "logits": [1, len(self.labels)]}, "raw_name": "logits",
+                "raw": dict(zip(self.labels, logits.tolist(), strict=True)), "calibration": None,
+                "probabilities": probabilities, "answer": max(probabilities, key=probabilities.get),
+                "code": recipes.classifier(self.loaded.ref, text)}
 
     def attribute(self, text: str) -> Attribution:
         """Which words pushed the classifier toward POSITIVE (above 0) or NEGATIVE (below 0)."""

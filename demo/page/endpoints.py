@@ -18,7 +18,7 @@ import anyio
 import gradio as gr
 import torch
 
-from demo.errors import UserFacingError
+from demo.errors import InputError, UserFacingError
 from demo.i18n import UI_LANGUAGE, Text, localize
 from demo.inference import RequestCancelled, RequestScope, run_in_scope
 from demo.language import Routing, route
@@ -77,8 +77,14 @@ def answer_endpoint(task: Task) -> Endpoint:
 
 
 def view_endpoint(task: Task, view) -> Endpoint:
-    return Endpoint(task, view.endpoint(task), view.takes(task),
-                    lambda engine, warn, *checked: view.run(task, engine, warn, *checked),
+    def answer(engine, warn, *checked):
+        # the page shows the button for the engine of its language; text in the other may go to one without it
+        if not view.both_sides and view.requires not in getattr(engine, "capabilities", ()):
+            raise InputError(Text("{view} is not offered by the model that answers this text.",
+                                  view=Text(view.button_for(task))))
+        return view.run(task, engine, warn, *checked)
+
+    return Endpoint(task, view.endpoint(task), view.takes(task), answer,
                     lambda checked, outputs, done, card: view.present(task, checked, outputs, card),
                     both_sides=view.both_sides, description=view.description.format(task=task.title.lower()),
                     returns=view.returns)

@@ -167,3 +167,23 @@ VIEW = View("attention", "Attention: which words each head looks at", "attend", 
                         f"from the model that answers (up to {MAX_TOKENS} tokens).",
             returns=("{tokens, segment_starts, facts: {layers, heads, d_k, kv_heads, ...}, weights: [layer][head]"
                      "[query][key]}",))
+
+TRANSLATIONS = {"zh-CN": {
+    "Attention: which words each head looks at": "注意力：每个头在看哪些词",
+    "Attention weights": "注意力权重",
+    "Layer {l}, head {h}": "第 {l} 层，第 {h} 个头",
+    "layer {l}, head {h}": "第 {l} 层，第 {h} 个头",
+    "attention of layer {l}, head {h}": "第 {l} 层第 {h} 个头的注意力",
+    "All heads (rows: layers; pick one)": "所有注意力头（每行一层；点选一个）",
+    "Each map is one head's softmax(QKᵀ / √d_k): row i is how much token i attends to each token (the columns), both "
+    "in the numbered order of the tokens, and every row sums to 1. Here d_k = {d_k}, {heads} heads in each of "
+    "{layers} layers ({model}).":
+        "每张图是一个头的 softmax(QKᵀ / √d_k)：第 i 行是第 i 个词元对每个词元（各列）的关注程度，行列都按词元编号排列，每行之和为 1。"
+        "这里 d_k = {d_k}，{layers} 层中每层 {heads} 个头（{model}）。",
+    "A left-to-right model: a token attends only to the tokens before it (the upper right is empty), and there is no "
+    "[CLS]; the first token is the start-of-text token.":
+        "这是从左到右的模型：每个词元只关注它前面的词元（右上方是空的），也没有 [CLS]；第一个词元是文本开始标记。",
+    "Grouped-query attention: {heads} query heads share {kv} key/value heads.": "分组查询注意力：{heads} 个查询头共用 {kv} 个键/值头。",
+    "{count} of the {layers} layers attend within a sliding window of {window} tokens (longer than any input here).":
+        "{layers} 层中有 {count} 层只在 {window} 个词元的滑动窗口内关注（比这里的任何输入都长）。",
+}}

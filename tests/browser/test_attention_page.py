@@ -44,3 +44,16 @@ def test_the_attention_view_fits_a_phone_in_both_themes(browser, base_url, theme
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=SCREENSHOTS / f"phone_{theme}_attention.png", full_page=True)
     context.close()
+
+
+def test_the_four_steps_and_the_code_sit_under_the_answer(browser, base_url):
+    context, page = open_page(browser, base_url)
+    page.locator("#sentiment-text textarea").fill("the film was great fun")
+    page.locator("#steps_sentiment").click()
+    view = page.locator("#sentiment-view")
+    for step in ("Input processing", "Model inference", "Output post-processing", "Presentation"):
+        expect(view.locator(".steps")).to_contain_text(step, timeout=60_000)
+    expect(view.locator(".step-token").first).to_contain_text("[CLS]")
+    expect(page.locator("#sentiment-code")).to_contain_text("AutoModelForSequenceClassification")
+    page.screenshot(path=SCREENSHOTS / "steps.png", full_page=True)
+    context.close()

@@ -18,6 +18,7 @@ import torch
 from demo.explain import Attribution, occlusion, require_short, tokens_of, words_of
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker, length_groups
 from demo.models import LoadedModel
+from demo.engines import recipes
 from demo.engines.types import LabelScores
 from demo.engines.gemma.scoring import Boundary, continuation_logprobs, encode, next_token_logprobs
 
@@ -43,7 +44,7 @@ MEANING = ("The bars compare how strongly a 270M model, never trained for this t
 class PromptSentiment:
     """Calibrated label-word scoring with Gemma 3 270M; reviews that arrive together share a batch."""
 
-    capabilities = frozenset({"attribute", "attend"})
+    capabilities = frozenset({"attribute", "attend", "steps"})
     meaning = MEANING
     attribution_target = "the score of the word <i>positive</i> over <i>negative</i>"
     attribution_method = "occlusion"
@@ -51,7 +52,8 @@ class PromptSentiment:
     def __init__(self, loaded: LoadedModel, worker: InferenceWorker, language: str = "en"):
         self.loaded = loaded
         self.worker = worker
-        self.prefix = encode(loaded, "\n\n".join(_block(r, l) for r, l in SHOTS) + "\n\n", bos=True)
+        self.examples = "\n\n".join(_block(r, l) for r, l in SHOTS) + "\n\n"
+        self.prefix = encode(loaded, self.examples, bos=True)
         self.label_ids = [encode(loaded, " positive")[0], encode(loaded, " negative")[0]]
         self.review_head, self.review_tail = encode(loaded, "Review: "), encode(loaded, "\nSentiment:")
         self.max_review = min(MAX_REVIEW_TOKENS, loaded.max_length - len(self.prefix) - 16)
@@ -96,6 +98,22 @@ class PromptSentiment:
         require_short(ids, "The text")
         return Attribution([self.worker.call(occlusion, text, ids, spans, self._margins, long=True,
                                              budget_s=LONG_JOB_BUDGET_S)], 0.0)
+
+    def steps(self, text: str) -> dict:
+        """The answer's four steps on this review, and the script that reproduces it."""
+        ids = encode(self.loaded, text)
+        raw = self.worker.call(self._uncalibrated, [ids])[0]
+        calibrated = raw / self.prior
+        calibrated = calibrated / calibrated.sum()
+        prompt = self._prompt(ids[: self.max_review])
+        probabilities = dict(zip(LABELS, calibrated.tolist(), strict=True))
+        return {"tokens": self.loaded.tokenizer.convert_ids_to_tokens(prompt), "ids": prompt,
+                "shapes": {"input_ids": [1, len(prompt)], "logits (last position)": [1, len(self.loaded.tokenizer)]},
+                "raw_name": "log P(label word), over the two words",
+                "raw": dict(zip(LABELS, raw.log().tolist(), strict=True)),
+                "calibration": dict(zip(LABELS, self.prior.log().tolist(), strict=True)),
+                "probabilities": probabilities, "answer": max(probabilities, key=probabilities.get),
+                "code": recipes.gemma_sentiment(self.loaded.ref.id, self.examples, text, CONTENT_FREE)}
 
     def _margins(self, reviews: list[list[int]]) -> list[float]:
         """log P(" positive") - log P(" negative") after each review's prompt."""

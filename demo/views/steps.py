@@ -1,0 +1,83 @@
+"""The four steps, on your input: input processing, model inference, post-processing, presentation
+(the seed article's section 3.2), each with what this answer went through, and the code that
+reproduces it. A view plug-in, offered where the engine has "steps"."""
+
+from __future__ import annotations
+
+from html import escape
+
+import gradio as gr
+
+from demo.i18n import say, ui_text
+from demo.views import View
+from demo.views.html import percent
+
+
+def run(task, engine, warn, *checked):
+    steps = engine.steps(*task.attention_texts(checked))
+    return steps, steps["code"]
+
+
+def _numbers(values: dict[str, float], digits: int = 4) -> str:
+    return ", ".join(f"{escape(name)} {value:.{digits}f}" for name, value in values.items())
+
+
+def present(task, checked, outputs, card) -> str:
+    steps = outputs[0]
+    chips = "".join(f'<span class="step-token">{escape(token)}<sub>{token_id}</sub></span>'
+                    for token, token_id in zip(steps["tokens"], steps["ids"], strict=True))
+    shapes = "; ".join(f"<code>{escape(name)}</code> {escape(' × '.join(map(str, shape)))}"
+                       for name, shape in steps["shapes"].items())
+    post = [f'{escape(say(steps["raw_name"]))}: {_numbers(steps["raw"])}']
+    if steps.get("calibration"):
+        post.append(f'{escape(say("minus the content-free prior (log)"))}: {_numbers(steps["calibration"])}')
+    post.append(f'softmax: {_numbers(steps["probabilities"])}')
+    post.append(f'argmax: <b>{escape(steps["answer"])}</b>')
+    shown = ", ".join(f"{escape(say(task.words.get(name, name)))} {percent(p)}"
+                      for name, p in steps["probabilities"].items())
+    items = [
+        (say("Input processing"), say("{count} tokens and their ids:", count=len(steps["ids"])) + f"<br>{chips}"),
+        (say("Model inference"), say("tensor shapes: ") + shapes),
+        (say("Output post-processing"), "<br>".join(post)),
+        (say("Presentation"), say("the page says: ") + shown),
+    ]
+    body = "".join(f'<li><div class="blank-head">{escape(title)}</div><p>{text}</p></li>' for title, text in items)
+    return (f'<style>{CSS}</style><ol class="steps">{body}</ol><p class="meaning">'
+            f'{escape(say("The code below reproduces these probabilities with transformers alone."))}</p>')
+
+
+def build_outputs(task, outputs: list) -> list:
+    return [gr.JSON(label=ui_text("The four steps"), elem_id=f"{task.dom_id}-steps", visible=False),
+            gr.Code(label=ui_text("Code for this answer"), language="python", interactive=False,
+                    elem_id=f"{task.dom_id}-code")]
+
+
+CSS = """
+.steps { padding-left: 1.4em; } .steps li { margin-bottom: 0.6em; } .steps p { overflow-wrap: anywhere; }
+.step-token { display: inline-block; font-family: var(--font-mono); font-size: 0.85em; padding: 0 0.3em;
+              margin: 0.1em; border: 1px solid var(--border-color-primary); border-radius: 0.3em; }
+.step-token sub { color: var(--body-text-color-subdued); margin-left: 0.2em; }
+"""
+
+VIEW = View("steps", "The four steps, and the code", "steps", "steps_{task}", run, present, build_outputs,
+            description="The {task} answer step by step (tokens and ids, tensor shapes, raw scores, softmax, "
+                        "argmax) and a self-contained Python script with transformers that reproduces it.",
+            returns=("{tokens, ids, shapes, raw_name, raw, calibration, probabilities, answer, code}",
+                     "the Python script (prints the probabilities as one JSON line)"))
+
+TRANSLATIONS = {"zh-CN": {
+    "The four steps, and the code": "推理四步，以及代码",
+    "The four steps": "推理四步",
+    "Code for this answer": "复现这个答案的代码",
+    "Input processing": "输入处理",
+    "Model inference": "模型推理",
+    "Output post-processing": "输出后处理",
+    "Presentation": "结果展示",
+    "{count} tokens and their ids:": "{count} 个词元及其 id：",
+    "tensor shapes: ": "张量形状：",
+    "logits": "logits（未归一化的分数）",
+    "log P(label word), over the two words": "标签词的对数概率（在两个词之间归一化）",
+    "minus the content-free prior (log)": "减去无内容输入的先验（对数）",
+    "the page says: ": "页面显示：",
+    "The code below reproduces these probabilities with transformers alone.": "下面的代码只用 transformers 就能复现这些概率。",
+}}

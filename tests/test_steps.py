@@ -1,0 +1,54 @@
+"""The four steps and the code for an answer: the script each engine writes, run in a subprocess
+against the same model, prints the probabilities the API gives, within 1e-4."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from demo.tasks import get_task
+
+
+def run_script(code: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def confidences(label: dict) -> dict:
+    return {c["label"]: c["confidence"] for c in label["confidences"]}
+
+
+@pytest.mark.parametrize("api, values", [("sentiment", ["the film was great fun"]),
+                                         ("next_sentence", ["it rained all day", "the film was fun"])])
+def test_the_code_for_an_answer_prints_the_apis_probabilities(client, api, values):
+    steps, code, _ = client.predict(*values, api_name=f"/steps_{api}")
+    label, _ = client.predict(*values, api_name=f"/{api}")
+    printed = run_script(code)
+    assert printed == pytest.approx(confidences(label), abs=1e-4)
+    assert steps["probabilities"] == pytest.approx(confidences(label), abs=1e-6)
+    assert steps["answer"] == label["label"] and len(steps["tokens"]) == len(steps["ids"])
+
+
+def test_the_steps_panel_names_the_four_steps_with_the_tokens(runtime):
+    task, view = get_task("sentiment"), __import__("demo.registry", fromlist=["VIEWS"]).VIEWS["steps"]
+    outputs = view.run(task, runtime.engine("sentiment"), print, "the film was great fun")
+    html = view.present(task, ("the film was great fun",), outputs, runtime.card("sentiment"))
+    for step in ("Input processing", "Model inference", "Output post-processing", "Presentation"):
+        assert step in html
+    assert "[CLS]" in html and "softmax" in html and "argmax" in html
+
+
+def test_a_view_the_answering_engine_lacks_is_refused_with_a_message(runtime):
+    """Chinese reviews on the embedded profile go to an engine without the steps (ChannelSentiment):
+    the endpoint says so instead of failing."""
+    from demo.errors import InputError
+    from demo.page.endpoints import view_endpoint
+    from demo.registry import VIEWS
+
+    endpoint = view_endpoint(get_task("sentiment"), VIEWS["steps"])
+    with pytest.raises(InputError, match="is not offered by the model that answers this text"):
+        endpoint.answer(runtime.engine("generate"), print, "the film was great fun")
