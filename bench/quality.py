@@ -5,7 +5,8 @@
 
 Prints a table and one final JSON line. SST-2 dev is read from ../shared/data/sst2_dev.tsv (or
 --sst2), ChnSentiCorp dev from ../shared/data/chnsenticorp_dev.tsv (or --chnsenticorp); the
-next-sentence pairs and the cloze items, English and Chinese, are this project's own (bench/data/).
+next-sentence pairs and the cloze items, English and Chinese, are this project's own (bench/data/),
+as are the classify task's topic and intent sets (examples/scorecard/).
 Nothing here is used to fit the solvers: their prompts and calibration inputs are fixed in code.
 """
 
@@ -78,6 +79,29 @@ def cloze_accuracy(engine, rows: list[dict]) -> tuple[float, float]:
         top1 += words[0] in answers
         top5 += bool(answers & set(words))
     return top1 / len(rows), top5 / len(rows)
+
+
+def classify_figures(engine, language: str) -> dict[str, float]:
+    """Accuracy on the classify task's built-in topic and intent sets (written for this app), and
+    the median seconds per text with their 4 labels and with 20."""
+    from demo.scorecard import built_in, labels_of
+
+    task, figures = get_task("classify"), {}
+    for name in task.scorecard_sets:
+        items = built_in("classify", language, name)
+        labels = ", ".join(labels_of("classify", items))
+        hits, seconds = 0, []
+        for item in items:
+            started = time.perf_counter()
+            scores = task.run(engine, lambda note: None, item.inputs[0], labels)[0]
+            seconds.append(time.perf_counter() - started)
+            hits += next(iter(scores)) == item.gold
+        figures[f"classify_{name}_acc"] = hits / len(items)
+        figures[f"classify_{name}_s_per_text"] = statistics.median(seconds)
+    twenty = ", ".join(f"topic {n}" for n in range(20))
+    figures["classify_20_labels_s_per_text"] = median_time(
+        lambda: task.run(engine, lambda note: None, items[0].inputs[0], twenty), 3)
+    return figures
 
 
 def filled_accuracy(engine, rows: list[dict]) -> float:
@@ -166,9 +190,10 @@ def main() -> None:
         return _report(figures)
     context = Context(registry, placement, worker)
     engines = {task: build_zero_shot(get_task(task), context, lambda f, m: None)
-               for task in ("sentiment", "fill_mask", "next_sentence", "generate")}
+               for task in ("sentiment", "fill_mask", "next_sentence", "generate", "classify")}
 
     figures |= task_figures(engines, args.sst2, DATA / "nsp_pairs.tsv", DATA / "cloze.tsv", "", args.limit)
+    figures |= classify_figures(engines["classify"], "en")
     figures["tokens_per_s"], figures["first_text_s"] = generation_speed(engines["generate"])
     figures["peak_rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     if args.sst2.exists() and args.int8_rows:  # last: it holds a second copy of Gemma
@@ -182,9 +207,10 @@ def chinese_figures(registry, placement, worker, chnsenticorp: Path, limit: int 
     """The three Chinese figures: ChnSentiCorp dev accuracy, pairwise next sentence, cloze top-5."""
     context = Context(registry, placement, worker)
     engines = {task: build_zero_shot(get_task(task), context, lambda f, m: None, "zh")
-               for task in ("sentiment", "fill_mask", "next_sentence")}
+               for task in ("sentiment", "fill_mask", "next_sentence", "classify")}
     figures = task_figures(engines, chnsenticorp, DATA / "nsp_pairs_zh.tsv", DATA / "cloze_zh.tsv", "zh_", limit)
     figures["zh_fill_word_top1"] = filled_accuracy(engines["fill_mask"], read_tsv(DATA / "cloze_zh_two.tsv"))
+    figures |= {f"zh_{name}": value for name, value in classify_figures(engines["classify"], "zh").items()}
     return figures
 
 

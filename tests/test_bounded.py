@@ -243,11 +243,14 @@ def test_big_bodies_are_refused_before_parsing_and_leave_no_memory_behind(tiny_p
 
 
 @pytest.mark.slow
-def test_worst_embedded_requests_stay_under_3_gb_and_never_hold_sentiment():
+def test_worst_embedded_requests_stay_under_3_gb_and_never_hold_sentiment(monkeypatch):
     """The worst valid request of each task and each explanation on Gemma (a 253-token fill with
     top_k 50 took 22.8 GB before, a next-sentence explanation 12 GB): the server stays under 3 GB,
     and a sentiment request sent meanwhile is answered. The bounds are generous (a loaded 2-core
-    machine); the real figures are printed, and measured by `python -m bench.load --hostile`."""
+    machine); the real figures are printed, and measured by `python -m bench.load --hostile`. Each
+    job's work is uniform in size (fixed batches), so 20 s of it reaches its peak: the budget is
+    20 s here instead of 60."""
+    monkeypatch.setenv("DEMO_LONG_JOB_BUDGET_S", "20")
     words = ("the old man walked slowly along the quiet river bank while the evening sun painted "
              "the water gold and").split()
     huge = "word " * 39_999
@@ -261,6 +264,8 @@ def test_worst_embedded_requests_stay_under_3_gb_and_never_hold_sentiment():
         ("score_text", "1,000 tokens", ["word " * 1_000]),
         ("fill_mask", "240 tokens, mask first", ["[MASK] " + " ".join((words * 20)[:240]) + ".", 50]),
         ("sentiment", "200,000 characters", [huge]),
+        ("explain_classify", "a 231-token text, 20 labels", [longest, ", ".join(f"topic {n}" for n in range(20))]),
+        ("attention_next_sentence", "two sentences of 64 tokens together", [" ".join(words[:30]), " ".join(words[:30])]),
         ("next_sentence", "two of 200,000 characters", [huge, huge]),
         ("generate", "200,000-character prompt", [huge, 64, 0.0]),
     ]

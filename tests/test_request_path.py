@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from demo.page import endpoints
+from demo.page import endpoint
 from demo.registry import get_task
 
 
@@ -19,7 +19,7 @@ def counted(monkeypatch, launched_app):
         time.sleep(0.1)
     calls = {"check": 0, "route": 0}
     task = get_task("sentiment")
-    check, route = task.check, endpoints.route
+    check, route = task.check, endpoint.route
 
     def counting_check(*values):
         calls["check"] += 1
@@ -30,7 +30,7 @@ def counted(monkeypatch, launched_app):
         return route(*texts)
 
     monkeypatch.setattr(task, "check", counting_check)
-    monkeypatch.setattr(endpoints, "route", counting_route)
+    monkeypatch.setattr(endpoint, "route", counting_route)
     return calls
 
 

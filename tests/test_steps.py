@@ -46,7 +46,7 @@ def test_a_view_the_answering_engine_lacks_is_refused_with_a_message(runtime):
     """Chinese reviews on the embedded profile go to an engine without the steps (ChannelSentiment):
     the endpoint says so instead of failing."""
     from demo.errors import InputError
-    from demo.page.endpoints import view_endpoint
+    from demo.page.endpoint import view_endpoint
     from demo.registry import VIEWS
 
     endpoint = view_endpoint(get_task("sentiment"), VIEWS["steps"])

@@ -29,7 +29,7 @@ def nli_labels(config) -> tuple[int, int]:
         raise ModelLoadError(getattr(config, "name_or_path", "") or "this checkpoint",
                              f"its classes are {', '.join(config.id2label.values())}; zero-shot classification "
                              "needs an NLI checkpoint with entailment and contradiction classes",
-                             "Choose an MNLI or XNLI checkpoint, such as MoritzLaurer/mDeBERTa-v3-base-mnli-xnli.")
+                             "Choose an MNLI or XNLI checkpoint, such as MoritzLaurer/mDeBERTa-v3-base-xnli-multilingual-nli-2mil7.")
     return entail, contra
 
 

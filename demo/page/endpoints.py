@@ -18,14 +18,14 @@ import anyio
 import gradio as gr
 import torch
 
-from demo.errors import InputError, UserFacingError
-from demo.i18n import UI_LANGUAGE, Text, localize
+from demo.errors import UserFacingError
+from demo.i18n import localize
 from demo.inference import RequestCancelled, RequestScope, run_in_scope
-from demo.language import Routing, route
 from demo.page import status
+from demo.page.endpoint import Endpoint, Prepared, prepare, present
 from demo.page.gradio_patches import client_gone, with_gradio_signature
 from demo.page.run_stop import error_line
-from demo.tasks.base import Param, Task
+from demo.tasks.base import Task
 
 log = logging.getLogger(__name__)
 
@@ -34,67 +34,10 @@ LIVENESS_POLL_S = 0.25  # how often a running request looks whether its client i
 GPU_FULL = "The GPU ran out of memory for this request. Please try a shorter text or fewer new tokens."
 UNEXPECTED = "The model could not process this input. The app is still running: please try another input."
 CANCELLED = "The request was cancelled before its answer was ready."
-STATUS = "status: which model answered, on which device, and in how long (Markdown)"
 _DONE = object()  # the end of a stream, handed across the thread boundary
 # An answer is kept in the session for a language switch when its texts are at most this long
 # (a page of text: hundreds of sessions may each keep one answer per tab)
 MAX_KEPT_CHARS = 20_000
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """One endpoint of a tab: the task's answer, or one of its views."""
-
-    task: Task
-    api_name: str
-    params: tuple[Param, ...]
-    answer: Callable  # (engine, warn, *checked) -> outputs, or an iterator of them when streaming
-    present: Callable  # (checked, outputs, done, card) -> the page's HTML
-    streaming: bool = False
-    both_sides: bool = False  # `answer` gets the classic and the zero-shot engines (`Sides`)
-    description: str = ""
-    returns: tuple[str, ...] = ()
-
-    def docstring(self) -> str:
-        """What API docs and MCP tools say of it (Gradio reads the handler's docstring)."""
-        lines = [self.description or self.task.title, "", "Args:"]
-        lines += [f"    {param.name}: {param.describe()}" for param in self.params]
-        lines += ["", "Returns:", *(f"    {what}" for what in (*self.returns, STATUS))]
-        return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A request made ready once: its values checked, its language routed."""
-
-    checked: tuple
-    routing: Routing
-
-
-def answer_endpoint(task: Task) -> Endpoint:
-    return Endpoint(task, task.api_name, task.params, task.solve, task.view, task.streaming,
-                    description=task.api_description, returns=task.returns)
-
-
-def view_endpoint(task: Task, view) -> Endpoint:
-    def answer(engine, warn, *checked):
-        # the page shows the button for the engine of its language; text in the other may go to one without it
-        if not view.both_sides and view.requires not in getattr(engine, "capabilities", ()):
-            raise InputError(Text("{view} is not offered by the model that answers this text.",
-                                  view=Text(view.button_for(task))))
-        return view.run(task, engine, warn, *checked)
-
-    return Endpoint(task, view.endpoint(task), view.takes(task), answer,
-                    lambda checked, outputs, done, card: view.present(task, checked, outputs, card),
-                    both_sides=view.both_sides, description=view.description.format(task=task.title.lower()),
-                    returns=view.returns)
-
-
-def prepare(endpoint: Endpoint, values: tuple) -> Prepared:
-    """Check the values (an `InputError` says what to change) and read their language: once."""
-    checked = endpoint.task.check(*values)
-    texts = [value for param, value in zip(endpoint.params, values) if param.required and isinstance(value, str)]
-    return Prepared(checked, route(*texts))
 
 
 def message_of(exc: BaseException) -> str:
@@ -312,13 +255,3 @@ def page_handler(responder: Responder, output_count: int, panels_shown: tuple[bo
 
     params = [(p.name, p.default) for p in endpoint.params] + [("ui_language", "en")]
     return with_gradio_signature(handler, params, f"{endpoint.api_name}_page")
-
-
-def present(endpoint: Endpoint, runtime, prepared: Prepared, outputs: tuple, done: bool, locale: str) -> str:
-    """The endpoint's view of an answer, in `locale`."""
-    card = runtime.card(endpoint.task.key, prepared.routing.language)
-    token = UI_LANGUAGE.set(locale)
-    try:
-        return endpoint.present(prepared.checked, outputs, done, card)
-    finally:
-        UI_LANGUAGE.reset(token)

@@ -14,7 +14,8 @@ from demo.engines import may_offer
 from demo.i18n import Text, in_the_page_language, localize, ui_text
 from demo.inference import RequestScope
 from demo.page import links, locale_switch, status
-from demo.page.endpoints import Responder, answer_endpoint, api_handler, page_handler, present, view_endpoint
+from demo.page.endpoint import answer_endpoint, present, view_endpoint
+from demo.page.endpoints import Responder, api_handler, page_handler
 from demo.page.run_stop import run_and_stop
 from demo.page.gradio_patches import name_example_columns, raw_values
 from demo.registry import VIEWS

@@ -25,7 +25,8 @@ MIN_LABELS, MAX_LABELS, MAX_LABEL_CHARS = 2, 20, 100
 TEMPLATE = "This text is about {}."
 TEMPLATE_ZH = "这段文字的主题是{}。"
 APPLIES = 0.5  # several labels: a label applies from this probability on
-NLI = ModelRef("MoritzLaurer/mDeBERTa-v3-base-mnli-xnli", "614e4485bc4aa8d38966aa1594068c13d292ef01")
+NLI = ModelRef("MoritzLaurer/mDeBERTa-v3-base-xnli-multilingual-nli-2mil7",  # MIT; safetensors
+               "c969b26cb3048e8089348e264b15c9f03eba5440")
 
 
 def split_labels(text: str) -> list[str]:
@@ -54,13 +55,13 @@ def split_labels(text: str) -> list[str]:
 class ClassifyTask(Task):
     key = "classify"
     title = "Classify"
-    summary = ("Sort a text into your own labels, with no training: a multilingual NLI model (mDeBERTa-v3, XNLI) "
+    summary = ("Sort a text into your own labels, with no training: a multilingual NLI model (mDeBERTa-v3) "
                "checks whether the text entails \"This text is about *label*.\"")
     embedded_summary = ("Sort a text into your own labels, with no training: Gemma 3 270M scores how likely each "
                         "label is after the text, calibrated on empty texts.")
     how_it_works = r"""
 Natural-language inference asks whether a premise **entails** a hypothesis. A model trained on it
-(here mDeBERTa-v3 on MNLI and XNLI, which covers Chinese) can sort text into labels it never saw
+(here mDeBERTa-v3, trained on 2.7 million NLI pairs in 27 languages, Chinese among them) can sort text into labels it never saw
 (Yin et al. 2019): each label $y$ becomes a hypothesis, "This text is about $y$.", and
 
 $$p(y\mid x)=\mathrm{softmax}_y\;\mathrm{logit}_{\mathrm{entail}}(x,\ h_y)$$
@@ -97,7 +98,7 @@ against a reference label, "other things": $p(y)=\sigma\left(s(y)-s(\text{other 
     classic = NliClassifier
     zero_shot = ZeroShot("calibrated label likelihood", lambda language: LabelLikelihood, comparable=True)
     presets = {"en": NLI, "zh": NLI}  # one multilingual checkpoint (MIT licence) for both languages
-    preset_names = {NLI.id: "mDeBERTa-v3 XNLI"}
+    preset_names = {NLI.id: "mDeBERTa-v3 NLI (27 languages)"}
     warm_up_input = ("A match report.", "sports, politics")
     poles = ("the top label", "the other labels")
     heatmap_label = "Which words pushed the top label"
@@ -156,11 +157,11 @@ TASK = ClassifyTask()
 
 TRANSLATIONS = {"zh-CN": {
     "Classify": "自定义分类",
-    ClassifyTask.summary: "用你自己的标签给文字分类，无需训练：多语言自然语言推理模型（mDeBERTa-v3，XNLI）判断文字是否蕴含"
+    ClassifyTask.summary: "用你自己的标签给文字分类，无需训练：多语言自然语言推理模型（mDeBERTa-v3）判断文字是否蕴含"
                           "“这段文字的主题是*标签*。”",
     ClassifyTask.embedded_summary: "用你自己的标签给文字分类，无需训练：Gemma 3 270M 比较每个标签接在文字后面的可能性，并用空文本校准。",
     ClassifyTask.how_it_works: r"""
-自然语言推理（NLI）判断前提是否**蕴含**假设。在 MNLI 和 XNLI（包含中文）上训练的 mDeBERTa-v3 可以把文字分到它从没见过的标签里
+自然语言推理（NLI）判断前提是否**蕴含**假设。在 27 种语言（包括中文）的 270 万对 NLI 数据上训练的 mDeBERTa-v3 可以把文字分到它从没见过的标签里
 （Yin 等，2019）：每个标签 $y$ 写成一句假设“这段文字的主题是 $y$。”，然后
 
 $$p(y\mid x)=\mathrm{softmax}_y\;\mathrm{logit}_{\mathrm{entail}}(x,\ h_y)$$

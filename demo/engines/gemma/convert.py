@@ -9,7 +9,6 @@ match, and saves model and tokenizer to a local cache; every later start loads i
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
