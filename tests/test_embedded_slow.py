@@ -148,16 +148,16 @@ def test_each_words_score_is_the_margin_with_it_minus_without_it(embedded):
 
 
 def test_the_strongest_push_falls_on_a_hand_marked_word_in_most_reviews(embedded):
-    """bench.attribution's measure on the first 12 of its hand-marked reviews: 9 of 12 when measured
+    """bench.attribution's measure on the first 8 of its hand-marked reviews: 7 of 8 when measured
     (all 24: occlusion 15, integrated gradients 7)."""
     from bench.attribution import marked_reviews, top_word
 
     engine = embedded.engine("sentiment")
     hits = 0
-    for review, carriers in marked_reviews()[:12]:
+    for review, carriers in marked_reviews()[:8]:
         positive = engine.classify(review).scores["POSITIVE"] >= 0.5
         hits += top_word(engine.attribute(review).words[0], positive) in carriers
-    assert hits >= 7
+    assert hits >= 5
 
 
 def test_consecutive_chinese_masks_are_one_simplified_word(embedded):

@@ -97,6 +97,32 @@ def shared_prefix_logprobs(loaded: LoadedModel, prefix: list[int], continuations
     return scores
 
 
+@torch.inference_mode()
+def shared_prefix_next_tokens(loaded: LoadedModel, prefix: list[int], rows: list[list[int]], tokens: list[int],
+                              between: Callable[[], None] = lambda: None) -> torch.Tensor:
+    """log P(each of `tokens`) right after prefix + row, for each row, [rows, len(tokens)]: the
+    prefix runs once and its cache is reused, rows run `ROWS_PER_PASS` at a time (right-padded)."""
+    model, device = loaded.model, loaded.model.device
+    cache = model.get_decoder()(input_ids=torch.tensor([prefix], device=device), use_cache=True).past_key_values
+    out = []
+    for start in range(0, len(rows), ROWS_PER_PASS):
+        between()
+        chunk = rows[start : start + ROWS_PER_PASS]
+        width = max(len(r) for r in chunk)
+        ids = torch.tensor([r + [0] * (width - len(r)) for r in chunk], device=device)
+        valid = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in chunk], device=device)
+        mask = torch.cat([torch.ones(len(chunk), len(prefix), dtype=torch.long, device=device), valid], 1)
+        positions = (len(prefix) + torch.arange(width, device=device)).expand(len(chunk), width)
+        rows_cache = copy.deepcopy(cache)
+        rows_cache.batch_repeat_interleave(len(chunk))
+        hidden = model.get_decoder()(input_ids=ids, attention_mask=mask, position_ids=positions,
+                                     past_key_values=rows_cache, use_cache=True).last_hidden_state
+        last = hidden[torch.arange(len(chunk), device=device), valid.sum(-1) - 1]
+        logits = softcap(model, model.get_output_embeddings()(last).float())
+        out.append(logits.log_softmax(-1)[:, tokens].cpu())
+    return torch.cat(out)
+
+
 def picked_logprobs(model, hidden: torch.Tensor, targets: torch.Tensor,
                     between: Callable[[], None] = lambda: None) -> torch.Tensor:
     """log P(target) at each position, projecting a few positions at a time onto the vocabulary.

@@ -20,7 +20,8 @@ from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker, length_groups
 from demo.models import LoadedModel
 from demo.engines import recipes
 from demo.engines.types import LabelScores
-from demo.engines.gemma.scoring import Boundary, continuation_logprobs, encode, next_token_logprobs
+from demo.engines.gemma.scoring import (Boundary, continuation_logprobs, encode, next_token_logprobs,
+                                       shared_prefix_next_tokens)
 
 SHOTS = [
     ("The soup was cold and the waiter ignored us all night.", "negative"),
@@ -116,16 +117,11 @@ class PromptSentiment:
                 "code": recipes.gemma_sentiment(self.loaded.ref.id, self.examples, text, CONTENT_FREE)}
 
     def _margins(self, reviews: list[list[int]]) -> list[float]:
-        """log P(" positive") - log P(" negative") after each review's prompt."""
-        prompts = [self._prompt(ids[: self.max_review]) for ids in reviews]
-        margins = [0.0] * len(prompts)
-        for group in length_groups([len(p) for p in prompts], BATCH_TOKENS):
-            self.worker.checkpoint()
-            logprobs = next_token_logprobs(self.loaded, [prompts[i] for i in group])
-            for i, row in zip(group, (logprobs[:, self.label_ids[0]] - logprobs[:, self.label_ids[1]]).tolist(),
-                              strict=True):
-                margins[i] = row
-        return margins
+        """log P(" positive") - log P(" negative") after each review's prompt; the few-shot examples
+        run once, every review continues their cache (an explanation scores a review per word)."""
+        rows = [self.review_head + ids[: self.max_review] + self.review_tail for ids in reviews]
+        logprobs = shared_prefix_next_tokens(self.loaded, self.prefix, rows, self.label_ids, self.worker.checkpoint)
+        return (logprobs[:, 0] - logprobs[:, 1]).tolist()
 
 
 CHANNEL_PREFIXES = ("以下是一条好评：", "以下是一条差评：")  # "here is a good review:", "... a bad review:"
