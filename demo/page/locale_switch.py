@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 import gradio as gr
 
-from demo.i18n import ENGLISH, PAGE_TEXTS, localize, locales
+from demo.i18n import ENGLISH, PAGE_TEXTS, UI_LANGUAGE, in_the_page_language, localize, locales
 from demo.page.gradio_patches import translation_key
 from demo.page import status
 
@@ -88,11 +88,21 @@ def say_fixed_texts_in_the_page_language(app: gr.Blocks, ui_language: gr.Textbox
         if keys:
             fixed.append((block, keys))
 
-    def texts(locale: str):
-        return [gr.update(**{prop: PAGE_TEXTS.said(key, locale) for prop, key in keys.items()}) for _, keys in fixed]
+    # examples tables: Gradio shows their headers as written, so each is set in the page's language
+    tables = [block for block in app.blocks.values() if getattr(block, "header_labels", None)]
 
-    if fixed:
-        ui_language.change(texts, inputs=ui_language, outputs=[block for block, _ in fixed], **quiet)
+    def texts(locale: str):
+        token = UI_LANGUAGE.set(locale)
+        try:
+            headers = [gr.update(headers=[in_the_page_language(label) for label in table.header_labels])
+                       for table in tables]
+        finally:
+            UI_LANGUAGE.reset(token)
+        return [gr.update(**{prop: PAGE_TEXTS.said(key, locale) for prop, key in keys.items()})
+                for _, keys in fixed] + headers
+
+    if fixed or tables:
+        ui_language.change(texts, inputs=ui_language, outputs=[block for block, _ in fixed] + tables, **quiet)
 
 
 def name_tabs_in_the_page_language(ui_language: gr.Textbox, built: list, quiet: dict) -> None:

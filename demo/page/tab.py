@@ -118,6 +118,7 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
             listed = gr.Examples(examples=examples, inputs=all_inputs[:width], label=ui_text("Examples"),
                                  cache_examples=False)
             name_example_columns(listed, [in_the_page_language(c.label) for c in all_inputs[:width]])
+            listed.dataset.header_labels = [c.label for c in all_inputs[:width]]  # said again on a switch
         link = links.build_share(task, all_inputs)
         with gr.Accordion(ui_text("How it works"), open=False, elem_id=f"{task.key}-how"):
             gr.Markdown(ui_text(task.embedded_how_it_works if zero_shot else task.how_it_works), latex_delimiters=LATEX)

@@ -545,6 +545,9 @@ def test_a_chinese_browser_gets_the_chinese_page_and_the_switch_turns_it_english
     expect(page.locator("#sentiment-run")).to_have_text("运行")
     expect(page.locator("#language-switch input[value='中文']")).to_be_checked()
     expect(page.locator("#sentiment-readiness")).to_contain_text("模型已就绪")
+    page.get_by_role("tab", name="下一句预测").click()
+    expect(page.locator("#tab-next_sentence th").first).to_contain_text("句子 A")  # the examples' header too
+    page.get_by_role("tab", name="情感分析").click()
     page.locator("#sentiment-text textarea").fill("这家酒店的服务很周到，房间也干净。")
     page.locator("#sentiment-run").click()
     status = page.locator("#sentiment-status")
