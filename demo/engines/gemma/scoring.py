@@ -19,13 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
-import torch.utils.checkpoint
 
 from demo.models import LoadedModel
 
 ROWS_PER_PASS = 16  # continuations per forward pass (each carries a copy of the prefix cache)
 POSITIONS_PER_PROJECTION = 64  # positions sent through the 262k-word output layer at once (~67 MB)
-POSITIONS_PER_PROJECTION_WITH_GRAD = 16  # the same in an explanation's backward pass, with its gradients
 
 
 def _left_padded_hidden(loaded: LoadedModel, rows: list[list[int]], keep: int) -> torch.Tensor:
@@ -62,6 +60,21 @@ def continuation_logprobs(loaded: LoadedModel, pairs: list[tuple[list[int], list
     return out
 
 
+def _continue_prefix(model, cache, prefix_length: int, rows: list[list[int]]):
+    """Right-padded `rows` run on a copy of the prefix's cache per row: (ids, valid, hidden states)."""
+    device = model.device
+    width = max(len(r) for r in rows)
+    ids = torch.tensor([r + [0] * (width - len(r)) for r in rows], device=device)
+    valid = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows], device=device)
+    mask = torch.cat([torch.ones(len(rows), prefix_length, dtype=torch.long, device=device), valid], 1)
+    positions = (prefix_length + torch.arange(width, device=device)).expand(len(rows), width)
+    rows_cache = copy.deepcopy(cache)
+    rows_cache.batch_repeat_interleave(len(rows))
+    hidden = model.get_decoder()(input_ids=ids, attention_mask=mask, position_ids=positions,
+                                 past_key_values=rows_cache, use_cache=True).last_hidden_state
+    return ids, valid, hidden
+
+
 @torch.inference_mode()
 def shared_prefix_logprobs(loaded: LoadedModel, prefix: list[int], continuations: list[list[int]],
                            between: Callable[[], None] = lambda: None) -> list[list[float]]:
@@ -80,15 +93,7 @@ def shared_prefix_logprobs(loaded: LoadedModel, prefix: list[int], continuations
     for start in range(0, len(continuations), ROWS_PER_PASS):
         between()
         rows = continuations[start : start + ROWS_PER_PASS]
-        width = max(len(r) for r in rows)
-        ids = torch.tensor([r + [0] * (width - len(r)) for r in rows], device=device)
-        valid = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows], device=device)
-        mask = torch.cat([torch.ones(len(rows), len(prefix), dtype=torch.long, device=device), valid], 1)
-        positions = (len(prefix) + torch.arange(width, device=device)).expand(len(rows), width)
-        rows_cache = copy.deepcopy(cache)
-        rows_cache.batch_repeat_interleave(len(rows))
-        hidden = model.get_decoder()(input_ids=ids, attention_mask=mask, position_ids=positions,
-                                     past_key_values=rows_cache, use_cache=True).last_hidden_state
+        ids, valid, hidden = _continue_prefix(model, cache, len(prefix), rows)
         # position j predicts token j + 1 of its row; the prefix's last position predicted token 0
         predicting = valid[:, 1:].bool()
         picked = iter(picked_logprobs(model, hidden[:, :-1][predicting], ids[:, 1:][predicting]).tolist())
@@ -108,53 +113,23 @@ def shared_prefix_next_tokens(loaded: LoadedModel, prefix: list[int], rows: list
     for start in range(0, len(rows), ROWS_PER_PASS):
         between()
         chunk = rows[start : start + ROWS_PER_PASS]
-        width = max(len(r) for r in chunk)
-        ids = torch.tensor([r + [0] * (width - len(r)) for r in chunk], device=device)
-        valid = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in chunk], device=device)
-        mask = torch.cat([torch.ones(len(chunk), len(prefix), dtype=torch.long, device=device), valid], 1)
-        positions = (len(prefix) + torch.arange(width, device=device)).expand(len(chunk), width)
-        rows_cache = copy.deepcopy(cache)
-        rows_cache.batch_repeat_interleave(len(chunk))
-        hidden = model.get_decoder()(input_ids=ids, attention_mask=mask, position_ids=positions,
-                                     past_key_values=rows_cache, use_cache=True).last_hidden_state
+        _, valid, hidden = _continue_prefix(model, cache, len(prefix), chunk)
         last = hidden[torch.arange(len(chunk), device=device), valid.sum(-1) - 1]
         logits = softcap(model, model.get_output_embeddings()(last).float())
         out.append(logits.log_softmax(-1)[:, tokens].cpu())
     return torch.cat(out)
 
 
-def picked_logprobs(model, hidden: torch.Tensor, targets: torch.Tensor,
-                    between: Callable[[], None] = lambda: None) -> torch.Tensor:
-    """log P(target) at each position, projecting a few positions at a time onto the vocabulary.
-
-    Differentiable outside inference mode, where each chunk is recomputed in the backward pass
-    (activation checkpointing) instead of keeping its logits: the 262k-word logits of every
-    integration row and position, kept for autograd, took 8-12 GB for one explanation. `between`
-    runs before each chunk, in the backward pass too (where an explanation's budget is checked)."""
+def picked_logprobs(model, hidden: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """log P(target) at each position, projecting a few positions at a time onto the vocabulary (the
+    262k-word logits of a few hundred positions would take gigabytes)."""
     head = model.get_output_embeddings()
-
-    def chunk_logprobs(states: torch.Tensor, chunk: torch.Tensor) -> torch.Tensor:
-        between()
-        logits = softcap(model, head(states).float())
-        return logits.gather(-1, chunk[:, None]).squeeze(-1) - logits.logsumexp(-1)
-
-    keep_graph = torch.is_grad_enabled() and hidden.requires_grad
-    step = POSITIONS_PER_PROJECTION_WITH_GRAD if keep_graph else POSITIONS_PER_PROJECTION
     out = []
-    for start in range(0, len(targets), step):
-        states, chunk = hidden[start : start + step], targets[start : start + step]
-        out.append(torch.utils.checkpoint.checkpoint(chunk_logprobs, states, chunk, use_reentrant=False)
-                   if keep_graph else chunk_logprobs(states, chunk))
+    for start in range(0, len(targets), POSITIONS_PER_PROJECTION):
+        logits = softcap(model, head(hidden[start : start + POSITIONS_PER_PROJECTION]).float())
+        chunk = targets[start : start + POSITIONS_PER_PROJECTION]
+        out.append(logits.gather(-1, chunk[:, None]).squeeze(-1) - logits.logsumexp(-1))
     return torch.cat(out) if out else torch.empty(0)
-
-
-def label_margin(model, hidden: torch.Tensor, first: int, second: int) -> torch.Tensor:
-    """logit(first) - logit(second) for each row of final hidden states, projecting onto those two
-    words only (differentiable: the explanations' score)."""
-    head = model.get_output_embeddings()
-    bias = head.bias[[first, second]] if getattr(head, "bias", None) is not None else None
-    logits = softcap(model, torch.nn.functional.linear(hidden, head.weight[[first, second]], bias).float())
-    return logits[:, 0] - logits[:, 1]
 
 
 def softcap(model, logits: torch.Tensor) -> torch.Tensor:
