@@ -14,7 +14,7 @@ from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker, length_groups
 from demo.models import LoadedModel
 from demo.engines.types import LabelScores
 from demo.engines.bert import IS_NEXT, NOT_NEXT
-from demo.engines.gemma.scoring import Boundary, continuation_logprobs, encode
+from demo.engines.gemma.scoring import Boundary, continuation_logprobs, encode, tokens_per_pass
 
 CALIBRATION_PAIRS_ZH = [
     ("水壶开始鸣叫了。", "她把它从炉子上拿下来，泡了一壶茶。"),
@@ -37,7 +37,6 @@ CALIBRATION_PAIRS = [
     ("The team lost the final.", "The fans walked out of the stadium in silence."),
 ]
 MAX_SENTENCE_TOKENS = 256
-BATCH_TOKENS = 4096  # padded tokens per forward pass when A's words are left out one at a time
 
 
 class PmiNextSentence:
@@ -112,7 +111,7 @@ class PmiNextSentence:
         def pmis(a_variants: list[list[int]]) -> list[float]:
             jobs = [(bos + a, b_ids) for a in a_variants]
             out = [0.0] * len(jobs)
-            for group in length_groups([len(a) + len(b) for a, b in jobs], BATCH_TOKENS):
+            for group in length_groups([len(a) + len(b) for a, b in jobs], tokens_per_pass(self.loaded)):
                 self.worker.checkpoint()
                 for i, row in zip(group, continuation_logprobs(self.loaded, [jobs[i] for i in group]), strict=True):
                     out[i] = (sum(row) - sum(alone)) / len(b_ids)

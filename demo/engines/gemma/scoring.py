@@ -22,8 +22,28 @@ import torch
 
 from demo.models import LoadedModel
 
-ROWS_PER_PASS = 16  # continuations per forward pass (each carries a copy of the prefix cache)
+ROWS_PER_PASS = 16  # continuations per forward pass at most (each carries a copy of the prefix cache)
 POSITIONS_PER_PROJECTION = 64  # positions sent through the 262k-word output layer at once (~67 MB)
+
+
+def tokens_per_pass(loaded: LoadedModel) -> int:
+    """Padded tokens one forward pass may carry. On a CPU a pass costs the same per token however
+    many rows it holds (Gemma 3 270M: ~7 ms a token on 2 cores, 1 row or 40), so small passes lose
+    nothing and let the inference thread answer others and check the budget every few seconds; a
+    GPU gains from wide passes."""
+    return 8192 if loaded.model.device.type == "cuda" else 512
+
+
+def passes(loaded: LoadedModel, rows: list[list[int]]) -> list[tuple[int, int]]:
+    """(start, stop) of consecutive rows that share a pass: at most `ROWS_PER_PASS`, and at most
+    `tokens_per_pass` once padded to the longest."""
+    budget, out, start, width = tokens_per_pass(loaded), [], 0, 0
+    for stop, row in enumerate(rows):
+        width = max(width, len(row))
+        if stop > start and (stop - start >= ROWS_PER_PASS or (stop - start + 1) * width > budget):
+            out.append((start, stop))
+            start, width = stop, len(row)
+    return out + [(start, len(rows))] if rows else out
 
 
 def _left_padded_hidden(loaded: LoadedModel, rows: list[list[int]], keep: int) -> torch.Tensor:
@@ -90,9 +110,9 @@ def shared_prefix_logprobs(loaded: LoadedModel, prefix: list[int], continuations
     cache = out.past_key_values
     first = softcap(model, model.get_output_embeddings()(out.last_hidden_state[0, -1]).float()).log_softmax(-1)
     scores: list[list[float]] = []
-    for start in range(0, len(continuations), ROWS_PER_PASS):
+    for start, stop in passes(loaded, continuations):
         between()
-        rows = continuations[start : start + ROWS_PER_PASS]
+        rows = continuations[start:stop]
         ids, valid, hidden = _continue_prefix(model, cache, len(prefix), rows)
         # position j predicts token j + 1 of its row; the prefix's last position predicted token 0
         predicting = valid[:, 1:].bool()
@@ -106,13 +126,13 @@ def shared_prefix_logprobs(loaded: LoadedModel, prefix: list[int], continuations
 def shared_prefix_next_tokens(loaded: LoadedModel, prefix: list[int], rows: list[list[int]], tokens: list[int],
                               between: Callable[[], None] = lambda: None) -> torch.Tensor:
     """log P(each of `tokens`) right after prefix + row, for each row, [rows, len(tokens)]: the
-    prefix runs once and its cache is reused, rows run `ROWS_PER_PASS` at a time (right-padded)."""
+    prefix runs once and its cache is reused, rows run a few at a time (right-padded, `passes`)."""
     model, device = loaded.model, loaded.model.device
     cache = model.get_decoder()(input_ids=torch.tensor([prefix], device=device), use_cache=True).past_key_values
     out = []
-    for start in range(0, len(rows), ROWS_PER_PASS):
+    for start, stop in passes(loaded, rows):
         between()
-        chunk = rows[start : start + ROWS_PER_PASS]
+        chunk = rows[start:stop]
         _, valid, hidden = _continue_prefix(model, cache, len(prefix), chunk)
         last = hidden[torch.arange(len(chunk), device=device), valid.sum(-1) - 1]
         logits = softcap(model, model.get_output_embeddings()(last).float())

@@ -21,7 +21,7 @@ from demo.models import LoadedModel
 from demo.engines import recipes
 from demo.engines.types import LabelScores
 from demo.engines.gemma.scoring import (Boundary, continuation_logprobs, encode, next_token_logprobs,
-                                       shared_prefix_next_tokens)
+                                       shared_prefix_next_tokens, tokens_per_pass)
 
 SHOTS = [
     ("The soup was cold and the waiter ignored us all night.", "negative"),
@@ -32,7 +32,6 @@ SHOTS = [
 CONTENT_FREE = ["N/A", "", "[MASK]"]
 MAX_REVIEW_TOKENS = 512
 LABELS = ("POSITIVE", "NEGATIVE")
-BATCH_TOKENS = 4096  # padded tokens per forward pass (each prompt carries ~100 tokens of examples)
 
 
 def _block(review: str, label: str = "") -> str:
@@ -68,7 +67,7 @@ class PromptSentiment:
         """P(positive), P(negative) after each review's prompt, renormalised over the two words."""
         prompts = [self._prompt(ids[: self.max_review]) for ids in reviews]
         probs = torch.empty(len(prompts), 2)
-        for group in length_groups([len(p) for p in prompts], BATCH_TOKENS):
+        for group in length_groups([len(p) for p in prompts], tokens_per_pass(self.loaded)):
             logprobs = next_token_logprobs(self.loaded, [prompts[i] for i in group])
             probs[group] = logprobs[:, self.label_ids].softmax(-1)
         return probs
@@ -160,7 +159,7 @@ class ChannelSentiment:
         jobs = [(prefix, ids[: self.max_review] or [self.loaded.tokenizer.eos_token_id])
                 for ids in reviews for prefix in self.prefixes]
         scores: list[list[float]] = [None] * len(jobs)  # type: ignore[list-item]
-        for group in length_groups([len(p) + len(r) for p, r in jobs], BATCH_TOKENS):
+        for group in length_groups([len(p) + len(r) for p, r in jobs], tokens_per_pass(self.loaded)):
             for i, row in zip(group, continuation_logprobs(self.loaded, [jobs[i] for i in group]), strict=True):
                 scores[i] = row
         return [[(g - b) / len(good) for g, b in zip(good, bad, strict=True)]
