@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 if [[ "${1:-}" == "--tests" ]] && { ! command -v chromium >/dev/null 2>&1 || [[ ! -x /usr/sbin/nginx ]] ||
                                    [[ ! -d /usr/share/fonts/truetype/wqy ]]; }; then
   sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  echo "setup: installing chromium, nginx and a Chinese font with apt (once)…"
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium nginx fonts-wqy-zenhei >/dev/null
 fi
 
@@ -21,6 +22,7 @@ wanted="torch==2.13.0 $requirements $digest"
 installed="$(cat "$stamp" 2>/dev/null || true)"
 # the test set includes the app's: after it, the app needs nothing more
 if [[ ! -x .venv/bin/python || ( "$installed" != "$wanted" && "$installed" != "torch==2.13.0 requirements-test.txt $digest" ) ]]; then
+  echo "setup: creating .venv with torch 2.13.0 for the CPU (once)…"
   python3.11 -m venv .venv 2>/dev/null || python3 -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q "torch==2.13.0"

@@ -60,3 +60,17 @@ def test_the_endpoints_answer_with_tokens_and_weights(client):
     assert "Answered by" in status
     with pytest.raises(AppError, match="up to 64 tokens"):
         client.predict("fun " * 100, api_name="/attention_sentiment")
+
+
+def test_a_map_is_transparent_where_a_head_attends_nothing_and_opaque_where_it_attends_all():
+    import base64
+    import io
+
+    from PIL import Image
+
+    from demo.views.attention import png
+
+    image = Image.open(io.BytesIO(base64.b64decode(png(np.array([[1.0, 0.0], [0.04, 0.96]])))))
+    alphas = np.asarray(image)[..., 3]  # the page's background shows through, light or dark
+    assert image.mode == "RGBA" and alphas[0, 0] == 255 and alphas[0, 1] == 0
+    assert 40 < alphas[1, 0] < 60  # a 4% share still shows (the square root: 20% opaque)

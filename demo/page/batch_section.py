@@ -8,10 +8,11 @@ import gradio as gr
 
 from demo.batch import read_batch_csv, run_batch
 from demo.csv_files import MAX_ROWS, records_csv
-from demo.errors import InputError, counted
-from demo.i18n import ui_text
+from demo.errors import InputError
+from demo.i18n import Text, ui_text
 from demo.inference import RequestScope
-from demo.page.jobs import JOBS_FOLDER, UPDATE_S, page_job, stopping, uploaded
+from demo.page.jobs import JOBS_FOLDER, UPDATE_S, count_of, page_job, stopping, uploaded
+from demo.page.status import EMPTY
 from demo.registry import TASKS
 
 
@@ -25,7 +26,7 @@ def columns_prose() -> str:
     return "; ".join(parts)
 
 
-def build_batch(runtime, quiet: dict) -> None:
+def build_batch(runtime, quiet: dict, ui_language: gr.State) -> None:
     titles = {task.title: key for key, task in TASKS.items()}
     with gr.Accordion(ui_text("Batch: a CSV of inputs in, the answers out (every task)"), open=False, elem_id="batch"):
         gr.Markdown(f"One row per request. The header names the task's inputs ({columns_prose()}). Up to "
@@ -48,23 +49,26 @@ def build_batch(runtime, quiet: dict) -> None:
 
         key = titles.get(title)
         if key is None:
-            raise InputError(f"Choose a task: {', '.join(titles)}.")
+            raise InputError(Text("Choose a task: {tasks}.", tasks=", ".join(titles)))
         rows = read_batch_csv(uploaded(path), key)
-        yield gr.skip(), gr.skip(), None, gr.update(visible=False), f"Read {counted(len(rows), 'row')}; answering…"
+        yield (gr.skip(), gr.skip(), None, gr.update(visible=False),
+               Text("Read {rows}; answering…", rows=count_of(len(rows), "row")))
         engine_for = lambda language: runtime.engine(key, language=language)  # noqa: E731
         started, shown, records = time.perf_counter(), 0.0, []
         for records in run_batch(key, rows, engine_for, stopping(scope)):
             if time.perf_counter() - shown >= UPDATE_S:
                 shown = time.perf_counter()
                 yield (pd.DataFrame(records[:50]), gr.skip(), gr.skip(), gr.skip(),
-                       f"Answered {len(records):,} of {counted(len(rows), 'row')}…")
+                       Text("Answered {done} of {rows}…", done=f"{len(records):,}", rows=count_of(len(rows), "row")))
         took = time.perf_counter() - started
         failed = sum("error" in record for record in records)
         answered = len(records) - failed
-        word = "Stopped after" if len(records) < len(rows) else "Done"
-        refused = f"; {failed:,} refused (see the error column)" if failed else ""
+        stopped = len(records) < len(rows)
+        refused = Text("; {count} refused (see the error column)", count=f"{failed:,}") if failed else EMPTY
         yield (pd.DataFrame(records[:50]), str(records_csv(records, f"batch-{key}", JOBS_FOLDER)) if records
                else None, gr.skip(), gr.skip(),
-               f"{word}: {answered:,} of {counted(len(rows), 'row')} answered{refused}, in {took:.1f} s.")
+               Text("Stopped after: {answered} of {rows} answered{refused}, in {seconds} s." if stopped else
+                    "Done: {answered} of {rows} answered{refused}, in {seconds} s.", answered=f"{answered:,}",
+                    rows=count_of(len(rows), "row"), refused=refused, seconds=f"{took:.1f}"))
 
-    page_job(work, [task, upload], [table, download, upload, error, status], run, stop, "batch", quiet)
+    page_job(work, [task, upload], [table, download, upload, error, status], run, stop, "batch", quiet, ui_language)

@@ -88,7 +88,7 @@ def build_app(runtime) -> gr.Blocks:
         gr.Markdown(ui_text(profile_summary(runtime)), elem_id="profile")
         with gr.Tabs(overflow_behavior="wrap") as tabs:  # on a phone every tab stays one tap away
             built = [build_tab(task, runtime, ui_language) for task in TASKS.values()]
-        build_scorecard(runtime, QUIET)
+        build_scorecard(runtime, QUIET, ui_language)
         locale_switch.name_tabs_in_the_page_language(ui_language, built, QUIET)
         locale_switch.follow_switches(ui_language, QUIET)
         loaded = locale_switch.follow_the_browser_language(app, ui_language, switch, QUIET)

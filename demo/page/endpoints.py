@@ -19,10 +19,11 @@ import gradio as gr
 import torch
 
 from demo.errors import UserFacingError
-from demo.i18n import localize
+from demo.i18n import Text, localize
 from demo.inference import RequestCancelled, RequestScope, run_in_scope
 from demo.page import status
 from demo.page.endpoint import Endpoint, Prepared, prepare, present
+from demo.page.expected import RecentCosts, size_of
 from demo.page.gradio_patches import client_gone, with_gradio_signature
 from demo.page.run_stop import error_line
 from demo.tasks.base import Task
@@ -98,40 +99,48 @@ class Responder:
     def __init__(self, endpoint: Endpoint, runtime, stoppable: dict[str, RequestScope]):
         self.endpoint, self.runtime, self.stoppable = endpoint, runtime, stoppable
         self.task = endpoint.task
+        self.costs = RecentCosts(self.task.quicker)
 
-    def _engine(self, progress: gr.Progress, language: str) -> tuple[Any, float]:
+    def _engine(self, progress: gr.Progress, language: str, locale: str = "en") -> tuple[Any, float]:
         """The engine (or both sides' engines) for a language, and the seconds spent waiting for a load."""
         runtime, key = self.runtime, self.task.key
         both = self.endpoint.both_sides
         if runtime.is_ready(key, language=language) and (not both or runtime.is_ready(key, True, language)):
             return (runtime.sides(key, language=language) if both else runtime.engine(key, language=language)), 0.0
         started = time.perf_counter()
-        progress(0.0, desc=f"Loading the {self.task.title.lower()} model (once)…")
+        progress(0.0, desc=localize(Text("Loading the model for {task} (once)…", task=Text(self.task.title)),
+                                    locale))
         report = lambda fraction, message: progress(fraction, desc=message)  # noqa: E731
         engine = runtime.sides(key, report, language) if both else runtime.engine(key, report, language)
         return engine, time.perf_counter() - started
 
-    def answer(self, prepared: Prepared, progress: gr.Progress) -> tuple:
-        """(*outputs, status); a cancel becomes the CANCELLED message."""
+    def answer(self, prepared: Prepared, progress: gr.Progress, locale: str = "en") -> tuple:
+        """(*outputs, status); a cancel becomes the CANCELLED message. A request that recent figures
+        say takes a while first says how long (as its progress)."""
         started = time.perf_counter()
         card = self.runtime.card(self.task.key, prepared.routing.language)
+        size = size_of(prepared.checked)
         try:
-            engine, load_s = self._engine(progress, prepared.routing.language)
+            engine, load_s = self._engine(progress, prepared.routing.language, locale)
+            if (expected := self.costs.forecast(card.name, size)) is not None:
+                progress(0.0, desc=localize(expected, locale))
+            ran = time.perf_counter()
             outputs = self.endpoint.answer(engine, gr.Warning, *prepared.checked)
+            self.costs.record(card.name, size, time.perf_counter() - ran)
         except (CancelledError, RequestCancelled):  # the request went away: nobody reads this
             raise gr.Error(CANCELLED, print_exception=False) from None
         except Exception as exc:
             raise as_user_error(exc, self.task) from None
         return (*outputs, status.answered(card, prepared.routing, started, load_s, note=getattr(outputs, "note", "")))
 
-    def stream(self, prepared: Prepared, progress: gr.Progress, scope: RequestScope):
+    def stream(self, prepared: Prepared, progress: gr.Progress, scope: RequestScope, locale: str = "en"):
         """(*outputs, status) as the answer grows; at most one screen update per STREAM_INTERVAL_S."""
         started, first, sent, outputs = time.perf_counter(), None, None, ()
         routing = prepared.routing
         card = self.runtime.card(self.task.key, routing.language)
         line = status.generating(card, routing)  # every event says it: API clients read a string each time
         try:
-            engine, load_s = self._engine(progress, routing.language)
+            engine, load_s = self._engine(progress, routing.language, locale)
             for outputs in self.endpoint.answer(engine, gr.Warning, *prepared.checked):
                 now = time.perf_counter()
                 if first is None or now - sent >= STREAM_INTERVAL_S:
@@ -146,16 +155,17 @@ class Responder:
         else:
             yield (*outputs, status.answered(card, routing, started, load_s, first))
 
-    async def results(self, prepared: Prepared, progress: gr.Progress, request):
-        """Every (*outputs, status) of the request: one for an answer, many for a stream."""
+    async def results(self, prepared: Prepared, progress: gr.Progress, request, locale: str = "en"):
+        """Every (*outputs, status) of the request: one for an answer, many for a stream; what the
+        page is told meanwhile (a load, an expected time) is said in `locale`."""
         if self.endpoint.streaming:
-            async for item in stream_in_scope(lambda scope: self.stream(prepared, progress, scope), request,
+            async for item in stream_in_scope(lambda scope: self.stream(prepared, progress, scope, locale), request,
                                               self.stoppable):
                 yield item
             return
         scope = RequestScope()
         try:
-            yield await while_wanted(request, scope, self.answer, prepared, progress)
+            yield await while_wanted(request, scope, self.answer, prepared, progress, locale)
         finally:
             scope.cancel()
 
@@ -229,7 +239,7 @@ def page_handler(responder: Responder, output_count: int, panels_shown: tuple[bo
             return
         outputs, line = None, ""
         try:
-            async for *outputs, line in responder.results(prepared, progress, request):
+            async for *outputs, line in responder.results(prepared, progress, request, locale):
                 locale = page_language(request, locale)
                 done = not endpoint.streaming
                 yield (*outputs, shown(prepared, tuple(outputs), done, locale), clear, localize(line, locale), *why,

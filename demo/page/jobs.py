@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import threading
 from concurrent.futures import CancelledError
 from html import escape
 from pathlib import Path
@@ -15,8 +16,9 @@ import gradio as gr
 from demo.admission import JOBS_KIND
 from demo.csv_files import MAX_CSV_BYTES
 from demo.errors import InputError, UserFacingError
+from demo.i18n import UI_LANGUAGE, Text, localize
 from demo.inference import RequestCancelled, RequestScope
-from demo.page.endpoints import UNEXPECTED, stream_in_scope
+from demo.page.endpoints import UNEXPECTED, message_of, stream_in_scope
 from demo.page.run_stop import error_line, run_and_stop
 from demo.page.gradio_patches import with_gradio_signature
 
@@ -27,34 +29,89 @@ JOBS_FOLDER = Path(tempfile.gettempdir()) / "showcase-scorecards"
 UPDATE_S = 0.5  # plots and tables refresh at most twice a second
 
 
-def page_job(work, inputs: list, outputs: list, run: gr.Button, stop: gr.Button, name: str, quiet: dict) -> None:
+class RunningJobs:
+    """How many page jobs run now (all sections together): what a job that waits is told."""
+
+    def __init__(self):
+        self.count, self._lock = 0, threading.Lock()
+
+    def change(self, by: int) -> None:
+        with self._lock:
+            self.count += by
+
+    def line(self) -> Text | None:
+        """None when a place is free (the job's own first line comes at once)."""
+        if self.count < JOBS_CONCURRENCY:
+            return None
+        return Text("Waiting: this server runs at most {most} scorecard or batch runs at once, and {running} are "
+                    "running. Yours starts when one of them ends (a run takes as long as its file).",
+                    most=str(JOBS_CONCURRENCY), running=str(self.count))
+
+
+RUNNING = RunningJobs()
+
+
+def count_of(number: int, noun: str) -> Text:
+    """'1 item', '2,000 rows', said in the page's language (the catalogs have "{count} item" and "{count} items")."""
+    return Text(f"{{count}} {noun if number == 1 else noun + 's'}", count=f"{number:,}")
+
+
+def in_language(work, values: tuple, locale: str, scope: RequestScope):
+    """`work(*values, scope)` with each step run in the page's language (`say` reads it) and the
+    status, its last output, said in it."""
+    pieces = work(*values, scope)
+    while True:
+        token = UI_LANGUAGE.set(locale)  # each step runs in its own worker thread's copy of the context
+        try:
+            item = next(pieces)
+        except StopIteration:
+            return
+        finally:
+            UI_LANGUAGE.reset(token)
+        yield (*item[:-1], localize(item[-1], locale))
+
+
+def page_job(work, inputs: list, outputs: list, run: gr.Button, stop: gr.Button, name: str, quiet: dict,
+             ui_language: gr.State) -> None:
     """Wire a page-only job: Run starts `work(*values, scope)` (a generator run in a thread, inside a
-    request scope), Stop asks it to end, a refusal shows under the inputs (`outputs[-2]` is the
-    error line, `outputs[-1]` the status), and Run / Stop reflect whether it runs."""
+    request scope, in the page's language), Stop asks it to end, a refusal shows under the inputs
+    (`outputs[-2]` is the error line, `outputs[-1]` the status), Run / Stop reflect whether it runs,
+    and a job that must wait for a free place says so at once."""
     running: dict[str, RequestScope] = {}
     refused_at = len(outputs) - 2
 
-    def refusal(message: str) -> tuple:
+    def refusal(message: str, locale: str) -> tuple:
+        message = localize(message, locale)
+        gr.Warning(escape(message), title=localize("Not run", locale), duration=6)  # text, never HTML
         return (*(gr.skip() for _ in range(refused_at)), error_line(message), gr.skip())
 
     async def handler(*args):
-        *values, request = args
+        *values, locale, request = args
+        RUNNING.change(+1)
         try:
-            async for item in stream_in_scope(lambda scope: work(*values, scope), request, running):
+            async for item in stream_in_scope(lambda scope: in_language(work, values, locale, scope), request,
+                                              running):
                 yield item
         except UserFacingError as exc:
-            gr.Warning(escape(str(exc)), title="Not run", duration=6)  # text, never HTML
-            yield refusal(str(exc))
+            yield refusal(message_of(exc), locale)
         except (CancelledError, RequestCancelled):
             return
         except Exception:
             log.exception("%s failed", name)
-            yield refusal(UNEXPECTED)
+            yield refusal(UNEXPECTED, locale)
+        finally:
+            RUNNING.change(-1)
 
-    with_gradio_signature(handler, [(f"value_{i}", None) for i in range(len(inputs))], name, request_only=True)
-    page = dict(fn=handler, inputs=inputs, outputs=outputs, api_visibility="private",
+    with_gradio_signature(handler, [(f"value_{i}", None) for i in range(len(inputs) + 1)], name, request_only=True)
+    page = dict(fn=handler, inputs=[*inputs, ui_language], outputs=outputs, api_visibility="private",
                 concurrency_limit=JOBS_CONCURRENCY, concurrency_id=JOBS_KIND, show_progress="hidden")
     run_and_stop([run.click], page, run, stop, running, quiet)
+    # Gradio's own queue estimate ("1/1, 0.5 s") knows nothing of how long a run takes: this says why it waits
+    def waiting(locale: str):
+        line = RUNNING.line()
+        return gr.skip() if line is None else localize(line, locale)
+
+    run.click(waiting, inputs=ui_language, outputs=outputs[-1], **quiet)
 
 
 def stopping(scope: RequestScope):
@@ -71,7 +128,8 @@ def uploaded(path: str | None) -> bytes:
     try:
         size = os.path.getsize(path)
         if size > MAX_CSV_BYTES:
-            raise InputError(f"The file is {size:,} bytes; the limit is {MAX_CSV_BYTES:,} (2 MB).")
+            raise InputError(Text("The file is {size} bytes; the limit is {most} (2 MB).", size=f"{size:,}",
+                                  most=f"{MAX_CSV_BYTES:,}"))
         return Path(path).read_bytes()
     finally:
         Path(path).unlink(missing_ok=True)

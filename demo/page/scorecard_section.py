@@ -9,12 +9,13 @@ from html import escape
 
 import gradio as gr
 
-from demo.errors import InputError, counted
-from demo.i18n import ui_text
+from demo.errors import InputError
+from demo.i18n import Text, ui_text
 from demo.inference import RequestScope
 from demo.language import route
 from demo.page.batch_section import build_batch
-from demo.page.jobs import JOBS_FOLDER, UPDATE_S, page_job, stopping, uploaded
+from demo.page.jobs import JOBS_FOLDER, UPDATE_S, count_of, page_job, stopping, uploaded
+from demo.page.status import EMPTY
 from demo.registry import get_task
 from demo.scorecard import (agreement, built_in, confusion_rows, labels_of, read_csv, score, scorecard_tasks,
                             scored_csv, summary_rows, wrong_rows)
@@ -111,7 +112,7 @@ def tally_outputs(tally, total: int, key: str, stopped: bool = False, final: boo
     return (view, plot, summary_rows(tally), confusion, wrong_rows(tally))
 
 
-def build_scorecard(runtime, quiet: dict) -> None:
+def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
     tasks = scorecard_tasks()
     # a section under the tabs, not another tab: on a phone more tabs send tasks into a hidden menu
     with gr.Accordion(ui_text("Scorecard: a labelled set through the classic checkpoint and the zero-shot LLM, and "
@@ -143,7 +144,7 @@ def build_scorecard(runtime, quiet: dict) -> None:
                              label=ui_text("Items each side got wrong"), interactive=False, elem_id="scorecard-wrong",
                              wrap=True)
         download = gr.File(label=ui_text("Scored CSV"), elem_id="scorecard-download")
-        build_batch(runtime, quiet)
+        build_batch(runtime, quiet, ui_language)
     outputs = [view, plot, table, confusion, wrong, download, upload, error, status]
 
     def items_of(key: str, chosen: str, path: str | None):
@@ -155,15 +156,15 @@ def build_scorecard(runtime, quiet: dict) -> None:
     def work(title: str, chosen: str, path: str | None, scope: RequestScope):
         key = tasks.get(title)
         if key is None or chosen not in sources_of(key):
-            raise InputError(f"Choose a task ({', '.join(tasks)}) and one of its sets.")
+            raise InputError(Text("Choose a task ({tasks}) and one of its sets.", tasks=", ".join(tasks)))
         items = items_of(key, chosen, path)
         language = route(*(text for item in items for text in item.inputs)).language  # one set, one language
         started = time.perf_counter()
         ready = runtime.is_ready(key, language=language) and runtime.is_ready(key, zero_shot=True, language=language)
-        loading = "" if ready else " (loading the models once)"
+        loading = EMPTY if ready else Text(" (loading the models once)")
         # the upload is read and deleted: the file box empties, ready for the next file
         yield (*(gr.skip() for _ in outputs[:6]), None if path else gr.skip(), gr.update(visible=False),
-               f"Read {counted(len(items), 'item')}{loading}…")
+               Text("Read {items}{loading}…", items=count_of(len(items), "item"), loading=loading))
         sides = runtime.sides(key, language=language)
         missing = missing_line(sides)
         spec = get_task(key)
@@ -175,16 +176,18 @@ def build_scorecard(runtime, quiet: dict) -> None:
             if time.perf_counter() - shown >= UPDATE_S:
                 shown = time.perf_counter()
                 yield (*tally_outputs(tally, len(items), key, missing=missing), gr.skip(), gr.skip(), gr.update(visible=False),
-                       f"Scoring {counted(len(items), 'item')} with {', '.join(tally.sides)}…")
+                       Text("Scoring {items} with {sides}…", items=count_of(len(items), "item"),
+                            sides=", ".join(tally.sides)))
         if tally is None:
             return
         stopped = tally.done < len(items)
         took = time.perf_counter() - started
         yield (*tally_outputs(tally, len(items), key, stopped, final=True, missing=missing),
                str(scored_csv(tally, key, JOBS_FOLDER)), gr.skip(), gr.skip(), gr.update(visible=False),
-               f"{'Stopped' if stopped else 'Scored'} {counted(tally.done, 'item')} in {took:.1f} s "
-               f"({tally.done / max(took, 1e-9):.2f} items/s).")
+               Text("Stopped after {items} in {seconds} s ({rate} items/s)." if stopped else
+                    "Scored {items} in {seconds} s ({rate} items/s).", items=count_of(tally.done, "item"),
+                    seconds=f"{took:.1f}", rate=f"{tally.done / max(took, 1e-9):.2f}"))
 
-    page_job(work, [task, source, upload], outputs, run, stop, "scorecard", quiet)
+    page_job(work, [task, source, upload], outputs, run, stop, "scorecard", quiet, ui_language)
     task.change(lambda title: gr.Radio(choices=sources_of(tasks[title]), value=sources_of(tasks[title])[0]),
                 inputs=task, outputs=source, **quiet)

@@ -96,6 +96,7 @@ class Task:
     words: dict[str, str] = {}  # API label -> the page's word for it ("POSITIVE" -> "Positive")
     poles: tuple[str, str] = ("", "")  # what a heat map's +1 and -1 push toward
     heatmap_label: str = "Which words pushed the answer"
+    quicker: str = "Shorter texts answer sooner."  # said with a long request's expected time
     compare_meaning: str = ""  # the line under a side-by-side answer
     classic_side: str = "the classic checkpoint"  # how the compare button names it
     gold: dict[str, str] = {}  # how a labelled CSV may spell each label -> the API label (scorecard)

@@ -50,6 +50,7 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
     params = (Param("text", label="Text with [MASK]", named="Text", placeholder="The capital of France is [MASK].",
                     help=f"A text with 1 to {MAX_MASKS} [MASK] blanks (in Chinese one [MASK] is one character)"),
               Param("top_k", 5, INTEGER, "Candidates per mask (top k)", TOP_K_RANGE, help="Candidates per mask"))
+    quicker = "Fewer masks or a lower top_k answer sooner."
     api_description = "Which words fit where a text has [MASK]: each blank's likeliest words, with probabilities."
     returns = ("{label, confidences}: the first mask's candidates", "the text with each mask's best word",
                "{headers, data}: rows [mask, rank, word, probability] for every mask")

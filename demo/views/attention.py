@@ -85,14 +85,15 @@ def run(task, engine, warn, *checked):
 
 
 def png(grid: np.ndarray) -> str:
-    """A map as a small PNG (one pixel per weight, bluer for more attention: the square root of the
-    weight, so that a 5% share still shows), base64."""
+    """A map as a small PNG (one pixel per weight, a more opaque blue for more attention: the square
+    root of the weight, so that a 5% share still shows), base64. Where a head attends nothing the
+    map is transparent, so it takes the page's background in either theme instead of glaring white."""
     from PIL import Image
 
-    shade = (255 - np.sqrt(np.clip(grid, 0, 1)) * 215).astype(np.uint8)
-    rgb = np.stack([shade, shade, np.full_like(shade, 255)], -1)  # white to blue
+    alpha = (np.sqrt(np.clip(grid, 0, 1)) * 255).astype(np.uint8)
+    blue = np.broadcast_to(np.array([59, 130, 246], dtype=np.uint8), (*grid.shape, 3))
     buffer = io.BytesIO()
-    Image.fromarray(rgb, "RGB").save(buffer, "PNG")
+    Image.fromarray(np.dstack([blue, alpha]), "RGBA").save(buffer, "PNG")
     return base64.b64encode(buffer.getvalue()).decode()
 
 

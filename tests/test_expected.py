@@ -1,0 +1,54 @@
+"""A long request says first how long it will likely take, from this machine's recent figures."""
+
+from __future__ import annotations
+
+from demo.page import expected
+from demo.page.endpoint import prepare, view_endpoint
+from demo.page.endpoints import Responder
+from demo.registry import VIEWS, get_task
+
+
+def test_the_forecast_scales_the_nearest_recent_figure_and_stays_quiet_for_quick_ones():
+    costs = expected.RecentCosts("Shorter texts answer sooner.")
+    assert costs.forecast("model", 100) is None  # nothing measured yet
+    costs.record("model", 100, 9.0)
+    costs.record("model", 1_000, 50.0)
+    assert str(costs.forecast("model", 200)) == ("Expected: about 18 s (a request of 100 characters took 9.0 s here "
+                                                 "just now). Shorter texts answer sooner.")
+    assert "1,000 characters took 50.0 s" in costs.forecast("model", 800)
+    assert costs.forecast("model", 10) is None  # about 0.9 s: answered before anyone reads it
+    assert costs.forecast("another model", 200) is None
+
+
+def test_an_explanation_says_its_expected_time_in_the_page_language(runtime, monkeypatch):
+    monkeypatch.setattr(expected, "SAID_FROM_S", 0.0)  # the tiny models answer in milliseconds
+    endpoint = view_endpoint(get_task("sentiment"), VIEWS["attribution"])
+    responder = Responder(endpoint, runtime, {})
+    said: list[str] = []
+
+    def progress(fraction, desc=None, **_):
+        said.append(desc)
+
+    first = responder.answer(prepare(endpoint, ("A fine film.",)), progress, "en")
+    assert set(first[0]) == {"POSITIVE", "NEGATIVE"}  # the label scores, as /explain_sentiment gives them
+    assert not [line for line in said if "Expected" in line]  # no figure of this endpoint yet
+    responder.answer(prepare(endpoint, ("A fine film, truly.",)), progress, "zh-CN")
+    assert said[-1].startswith("预计约") and "12 个字符" in said[-1] and "文字越短，回答越快。" in said[-1], said
+
+
+def test_a_page_job_that_must_wait_says_why_and_each_step_speaks_the_page_language(monkeypatch):
+    from demo.i18n import Text, localize, say
+    from demo.inference import RequestScope
+    from demo.page import jobs
+
+    running = jobs.RunningJobs()
+    assert running.line() is None  # a place is free: the job's own first line comes at once
+    running.change(+jobs.JOBS_CONCURRENCY)
+    assert str(running.line()).startswith(f"Waiting: this server runs at most {jobs.JOBS_CONCURRENCY} scorecard")
+    assert localize(running.line(), "zh-CN").startswith("等待中")
+
+    def work(count: int, scope):
+        yield say("Task"), Text("Read {rows}; answering…", rows=jobs.count_of(count, "row"))
+
+    assert list(jobs.in_language(work, (1,), "zh-CN", RequestScope())) == [("任务", "已读取 1 行，正在回答…")]
+    assert list(jobs.in_language(work, (2,), "en", RequestScope())) == [("Task", "Read 2 rows; answering…")]
