@@ -59,7 +59,7 @@ def integrated_gradients_words(engine, text: str) -> list[tuple[str, float]]:
         n = len(rows)
         embeds = torch.cat([first.expand(n, -1, -1), rows, tail.expand(n, -1, -1)], 1)
         logits = decoder(inputs_embeds=embeds).last_hidden_state[:, -1] @ head.T
-        return logits[:, 0] - logits[:, 1]
+        return (logits[:, 0::2] - logits[:, 1::2]).mean(-1)  # the label-word pairs' mean margin
 
     (scores,), _ = integrated_gradients(margin, (user,), IG_STEPS, model, lambda: None, rows_per_pass=4)
     return words_of(text, spans, scores)

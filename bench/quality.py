@@ -35,7 +35,7 @@ DATA = Path(__file__).resolve().parent / "data"
 DEFAULT_SST2 = Path(__file__).resolve().parents[2] / "shared" / "data" / "sst2_dev.tsv"
 DEFAULT_CHNSENTICORP = DEFAULT_SST2.with_name("chnsenticorp_dev.tsv")
 TARGETS = {"sentiment_acc": 0.88, "nsp_pairwise_acc": 0.95, "fill_top5": 0.80, "tokens_per_s": 12,
-           "warm_load_s": 10, "peak_rss_gb": 3, "zh_sentiment_acc": 0.88, "zh_nsp_pairwise_acc": 0.93,
+           "warm_load_s": 10, "peak_rss_gb": 3, "zh_sentiment_acc": 0.80, "zh_nsp_pairwise_acc": 0.90,
            "zh_fill_top5": 0.90, "zh_fill_word_top1": 0.80}
 
 

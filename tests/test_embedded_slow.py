@@ -41,6 +41,40 @@ def test_obvious_reviews_get_their_sentiment(embedded, text, label):
     assert max(scores, key=scores.get) == label
 
 
+# What a presenter tried (the transformers docs' examples, plain sentences), kept as they were
+# written; what the model still gets wrong is a strict xfail, which fails once it passes.
+@pytest.mark.parametrize("text, label", [
+    ("Paris is the best city I have ever visited.", "POSITIVE"),
+    ("We are very happy to show you the 🤗 Transformers library.", "POSITIVE"),
+    ("这家餐厅的菜很好吃，服务也很周到。", "POSITIVE"),
+    ("质量太差了，用了两天就坏了。", "NEGATIVE"),
+])
+def test_clear_reviews_get_a_decisive_answer(embedded, text, label):
+    (scores,) = run(embedded, "sentiment", text)
+    assert scores[label] > 0.575, scores  # more than 15 points apart: not Unsure
+
+
+@pytest.mark.xfail(strict=True, reason="53% positive, Unsure (it was 'Unsure, leaning negative' with one word pair)")
+def test_the_transformers_docs_first_example_is_decisively_positive(embedded):
+    (scores,) = run(embedded, "sentiment", "I've been waiting for a HuggingFace course my whole life.")
+    assert scores["POSITIVE"] > 0.575
+
+
+@pytest.mark.xfail(strict=True, reason="PMI: a walk is not made much likelier by the weather (about 24% IsNext)")
+def test_a_walk_in_the_park_follows_lovely_weather(embedded):
+    (scores,) = run(embedded, "next_sentence", "The weather is lovely today.", "Let's go for a walk in the park.")
+    assert scores["IsNext"] > 0.5
+
+
+@pytest.mark.parametrize("review, strongest", [
+    ("The food was awful and the waiter was rude.", "awful"),
+    ("I expected to hate it, and I did.", "hate"),
+])
+def test_the_strongest_push_toward_negative_is_the_complaint(embedded, review, strongest):
+    words = embedded.engine("sentiment").attribute(review).words[0]
+    assert min(words, key=lambda item: item[1])[0].strip(" ,.") == strongest, words
+
+
 @pytest.mark.parametrize("text, expected", [
     ("The capital of France is [MASK].", "Paris"),
     ("The [MASK] barked at the mailman.", "dog"),

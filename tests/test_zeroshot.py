@@ -44,7 +44,9 @@ def test_continuation_logprob_is_the_chain_rule(tiny_lm):
 def test_calibrated_sentiment_is_balanced_on_content_free_inputs(tiny_lm, worker):
     engine = PromptSentiment(tiny_lm, worker)
     balanced = engine._label_probs([encode(tiny_lm, text) for text in CONTENT_FREE]).mean(0)
-    assert balanced.tolist() == pytest.approx([0.5, 0.5], abs=1e-5)
+    # each pair is divided by its mean over these inputs; the pairs' product is then balanced up to
+    # how much the inputs differ from one another
+    assert balanced.tolist() == pytest.approx([0.5, 0.5], abs=1e-3)
     result = engine.classify("A great movie.")
     assert set(result.scores) == {"POSITIVE", "NEGATIVE"} and sum(result.scores.values()) == pytest.approx(1)
 

@@ -51,7 +51,7 @@ print(json.dumps({{"IsNext": is_next, "NotNext": not_next}}))  # 4. presentation
 '''
 
 
-def gemma_sentiment(folder: str, examples: str, text: str, content_free: list[str]) -> str:
+def gemma_sentiment(folder: str, examples: str, text: str, content_free: list[str], pairs, weight: float) -> str:
     return f'''import json
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -60,21 +60,22 @@ folder = {folder!r}  # Gemma 3 270M, converted by the app from its pip package
 tokenizer = AutoTokenizer.from_pretrained(folder)
 model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
 tokens = lambda text: tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
-examples = {examples!r}  # four example reviews written for the app, with their labels
-words = [tokens(" positive")[0], tokens(" negative")[0]]
+examples = {examples!r}  # eight example reviews written for the app, with their labels
+pairs = {[list(pair) for pair in pairs]!r}  # (positive word, negative word)
+words = torch.tensor([[tokens(word)[0] for word in pair] for pair in pairs])
 
 
-def label_probabilities(review):
+def pair_probabilities(review):
     # 1. input processing: the few-shot prompt, then the review, then "Sentiment:"
     ids = [tokenizer.bos_token_id, *tokens(examples), *tokens("Review: "), *tokens(review), *tokens("\\nSentiment:")]
     with torch.no_grad():
         logits = model(torch.tensor([ids])).logits[0, -1].float()  # 2. inference: the next-token logits
-    return logits.log_softmax(-1)[words].softmax(-1)  # P(" positive"), P(" negative"), over the two words
+    return logits.log_softmax(-1)[words].softmax(-1)  # each pair's two words, renormalised: [pairs, 2]
 
 
-# 3. post-processing: divided by the same for content-free reviews (contextual calibration)
-prior = torch.stack([label_probabilities(free) for free in {content_free!r}]).mean(0)
-calibrated = label_probabilities({text!r}) / prior
-calibrated = calibrated / calibrated.sum()
+# 3. post-processing: each pair divided by the same for content-free reviews (contextual
+# calibration), the pairs multiplied (each to the power {weight!r}), renormalised
+prior = torch.stack([pair_probabilities(free) for free in {content_free!r}]).mean(0)
+calibrated = ((pair_probabilities({text!r}).log() - prior.log()) * {weight!r}).sum(0).softmax(-1)
 print(json.dumps({{"POSITIVE": calibrated[0].item(), "NEGATIVE": calibrated[1].item()}}))  # 4. presentation
 '''

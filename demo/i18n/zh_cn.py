@@ -104,22 +104,28 @@ TEXTS = {
         "$$\\mathrm{Attention}(Q,K,V)=\\mathrm{softmax}\\!\\left(\\frac{QK^\\top}{\\sqrt{d_k}}\\right)V$$\n\n第一个词元 "
         "`[CLS]` 的向量概括整段文字，一个线性层把它变成类别概率：\n$p(y\\mid x)=\\mathrm{softmax}(W\\,h_{[\\mathrm{CLS}]}+b)$。英文用在 SST-2 "
         "影评上微调的 DistilBERT，中文用在中文评论上\n微调的二郎神 RoBERTa；嵌入式配置则不做任何训练，直接问语言模型评论后面更可能接哪个词。\n",
-    "\nA language model was pretrained on one game only: predict the next token. Shown four short\nexample reviews "
-    "with their labels and then yours, followed by `Sentiment:`, it gives every\npossible next word a probability. "
-    "The app compares two of them, and divides each by its value\nfor content-free inputs such as \"N/A\" "
-    "(**contextual calibration**, Zhao et al. 2021), which\nremoves the model's own preference for one of the two "
-    "words:\n\n$$p(y\\mid x)\\propto\\frac{p\\left(w_y \\mid \\mathrm{prompt}(x)\\right)}{p\\left(w_y \\mid "
-    "\\mathrm{prompt}(\\varnothing)\\right)},\\qquad w_y\\in\\{\\text{positive},\\text{negative}\\}$$\n\nThe "
-    "examples were written for this app, not taken from a benchmark. Chinese reviews are asked the\nother way "
-    "round (noisy-channel prompting, Min et al. 2022): is the review likelier after\n\"以下是一条好评：\" (here is a good "
-    "review) or after \"以下是一条差评：\" (a bad review), per token? The\nclassic profile uses DistilBERT fine-tuned on "
-    "SST-2 movie reviews instead.\n":
-        "\n语言模型在预训练时只玩一个游戏：预测下一个词元。它给每段文字一个概率，所以可以反过来问：你的评论接在\n“以下是一条好评：”之后更可能，还是接在“以下是一条差评：”之后更可能？（**噪声信道提示**，Min "
-        "et al. 2022）\n评论的每个词元都是证据，按词元平均：\n\n$$m(x)=\\frac{1}{|x|}\\left(\\log p\\left(x \\mid "
-        "\\text{好评}\\right)-\\log p\\left(x \\mid \\text{差评}\\right)\\right),\\qquad\n"
-        "p(\\text{正面})=\\sigma\\!\\left(\\frac{m(x)-\\theta}{s}\\right)$$\n\n阈值 $\\theta$ 和尺度 $s$ "
-        "在启动时由本应用自己写的八条校准评论测出（正面和负面各四条）。英文评论则用四条示例\n加 `Sentiment:` 的提示，比较下一个词是 *positive* 还是 *negative*，并做上下文校准（Zhao "
-        "et al. 2021）。\n示例和校准评论都是为本应用写的，没有取自任何评测集。\n",
+    "\nA language model was pretrained on one game only: predict the next token. Shown eight sho"
+    "rt\nexample reviews with their labels and then yours, followed by `Sentiment:`, it gives ev"
+    "ery\npossible next word a probability. The app reads three pairs of them (*positive*/*negat"
+    "ive*,\n*great*/*terrible*, *good*/*bad*), each renormalised over its pair, divides each by "
+    "its value for\ncontent-free inputs such as \"N/A\" (**contextual calibration**, Zhao et al. 2"
+    "021), which removes the\nmodel's own preference for one word of a pair, and multiplies the "
+    "three pairs:\n\n$$p(y\\mid x)\\propto\\prod_{k=1}^{3}\\frac{p\\left(w_{k,y} \\mid \\mathrm{prompt}("
+    "x)\\right)}{p\\left(w_{k,y} \\mid \\mathrm{prompt}(\\varnothing)\\right)}$$\n\nOn SST-2 dev this i"
+    "s right 89.4% of the time (one pair: 88.5%). The examples were written for this\napp, not t"
+    "aken from a benchmark. Chinese reviews are read two ways and their log-odds added: the\noth"
+    "er way round (noisy-channel prompting, Min et al. 2022: is the review likelier after\n\"以下是一"
+    "条好评：\" (here is a good review) or after \"以下是一条差评：\" (a bad review), per token?) and as\nabove"
+    ", after four Chinese examples, with the pairs 满意/失望, 好/差 and 喜欢/讨厌 (their geometric mean)."
+    "\nThe classic profile uses DistilBERT fine-tuned on SST-2 movie reviews instead.\n":
+        "\n语言模型在预训练时只玩一个游戏：预测下一个词元。中文评论用两种读法，把两者的对数几率相加。第一种反过来问：你的评论接在\n“以下是一条好评：”之后更可能，还是接在“以下是一条差评："
+        "”之后更可能？（**噪声信道提示**，Min et al. 2022）\n评论的每个词元都是证据，按词元平均：\n\n$$m(x)=\\frac{1}{|x|}\\left(\\log p\\l"
+        "eft(x \\mid \\text{好评}\\right)-\\log p\\left(x \\mid \\text{差评}\\right)\\right),\\qquad\n\\mathrm{logi"
+        "t}_1=\\frac{m(x)-\\theta}{s}$$\n\n阈值 $\\theta$ 和尺度 $s$ 在启动时由本应用自己写的八条校准评论测出（正面和负面各四条）。第二种直接问：在四"
+        "条中文示例评论之后，\n“评价：”后面的下一个词是“满意”还是“失望”、“好”还是“差”、“喜欢”还是“讨厌”？每对词按内容为空的输入做上下文校准（Zhao et al. 2021）"
+        "，\n三对取几何平均。在 300 条 ChnSentiCorp 开发集评论上：第一种 71.3%，第二种 74.7%，两者相加 81.3%。\n英文评论用八条示例加 `Sentimen"
+        "t:` 的提示，读出三对词（*positive*/*negative*、*great*/*terrible*、*good*/*bad*），\n每对校准后相乘（在 SST-2 开发集上"
+        " 89.4%）。示例和校准评论都是为本应用写的，没有取自任何评测集。\n",
     "\nBERT was pretrained by hiding 15% of the words of its training text and guessing them back from\n**both "
     "sides** of the sentence. The **masked-LM loss** it minimised is the negative log-likelihood\nof each hidden "
     "word $x_i$ given the visible words $x_{\\setminus M}$:\n\n$$\\mathcal{L}_{\\mathrm{MLM}}=-\\sum_{i\\in "
@@ -215,8 +221,8 @@ TEXTS = {
     "for the task and is asked through a prompt. Where they disagree, one of them is wrong.":
         "经典模型是在带标注的评论上训练过的分类器；零样本大模型从未为此训练过，只是通过提示词来问。两者不一致时，必有一方错了。",
     "how much more likely your review is after <i>以下是一条好评</i> (here is a good review) than after <i>以下是一条差评</i> (a "
-    "bad review)":
-        "评论在“以下是一条好评：”之后比在“以下是一条差评：”之后更可能多少",
+    "bad review), the first of the answer's two readings":
+        "评论在“以下是一条好评：”之后比在“以下是一条差评：”之后更可能多少（回答所加的两种读法中的第一种）",
     "\n# Zero-training NLP showcase\nPretrained language models, used **as they are**: no extra training, no "
     "fine-tuning on your data.\nPick a task, try an example or type your own text, in English or Chinese. Each tab "
     "says which model\nanswers, on which hardware, and how long it took; open **How it works** to see why a "
@@ -261,6 +267,39 @@ TEXTS = {
     "**Stopped** after {size}{seconds} s; the text so far is kept.": "**已停止**：{size}{seconds} 秒，已生成的文字保留。",
     "{size} and ": "{size}，",
     "**Model ready.**": "**模型已就绪。**",
+    "Not run": "未运行",
+    "{count} item": "{count} 项",
+    "{count} items": "{count} 项",
+    "{count} row": "{count} 行",
+    "{count} rows": "{count} 行",
+    "Waiting: this server runs at most {most} scorecard or batch runs at once, and {running} are running. Yours "
+    "starts when one of them ends (a run takes as long as its file).":
+        "等待中：这台服务器同时最多运行 {most} 个评分或批量任务，现在有 {running} 个在运行。其中一个结束后你的任务就会开始（任务用时取决于文件大小）。",
+    "Choose a task ({tasks}) and one of its sets.": "请选择一个任务（{tasks}）和它的一个数据集。",
+    " (loading the models once)": "（首次加载模型）",
+    "Read {items}{loading}…": "已读取 {items}{loading}…",
+    "Scoring {items} with {sides}…": "正在用 {sides} 评分 {items}…",
+    "Stopped after {items} in {seconds} s ({rate} items/s).": "已停止：{seconds} 秒内评分 {items}（每秒 {rate} 项）。",
+    "Scored {items} in {seconds} s ({rate} items/s).": "已评分 {items}，用时 {seconds} 秒（每秒 {rate} 项）。",
+    "Choose a task: {tasks}.": "请选择一个任务：{tasks}。",
+    "Read {rows}; answering…": "已读取 {rows}，正在回答…",
+    "Answered {done} of {rows}…": "已回答 {done} / {rows}…",
+    "; {count} refused (see the error column)": "；{count} 行被拒绝（见 error 列）",
+    "Stopped after: {answered} of {rows} answered{refused}, in {seconds} s.":
+        "已停止：{rows}中回答了 {answered} 行{refused}，用时 {seconds} 秒。",
+    "Done: {answered} of {rows} answered{refused}, in {seconds} s.":
+        "完成：{rows}中回答了 {answered} 行{refused}，用时 {seconds} 秒。",
+    "Choose a CSV file first.": "请先选择一个 CSV 文件。",
+    "That upload was read by an earlier run and deleted (uploads are never kept). Please choose the file again.":
+        "这个上传的文件已被上一次运行读取并删除（上传的文件从不保留）。请重新选择文件。",
+    "The file is {size} bytes; the limit is {most} (2 MB).": "文件有 {size} 字节，上限是 {most}（2 MB）。",
+    "Loading the model for {task} (once)…": "正在加载“{task}”的模型（只需一次）…",
+    "Expected: about {seconds} s (a request of {size} characters took {took} s here {when}). {quicker}":
+        "预计约 {seconds} 秒（{when}，这台机器上一个 {size} 个字符的请求用了 {took} 秒）。{quicker}",
+    "{count} min ago": "{count} 分钟前",
+    "just now": "刚才",
+    "Shorter texts answer sooner.": "文字越短，回答越快。",
+    "Fewer masks or a lower top_k answer sooner.": "[MASK] 越少、top_k 越小，回答越快。",
     "**Loading the model** (once, {fraction}): {message}": "**正在加载模型**（只需一次，{fraction}）：{message}",
     "**The model could not be loaded:** {message}": "**模型无法加载：**{message}",
     "**Waiting to load** (models load one at a time, in tab order).": "**等待加载**（模型按标签页顺序逐个加载）。",
@@ -287,5 +326,6 @@ TEXTS = {
     "HF_HUB_OFFLINE is set": "设置了 HF_HUB_OFFLINE",
     "no hub checkpoint is pinned for this task": "这个任务没有固定的 Hub 模型",
     "POSITIVE over NEGATIVE": "正面相对负面的得分",
-    "the score of the word <i>positive</i> over <i>negative</i>": "“positive”一词相对“negative”的得分",
+    "the score of the words <i>positive</i>, <i>great</i>, <i>good</i> over <i>negative</i>, <i>terrible</i>, <i>bad</i>":
+        "“positive”“great”“good”三个词相对“negative”“terrible”“bad”的得分",
 }

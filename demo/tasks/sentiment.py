@@ -20,18 +20,21 @@ class SentimentTask(Task):
     embedded_summary = ("Is a text positive or negative? Gemma 3 270M, never trained for it, compares how likely "
                         "it finds the words *positive* and *negative* after the text.")
     embedded_how_it_works = r"""
-A language model was pretrained on one game only: predict the next token. Shown four short
+A language model was pretrained on one game only: predict the next token. Shown eight short
 example reviews with their labels and then yours, followed by `Sentiment:`, it gives every
-possible next word a probability. The app compares two of them, and divides each by its value
-for content-free inputs such as "N/A" (**contextual calibration**, Zhao et al. 2021), which
-removes the model's own preference for one of the two words:
+possible next word a probability. The app reads three pairs of them (*positive*/*negative*,
+*great*/*terrible*, *good*/*bad*), each renormalised over its pair, divides each by its value for
+content-free inputs such as "N/A" (**contextual calibration**, Zhao et al. 2021), which removes the
+model's own preference for one word of a pair, and multiplies the three pairs:
 
-$$p(y\mid x)\propto\frac{p\left(w_y \mid \mathrm{prompt}(x)\right)}{p\left(w_y \mid \mathrm{prompt}(\varnothing)\right)},\qquad w_y\in\{\text{positive},\text{negative}\}$$
+$$p(y\mid x)\propto\prod_{k=1}^{3}\frac{p\left(w_{k,y} \mid \mathrm{prompt}(x)\right)}{p\left(w_{k,y} \mid \mathrm{prompt}(\varnothing)\right)}$$
 
-The examples were written for this app, not taken from a benchmark. Chinese reviews are asked the
-other way round (noisy-channel prompting, Min et al. 2022): is the review likelier after
-"以下是一条好评：" (here is a good review) or after "以下是一条差评：" (a bad review), per token? The
-classic profile uses DistilBERT fine-tuned on SST-2 movie reviews instead.
+On SST-2 dev this is right 89.4% of the time (one pair: 88.5%). The examples were written for this
+app, not taken from a benchmark. Chinese reviews are read two ways and their log-odds added: the
+other way round (noisy-channel prompting, Min et al. 2022: is the review likelier after
+"以下是一条好评：" (here is a good review) or after "以下是一条差评：" (a bad review), per token?) and as
+above, after four Chinese examples, with the pairs 满意/失望, 好/差 and 喜欢/讨厌 (their geometric mean).
+The classic profile uses DistilBERT fine-tuned on SST-2 movie reviews instead.
 """
     how_it_works = r"""
 The encoder reads the whole text at once. Each layer mixes the words with **scaled dot-product

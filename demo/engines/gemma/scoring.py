@@ -123,12 +123,20 @@ def shared_prefix_logprobs(loaded: LoadedModel, prefix: list[int], continuations
 
 
 @torch.inference_mode()
+def prefix_cache(loaded: LoadedModel, prefix: list[int]):
+    """The key/value cache of `prefix`: rows continue copies of it, so it can be kept and reused."""
+    return loaded.model.get_decoder()(input_ids=torch.tensor([prefix], device=loaded.model.device),
+                                      use_cache=True).past_key_values
+
+
+@torch.inference_mode()
 def shared_prefix_next_tokens(loaded: LoadedModel, prefix: list[int], rows: list[list[int]], tokens: list[int],
-                              between: Callable[[], None] = lambda: None) -> torch.Tensor:
+                              between: Callable[[], None] = lambda: None, cache=None) -> torch.Tensor:
     """log P(each of `tokens`) right after prefix + row, for each row, [rows, len(tokens)]: the
-    prefix runs once and its cache is reused, rows run a few at a time (right-padded, `passes`)."""
+    prefix runs once (or not at all, given its kept `cache`) and its cache is reused, rows run a few
+    at a time (right-padded, `passes`)."""
     model, device = loaded.model, loaded.model.device
-    cache = model.get_decoder()(input_ids=torch.tensor([prefix], device=device), use_cache=True).past_key_values
+    cache = cache if cache is not None else prefix_cache(loaded, prefix)
     out = []
     for start, stop in passes(loaded, rows):
         between()
