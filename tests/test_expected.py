@@ -26,7 +26,7 @@ def test_an_explanation_says_its_expected_time_in_the_page_language(runtime, mon
     responder = Responder(endpoint, runtime, {})
     said: list[str] = []
 
-    def progress(fraction, desc=None, **_):
+    def progress(fraction, desc=None, **_):  # gr.Progress is called (fraction or None, desc=...)
         said.append(desc)
 
     first = responder.answer(prepare(endpoint, ("A fine film.",)), progress, "en")

@@ -293,6 +293,30 @@ TEXTS = {
     "That upload was read by an earlier run and deleted (uploads are never kept). Please choose the file again.":
         "这个上传的文件已被上一次运行读取并删除（上传的文件从不保留）。请重新选择文件。",
     "The file is {size} bytes; the limit is {most} (2 MB).": "文件有 {size} 字节，上限是 {most}（2 MB）。",
+    "no item is scored yet.": "还没有评分任何条目。",
+    "with {count} items, each figure is within about {margins} points of the truth (95%).":
+        "共 {count} 项，每个数字与真实值相差大约在 {margins} 个百分点以内（95%）。",
+    "{side} is not scored: {why}.": "{side}未参与评分：{why}。",
+    "embedded profile chosen": "选择了嵌入式配置",
+    "not available here": "这里不可用",
+    "true \\ answered": "真实 \\ 回答",
+    "right": "正确率",
+    "Stopped": "已停止",
+    "Done": "完成",
+    "Scoring": "评分中",
+    "; the two sides agree on {share} of them": "；两方在其中 {share} 上一致",
+    "{done} of {total} items": "{total} 项中的 {done} 项",
+    "progress": "进度",
+    "Accuracy is measured against the set's labels; {margin}": "准确率是对照数据集的标注测得的；{margin}",
+    "Run a labelled set through the task's classic checkpoint and its zero-shot LLM: accuracy a"
+    "s it goes, how often they agree, each side's confusion, latency and mistakes. Use a built-"
+    "in set (written for this app: 100 reviews and 200 sentence pairs in English, 40 reviews an"
+    "d 100 pairs in Chinese, and for classify a topic set and an intent set of 20 texts in each"
+    " language) or your own CSV (Chinese text goes to the Chinese models): {formats}, up to 2,0"
+    "00 rows and 2 MB. Your file is read once and deleted.":
+        "把一个带标注的数据集交给任务的经典模型和它的零样本大模型：边评分边显示准确率、两者一致的比例、各自的混淆矩阵、延迟和错误。可以用内置数据集（为本应用编写：英文 100 条评论和 2"
+        "00 对句子，中文 40 条评论和 100 对句子；自定义分类另有每种语言 20 条的主题集和意图集），也可以用你自己的 CSV（中文文字交给中文模型）：{formats}，最多 "
+        "2,000 行、2 MB。你的文件只读取一次，读后即删除。",
     "Loading the model for {task} (once)…": "正在加载“{task}”的模型（只需一次）…",
     "Expected: about {seconds} s (a request of {size} characters took {took} s here {when}). {quicker}":
         "预计约 {seconds} 秒（{when}，这台机器上一个 {size} 个字符的请求用了 {took} 秒）。{quicker}",

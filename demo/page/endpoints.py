@@ -123,7 +123,7 @@ class Responder:
         try:
             engine, load_s = self._engine(progress, prepared.routing.language, locale)
             if (expected := self.costs.forecast(card.name, size)) is not None:
-                progress(0.0, desc=localize(expected, locale))
+                progress(None, desc=localize(expected, locale))  # no bar: a forecast, not a measure
             ran = time.perf_counter()
             outputs = self.endpoint.answer(engine, gr.Warning, *prepared.checked)
             self.costs.record(card.name, size, time.perf_counter() - ran)

@@ -10,7 +10,7 @@ from html import escape
 import gradio as gr
 
 from demo.errors import InputError
-from demo.i18n import Text, ui_text
+from demo.i18n import Text, say, ui_text
 from demo.inference import RequestScope
 from demo.language import route
 from demo.page.batch_section import build_batch
@@ -22,6 +22,8 @@ from demo.scorecard import (agreement, built_in, confusion_rows, labels_of, read
 
 SOURCES = ("Built-in set", "Built-in Chinese set", "My CSV")
 OWN_FILE = SOURCES[-1]
+MEASURED = "Accuracy is measured against the set's labels; {margin}"
+CORNER = "true \\ answered"  # a confusion grid's corner: rows are the true labels, columns the answers
 
 
 def sources_of(key: str) -> list[str]:
@@ -56,17 +58,18 @@ def margin_line(tally) -> str:
     95% Wilson interval, in points (it stays honest at 5 of 5 right, where the plain one says ±0)."""
     n, z = tally.done, 1.96
     if not n:
-        return "no item is scored yet."
+        return say("no item is scored yet.")
     parts = [f"{name} ±{100 * z * math.sqrt(s.accuracy * (1 - s.accuracy) / n + z * z / (4 * n * n)) / (1 + z * z / n):.0f}"
              for name, s in tally.sides.items()]
-    return f"with {n:,} items, each figure is within about {', '.join(parts)} points of the truth (95%)."
+    return say("with {count} items, each figure is within about {margins} points of the truth (95%).",
+               count=f"{n:,}", margins=", ".join(parts))
 
 
 def missing_line(sides) -> str:
     """Why a side takes no part (offline, the classic checkpoint cannot be downloaded), or ""."""
     gone = [side for side in (sides.classic, sides.zero_shot) if side.engine is None]
-    return " ".join(f"{escape(side.name)} is not scored: {escape(side.missing or 'not available here')}."
-                    for side in gone)
+    return " ".join(say("{side} is not scored: {why}.", side=escape(say(side.name)),
+                        why=escape(say(side.missing or "not available here"))) for side in gone)
 
 
 def confusion_grid(tally, labels: list[str]) -> str:
@@ -83,9 +86,10 @@ def confusion_grid(tally, labels: list[str]) -> str:
                             f'{count / max(1, total):.2f}">{count}</td>' for answer, count in zip(labels, counts))
             right = f"{side.confusion[(gold, gold)] / total:.0%}" if total else "–"
             rows.append(f'<tr><th scope="row">{escape(gold)}</th>{cells}<td class="recall">{right}</td></tr>')
+        corner, right = escape(say(CORNER)), escape(say("right"))
         grids.append(f'<div class="confusion"><div class="blank-head">{escape(name)}</div><table><thead><tr>'
-                     f'<th>true \\ answered</th>{head}<th>right</th></tr></thead><tbody>{"".join(rows)}</tbody>'
-                     f'</table></div>')
+                     f'<th>{corner}</th>{head}<th>{right}</th></tr></thead>'
+                     f'<tbody>{"".join(rows)}</tbody></table></div>')
     return f'<div class="confusions">{"".join(grids)}</div>'
 
 
@@ -97,13 +101,14 @@ def tally_outputs(tally, total: int, key: str, stopped: bool = False, final: boo
     done = tally.done
     labels = labels_of(key, tally.items)
     share = agreement(tally)
-    state = ("Stopped" if stopped else "Done") if final else "Scoring"
-    agree = f"; the two sides agree on {share:.0%} of them" if share is not None else ""
-    view = (f'<div class="answer"><p class="perplexity"><b>{state}</b>: {done:,} of {total:,} items{agree}.</p>'
-            f'<div class="bar"><span class="bar-name">progress</span><span class="bar-track"><span class="bar-fill" '
-            f'style="width:{100 * done / max(1, total):.1f}%"></span></span><span class="bar-value">'
-            f'{done / max(1, total):.0%}</span></div><p class="meaning">Accuracy is measured against the set\'s '
-            f'labels; {margin_line(tally)}</p>'
+    state = say(("Stopped" if stopped else "Done") if final else "Scoring")
+    agree = say("; the two sides agree on {share} of them", share=f"{share:.0%}") if share is not None else ""
+    count = say("{done} of {total} items", done=f"{done:,}", total=f"{total:,}")
+    measured = say(MEASURED, margin=margin_line(tally))
+    view = (f'<div class="answer"><p class="perplexity"><b>{state}</b>: {count}{agree}.</p>'
+            f'<div class="bar"><span class="bar-name">{say("progress")}</span><span class="bar-track"><span '
+            f'class="bar-fill" style="width:{100 * done / max(1, total):.1f}%"></span></span><span class="bar-value">'
+            f'{done / max(1, total):.0%}</span></div><p class="meaning">{measured}</p>'
             + (f'<p class="meaning"><b>{missing}</b></p>' if missing else "") + '</div>'
             + confusion_grid(tally, labels))
     plot = pd.DataFrame(tally.curve, columns=["item", "accuracy", "side"])
@@ -117,7 +122,7 @@ def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
     # a section under the tabs, not another tab: on a phone more tabs send tasks into a hidden menu
     with gr.Accordion(ui_text("Scorecard: a labelled set through the classic checkpoint and the zero-shot LLM, and "
                               "batch CSV"), open=False, elem_id="scorecard"):
-        gr.Markdown(SUMMARY.format(formats=formats()), elem_id="scorecard-summary-text")
+        gr.Markdown(ui_text(Text(SUMMARY, formats=formats())), elem_id="scorecard-summary-text")
         with gr.Row(equal_height=False):
             with gr.Column(min_width=280):
                 task = gr.Radio(list(tasks), value=next(iter(tasks)), label=ui_text("Task"), elem_id="scorecard-task")

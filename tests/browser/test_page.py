@@ -539,6 +539,28 @@ def test_a_batch_csv_goes_in_and_its_answers_come_out(page, tmp_path):
     expect(page.locator("#batch-error")).to_contain_text("Choose a CSV file first")
 
 
+def test_the_scorecard_and_batch_speak_the_chinese_page_language(browser, base_url, tmp_path):
+    upload = tmp_path / "texts.csv"
+    upload.write_text('text\n"这家酒店很好。"\nA dull mess.\n', encoding="utf-8")
+    context, page = open_page(browser, base_url, locale="zh-CN")
+    page.locator("#scorecard").get_by_text("评分卡").click()
+    expect(page.locator("#scorecard-summary-text")).to_contain_text("你的文件只读取一次")
+    page.locator("#scorecard-run").click()
+    view = page.locator("#scorecard-view")
+    expect(view).to_contain_text("完成", timeout=120_000)
+    expect(view).to_contain_text("100 项中的 100 项")
+    expect(view).to_contain_text("准确率是对照数据集的标注测得的")
+    page.locator("#batch").get_by_text("批量").click()
+    page.locator("#batch-run").click()
+    expect(page.locator("#batch-error")).to_contain_text("请先选择一个 CSV 文件")
+    page.locator("#batch-file input[type=file]").set_input_files(str(upload))
+    expect(page.locator("#batch-file a[href*='texts.csv']")).to_be_visible()
+    page.locator("#batch-run").click()
+    expect(page.locator("#batch-status")).to_contain_text("完成：2 行中回答了 2 行", timeout=60_000)
+    page.screenshot(path=SCREENSHOTS / "chinese_scorecard.png", full_page=True)
+    context.close()
+
+
 def test_a_chinese_browser_gets_the_chinese_page_and_the_switch_turns_it_english(browser, base_url):
     context, page = open_page(browser, base_url, locale="zh-CN")
     expect(page.get_by_role("tab", name="情感分析")).to_be_visible()
