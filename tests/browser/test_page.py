@@ -542,13 +542,18 @@ def test_a_batch_csv_goes_in_and_its_answers_come_out(page, tmp_path):
 def test_the_scorecard_and_batch_speak_the_chinese_page_language(browser, base_url, tmp_path):
     upload = tmp_path / "texts.csv"
     upload.write_text('text\n"这家酒店很好。"\nA dull mess.\n', encoding="utf-8")
+    labelled = tmp_path / "labelled.csv"
+    labelled.write_text("text,label\n这家酒店很好。,1\n质量太差了。,0\nA warm film.,1\n", encoding="utf-8")
     context, page = open_page(browser, base_url, locale="zh-CN")
     page.locator("#scorecard").get_by_text("评分卡").click()
     expect(page.locator("#scorecard-summary-text")).to_contain_text("你的文件只读取一次")
+    page.locator("#scorecard-source").get_by_text("My CSV").click()
+    page.locator("#scorecard-file input[type=file]").set_input_files(str(labelled))
+    expect(page.locator("#scorecard-file a[href*='labelled.csv']")).to_be_visible()
     page.locator("#scorecard-run").click()
     view = page.locator("#scorecard-view")
     expect(view).to_contain_text("完成", timeout=120_000)
-    expect(view).to_contain_text("100 项中的 100 项")
+    expect(view).to_contain_text("3 项中的 3 项")
     expect(view).to_contain_text("准确率是对照数据集的标注测得的")
     page.locator("#batch").get_by_text("批量").click()
     page.locator("#batch-run").click()
