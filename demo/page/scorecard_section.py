@@ -188,7 +188,7 @@ def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
         stopped = tally.done < len(items)
         took = time.perf_counter() - started
         yield (*tally_outputs(tally, len(items), key, stopped, final=True, missing=missing),
-               str(scored_csv(tally, key, JOBS_FOLDER)), gr.skip(), gr.skip(), gr.update(visible=False),
+               str(scored_csv(tally, key, JOBS_FOLDER)), gr.skip(), gr.update(visible=False),
                Text("Stopped after {items} in {seconds} s ({rate} items/s)." if stopped else
                     "Scored {items} in {seconds} s ({rate} items/s).", items=count_of(tally.done, "item"),
                     seconds=f"{took:.1f}", rate=f"{tally.done / max(took, 1e-9):.2f}"))

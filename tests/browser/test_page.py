@@ -509,10 +509,12 @@ def test_the_scorecard_scores_an_uploaded_csv_live_stops_and_gives_a_scored_csv(
     expect(page.locator("#scorecard-plot")).not_to_contain_text("Empty")
     page.locator("#scorecard-stop").click()
     expect(view).to_contain_text("Stopped", timeout=30_000)
+    expect(page.locator("#scorecard-status")).to_contain_text("Stopped after")  # the last line stays shown
     page.locator("#scorecard-file input[type=file]").set_input_files(str(upload))  # read and deleted: upload again
     expect(page.locator("#scorecard-file a[href*='set.csv']")).to_be_visible()
     page.locator("#scorecard-run").click()
     expect(view).to_contain_text("Done: 40 of 40 items", timeout=120_000)
+    expect(page.locator("#scorecard-status")).to_contain_text("Scored 40 items in")
     expect(page.locator("#scorecard-table")).to_contain_text("Zero-shot Gemma 3 270M")
     with page.expect_download() as downloading:
         page.locator("#scorecard-download a").first.click()
@@ -555,6 +557,7 @@ def test_the_scorecard_and_batch_speak_the_chinese_page_language(browser, base_u
     expect(view).to_contain_text("完成", timeout=120_000)
     expect(view).to_contain_text("3 项中的 3 项")
     expect(view).to_contain_text("准确率是对照数据集的标注测得的")
+    expect(page.locator("#scorecard-status")).to_contain_text("已评分 3 项")
     page.locator("#batch").get_by_text("批量").click()
     page.locator("#batch-run").click()
     expect(page.locator("#batch-error")).to_contain_text("请先选择一个 CSV 文件")

@@ -10,10 +10,11 @@ three calibrated pairs are multiplied (their log-odds added), then renormalised.
 the three pairs 89.4%, with no extra forward pass; the product's confidence matches its accuracy
 (expected calibration error 0.04; the pairs' geometric mean: 0.21, under-confident).
 
-Chinese reviews are read the other way round (noisy-channel prompting, Min et al. 2022): how much
-more likely is the review after "here is a good review:" than after "here is a bad review:"? The
-same question in the direct form left Gemma 3 270M's Chinese answers near 50%; the channel form
-uses every token of the review as evidence.
+Chinese reviews are also read the other way round (noisy-channel prompting, Min et al. 2022): how
+much more likely is the review after "here is a good review:" than after "here is a bad review:"?
+That reading's log-odds are added to the direct one's (Chinese examples and label words): on
+ChnSentiCorp dev, channel 71.3%, direct 74.7%, both 81.3% on the 300 reviews used to choose, 85.3%
+on 150 held out.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from demo.engines import recipes
 from demo.engines.types import LabelScores
 from demo.engines.gemma.scoring import (Boundary, continuation_logprobs, encode, prefix_cache,
                                        shared_prefix_next_tokens, tokens_per_pass)
+
 
 @dataclass(frozen=True)
 class FewShot:
@@ -105,10 +107,12 @@ class PromptSentiment:
         return logprobs.view(len(rows), len(self.prompt.pairs), 2).softmax(-1)
 
     def _examples(self):
-        """The few-shot examples' key/value cache, computed once (on the inference thread, like all model work)."""
-        if self._cache is None:
-            self._cache = prefix_cache(self.loaded, self.prefix)
-        return self._cache
+        """The few-shot examples' key/value cache, computed once per device (on the inference thread,
+        like all model work; under ZeroGPU the model changes device between calls)."""
+        device = self.loaded.model.device
+        if self._cache is None or self._cache[0] != device:
+            self._cache = (device, prefix_cache(self.loaded, self.prefix))
+        return self._cache[1]
 
     def _calibrated(self, uncalibrated: torch.Tensor) -> torch.Tensor:
         """[reviews, 2]: each pair divided by its content-free prior, the pairs multiplied (each to the
