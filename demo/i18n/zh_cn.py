@@ -317,6 +317,9 @@ TEXTS = {
         "把一个带标注的数据集交给任务的经典模型和它的零样本大模型：边评分边显示准确率、两者一致的比例、各自的混淆矩阵、延迟和错误。可以用内置数据集（为本应用编写：英文 100 条评论和 2"
         "00 对句子，中文 40 条评论和 100 对句子；自定义分类另有每种语言 20 条的主题集和意图集），也可以用你自己的 CSV（中文文字交给中文模型）：{formats}，最多 "
         "2,000 行、2 MB。你的文件只读取一次，读后即删除。",
+    "One row per request. The header names the task's inputs ({columns}). Up to {rows} rows and 2 MB; a row the "
+    "model cannot take gets its reason in an `error` column.":
+        "每行一个请求。表头写任务的输入名（{columns}）。最多 {rows} 行、2 MB；模型不能处理的行会在 `error` 列里写明原因。",
     "Loading the model for {task} (once)…": "正在加载“{task}”的模型（只需一次）…",
     "Expected: about {seconds} s (a request of {size} characters took {took} s here {when}). {quicker}":
         "预计约 {seconds} 秒（{when}，这台机器上一个 {size} 个字符的请求用了 {took} 秒）。{quicker}",

@@ -16,6 +16,10 @@ from demo.page.status import EMPTY
 from demo.registry import TASKS
 
 
+DESCRIPTION = ("One row per request. The header names the task's inputs ({columns}). Up to {rows} rows and 2 MB; "
+               "a row the model cannot take gets its reason in an `error` column.")
+
+
 def columns_prose() -> str:
     """What each task's batch CSV header names, from its parameters."""
     parts = []
@@ -29,8 +33,7 @@ def columns_prose() -> str:
 def build_batch(runtime, quiet: dict, ui_language: gr.State) -> None:
     titles = {task.title: key for key, task in TASKS.items()}
     with gr.Accordion(ui_text("Batch: a CSV of inputs in, the answers out (every task)"), open=False, elem_id="batch"):
-        gr.Markdown(f"One row per request. The header names the task's inputs ({columns_prose()}). Up to "
-                    f"{MAX_ROWS:,} rows and 2 MB; a row the model cannot take gets its reason in an `error` column.")
+        gr.Markdown(ui_text(Text(DESCRIPTION, columns=columns_prose(), rows=f"{MAX_ROWS:,}")), elem_id="batch-summary")
         with gr.Row(equal_height=False):
             with gr.Column(min_width=280):
                 task = gr.Dropdown(list(titles), value=next(iter(titles)), label=ui_text("Task"), elem_id="batch-task")

@@ -559,6 +559,7 @@ def test_the_scorecard_and_batch_speak_the_chinese_page_language(browser, base_u
     expect(view).to_contain_text("准确率是对照数据集的标注测得的")
     expect(page.locator("#scorecard-status")).to_contain_text("已评分 3 项")
     page.locator("#batch").get_by_text("批量").click()
+    expect(page.locator("#batch-summary")).to_contain_text("每行一个请求")
     page.locator("#batch-run").click()
     expect(page.locator("#batch-error")).to_contain_text("请先选择一个 CSV 文件")
     page.locator("#batch-file input[type=file]").set_input_files(str(upload))
