@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_page import CHROMIUM, SCREENSHOTS, browser, expect, open_page  # noqa: F401 (fixture)
+from tests.browser.test_page import (CHROMIUM, SCREENSHOTS, browser, expect, open_page,  # noqa: F401 (fixture)
+                                     run_scorecard_on_file)
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}: install Debian's chromium")]
@@ -58,11 +59,7 @@ def test_the_scorecard_reads_the_labels_of_your_file_and_shows_each_sides_confus
     page.locator("#scorecard").get_by_text("Scorecard: a labelled set").click()
     page.locator("#scorecard-task").get_by_text("Classify").click()
     expect(page.locator("#scorecard-source")).to_contain_text("Built-in set: topics")
-    page.locator("#scorecard-source").get_by_text("My CSV").click()
-    page.locator("#scorecard-file input[type=file]").set_input_files(str(upload))
-    expect(page.locator("#scorecard-file a[href*='topics.csv']")).to_be_visible()
-    page.locator("#scorecard-run").click()
-    view = page.locator("#scorecard-view")
+    view = run_scorecard_on_file(page, upload)
     expect(view).to_contain_text("Done: 4 of 4 items", timeout=90_000)
     grid = view.locator(".confusion table").first
     for label in ("film", "music", "sport"):

@@ -6,7 +6,7 @@ import os
 import re
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
@@ -486,17 +486,22 @@ def test_a_share_link_reopens_the_tab_with_its_inputs_and_the_same_text_comes_ba
 
 
 @pytest.mark.slow
+def run_scorecard_on_file(page, path):
+    """Choose "My CSV", upload `path`, wait until the upload is done, press Run; the scorecard's view."""
+    page.locator("#scorecard-source").get_by_text("My CSV").click()
+    page.locator("#scorecard-file input[type=file]").set_input_files(str(path))
+    expect(page.locator(f"#scorecard-file a[href*='{quote(path.name)}']")).to_be_visible()  # the upload is done
+    page.locator("#scorecard-run").click()
+    return page.locator("#scorecard-view")
+
+
 def test_the_scorecard_scores_an_uploaded_csv_live_stops_and_gives_a_scored_csv(page, tmp_path):
     rows = ["text,label"] + [f'"{text}",{label}' for text, label in
                              [("A wonderful, warm film.", "POSITIVE"), ("A dull and boring mess.", "NEGATIVE")] * 20]
     upload = tmp_path / "my set.csv"
     upload.write_text("\n".join(rows) + "\n", encoding="utf-8")
     page.locator("#scorecard").get_by_text("Scorecard: a labelled set").click()
-    page.locator("#scorecard-source").get_by_text("My CSV").click()
-    page.locator("#scorecard-file input[type=file]").set_input_files(str(upload))
-    expect(page.locator("#scorecard-file a[href*='set.csv']")).to_be_visible()  # the upload is done
-    page.locator("#scorecard-run").click()
-    view = page.locator("#scorecard-view")
+    view = run_scorecard_on_file(page, upload)
     expect(view).to_contain_text("Scoring", timeout=90_000)
     first = int(re.search(r"(\d+) of 40 items", view.inner_text()).group(1))
     grown = False
@@ -549,11 +554,7 @@ def test_the_scorecard_and_batch_speak_the_chinese_page_language(browser, base_u
     context, page = open_page(browser, base_url, locale="zh-CN")
     page.locator("#scorecard").get_by_text("评分卡").click()
     expect(page.locator("#scorecard-summary-text")).to_contain_text("你的文件只读取一次")
-    page.locator("#scorecard-source").get_by_text("My CSV").click()
-    page.locator("#scorecard-file input[type=file]").set_input_files(str(labelled))
-    expect(page.locator("#scorecard-file a[href*='labelled.csv']")).to_be_visible()
-    page.locator("#scorecard-run").click()
-    view = page.locator("#scorecard-view")
+    view = run_scorecard_on_file(page, labelled)
     expect(view).to_contain_text("完成", timeout=120_000)
     expect(view).to_contain_text("3 项中的 3 项")
     expect(view).to_contain_text("准确率是对照数据集的标注测得的")
