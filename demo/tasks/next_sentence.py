@@ -19,9 +19,9 @@ class NextSentenceTask(Task):
                         "once A has been read.")
     embedded_how_it_works = r"""
 A language model gives every text a probability. If B really follows A, reading A first makes B
-more expected. The **pointwise mutual information**, averaged over B's tokens, measures by how much:
+more expected. The **pointwise mutual information**, scaled by the square root of B's length, measures by how much:
 
-$$\mathrm{PMI}(A,B)=\frac{1}{|B|}\left(\log p(B\mid A)-\log p(B)\right),\qquad
+$$\mathrm{PMI}(A,B)=\frac{\log p(B\mid A)-\log p(B)}{\sqrt{|B|}},\qquad
 p(\text{IsNext})=\sigma\!\left(\frac{\mathrm{PMI}-\theta}{s}\right)$$
 
 A fluent model finds most sentences a little more likely after any text, so the threshold
