@@ -217,7 +217,7 @@ def test_a_rejected_input_logs_one_line_and_no_traceback(client, capfd, caplog):
 
 
 def test_big_bodies_are_refused_before_parsing_and_leave_no_memory_behind(tiny_paths):
-    """200 rejected 20 MB bodies, chunked ones too, and 200 accepted long texts: the server stays flat."""
+    """100 rejected 20 MB bodies, chunked ones too, and 100 accepted long texts: the server stays flat."""
     with running_app(tiny_paths, ("--preload",)) as (base_url, process):
         server = psutil.Process(process.pid)
         with httpx.Client(timeout=60) as http:
@@ -225,7 +225,7 @@ def test_big_bodies_are_refused_before_parsing_and_leave_no_memory_behind(tiny_p
                 call(http, base_url, "sentiment", ["y" * 150_000])
             before = server.memory_info().rss
             big = json.dumps({"data": ["x" * 20_000_000]}).encode()
-            for _ in range(200):
+            for _ in range(100):
                 refused = http.post(f"{base_url}/gradio_api/call/sentiment", content=big,
                                     headers={"content-type": "application/json"})
                 assert refused.status_code == 413 and "limit is 1,000,000 bytes" in refused.text
@@ -233,13 +233,13 @@ def test_big_bodies_are_refused_before_parsing_and_leave_no_memory_behind(tiny_p
                                 headers={"content-type": "application/json"})
             assert chunked.status_code == 413
             after_refused = server.memory_info().rss
-            for n in range(200):
+            for n in range(100):
                 assert call(http, base_url, "sentiment", ["y" * 150_000 + str(n)])[0] == "complete"
             after_accepted = server.memory_info().rss
-    print(f"\nserver RSS {before / 2**20:.0f} MB; after 200 refused 20 MB bodies {after_refused / 2**20:.0f} MB; "
-          f"after 200 accepted 150,000-character texts {after_accepted / 2**20:.0f} MB")
+    print(f"\nserver RSS {before / 2**20:.0f} MB; after 100 refused 20 MB bodies {after_refused / 2**20:.0f} MB; "
+          f"after 100 accepted 150,000-character texts {after_accepted / 2**20:.0f} MB")
     assert after_refused - before < 20 * 2**20, (before, after_refused)
-    assert after_accepted - before < 40 * 2**20, (before, after_accepted)  # was ~+57 MB per 200 before
+    assert after_accepted - before < 20 * 2**20, (before, after_accepted)  # was ~+57 MB per 200 before
 
 
 @pytest.mark.slow
@@ -248,9 +248,9 @@ def test_worst_embedded_requests_stay_under_3_gb_and_never_hold_sentiment(monkey
     top_k 50 took 22.8 GB before, a next-sentence explanation 12 GB): the server stays under 3 GB,
     and a sentiment request sent meanwhile is answered. The bounds are generous (a loaded 2-core
     machine); the real figures are printed, and measured by `python -m bench.load --hostile`. Each
-    job's work is uniform in size (passes of at most 512 tokens), so its first seconds reach its peak:
-    the budget is 6 s here instead of 60."""
-    monkeypatch.setenv("DEMO_LONG_JOB_BUDGET_S", "6")
+    job's work is uniform in size (passes of at most 512 tokens), so its first pass reaches its peak:
+    the budget is 3 s here instead of 60."""
+    monkeypatch.setenv("DEMO_LONG_JOB_BUDGET_S", "3")
     words = ("the old man walked slowly along the quiet river bank while the evening sun painted "
              "the water gold and").split()
     huge = "word " * 39_999
@@ -284,7 +284,7 @@ def test_worst_embedded_requests_stay_under_3_gb_and_never_hold_sentiment(monkey
                 peak.clear()
                 started = time.perf_counter()
                 job = pool.submit(call, http, base_url, task, data)
-                time.sleep(2)
+                time.sleep(1.5)
                 asked = time.perf_counter()
                 assert call(http, base_url, "sentiment", ["A lovely film."])[0] == "complete"
                 waited = time.perf_counter() - asked
