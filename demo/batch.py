@@ -7,6 +7,7 @@ from typing import Any
 
 from demo.csv_files import decoded_rows
 from demo.errors import InputError, excerpt
+from demo.i18n import Text, add_translations
 from demo.registry import get_task
 from demo.tasks.base import BOOLEAN, TEXT
 
@@ -21,9 +22,10 @@ def read_batch_csv(data: bytes, task: str) -> list[tuple[int, dict[str, str]]]:
     unknown = [name for name in header if name not in allowed]
     missing = [name for name in required if name not in header]
     if unknown or missing or len(set(header)) != len(header):
-        raise InputError(f"The header must name the columns {', '.join(required)} (and optionally "
-                         f"{', '.join(allowed[len(required):]) or 'nothing else'}), each once; the file has "
-                         f"'{excerpt(','.join(header))}'.")
+        optional = ", ".join(allowed[len(required):])
+        raise InputError(Text("The header must name the columns {required} (and optionally {optional}), each once; "
+                              "the file has '{header}'.", required=", ".join(required),
+                              optional=optional or Text("nothing else"), header=excerpt(",".join(header))))
     out = []
     for line, row in rows:
         out.append((line, dict(zip(header, (cell.strip() for cell in row), strict=True))))
@@ -75,3 +77,11 @@ def run_batch(task: str, rows: list[tuple[int, dict[str, str]]], engine_for: Cal
             record["error"] = str(exc)
         records.append(record)
         yield records
+
+
+TRANSLATIONS = {"zh-CN": {
+    "The header must name the columns {required} (and optionally {optional}), each once; the file has '{header}'.":
+        "表头必须写出列 {required}（可选 {optional}），每列一次；这个文件的是“{header}”。",
+    "nothing else": "无其他列",
+}}
+add_translations(TRANSLATIONS)

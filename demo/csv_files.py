@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from demo.errors import InputError, counted, excerpt
+from demo.i18n import Text, add_translations
 
 log = logging.getLogger(__name__)
 MAX_CSV_BYTES = 2_000_000
@@ -27,23 +28,24 @@ def decoded_rows(data: bytes, what: str) -> tuple[list[str], Iterator[tuple[int,
     """The header (lower-cased) and the numbered non-empty rows of a CSV, after the size and encoding
     checks; a row beyond `MAX_ROWS` or with another number of fields than the header is refused."""
     if len(data) > MAX_CSV_BYTES:
-        raise InputError(f"The file is {len(data):,} bytes; the limit is {MAX_CSV_BYTES:,} (2 MB).")
+        raise InputError(Text("The file is {size} bytes; the limit is {most} (2 MB).", size=f"{len(data):,}",
+                              most=f"{MAX_CSV_BYTES:,}"))
     if not data.strip():
-        raise InputError(f"The file is empty. Its first line must be the header: {what}")
+        raise InputError(Text("The file is empty. Its first line must be the header: {header}", header=what))
     if b"\x00" in data:
         raise InputError("The file has NUL bytes: it looks like UTF-16 (or another two-byte encoding). "
                          "Save it as UTF-8 CSV.")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"The file is not UTF-8 text (byte {exc.start:,} cannot be read). Save it as UTF-8 CSV.") \
-            from None
+        raise InputError(Text("The file is not UTF-8 text (byte {byte} cannot be read). Save it as UTF-8 CSV.",
+                              byte=f"{exc.start:,}")) from None
     csv.field_size_limit(MAX_CSV_BYTES)  # a cell may be as long as the file; each task checks its own limit
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [name.strip().lower() for name in next(reader)]
     except csv.Error as exc:
-        raise InputError(f"The file is not valid CSV: {exc}.") from None
+        raise InputError(Text("The file is not valid CSV: {reason}.", reason=str(exc))) from None
 
     def rows():
         count = 0
@@ -53,15 +55,22 @@ def decoded_rows(data: bytes, what: str) -> tuple[list[str], Iterator[tuple[int,
                     continue
                 count += 1
                 if count > MAX_ROWS:
-                    raise InputError(f"The file has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}.")
+                    raise InputError(Text("The file has more than {most} rows; the limit is {most}.",
+                                          most=f"{MAX_ROWS:,}"))
                 if len(row) != len(header):
-                    raise InputError(f"Row {line} has {counted(len(row), 'field')}; it needs {len(header)} "
-                                     f"({excerpt(','.join(header))}).")
+                    raise InputError(Text("Row {line} has {fields}; it needs {needed} ({header}).", line=str(line),
+                                          fields=fields(len(row)), needed=str(len(header)),
+                                          header=excerpt(",".join(header))))
                 yield line, row
         except csv.Error as exc:
-            raise InputError(f"The file is not valid CSV near line {reader.line_num}: {exc}.") from None
+            raise InputError(Text("The file is not valid CSV near line {line}: {reason}.", line=str(reader.line_num),
+                                   reason=str(exc))) from None
 
     return header, rows()
+
+
+def fields(count: int) -> Text:
+    return Text("{count} field" if count == 1 else "{count} fields", count=f"{count:,}")
 
 
 def records_csv(records: list[dict], name: str, folder: Path) -> Path:
@@ -113,3 +122,21 @@ def keep_folder_swept(folder: Path, every_s: float = SWEEP_EVERY_S) -> threading
 
 
 _SWEPT: dict[Path, threading.Thread] = {}
+
+
+TRANSLATIONS = {"zh-CN": {
+    "The file is {size} bytes; the limit is {most} (2 MB).": "文件有 {size} 字节，上限是 {most}（2 MB）。",
+    "The file is empty. Its first line must be the header: {header}": "文件是空的。第一行必须是表头：{header}",
+    "The file has NUL bytes: it looks like UTF-16 (or another two-byte encoding). Save it as UTF-8 CSV.":
+        "文件里有 NUL 字节：它看起来是 UTF-16（或别的双字节编码）。请另存为 UTF-8 CSV。",
+    "The file is not UTF-8 text (byte {byte} cannot be read). Save it as UTF-8 CSV.":
+        "文件不是 UTF-8 文本（第 {byte} 个字节无法读取）。请另存为 UTF-8 CSV。",
+    "The file is not valid CSV: {reason}.": "文件不是有效的 CSV：{reason}。",
+    "The file has more than {most} rows; the limit is {most}.": "文件超过 {most} 行；上限是 {most} 行。",
+    "Row {line} has {fields}; it needs {needed} ({header}).": "第 {line} 行有 {fields}，需要 {needed} 个（{header}）。",
+    "{count} field": "{count} 个字段",
+    "{count} fields": "{count} 个字段",
+    "The file is not valid CSV near line {line}: {reason}.": "文件在第 {line} 行附近不是有效的 CSV：{reason}。",
+    "The file has a header but no rows.": "文件只有表头，没有数据行。",
+}}
+add_translations(TRANSLATIONS)

@@ -20,6 +20,7 @@ from typing import Any
 from demo import engines
 from demo.engines import Card, Context
 from demo.engines.types import Side, Sides
+from demo.i18n import Text
 from demo.inference import InferenceWorker
 from demo.language import LANGUAGES
 from demo.models import ModelRegistry, Placement, Report, detect_placement, int8_unsupported
@@ -112,11 +113,12 @@ class Runtime:
         from demo.engines.gemma import GEMMA_NAME
 
         assignment = self.plans[language][task]
-        zero_shot = Side(f"Zero-shot {GEMMA_NAME}", self.zero_shot_engine(task, report, language))
+        zero_shot = Side(Text("Zero-shot {model}", model=GEMMA_NAME), self.zero_shot_engine(task, report, language))
         if assignment.embedded:
-            return Sides(Side("Classic checkpoint", None, assignment.reason.removeprefix("embedded: ")), zero_shot)
-        return Sides(Side(f"Classic {self.card(task, language).name}", self.engine(task, report, language)),
-                     zero_shot)
+            why = assignment.reason.removeprefix("embedded: ")
+            return Sides(Side(Text("Classic checkpoint"), None, why), zero_shot)
+        classic = Text("Classic {model}", model=self.card(task, language).name)
+        return Sides(Side(classic, self.engine(task, report, language)), zero_shot)
 
     def engine(self, task: str, report: Report = _silent, language: str = "en") -> Any:
         """The task's engine, loading its model first if needed (once, one load at a time)."""

@@ -17,6 +17,7 @@ from pathlib import Path
 from demo.csv_files import decoded_rows, records_csv
 from demo.engines.types import Sides
 from demo.errors import InputError, excerpt
+from demo.i18n import Text, add_translations
 from demo.registry import TASKS, get_task
 from demo.tasks.base import MAX_TEXT_CHARS
 
@@ -54,32 +55,37 @@ def read_csv(data: bytes, task: str) -> list[Item]:
     columns = columns_of(task)
     header, rows = decoded_rows(data, ",".join(columns))
     if tuple(header) != columns:
-        raise InputError(f"The header must be '{','.join(columns)}' for {get_task(task).title.lower()}; "
-                         f"the file has '{excerpt(','.join(header))}'.")
+        raise InputError(Text("The header must be '{columns}' for {task}; the file has '{header}'.",
+                              columns=",".join(columns), task=Text(get_task(task).title),
+                              header=excerpt(",".join(header))))
     items, spec = [], get_task(task)
     for line, row in rows:
         *inputs, label = (cell.strip() for cell in row)
         gold = (label or None) if spec.any_labels else spec.gold.get(label.lower())
         if gold is None and spec.any_labels:
-            raise InputError(f"Row {line}: the label is empty.")
+            raise InputError(Text("Row {line}: the label is empty.", line=str(line)))
         if gold is None:
             allowed = labels_of(task)
-            raise InputError(f"Row {line}: the label '{label[:40]}' is not one of {', '.join(allowed)} (or 1 / 0).")
+            raise InputError(Text("Row {line}: the label '{label}' is not one of {allowed} (or 1 / 0).", line=str(line),
+                                  label=label[:40], allowed=", ".join(allowed)))
         for name, value in zip(columns, inputs, strict=False):
             if not value:
-                raise InputError(f"Row {line}: {name} is empty.")
+                raise InputError(Text("Row {line}: {name} is empty.", line=str(line), name=name))
             if len(value) > MAX_TEXT_CHARS:
-                raise InputError(f"Row {line}: {name} is {len(value):,} characters; the limit is {MAX_TEXT_CHARS:,}.")
+                raise InputError(Text("Row {line}: {name} is {size} characters; the limit is {most}.", line=str(line),
+                                      name=name, size=f"{len(value):,}", most=f"{MAX_TEXT_CHARS:,}"))
         items.append(Item(tuple(inputs), gold, line))
     if not items:
         raise InputError("The file has a header but no rows.")
     if spec.any_labels:
         labels = labels_of(task, items)
         if len(labels) > MAX_LABELS:
-            raise InputError(f"The file has {len(labels)} distinct labels; at most {MAX_LABELS} can be scored. The "
-                             f"ones past the {MAX_LABELS}th: {', '.join(labels[MAX_LABELS:][:10])}.")
+            raise InputError(Text("The file has {count} distinct labels; at most {most} can be scored. The ones past "
+                                  "the {most}th: {past}.", count=str(len(labels)), most=str(MAX_LABELS),
+                                  past=", ".join(labels[MAX_LABELS:][:10])))
         if len(labels) < 2:
-            raise InputError(f"The file has only one label ({labels[0]}); a labelled set needs at least two.")
+            raise InputError(Text("The file has only one label ({label}); a labelled set needs at least two.",
+                                  label=labels[0]))
     return items
 
 
@@ -186,3 +192,20 @@ def scored_csv(tally: Tally, task: str, folder: Path) -> Path:
                | {f"{n} confidence": round(tally.confidences[n][index], 4) for n in names}
                for index, item in enumerate(tally.items[: tally.done])]
     return records_csv(records, f"scorecard-{task}", folder)
+
+
+TRANSLATIONS = {"zh-CN": {
+    "The header must be '{columns}' for {task}; the file has '{header}'.":
+        "{task}的表头必须是“{columns}”；这个文件的是“{header}”。",
+    "Row {line}: the label is empty.": "第 {line} 行：标签为空。",
+    "Row {line}: the label '{label}' is not one of {allowed} (or 1 / 0).":
+        "第 {line} 行：标签“{label}”不是 {allowed} 之一（也可以用 1 / 0）。",
+    "Row {line}: {name} is empty.": "第 {line} 行：{name} 为空。",
+    "Row {line}: {name} is {size} characters; the limit is {most}.": "第 {line} 行：{name} 有 {size} 个字符，上限是 {most}。",
+    "The file has {count} distinct labels; at most {most} can be scored. The ones past the {most}th: {past}.":
+        "文件里有 {count} 个不同的标签，最多只能评 {most} 个。第 {most} 个之后的是：{past}。",
+    "The file has only one label ({label}); a labelled set needs at least two.":
+        "文件里只有一个标签（{label}）；带标注的数据集至少需要两个。",
+    "Neither the classic checkpoint nor the zero-shot model could be loaded.": "经典模型和零样本模型都无法加载。",
+}}
+add_translations(TRANSLATIONS)

@@ -37,9 +37,11 @@ def test_an_explanation_says_its_expected_time_in_the_page_language(runtime, mon
 
 
 def test_a_page_job_that_must_wait_says_why_and_each_step_speaks_the_page_language(monkeypatch):
+    import itertools
+
     from demo.i18n import Text, localize, say
     from demo.inference import RequestScope
-    from demo.page import jobs
+    from demo.page import batch_section, jobs  # noqa: F401 (the batch section brings its texts)
 
     running = jobs.RunningJobs()
     assert running.line() is None  # a place is free: the job's own first line comes at once
@@ -48,7 +50,11 @@ def test_a_page_job_that_must_wait_says_why_and_each_step_speaks_the_page_langua
     assert localize(running.line(), "zh-CN").startswith("等待中")
 
     def work(count: int, scope):
-        yield say("Task"), Text("Read {rows}; answering…", rows=jobs.count_of(count, "row"))
+        for _ in range(2):
+            yield say("Task"), Text("Read {rows}; answering…", rows=jobs.count_of(count, "row"))
 
-    assert list(jobs.in_language(work, (1,), "zh-CN", RequestScope())) == [("任务", "已读取 1 行，正在回答…")]
-    assert list(jobs.in_language(work, (2,), "en", RequestScope())) == [("Task", "Read 2 rows; answering…")]
+    assert list(jobs.in_language(work, (1,), lambda: "zh-CN", RequestScope()))[0] == ("任务", "已读取 1 行，正在回答…")
+    assert list(jobs.in_language(work, (2,), lambda: "en", RequestScope()))[0] == ("Task", "Read 2 rows; answering…")
+    switched = itertools.chain(["en"], itertools.repeat("zh-CN"))  # the page switches between the two steps
+    assert list(jobs.in_language(work, (2,), lambda: next(switched), RequestScope())) == [
+        ("Task", "Read 2 rows; answering…"), ("任务", "已读取 2 行，正在回答…")]

@@ -15,7 +15,7 @@ from demo.engines.types import Side, Sides
 
 @pytest.mark.parametrize("data, task, message", [
     (b"", "sentiment", "The file is empty. Its first line must be the header: text,label"),
-    (b"review,label\nGood.,POSITIVE\n", "sentiment", "The header must be 'text,label' for sentiment; the file has 'review,label'"),
+    (b"review,label\nGood.,POSITIVE\n", "sentiment", "The header must be 'text,label' for Sentiment; the file has 'review,label'"),
     (b"text,label\nGood.,POSITIVE\nBad.,meh\n", "sentiment", "Row 3: the label 'meh' is not one of NEGATIVE, POSITIVE"),
     (b"text,label\nGood.,POSITIVE,extra\n", "sentiment", "Row 2 has 3 fields; it needs 2"),
     (b"text,label\n,POSITIVE\n", "sentiment", "Row 2: text is empty"),

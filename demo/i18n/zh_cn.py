@@ -46,22 +46,7 @@ TEXTS = {
     "Compare: BERT's own head vs zero-shot LLM": "对比：BERT 自带的预测头 vs 零样本大模型",
     "Score the prompt: how expected is each token?": "给提示词打分：每个词元有多出人意料？",
     "Language": "语言",
-    "Scorecard: a labelled set through the classic checkpoint and the zero-shot LLM, and batch CSV":
-        "评分卡：用带标注的数据集对比经典模型和零样本大模型，以及批量 CSV",
     "Task": "任务",
-    "Labelled set": "带标注的数据集",
-    "Built-in set": "内置数据集",
-    "My CSV": "我的 CSV",
-    "Your CSV (used with \"My CSV\")": "你的 CSV（选择“我的 CSV”时使用）",
-    "Accuracy so far (%)": "目前的准确率（%）",
-    "Per side": "每一方",
-    "Confusion: one row per side and true label, one column per answer": "混淆矩阵：每行是一方和真实标签，每列是回答",
-    "Items each side got wrong": "每一方答错的条目",
-    "Scored CSV": "评分后的 CSV",
-    "Batch: a CSV of inputs in, the answers out (every task)": "批量：输入一个 CSV，输出答案（所有任务）",
-    "Your CSV": "你的 CSV",
-    "Answers (first 50 rows)": "答案（前 50 行）",
-    "All answers, as CSV": "全部答案（CSV）",
     "Zero-training NLP showcase": "零训练 NLP 演示",
     "Is a text positive or negative? DistilBERT, fine-tuned on movie reviews (SST-2), returns both classes' "
     "probabilities.":
@@ -89,6 +74,10 @@ TEXTS = {
     "NotNext": "NotNext（不是下一句）",
     "B does not follow A": "B 不接在 A 之后",
     "Classic checkpoint": "经典模型",
+    "Classic {model}": "经典模型 {model}",
+    "Zero-shot {model}": "零样本 {model}",
+    "{side}: not available ({why})": "{side}：不可用（{why}）",
+    "{side}: {seconds} s": "{side}：{seconds} 秒",
     "Zero-shot LLM": "零样本大模型",
     "They agree.": "两者一致。",
     "They disagree.": "两者不一致。",
@@ -158,14 +147,14 @@ TEXTS = {
         "h_{[\\mathrm{CLS}]}\\right),\\qquad y\\in\\{\\text{IsNext},\\text{NotNext}\\}$$\n\n中文 BERT 同样带有这个预测头。"
         "嵌入式配置用语言模型的点互信息衡量同一件事：$\\mathrm{PMI}=\\log p(B\\mid A)-\\log p(B)$。\n",
     "\nA language model gives every text a probability. If B really follows A, reading A first makes B\nmore "
-    "expected. The **pointwise mutual information**, averaged over B's tokens, measures by how much:\n\n"
-    "$$\\mathrm{PMI}(A,B)=\\frac{1}{|B|}\\left(\\log p(B\\mid A)-\\log p(B)\\right),\\qquad\n"
+    "expected. The **pointwise mutual information**, scaled by the square root of B's length, measures by how much:\n\n"
+    "$$\\mathrm{PMI}(A,B)=\\frac{\\log p(B\\mid A)-\\log p(B)}{\\sqrt{|B|}},\\qquad\n"
     "p(\\text{IsNext})=\\sigma\\!\\left(\\frac{\\mathrm{PMI}-\\theta}{s}\\right)$$\n\nA fluent model finds most "
     "sentences a little more likely after any text, so the threshold\n$\\theta$ and scale $s$ come from eight "
     "built-in pairs, coherent and shuffled, measured at start.\nThe classic profile uses BERT's own next-sentence "
     "head, pretrained on exactly this question.\n":
-        "\n语言模型给每段文字一个概率。如果 B 真的接在 A 后面，先读 A 会让 B 更可预期。按 B 的词元平均的**点互信息**\n衡量了预期增加了多少：\n\n"
-        "$$\\mathrm{PMI}(A,B)=\\frac{1}{|B|}\\left(\\log p(B\\mid A)-\\log p(B)\\right),\\qquad\n"
+        "\n语言模型给每段文字一个概率。如果 B 真的接在 A 后面，先读 A 会让 B 更可预期。**点互信息**（除以 B 的词元数的平方根）\n衡量了预期增加了多少：\n\n"
+        "$$\\mathrm{PMI}(A,B)=\\frac{\\log p(B\\mid A)-\\log p(B)}{\\sqrt{|B|}},\\qquad\n"
         "p(\\text{IsNext})=\\sigma\\!\\left(\\frac{\\mathrm{PMI}-\\theta}{s}\\right)$$\n\n"
         "流畅的模型会觉得大多数句子接在任何文字后面都更可能一点，所以阈值 $\\theta$ 和尺度 $s$ 在启动时由八对内置句子\n（连贯的和打乱的）测出；中文句子用中文的八对。\n",
     "\nA left-to-right language model was pretrained on one game only: predict the next token. It learns\nthe "
@@ -268,58 +257,8 @@ TEXTS = {
     "{size} and ": "{size}，",
     "**Model ready.**": "**模型已就绪。**",
     "Not run": "未运行",
-    "{count} item": "{count} 项",
-    "{count} items": "{count} 项",
-    "{count} row": "{count} 行",
-    "{count} rows": "{count} 行",
-    "Waiting: this server runs at most {most} scorecard or batch runs at once, and {running} are running. Yours "
-    "starts when one of them ends (a run takes as long as its file).":
-        "等待中：这台服务器同时最多运行 {most} 个评分或批量任务，现在有 {running} 个在运行。其中一个结束后你的任务就会开始（任务用时取决于文件大小）。",
-    "Choose a task ({tasks}) and one of its sets.": "请选择一个任务（{tasks}）和它的一个数据集。",
-    " (loading the models once)": "（首次加载模型）",
-    "Read {items}{loading}…": "已读取 {items}{loading}…",
-    "Scoring {items} with {sides}…": "正在用 {sides} 评分 {items}…",
-    "Stopped after {items} in {seconds} s ({rate} items/s).": "已停止：{seconds} 秒内评分 {items}（每秒 {rate} 项）。",
-    "Scored {items} in {seconds} s ({rate} items/s).": "已评分 {items}，用时 {seconds} 秒（每秒 {rate} 项）。",
-    "Choose a task: {tasks}.": "请选择一个任务：{tasks}。",
-    "Read {rows}; answering…": "已读取 {rows}，正在回答…",
-    "Answered {done} of {rows}…": "已回答 {done} / {rows}…",
-    "; {count} refused (see the error column)": "；{count} 行被拒绝（见 error 列）",
-    "Stopped after: {answered} of {rows} answered{refused}, in {seconds} s.":
-        "已停止：{rows}中回答了 {answered} 行{refused}，用时 {seconds} 秒。",
-    "Done: {answered} of {rows} answered{refused}, in {seconds} s.":
-        "完成：{rows}中回答了 {answered} 行{refused}，用时 {seconds} 秒。",
-    "Choose a CSV file first.": "请先选择一个 CSV 文件。",
-    "That upload was read by an earlier run and deleted (uploads are never kept). Please choose the file again.":
-        "这个上传的文件已被上一次运行读取并删除（上传的文件从不保留）。请重新选择文件。",
-    "The file is {size} bytes; the limit is {most} (2 MB).": "文件有 {size} 字节，上限是 {most}（2 MB）。",
-    "no item is scored yet.": "还没有评分任何条目。",
-    "with {count} items, each figure is within about {margins} points of the truth (95%).":
-        "共 {count} 项，每个数字与真实值相差大约在 {margins} 个百分点以内（95%）。",
-    "{side} is not scored: {why}.": "{side}未参与评分：{why}。",
     "embedded profile chosen": "选择了嵌入式配置",
     "not available here": "这里不可用",
-    "true \\ answered": "真实 \\ 回答",
-    "right": "正确率",
-    "Stopped": "已停止",
-    "Done": "完成",
-    "Scoring": "评分中",
-    "; the two sides agree on {share} of them": "；两方在其中 {share} 上一致",
-    "{done} of {total} items": "{total} 项中的 {done} 项",
-    "progress": "进度",
-    "Accuracy is measured against the set's labels; {margin}": "准确率是对照数据集的标注测得的；{margin}",
-    "Run a labelled set through the task's classic checkpoint and its zero-shot LLM: accuracy a"
-    "s it goes, how often they agree, each side's confusion, latency and mistakes. Use a built-"
-    "in set (written for this app: 100 reviews and 200 sentence pairs in English, 40 reviews an"
-    "d 100 pairs in Chinese, and for classify a topic set and an intent set of 20 texts in each"
-    " language) or your own CSV (Chinese text goes to the Chinese models): {formats}, up to 2,0"
-    "00 rows and 2 MB. Your file is read once and deleted.":
-        "把一个带标注的数据集交给任务的经典模型和它的零样本大模型：边评分边显示准确率、两者一致的比例、各自的混淆矩阵、延迟和错误。可以用内置数据集（为本应用编写：英文 100 条评论和 2"
-        "00 对句子，中文 40 条评论和 100 对句子；自定义分类另有每种语言 20 条的主题集和意图集），也可以用你自己的 CSV（中文文字交给中文模型）：{formats}，最多 "
-        "2,000 行、2 MB。你的文件只读取一次，读后即删除。",
-    "One row per request. The header names the task's inputs ({columns}). Up to {rows} rows and 2 MB; a row the "
-    "model cannot take gets its reason in an `error` column.":
-        "每行一个请求。表头写任务的输入名（{columns}）。最多 {rows} 行、2 MB；模型不能处理的行会在 `error` 列里写明原因。",
     "Loading the model for {task} (once)…": "正在加载“{task}”的模型（只需一次）…",
     "Expected: about {seconds} s (a request of {size} characters took {took} s here {when}). {quicker}":
         "预计约 {seconds} 秒（{when}，这台机器上一个 {size} 个字符的请求用了 {took} 秒）。{quicker}",

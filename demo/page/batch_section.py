@@ -9,9 +9,10 @@ import gradio as gr
 from demo.batch import read_batch_csv, run_batch
 from demo.csv_files import MAX_ROWS, records_csv
 from demo.errors import InputError
-from demo.i18n import Text, ui_text
+from demo.i18n import Text, add_translations, ui_text
 from demo.inference import RequestScope
 from demo.page.jobs import JOBS_FOLDER, UPDATE_S, count_of, page_job, stopping, uploaded
+from demo.page.locale_switch import choices_in_language
 from demo.page.status import EMPTY
 from demo.registry import TASKS
 
@@ -75,3 +76,25 @@ def build_batch(runtime, quiet: dict, ui_language: gr.State) -> None:
                     rows=count_of(len(rows), "row"), refused=refused, seconds=f"{took:.1f}"))
 
     page_job(work, [task, upload], [table, download, upload, error, status], run, stop, "batch", quiet, ui_language)
+    ui_language.change(lambda locale, title: gr.Dropdown(choices=choices_in_language(titles, locale), value=title),
+                       inputs=[ui_language, task], outputs=task, **quiet)
+
+
+TRANSLATIONS = {"zh-CN": {
+    "Choose a task: {tasks}.": "请选择一个任务：{tasks}。",
+    "Read {rows}; answering…": "已读取 {rows}，正在回答…",
+    "Answered {done} of {rows}…": "已回答 {done} / {rows}…",
+    "; {count} refused (see the error column)": "；{count} 行被拒绝（见 error 列）",
+    "Stopped after: {answered} of {rows} answered{refused}, in {seconds} s.":
+        "已停止：{rows}中回答了 {answered} 行{refused}，用时 {seconds} 秒。",
+    "Done: {answered} of {rows} answered{refused}, in {seconds} s.":
+        "完成：{rows}中回答了 {answered} 行{refused}，用时 {seconds} 秒。",
+    "Batch: a CSV of inputs in, the answers out (every task)": "批量：输入一个 CSV，输出答案（所有任务）",
+    "Your CSV": "你的 CSV",
+    "Answers (first 50 rows)": "答案（前 50 行）",
+    "All answers, as CSV": "全部答案（CSV）",
+    "One row per request. The header names the task's inputs ({columns}). Up to {rows} rows and 2 MB; a row the "
+    "model cannot take gets its reason in an `error` column.":
+        "每行一个请求。表头写任务的输入名（{columns}）。最多 {rows} 行、2 MB；模型不能处理的行会在 `error` 列里写明原因。",
+}}
+add_translations(TRANSLATIONS)

@@ -16,11 +16,12 @@ import gradio as gr
 from demo.admission import JOBS_KIND
 from demo.csv_files import MAX_CSV_BYTES
 from demo.errors import InputError, UserFacingError
-from demo.i18n import UI_LANGUAGE, Text, localize
+from demo.i18n import UI_LANGUAGE, Text, add_translations, localize
 from demo.inference import RequestCancelled, RequestScope
 from demo.page.endpoints import UNEXPECTED, message_of, stream_in_scope
 from demo.page.run_stop import error_line, run_and_stop
 from demo.page.gradio_patches import with_gradio_signature
+from demo.page.locale_switch import SESSION_LANGUAGES
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +57,13 @@ def count_of(number: int, noun: str) -> Text:
     return Text(f"{{count}} {noun if number == 1 else noun + 's'}", count=f"{number:,}")
 
 
-def in_language(work, values: tuple, locale: str, scope: RequestScope):
-    """`work(*values, scope)` with each step run in the page's language (`say` reads it) and the
-    status, its last output, said in it."""
+def in_language(work, values: tuple, language_now, scope: RequestScope):
+    """`work(*values, scope)` with each step run in the page's language as it is now (`say` reads
+    it; a switch during the run takes effect at the next step) and the status, its last output,
+    said in it."""
     pieces = work(*values, scope)
     while True:
+        locale = language_now()
         token = UI_LANGUAGE.set(locale)  # each step runs in its own worker thread's copy of the context
         try:
             item = next(pieces)
@@ -89,7 +92,8 @@ def page_job(work, inputs: list, outputs: list, run: gr.Button, stop: gr.Button,
         *values, locale, request = args
         RUNNING.change(+1)
         try:
-            async for item in stream_in_scope(lambda scope: in_language(work, values, locale, scope), request,
+            language_now = lambda: SESSION_LANGUAGES.now(request, locale)  # noqa: E731
+            async for item in stream_in_scope(lambda scope: in_language(work, values, language_now, scope), request,
                                               running):
                 yield item
         except UserFacingError as exc:
@@ -133,3 +137,18 @@ def uploaded(path: str | None) -> bytes:
         return Path(path).read_bytes()
     finally:
         Path(path).unlink(missing_ok=True)
+
+
+TRANSLATIONS = {"zh-CN": {
+    "{count} item": "{count} 项",
+    "{count} items": "{count} 项",
+    "{count} row": "{count} 行",
+    "{count} rows": "{count} 行",
+    "Choose a CSV file first.": "请先选择一个 CSV 文件。",
+    "That upload was read by an earlier run and deleted (uploads are never kept). Please choose the file again.":
+        "这个上传的文件已被上一次运行读取并删除（上传的文件从不保留）。请重新选择文件。",
+    "Waiting: this server runs at most {most} scorecard or batch runs at once, and {running} are running. Yours "
+    "starts when one of them ends (a run takes as long as its file).":
+        "等待中：这台服务器同时最多运行 {most} 个评分或批量任务，现在有 {running} 个在运行。其中一个结束后你的任务就会开始（任务用时取决于文件大小）。",
+}}
+add_translations(TRANSLATIONS)

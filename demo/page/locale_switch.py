@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 import gradio as gr
 
-from demo.i18n import ENGLISH, PAGE_TEXTS, UI_LANGUAGE, in_the_page_language, localize, locales
+from demo.i18n import ENGLISH, PAGE_TEXTS, UI_LANGUAGE, Text, in_the_page_language, localize, locales
 from demo.page.gradio_patches import translation_key
 from demo.page import status
 
@@ -59,6 +59,17 @@ def say_answer_again(ui_language: gr.Textbox, shown: gr.State, view_html: gr.HTM
     (`again(shown, locale)` -> the view's HTML and the status line)."""
     ui_language.change(lambda locale, kept: again(kept, locale), inputs=[ui_language, shown],
                        outputs=[view_html, status_line], **quiet)
+
+
+def choices_in_language(choices, locale: str) -> list[tuple[str, str]]:
+    """Radio or dropdown choices shown in the page's language; the value sent stays the English
+    name ("Built-in set: topics" is said as its two parts)."""
+    def said(choice: str) -> str:
+        source, _, name = choice.partition(": ")
+        text = Text("{source}: {name}", source=Text(source), name=name) if name else Text(choice)
+        return localize(text, locale)
+
+    return [(said(choice), choice) for choice in choices]
 
 
 def language_switch(quiet: dict) -> tuple[gr.Textbox, gr.Radio]:

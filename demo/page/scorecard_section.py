@@ -10,11 +10,12 @@ from html import escape
 import gradio as gr
 
 from demo.errors import InputError
-from demo.i18n import Text, say, ui_text
+from demo.i18n import UI_LANGUAGE, Joined, Text, add_translations, localize, say, ui_text
 from demo.inference import RequestScope
 from demo.language import route
 from demo.page.batch_section import build_batch
 from demo.page.jobs import JOBS_FOLDER, UPDATE_S, count_of, page_job, stopping, uploaded
+from demo.page.locale_switch import choices_in_language
 from demo.page.status import EMPTY
 from demo.registry import get_task
 from demo.scorecard import (agreement, built_in, confusion_rows, labels_of, read_csv, score, scorecard_tasks,
@@ -59,17 +60,22 @@ def margin_line(tally) -> str:
     n, z = tally.done, 1.96
     if not n:
         return say("no item is scored yet.")
-    parts = [f"{name} ±{100 * z * math.sqrt(s.accuracy * (1 - s.accuracy) / n + z * z / (4 * n * n)) / (1 + z * z / n):.0f}"
+    parts = [f"{localize(name)} ±{100 * z * math.sqrt(s.accuracy * (1 - s.accuracy) / n + z * z / (4 * n * n)) / (1 + z * z / n):.0f}"
              for name, s in tally.sides.items()]
     return say("with {count} items, each figure is within about {margins} points of the truth (95%).",
                count=f"{n:,}", margins=", ".join(parts))
 
 
-def missing_line(sides) -> str:
-    """Why a side takes no part (offline, the classic checkpoint cannot be downloaded), or ""."""
-    gone = [side for side in (sides.classic, sides.zero_shot) if side.engine is None]
-    return " ".join(say("{side} is not scored: {why}.", side=escape(say(side.name)),
-                        why=escape(say(side.missing or "not available here"))) for side in gone)
+def missing_sides(sides) -> tuple[tuple[str, str], ...]:
+    """(name, why) of each side that takes no part (offline, the classic checkpoint cannot be downloaded)."""
+    return tuple((side.name, side.missing or "not available here") for side in (sides.classic, sides.zero_shot)
+                 if side.engine is None)
+
+
+def missing_line(gone) -> str:
+    """Why each side in `gone` takes no part, in the page's language, or ""."""
+    return " ".join(say("{side} is not scored: {why}.", side=escape(localize(name)), why=escape(say(why)))
+                    for name, why in gone)
 
 
 def confusion_grid(tally, labels: list[str]) -> str:
@@ -87,15 +93,24 @@ def confusion_grid(tally, labels: list[str]) -> str:
             right = f"{side.confusion[(gold, gold)] / total:.0%}" if total else "–"
             rows.append(f'<tr><th scope="row">{escape(gold)}</th>{cells}<td class="recall">{right}</td></tr>')
         corner, right = escape(say(CORNER)), escape(say("right"))
-        grids.append(f'<div class="confusion"><div class="blank-head">{escape(name)}</div><table><thead><tr>'
+        grids.append(f'<div class="confusion"><div class="blank-head">{escape(localize(name))}</div><table><thead><tr>'
                      f'<th>{corner}</th>{head}<th>{right}</th></tr></thead>'
                      f'<tbody>{"".join(rows)}</tbody></table></div>')
     return f'<div class="confusions">{"".join(grids)}</div>'
 
 
+SUMMARY_COLUMNS = ("side", "items", "accuracy %", "median latency ms", "items/s")
+WRONG_COLUMNS = ("side", "row", "input", "true label", "answer", "confidence")
+
+
+def said_sides(rows: list[list]) -> list[list]:
+    """Rows whose first cell is a side's name, with the name in the page's language."""
+    return [[localize(row[0]), *row[1:]] for row in rows]
+
+
 def tally_outputs(tally, total: int, key: str, stopped: bool = False, final: bool = False, missing: str = ""):
-    """(view, plot, per-side table, confusion, wrong items) for a tally; the view says how far it is
-    and, when one side takes no part, why."""
+    """(view, plot, per-side table, confusion, wrong items) for a tally, in the page's language; the
+    view says how far it is and, when one side takes no part, why."""
     import pandas as pd
 
     done = tally.done
@@ -105,16 +120,24 @@ def tally_outputs(tally, total: int, key: str, stopped: bool = False, final: boo
     agree = say("; the two sides agree on {share} of them", share=f"{share:.0%}") if share is not None else ""
     count = say("{done} of {total} items", done=f"{done:,}", total=f"{total:,}")
     measured = say(MEASURED, margin=margin_line(tally))
-    view = (f'<div class="answer"><p class="perplexity"><b>{state}</b>: {count}{agree}.</p>'
+    head = say("<b>{state}</b>: {count}{agree}.", state=state, count=count, agree=agree)
+    view = (f'<div class="answer"><p class="perplexity">{head}</p>'
             f'<div class="bar"><span class="bar-name">{say("progress")}</span><span class="bar-track"><span '
             f'class="bar-fill" style="width:{100 * done / max(1, total):.1f}%"></span></span><span class="bar-value">'
             f'{done / max(1, total):.0%}</span></div><p class="meaning">{measured}</p>'
             + (f'<p class="meaning"><b>{missing}</b></p>' if missing else "") + '</div>'
             + confusion_grid(tally, labels))
-    plot = pd.DataFrame(tally.curve, columns=["item", "accuracy", "side"])
-    confusion = pd.DataFrame(confusion_rows(tally, labels),
-                             columns=["side", "true label", *(f"answered {label}" for label in labels)])
-    return (view, plot, summary_rows(tally), confusion, wrong_rows(tally))
+    # the plot's legend keeps the names of its first drawing, so each side is named by its model there,
+    # the same in every language
+    curve = pd.DataFrame([(x, y, getattr(name, "fields", {}).get("model", name)) for x, y, name in tally.curve],
+                         columns=["item", "accuracy", "side"])
+    plot = gr.LinePlot(curve, x_title=say("items scored"), y_title=say("accuracy %"), color_title=say("side"))
+    confusion = pd.DataFrame(said_sides(confusion_rows(tally, labels)),
+                             columns=[say("side"), say("true label"),
+                                      *(say("answered {label}", label=label) for label in labels)])
+    summary = pd.DataFrame(said_sides(summary_rows(tally)), columns=[say(name) for name in SUMMARY_COLUMNS])
+    wrong = pd.DataFrame(said_sides(wrong_rows(tally)), columns=[say(name) for name in WRONG_COLUMNS])
+    return (view, plot, summary, confusion, wrong)
 
 
 def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
@@ -126,8 +149,8 @@ def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
         with gr.Row(equal_height=False):
             with gr.Column(min_width=280):
                 task = gr.Radio(list(tasks), value=next(iter(tasks)), label=ui_text("Task"), elem_id="scorecard-task")
-                source = gr.Radio(list(SOURCES), value=SOURCES[0], label=ui_text("Labelled set"),
-                                  elem_id="scorecard-source")
+                source = gr.Radio(sources_of(tasks[task.value]), value=sources_of(tasks[task.value])[0],
+                                  label=ui_text("Labelled set"), elem_id="scorecard-source")
                 upload = gr.File(label=ui_text("Your CSV (used with \"My CSV\")"), file_types=[".csv"], type="filepath",
                                  elem_id="scorecard-file")
                 error = gr.HTML(visible=False, elem_id="scorecard-error")
@@ -141,16 +164,16 @@ def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
                                    elem_id="scorecard-plot")
                 status = gr.Markdown(elem_id="scorecard-status", elem_classes="model-status")
         # the tables take the section's whole width: at half of it their columns were cut off
-        table = gr.Dataframe(headers=["side", "items", "accuracy %", "median latency ms", "items/s"],
-                             label=ui_text("Per side"), interactive=False, elem_id="scorecard-table")
+        table = gr.Dataframe(headers=list(SUMMARY_COLUMNS), label=ui_text("Per side"), interactive=False,
+                             elem_id="scorecard-table")
         confusion = gr.Dataframe(label=ui_text("Confusion: one row per side and true label, one column per "
                                                "answer"), interactive=False, elem_id="scorecard-confusion")
-        wrong = gr.Dataframe(headers=["side", "row", "input", "true label", "answer", "confidence"],
-                             label=ui_text("Items each side got wrong"), interactive=False, elem_id="scorecard-wrong",
-                             wrap=True)
+        wrong = gr.Dataframe(headers=list(WRONG_COLUMNS), label=ui_text("Items each side got wrong"), interactive=False,
+                             elem_id="scorecard-wrong", wrap=True)
         download = gr.File(label=ui_text("Scored CSV"), elem_id="scorecard-download")
+        kept = gr.State()  # the last tally, what it misses and its status, said again on a language switch
         build_batch(runtime, quiet, ui_language)
-    outputs = [view, plot, table, confusion, wrong, download, upload, error, status]
+    outputs = [view, plot, table, confusion, wrong, download, kept, upload, error, status]
 
     def items_of(key: str, chosen: str, path: str | None):
         if chosen == OWN_FILE:
@@ -168,10 +191,10 @@ def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
         ready = runtime.is_ready(key, language=language) and runtime.is_ready(key, zero_shot=True, language=language)
         loading = EMPTY if ready else Text(" (loading the models once)")
         # the upload is read and deleted: the file box empties, ready for the next file
-        yield (*(gr.skip() for _ in outputs[:6]), None if path else gr.skip(), gr.update(visible=False),
+        yield (*(gr.skip() for _ in outputs[:7]), None if path else gr.skip(), gr.update(visible=False),
                Text("Read {items}{loading}…", items=count_of(len(items), "item"), loading=loading))
         sides = runtime.sides(key, language=language)
-        missing = missing_line(sides)
+        gone = missing_sides(sides)
         spec = get_task(key)
         labels = labels_of(key, items)
         answer = lambda engine, *inputs: spec.run(  # noqa: E731
@@ -180,19 +203,102 @@ def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
         for tally in score(sides, key, items, answer, stopping(scope)):
             if time.perf_counter() - shown >= UPDATE_S:
                 shown = time.perf_counter()
-                yield (*tally_outputs(tally, len(items), key, missing=missing), gr.skip(), gr.skip(), gr.update(visible=False),
-                       Text("Scoring {items} with {sides}…", items=count_of(len(items), "item"),
-                            sides=", ".join(tally.sides)))
+                line = Text("Scoring {items} with {sides}…", items=count_of(len(items), "item"),
+                            sides=Joined(*(part for i, name in enumerate(tally.sides)
+                                           for part in ((", ",) if i else ()) + (name,))))
+                shown_tally = (tally, len(items), key, False, False, gone, line)
+                yield (*said_again(shown_tally), gr.skip(), shown_tally, gr.skip(), gr.update(visible=False), line)
         if tally is None:
             return
         stopped = tally.done < len(items)
         took = time.perf_counter() - started
-        yield (*tally_outputs(tally, len(items), key, stopped, final=True, missing=missing),
-               str(scored_csv(tally, key, JOBS_FOLDER)), gr.skip(), gr.update(visible=False),
-               Text("Stopped after {items} in {seconds} s ({rate} items/s)." if stopped else
+        line = Text("Stopped after {items} in {seconds} s ({rate} items/s)." if stopped else
                     "Scored {items} in {seconds} s ({rate} items/s).", items=count_of(tally.done, "item"),
-                    seconds=f"{took:.1f}", rate=f"{tally.done / max(took, 1e-9):.2f}"))
+                    seconds=f"{took:.1f}", rate=f"{tally.done / max(took, 1e-9):.2f}")
+        shown_tally = (tally, len(items), key, stopped, True, gone, line)
+        yield (*said_again(shown_tally), str(scored_csv(tally, key, JOBS_FOLDER)), shown_tally, gr.skip(),
+               gr.update(visible=False), line)
+
+    def said_again(shown_tally) -> tuple:
+        tally, total, key, stopped, final, gone, _ = shown_tally
+        return tally_outputs(tally, total, key, stopped, final, missing_line(gone))
+
+    def in_new_language(locale: str, title: str, chosen: str, shown_tally):
+        token = UI_LANGUAGE.set(locale)
+        try:
+            choices = (gr.Radio(choices=choices_in_language(tasks, locale), value=title),
+                       gr.Radio(choices=choices_in_language(sources_of(tasks[title]), locale), value=chosen))
+            if shown_tally is None:
+                return (*choices, *(gr.skip() for _ in range(6)))
+            return (*choices, *said_again(shown_tally), localize(shown_tally[-1], locale))
+        finally:
+            UI_LANGUAGE.reset(token)
 
     page_job(work, [task, source, upload], outputs, run, stop, "scorecard", quiet, ui_language)
-    task.change(lambda title: gr.Radio(choices=sources_of(tasks[title]), value=sources_of(tasks[title])[0]),
-                inputs=task, outputs=source, **quiet)
+    task.change(lambda title, locale: gr.Radio(choices=choices_in_language(sources_of(tasks[title]), locale),
+                                               value=sources_of(tasks[title])[0]),
+                inputs=[task, ui_language], outputs=source, **quiet)
+    ui_language.change(in_new_language, inputs=[ui_language, task, source, kept],
+                       outputs=[task, source, view, plot, table, confusion, wrong, status], **quiet)
+
+
+TRANSLATIONS = {"zh-CN": {
+    "Choose a task ({tasks}) and one of its sets.": "请选择一个任务（{tasks}）和它的一个数据集。",
+    " (loading the models once)": "（首次加载模型）",
+    "Read {items}{loading}…": "已读取 {items}{loading}…",
+    "Scoring {items} with {sides}…": "正在用 {sides} 评分 {items}…",
+    "Stopped after {items} in {seconds} s ({rate} items/s).": "已停止：{seconds} 秒内评分 {items}（每秒 {rate} 项）。",
+    "Scored {items} in {seconds} s ({rate} items/s).": "已评分 {items}，用时 {seconds} 秒（每秒 {rate} 项）。",
+    "no item is scored yet.": "还没有评分任何条目。",
+    "with {count} items, each figure is within about {margins} points of the truth (95%).":
+        "共 {count} 项，每个数字与真实值相差大约在 {margins} 个百分点以内（95%）。",
+    "{side} is not scored: {why}.": "{side}未参与评分：{why}。",
+    "true \\ answered": "真实 \\ 回答",
+    "right": "正确率",
+    "Stopped": "已停止",
+    "Done": "完成",
+    "Scoring": "评分中",
+    "; the two sides agree on {share} of them": "；两方在其中 {share} 上一致",
+    "{done} of {total} items": "{total} 项中的 {done} 项",
+    "progress": "进度",
+    "Accuracy is measured against the set's labels; {margin}": "准确率是对照数据集的标注测得的；{margin}",
+    "Labelled set": "带标注的数据集",
+    "Built-in set": "内置数据集",
+    "My CSV": "我的 CSV",
+    "Your CSV (used with \"My CSV\")": "你的 CSV（选择“我的 CSV”时使用）",
+    "Accuracy so far (%)": "目前的准确率（%）",
+    "Per side": "每一方",
+    "Confusion: one row per side and true label, one column per answer": "混淆矩阵：每行是一方和真实标签，每列是回答",
+    "Items each side got wrong": "每一方答错的条目",
+    "Scored CSV": "评分后的 CSV",
+    "Built-in Chinese set": "内置中文数据集",
+    "{source}: {name}": "{source}：{name}",
+    "topics": "主题",
+    "intents": "意图",
+    "<b>{state}</b>: {count}{agree}.": "<b>{state}</b>：{count}{agree}。",
+    "items scored": "已评分条目",
+    "accuracy %": "准确率 %",
+    "side": "一方",
+    "items": "条目数",
+    "median latency ms": "延迟中位数（毫秒）",
+    "items/s": "每秒条目数",
+    "row": "行",
+    "input": "输入",
+    "true label": "真实标签",
+    "answer": "回答",
+    "answered {label}": "回答 {label}",
+    "confidence": "置信度",
+    "Scorecard: a labelled set through the classic checkpoint and the zero-shot LLM, and batch CSV":
+        "评分卡：用带标注的数据集对比经典模型和零样本大模型，以及批量 CSV",
+    "Run a labelled set through the task's classic checkpoint and its zero-shot LLM: accuracy a"
+    "s it goes, how often they agree, each side's confusion, latency and mistakes. Use a built-"
+    "in set (written for this app: 100 reviews and 200 sentence pairs in English, 40 reviews an"
+    "d 100 pairs in Chinese, and for classify a topic set and an intent set of 20 texts in each"
+    " language) or your own CSV (Chinese text goes to the Chinese models): {formats}, up to 2,0"
+    "00 rows and 2 MB. Your file is read once and deleted.":
+        "把一个带标注的数据集交给任务的经典模型和它的零样本大模型：边评分边显示准确率、两者一致的比例、各自的混淆矩阵、延迟和错误。可以用内置数据集（为本应用编写：英文 100 条评论和 2"
+        "00 对句子，中文 40 条评论和 100 对句子；自定义分类另有每种语言 20 条的主题集和意图集），也可以用你自己的 CSV（中文文字交给中文模型）：{formats}，最多 "
+        "2,000 行、2 MB。你的文件只读取一次，读后即删除。",
+}}
+
+add_translations(TRANSLATIONS)

@@ -6,6 +6,7 @@ import time
 
 import gradio as gr
 
+from demo.i18n import Joined, Text
 from demo.views import View
 from demo.views.html import comparison
 
@@ -27,12 +28,13 @@ def side_by_side(sides, answer) -> Answer:
     for side in (sides.classic, sides.zero_shot):
         if side.engine is None:
             values.append(None)
-            notes.append(f"{side.name}: not available ({side.missing})")
+            notes.append(Text("{side}: not available ({why})", side=side.name, why=Text(side.missing)))
             continue
         started = time.perf_counter()
         values.append(answer(side.engine))
-        notes.append(f"{side.name}: {time.perf_counter() - started:.2f} s")
-    return Answer(values, " · ".join(notes))
+        notes.append(Text("{side}: {seconds} s", side=side.name, seconds=f"{time.perf_counter() - started:.2f}"))
+    parts = [part for index, note in enumerate(notes) for part in ((" · ",) if index else ()) + (note,)]
+    return Answer(values, Joined(*parts))
 
 
 def run(task, sides, warn, *checked):

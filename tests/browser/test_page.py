@@ -488,7 +488,7 @@ def test_a_share_link_reopens_the_tab_with_its_inputs_and_the_same_text_comes_ba
 @pytest.mark.slow
 def run_scorecard_on_file(page, path):
     """Choose "My CSV", upload `path`, wait until the upload is done, press Run; the scorecard's view."""
-    page.locator("#scorecard-source").get_by_text("My CSV").click()
+    page.locator("#scorecard-source").get_by_text(re.compile("^(My CSV|我的 CSV)$")).click()
     page.locator("#scorecard-file input[type=file]").set_input_files(str(path))
     expect(page.locator(f"#scorecard-file a[href*='{quote(path.name)}']")).to_be_visible()  # the upload is done
     page.locator("#scorecard-run").click()
@@ -515,16 +515,18 @@ def test_the_scorecard_scores_an_uploaded_csv_live_stops_and_gives_a_scored_csv(
     page.locator("#scorecard-stop").click()
     expect(view).to_contain_text("Stopped", timeout=30_000)
     expect(page.locator("#scorecard-status")).to_contain_text("Stopped after")  # the last line stays shown
-    page.locator("#scorecard-file input[type=file]").set_input_files(str(upload))  # read and deleted: upload again
+    # the upload was read and deleted: a file is chosen again (a shorter one, to see a run to its end)
+    upload.write_text("\n".join(rows[:11]) + "\n", encoding="utf-8")
+    page.locator("#scorecard-file input[type=file]").set_input_files(str(upload))
     expect(page.locator("#scorecard-file a[href*='set.csv']")).to_be_visible()
     page.locator("#scorecard-run").click()
-    expect(view).to_contain_text("Done: 40 of 40 items", timeout=120_000)
-    expect(page.locator("#scorecard-status")).to_contain_text("Scored 40 items in")
+    expect(view).to_contain_text("Done: 10 of 10 items", timeout=120_000)
+    expect(page.locator("#scorecard-status")).to_contain_text("Scored 10 items in")
     expect(page.locator("#scorecard-table")).to_contain_text("Zero-shot Gemma 3 270M")
     with page.expect_download() as downloading:
         page.locator("#scorecard-download a").first.click()
     scored = downloading.value.path().read_text(encoding="utf-8").splitlines()
-    assert scored[0].startswith("text,label,") and len(scored) == 41
+    assert scored[0].startswith("text,label,") and len(scored) == 11
     page.screenshot(path=SCREENSHOTS / "scorecard.png", full_page=True)
 
 
@@ -555,10 +557,18 @@ def test_the_scorecard_and_batch_speak_the_chinese_page_language(browser, base_u
     page.locator("#scorecard").get_by_text("评分卡").click()
     expect(page.locator("#scorecard-summary-text")).to_contain_text("你的文件只读取一次")
     view = run_scorecard_on_file(page, labelled)
-    expect(view).to_contain_text("完成", timeout=120_000)
-    expect(view).to_contain_text("3 项中的 3 项")
+    expect(view).to_contain_text("完成：3 项中的 3 项", timeout=120_000)
     expect(view).to_contain_text("准确率是对照数据集的标注测得的")
     expect(page.locator("#scorecard-status")).to_contain_text("已评分 3 项")
+    expect(page.locator("#scorecard-table")).to_contain_text("零样本 Gemma 3 270M")
+    expect(page.locator("#scorecard-table")).to_contain_text("准确率 %")
+    expect(page.locator("#scorecard-task")).to_contain_text("情感分析")
+    page.locator("#language-switch").get_by_text("English").click()  # the scorecard is said again in English
+    expect(view).to_contain_text("Done: 3 of 3 items")
+    expect(page.locator("#scorecard-table")).to_contain_text("Zero-shot Gemma 3 270M")
+    expect(page.locator("#scorecard-status")).to_contain_text("Scored 3 items")
+    expect(page.locator("#scorecard-source")).to_contain_text("My CSV")
+    page.locator("#language-switch").get_by_text("中文").click()
     page.locator("#batch").get_by_text("批量").click()
     expect(page.locator("#batch-summary")).to_contain_text("每行一个请求")
     page.locator("#batch-run").click()
