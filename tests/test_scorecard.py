@@ -99,7 +99,7 @@ def test_a_batch_csv_names_its_columns_and_each_row_is_answered_or_refused_alone
 
 
 def test_the_scorecard_says_how_far_each_accuracy_could_be_at_this_many_items():
-    from demo.page.scorecard_section import margin_line
+    from demo.page.scorecard_view import margin_line
     from demo.scorecard import SideTally, Tally
 
     side = SideTally(predictions=["POSITIVE"] * 100, correct=80)

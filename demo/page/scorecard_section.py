@@ -3,28 +3,25 @@ section sits in the same accordion."""
 
 from __future__ import annotations
 
-import math
 import time
-from html import escape
 
 import gradio as gr
 
 from demo.errors import InputError
-from demo.i18n import UI_LANGUAGE, Joined, Text, add_translations, localize, say, ui_text
+from demo.i18n import UI_LANGUAGE, Joined, Text, add_translations, localize, ui_text
 from demo.inference import RequestScope
 from demo.language import route
 from demo.page.batch_section import build_batch
 from demo.page.jobs import JOBS_FOLDER, UPDATE_S, count_of, page_job, stopping, uploaded
 from demo.page.locale_switch import choices_in_language
+from demo.page.scorecard_view import SUMMARY_COLUMNS, WRONG_COLUMNS, missing_line, missing_sides, tally_outputs
 from demo.page.status import EMPTY
 from demo.registry import get_task
-from demo.scorecard import (agreement, built_in, confusion_rows, labels_of, read_csv, score, scorecard_tasks,
-                            scored_csv, summary_rows, wrong_rows)
+from demo.scorecard import built_in, labels_of, read_csv, score, scorecard_tasks, scored_csv
 
 SOURCES = ("Built-in set", "Built-in Chinese set", "My CSV")
 OWN_FILE = SOURCES[-1]
-MEASURED = "Accuracy is measured against the set's labels; {margin}"
-CORNER = "true \\ answered"  # a confusion grid's corner: rows are the true labels, columns the answers
+MAX_KEPT_CHARS = 200_000  # a scorecard is kept in its session for a language switch up to this many characters
 
 
 def sources_of(key: str) -> list[str]:
@@ -33,6 +30,8 @@ def sources_of(key: str) -> list[str]:
     if not names:
         return list(SOURCES)
     return [f"{source}: {name}" for name in names for source in SOURCES[:2]] + [OWN_FILE]
+
+
 SUMMARY = (
     "Run a labelled set through the task's classic checkpoint and its zero-shot LLM: accuracy as it goes, how often "
     "they agree, each side's confusion, latency and mistakes. Use a built-in set (written for this app: 100 reviews "
@@ -52,92 +51,6 @@ def formats() -> str:
         labels = "/".join(sorted(set(task.gold.values()), reverse=True))
         parts.append(f"`{','.join((*task.scorecard_columns, 'label'))}` ({labels} or 1/0)")
     return " or ".join(parts)
-
-
-def margin_line(tally) -> str:
-    """How far each side's accuracy could be from the truth at this many items: the half-width of its
-    95% Wilson interval, in points (it stays honest at 5 of 5 right, where the plain one says ±0)."""
-    n, z = tally.done, 1.96
-    if not n:
-        return say("no item is scored yet.")
-    parts = [f"{localize(name)} ±{100 * z * math.sqrt(s.accuracy * (1 - s.accuracy) / n + z * z / (4 * n * n)) / (1 + z * z / n):.0f}"
-             for name, s in tally.sides.items()]
-    return say("with {count} items, each figure is within about {margins} points of the truth (95%).",
-               count=f"{n:,}", margins=", ".join(parts))
-
-
-def missing_sides(sides) -> tuple[tuple[str, str], ...]:
-    """(name, why) of each side that takes no part (offline, the classic checkpoint cannot be downloaded)."""
-    return tuple((side.name, side.missing or "not available here") for side in (sides.classic, sides.zero_shot)
-                 if side.engine is None)
-
-
-def missing_line(gone) -> str:
-    """Why each side in `gone` takes no part, in the page's language, or ""."""
-    return " ".join(say("{side} is not scored: {why}.", side=escape(localize(name)), why=escape(say(why)))
-                    for name, why in gone)
-
-
-def confusion_grid(tally, labels: list[str]) -> str:
-    """Each side's confusion matrix as a shaded grid (true label per row, answer per column), with
-    each label's accuracy at the end of its row."""
-    grids = []
-    for name, side in tally.sides.items():
-        head = "".join(f'<th scope="col">{escape(label)}</th>' for label in labels)
-        rows = []
-        for gold in labels:
-            counts = [side.confusion[(gold, answer)] for answer in labels]
-            total = sum(counts)
-            cells = "".join(f'<td class="{"hit" if answer == gold else "miss"}" style="--share:'
-                            f'{count / max(1, total):.2f}">{count}</td>' for answer, count in zip(labels, counts))
-            right = f"{side.confusion[(gold, gold)] / total:.0%}" if total else "–"
-            rows.append(f'<tr><th scope="row">{escape(gold)}</th>{cells}<td class="recall">{right}</td></tr>')
-        corner, right = escape(say(CORNER)), escape(say("right"))
-        grids.append(f'<div class="confusion"><div class="blank-head">{escape(localize(name))}</div><table><thead><tr>'
-                     f'<th>{corner}</th>{head}<th>{right}</th></tr></thead>'
-                     f'<tbody>{"".join(rows)}</tbody></table></div>')
-    return f'<div class="confusions">{"".join(grids)}</div>'
-
-
-SUMMARY_COLUMNS = ("side", "items", "accuracy %", "median latency ms", "items/s")
-WRONG_COLUMNS = ("side", "row", "input", "true label", "answer", "confidence")
-
-
-def said_sides(rows: list[list]) -> list[list]:
-    """Rows whose first cell is a side's name, with the name in the page's language."""
-    return [[localize(row[0]), *row[1:]] for row in rows]
-
-
-def tally_outputs(tally, total: int, key: str, stopped: bool = False, final: bool = False, missing: str = ""):
-    """(view, plot, per-side table, confusion, wrong items) for a tally, in the page's language; the
-    view says how far it is and, when one side takes no part, why."""
-    import pandas as pd
-
-    done = tally.done
-    labels = labels_of(key, tally.items)
-    share = agreement(tally)
-    state = say(("Stopped" if stopped else "Done") if final else "Scoring")
-    agree = say("; the two sides agree on {share} of them", share=f"{share:.0%}") if share is not None else ""
-    count = say("{done} of {total} items", done=f"{done:,}", total=f"{total:,}")
-    measured = say(MEASURED, margin=margin_line(tally))
-    head = say("<b>{state}</b>: {count}{agree}.", state=state, count=count, agree=agree)
-    view = (f'<div class="answer"><p class="perplexity">{head}</p>'
-            f'<div class="bar"><span class="bar-name">{say("progress")}</span><span class="bar-track"><span '
-            f'class="bar-fill" style="width:{100 * done / max(1, total):.1f}%"></span></span><span class="bar-value">'
-            f'{done / max(1, total):.0%}</span></div><p class="meaning">{measured}</p>'
-            + (f'<p class="meaning"><b>{missing}</b></p>' if missing else "") + '</div>'
-            + confusion_grid(tally, labels))
-    # the plot's legend keeps the names of its first drawing, so each side is named by its model there,
-    # the same in every language
-    curve = pd.DataFrame([(x, y, getattr(name, "fields", {}).get("model", name)) for x, y, name in tally.curve],
-                         columns=["item", "accuracy", "side"])
-    plot = gr.LinePlot(curve, x_title=say("items scored"), y_title=say("accuracy %"), color_title=say("side"))
-    confusion = pd.DataFrame(said_sides(confusion_rows(tally, labels)),
-                             columns=[say("side"), say("true label"),
-                                      *(say("answered {label}", label=label) for label in labels)])
-    summary = pd.DataFrame(said_sides(summary_rows(tally)), columns=[say(name) for name in SUMMARY_COLUMNS])
-    wrong = pd.DataFrame(said_sides(wrong_rows(tally)), columns=[say(name) for name in WRONG_COLUMNS])
-    return (view, plot, summary, confusion, wrong)
 
 
 def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
@@ -207,7 +120,8 @@ def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
                             sides=Joined(*(part for i, name in enumerate(tally.sides)
                                            for part in ((", ",) if i else ()) + (name,))))
                 shown_tally = (tally, len(items), key, False, False, gone, line)
-                yield (*said_again(shown_tally), gr.skip(), shown_tally, gr.skip(), gr.update(visible=False), line)
+                yield (*said_again(shown_tally), gr.skip(), kept_for_a_switch(shown_tally), gr.skip(),
+                       gr.update(visible=False), line)
         if tally is None:
             return
         stopped = tally.done < len(items)
@@ -216,8 +130,14 @@ def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
                     "Scored {items} in {seconds} s ({rate} items/s).", items=count_of(tally.done, "item"),
                     seconds=f"{took:.1f}", rate=f"{tally.done / max(took, 1e-9):.2f}")
         shown_tally = (tally, len(items), key, stopped, True, gone, line)
-        yield (*said_again(shown_tally), str(scored_csv(tally, key, JOBS_FOLDER)), shown_tally, gr.skip(),
-               gr.update(visible=False), line)
+        yield (*said_again(shown_tally), str(scored_csv(tally, key, JOBS_FOLDER)), kept_for_a_switch(shown_tally),
+               gr.skip(), gr.update(visible=False), line)
+
+    def kept_for_a_switch(shown_tally):
+        """What a language switch says again, or None when the set's texts are too long to keep for
+        each session (the switch then translates the choices only)."""
+        items = shown_tally[0].items
+        return shown_tally if sum(len(text) for item in items for text in item.inputs) <= MAX_KEPT_CHARS else None
 
     def said_again(shown_tally) -> tuple:
         tally, total, key, stopped, final, gone, _ = shown_tally
@@ -249,19 +169,6 @@ TRANSLATIONS = {"zh-CN": {
     "Scoring {items} with {sides}…": "正在用 {sides} 评分 {items}…",
     "Stopped after {items} in {seconds} s ({rate} items/s).": "已停止：{seconds} 秒内评分 {items}（每秒 {rate} 项）。",
     "Scored {items} in {seconds} s ({rate} items/s).": "已评分 {items}，用时 {seconds} 秒（每秒 {rate} 项）。",
-    "no item is scored yet.": "还没有评分任何条目。",
-    "with {count} items, each figure is within about {margins} points of the truth (95%).":
-        "共 {count} 项，每个数字与真实值相差大约在 {margins} 个百分点以内（95%）。",
-    "{side} is not scored: {why}.": "{side}未参与评分：{why}。",
-    "true \\ answered": "真实 \\ 回答",
-    "right": "正确率",
-    "Stopped": "已停止",
-    "Done": "完成",
-    "Scoring": "评分中",
-    "; the two sides agree on {share} of them": "；两方在其中 {share} 上一致",
-    "{done} of {total} items": "{total} 项中的 {done} 项",
-    "progress": "进度",
-    "Accuracy is measured against the set's labels; {margin}": "准确率是对照数据集的标注测得的；{margin}",
     "Labelled set": "带标注的数据集",
     "Built-in set": "内置数据集",
     "My CSV": "我的 CSV",
@@ -275,19 +182,6 @@ TRANSLATIONS = {"zh-CN": {
     "{source}: {name}": "{source}：{name}",
     "topics": "主题",
     "intents": "意图",
-    "<b>{state}</b>: {count}{agree}.": "<b>{state}</b>：{count}{agree}。",
-    "items scored": "已评分条目",
-    "accuracy %": "准确率 %",
-    "side": "一方",
-    "items": "条目数",
-    "median latency ms": "延迟中位数（毫秒）",
-    "items/s": "每秒条目数",
-    "row": "行",
-    "input": "输入",
-    "true label": "真实标签",
-    "answer": "回答",
-    "answered {label}": "回答 {label}",
-    "confidence": "置信度",
     "Scorecard: a labelled set through the classic checkpoint and the zero-shot LLM, and batch CSV":
         "评分卡：用带标注的数据集对比经典模型和零样本大模型，以及批量 CSV",
     "Run a labelled set through the task's classic checkpoint and its zero-shot LLM: accuracy a"
