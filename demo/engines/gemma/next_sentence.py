@@ -59,12 +59,22 @@ class PmiNextSentence:
         self.worker = worker
         self.joiner = "" if language == "zh" else " "  # what stands between A and B in running text
         pairs = CALIBRATION_PAIRS_ZH if language == "zh" else CALIBRATION_PAIRS
-        firsts = [a for a, _ in pairs]
-        seconds = [b for _, b in pairs]
-        shuffled = seconds[1:] + seconds[:1]
-        coherent = worker.call(self.pmi_many, list(zip(firsts, seconds, strict=True)))
-        random = worker.call(self.pmi_many, list(zip(firsts, shuffled, strict=True)))
+        # each B after its own A, and after the A before it: the Bs alone are scored once for both
+        firsts = [self._ids(a, "")[0][0] for a, _ in pairs]
+        seconds = [self._ids("", b)[0][1] for _, b in pairs]
+        shuffled = firsts[-1:] + firsts[:-1]
+        coherent, random = worker.call(self._pmis_after, [firsts, shuffled], seconds)
         self.boundary = Boundary.between(coherent, random)
+
+    def _pmis_after(self, contexts: list[list[list[int]]], seconds: list[list[int]]) -> list[list[float]]:
+        """For each list of As, the PMI of each B after its A; log P(B) alone is computed once."""
+        bos = [self.loaded.tokenizer.bos_token_id]
+        alone = [sum(row) for row in continuation_logprobs(self.loaded, [(bos, b) for b in seconds])]
+        out = []
+        for firsts in contexts:
+            rows = continuation_logprobs(self.loaded, [(bos + a, b) for a, b in zip(firsts, seconds, strict=True)])
+            out.append([(sum(row) - prior) / math.sqrt(len(row)) for row, prior in zip(rows, alone, strict=True)])
+        return out
 
     def pmi_many(self, pairs: list[tuple[str, str]]) -> list[float]:
         """The PMI of B given A, for each (A, B) pair, in one batch."""
