@@ -57,6 +57,14 @@ class Joined(Text):
         return Joined(*self.parts, other)
 
 
+def listed(parts: list, separator: str) -> Joined:
+    """Parts one after another, each and the separator said in the page's language."""
+    joined: list = []
+    for part in parts:
+        joined += [Text(separator), part] if joined else [part]
+    return Joined(*joined)
+
+
 class Catalogs:
     """Every page language: English (the source) and one catalog per other locale."""
 

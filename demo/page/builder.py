@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from demo.i18n import Joined, Text, ui_text
+from demo.i18n import Text, listed, ui_text
 from demo.page import links, locale_switch
 from demo.page.gradio_patches import GRADIO_CSS, ShowcaseBlocks, use_fair_queue
 from demo.page.scorecard_section import build_scorecard
@@ -52,14 +52,6 @@ TAB_KEYS = """() => {
     chosen.focus();
   });
 }"""
-
-
-def listed(parts: list[Text], separator: str) -> Text:
-    """Parts one after another, each and the separator said in the page's language."""
-    joined: list = []
-    for part in parts:
-        joined += [Text(separator), part] if joined else [part]
-    return Joined(*joined)
 
 
 def profile_summary(runtime) -> Text:

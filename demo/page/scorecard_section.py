@@ -8,7 +8,7 @@ import time
 import gradio as gr
 
 from demo.errors import InputError
-from demo.i18n import UI_LANGUAGE, Joined, Text, add_translations, localize, ui_text
+from demo.i18n import UI_LANGUAGE, Text, add_translations, listed, localize, ui_text
 from demo.inference import RequestScope
 from demo.language import route
 from demo.page.batch_section import build_batch
@@ -108,6 +108,9 @@ def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
                Text("Read {items}{loading}…", items=count_of(len(items), "item"), loading=loading))
         sides = runtime.sides(key, language=language)
         gone = missing_sides(sides)
+        # what a language switch says again, kept unless the set's texts are too long to keep for each
+        # session (the switch then translates the choices only)
+        keep = sum(len(text) for item in items for text in item.inputs) <= MAX_KEPT_CHARS
         spec = get_task(key)
         labels = labels_of(key, items)
         answer = lambda engine, *inputs: spec.run(  # noqa: E731
@@ -117,10 +120,9 @@ def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
             if time.perf_counter() - shown >= UPDATE_S:
                 shown = time.perf_counter()
                 line = Text("Scoring {items} with {sides}…", items=count_of(len(items), "item"),
-                            sides=Joined(*(part for i, name in enumerate(tally.sides)
-                                           for part in ((", ",) if i else ()) + (name,))))
+                            sides=listed(list(tally.sides), ", "))
                 shown_tally = (tally, len(items), key, False, False, gone, line)
-                yield (*said_again(shown_tally), gr.skip(), kept_for_a_switch(shown_tally), gr.skip(),
+                yield (*said_again(shown_tally), gr.skip(), shown_tally if keep else None, gr.skip(),
                        gr.update(visible=False), line)
         if tally is None:
             return
@@ -130,14 +132,8 @@ def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
                     "Scored {items} in {seconds} s ({rate} items/s).", items=count_of(tally.done, "item"),
                     seconds=f"{took:.1f}", rate=f"{tally.done / max(took, 1e-9):.2f}")
         shown_tally = (tally, len(items), key, stopped, True, gone, line)
-        yield (*said_again(shown_tally), str(scored_csv(tally, key, JOBS_FOLDER)), kept_for_a_switch(shown_tally),
+        yield (*said_again(shown_tally), str(scored_csv(tally, key, JOBS_FOLDER)), shown_tally if keep else None,
                gr.skip(), gr.update(visible=False), line)
-
-    def kept_for_a_switch(shown_tally):
-        """What a language switch says again, or None when the set's texts are too long to keep for
-        each session (the switch then translates the choices only)."""
-        items = shown_tally[0].items
-        return shown_tally if sum(len(text) for item in items for text in item.inputs) <= MAX_KEPT_CHARS else None
 
     def said_again(shown_tally) -> tuple:
         tally, total, key, stopped, final, gone, _ = shown_tally

@@ -6,7 +6,7 @@ import time
 
 import gradio as gr
 
-from demo.i18n import Joined, Text
+from demo.i18n import Text, listed
 from demo.views import View
 from demo.views.html import comparison
 
@@ -33,8 +33,7 @@ def side_by_side(sides, answer) -> Answer:
         started = time.perf_counter()
         values.append(answer(side.engine))
         notes.append(Text("{side}: {seconds} s", side=side.name, seconds=f"{time.perf_counter() - started:.2f}"))
-    parts = [part for index, note in enumerate(notes) for part in ((" · ",) if index else ()) + (note,)]
-    return Answer(values, Joined(*parts))
+    return Answer(values, listed(notes, " · "))
 
 
 def run(task, sides, warn, *checked):

@@ -5,9 +5,9 @@ expected B becomes once A has been read. The mean per token dilutes what a few w
 over a long B; the plain sum grows with the length of any B, coherent or not. On this project's 100
 pairs each, a coherent B beats a shuffled one 97% of the time in English and 88% in Chinese with the
 square root (the mean: 93% and 85%; the sum: 97% and 91%, but short pairs turn unsure, since the
-calibration pairs are longer), and IsNext at 0.5 is right 85% and 84% of the time (mean: 83%, 79.5%). PMI > 0 is too lenient (a fluent model finds most sentences a little more likely
-after any text), so the threshold and scale come from built-in calibration pairs written for this
-app: their coherent and shuffled PMIs fix where IsNext = 0.5 lies and how fast it saturates.
+calibration pairs are longer), and IsNext at 0.5 is right 85% and 84% of the time (mean: 83%, 79.5%).
+PMI > 0 is too lenient (a fluent model finds most sentences a little more likely after any text),
+so the threshold and scale come from built-in calibration pairs written for this app: their coherent and shuffled PMIs fix where IsNext = 0.5 lies and how fast it saturates.
 Chinese pairs are calibrated on Chinese pairs, and B follows A without a space.
 """
 
@@ -45,6 +45,11 @@ CALIBRATION_PAIRS = [
 MAX_SENTENCE_TOKENS = 256
 
 
+def pmi(with_a: float, alone: float, length: int) -> float:
+    """log P(B | A) - log P(B) (or a part of it: one token's share), over the square root of B's length."""
+    return (with_a - alone) / math.sqrt(length)
+
+
 class PmiNextSentence:
     """IsNext probability from calibrated PMI under Gemma 3 270M."""
 
@@ -73,7 +78,7 @@ class PmiNextSentence:
         out = []
         for firsts in contexts:
             rows = continuation_logprobs(self.loaded, [(bos + a, b) for a, b in zip(firsts, seconds, strict=True)])
-            out.append([(sum(row) - prior) / math.sqrt(len(row)) for row, prior in zip(rows, alone, strict=True)])
+            out.append([pmi(sum(row), prior, len(row)) for row, prior in zip(rows, alone, strict=True)])
         return out
 
     def pmi_many(self, pairs: list[tuple[str, str]]) -> list[float]:
@@ -92,7 +97,7 @@ class PmiNextSentence:
         for a_ids, b_ids in pairs:
             jobs += [(bos + a_ids, b_ids), (bos, b_ids)]
         scores = continuation_logprobs(self.loaded, jobs)
-        return [(sum(with_a) - sum(alone)) / math.sqrt(len(with_a))
+        return [pmi(sum(with_a), sum(alone), len(with_a))
                 for with_a, alone in zip(scores[::2], scores[1::2], strict=True)]
 
     def judge(self, sentence_a: str, sentence_b: str) -> LabelScores:
@@ -120,7 +125,7 @@ class PmiNextSentence:
     def _attribute(self, sentence_a: str, a_ids: list[int], a_spans, b_ids: list[int]):
         bos = [self.loaded.tokenizer.bos_token_id]
         with_a, alone = continuation_logprobs(self.loaded, [(bos + a_ids, b_ids), (bos, b_ids)])
-        b_shares = [(x - y) / math.sqrt(len(b_ids)) for x, y in zip(with_a, alone, strict=True)]
+        b_shares = [pmi(x, y, len(b_ids)) for x, y in zip(with_a, alone, strict=True)]
 
         def pmis(a_variants: list[list[int]]) -> list[float]:
             jobs = [(bos + a, b_ids) for a in a_variants]
@@ -128,7 +133,7 @@ class PmiNextSentence:
             for group in length_groups([len(a) + len(b) for a, b in jobs], tokens_per_pass(self.loaded)):
                 self.worker.checkpoint()
                 for i, row in zip(group, continuation_logprobs(self.loaded, [jobs[i] for i in group]), strict=True):
-                    out[i] = (sum(row) - sum(alone)) / math.sqrt(len(b_ids))
+                    out[i] = pmi(sum(row), sum(alone), len(b_ids))
             return out
 
         return occlusion(sentence_a, a_ids, a_spans, pmis), b_shares
