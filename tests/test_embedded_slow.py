@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import torch
 
 from demo.language import is_han, route
 from demo.profiles import plan
@@ -244,3 +245,20 @@ def test_the_code_for_a_gemma_answer_prints_its_probabilities(embedded):
     steps = engine.steps(review)
     assert run_script(steps["code"]) == pytest.approx(engine.classify(review).scores, abs=1e-4)
     assert set(steps["calibration"]) == {"POSITIVE", "NEGATIVE"}
+
+
+def test_a_second_start_reads_the_calibration_kept_by_the_first(embedded):
+    """The same Boundary and prior, read from disk instead of computed (no model call at all)."""
+    from demo.engines.gemma.next_sentence import PmiNextSentence
+    from demo.engines.gemma.sentiment import PromptSentiment
+
+    first_nsp, first_sentiment = embedded.engine("next_sentence"), embedded.engine("sentiment")
+
+    class NoModelCalls:
+        def call(self, *args, **kwargs):
+            raise AssertionError("a kept constant was computed again")
+
+    again_nsp = PmiNextSentence(first_nsp.loaded, NoModelCalls())
+    assert again_nsp.boundary == first_nsp.boundary
+    again_sentiment = PromptSentiment(first_sentiment.loaded, NoModelCalls())
+    assert torch.equal(again_sentiment.prior, first_sentiment.prior)

@@ -76,8 +76,9 @@ def build_batch(runtime, quiet: dict, ui_language: gr.State) -> None:
                     rows=count_of(len(rows), "row"), refused=refused, seconds=f"{took:.1f}"))
 
     page_job(work, [task, upload], [table, download, upload, error, status], run, stop, "batch", quiet, ui_language)
-    ui_language.change(lambda locale, title: gr.Dropdown(choices=choices_in_language(titles, locale), value=title),
-                       inputs=[ui_language, task], outputs=task, **quiet)
+    # choices only: a value sent back would undo a choice made while the switch was on its way
+    ui_language.change(lambda locale: gr.Dropdown(choices=choices_in_language(titles, locale)),
+                       inputs=ui_language, outputs=task, **quiet)
 
 
 TRANSLATIONS = {"zh-CN": {

@@ -142,8 +142,9 @@ def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
     def in_new_language(locale: str, title: str, chosen: str, shown_tally):
         token = UI_LANGUAGE.set(locale)
         try:
-            choices = (gr.Radio(choices=choices_in_language(tasks, locale), value=title),
-                       gr.Radio(choices=choices_in_language(sources_of(tasks[title]), locale), value=chosen))
+            # choices only: a value sent back would undo a choice made while the switch was on its way
+            choices = (gr.Radio(choices=choices_in_language(tasks, locale)),
+                       gr.Radio(choices=choices_in_language(sources_of(tasks[title]), locale)))
             if shown_tally is None:
                 return (*choices, *(gr.skip() for _ in range(6)))
             return (*choices, *said_again(shown_tally), localize(shown_tally[-1], locale))

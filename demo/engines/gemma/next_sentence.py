@@ -20,6 +20,7 @@ from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker, length_groups
 from demo.models import LoadedModel
 from demo.engines.types import LabelScores
 from demo.engines.bert import IS_NEXT, NOT_NEXT
+from demo.engines.gemma.kept import kept
 from demo.engines.gemma.scoring import Boundary, continuation_logprobs, encode, tokens_per_pass
 
 CALIBRATION_PAIRS_ZH = [
@@ -68,7 +69,8 @@ class PmiNextSentence:
         firsts = [self._ids(a, "")[0][0] for a, _ in pairs]
         seconds = [self._ids("", b)[0][1] for _, b in pairs]
         shuffled = firsts[-1:] + firsts[:-1]
-        coherent, random = worker.call(self._pmis_after, [firsts, shuffled], seconds)
+        coherent, random = kept(loaded, "next-sentence PMIs", [firsts, seconds],
+                                lambda: worker.call(self._pmis_after, [firsts, shuffled], seconds))
         self.boundary = Boundary.between(coherent, random)
 
     def _pmis_after(self, contexts: list[list[list[int]]], seconds: list[list[int]]) -> list[list[float]]:

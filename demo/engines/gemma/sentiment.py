@@ -29,6 +29,7 @@ from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker, length_groups
 from demo.models import LoadedModel
 from demo.engines import recipes
 from demo.engines.types import LabelScores
+from demo.engines.gemma.kept import kept
 from demo.engines.gemma.scoring import (Boundary, continuation_logprobs, encode, prefix_cache,
                                        shared_prefix_next_tokens, tokens_per_pass)
 
@@ -93,7 +94,9 @@ class PromptSentiment:
         self.max_review = min(MAX_REVIEW_TOKENS, loaded.max_length - len(self.prefix) - 16)
         self._cache = None
         content_free = [encode(loaded, text) for text in CONTENT_FREE]
-        self.prior = worker.call(self._uncalibrated, content_free).mean(0)
+        self.prior = torch.tensor(kept(loaded, "sentiment prior", [[self._prompt(ids) for ids in content_free],
+                                                                   self.label_ids],
+                                       lambda: worker.call(self._uncalibrated, content_free).mean(0).tolist()))
 
     def _prompt(self, review_ids: list[int]) -> list[int]:
         return self.prefix + self.review_head + review_ids + self.review_tail
@@ -199,7 +202,9 @@ class ChannelSentiment:
         self.worker = worker
         self.prefixes = [encode(loaded, prefix, bos=True) for prefix in CHANNEL_PREFIXES]
         self.max_review = min(MAX_REVIEW_TOKENS, loaded.max_length - max(map(len, self.prefixes)) - 1)
-        margins = worker.call(self._margins, [encode(loaded, text) for text, _ in CHANNEL_CALIBRATION])
+        calibration = [encode(loaded, text) for text, _ in CHANNEL_CALIBRATION]
+        margins = kept(loaded, "channel margins", [self.prefixes, calibration],
+                       lambda: worker.call(self._margins, calibration))
         good = [m for m, (_, positive) in zip(margins, CHANNEL_CALIBRATION, strict=True) if positive]
         bad = [m for m, (_, positive) in zip(margins, CHANNEL_CALIBRATION, strict=True) if not positive]
         self.boundary = Boundary.between(good, bad)
