@@ -144,3 +144,15 @@ def test_a_streamed_answer_in_a_chinese_page_keeps_its_status_between_updates():
 
     skip = gr.skip()
     assert localize(skip, "zh-CN") is skip
+
+
+def test_notes_on_a_shortened_input_are_said_in_the_page_language():
+    from demo.tasks.base import cut_note
+
+    note = cut_note("The two sentences together", 1_200, 512)
+    assert note == ("The two sentences together was too long for the model (512 tokens at most): 1,200 tokens at the end "
+                    "were left out.")
+    assert localize(note, "zh-CN") == "两个句子合起来超出了模型的长度上限（最多 512 个词元）：末尾的 1,200 个词元被略去。"
+    assert localize(cut_note("The prompt", 1, 64, where="start"), "zh-CN") == \
+        "提示超出了模型的长度上限（最多 64 个词元）：开头的 1 个词元被略去。"
+    assert localize("Note", "zh-CN") == "提示"  # the toast's title

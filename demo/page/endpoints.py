@@ -47,6 +47,11 @@ def message_of(exc: BaseException) -> str:
     return first if isinstance(first, str) else str(exc)
 
 
+def warner(locale: str) -> Callable[[str], None]:
+    """A task's notes (a shortened input, fewer candidates than asked) as toasts in the page's language."""
+    return lambda message: gr.Warning(escape(localize(message, locale)), title=localize("Note", locale))
+
+
 def as_user_error(exc: Exception, task: Task) -> gr.Error:
     if isinstance(exc, UserFacingError):
         log.info("%s: %s", task.key, str(exc).splitlines()[0][:300])  # one line, no traceback
@@ -125,7 +130,7 @@ class Responder:
             if (expected := self.costs.forecast(card.name, size)) is not None:
                 progress(None, desc=localize(expected, locale))  # no bar: a forecast, not a measure
             ran = time.perf_counter()
-            outputs = self.endpoint.answer(engine, gr.Warning, *prepared.checked)
+            outputs = self.endpoint.answer(engine, warner(locale), *prepared.checked)
             self.costs.record(card.name, size, time.perf_counter() - ran)
         except (CancelledError, RequestCancelled):  # the request went away: nobody reads this
             raise gr.Error(CANCELLED, print_exception=False) from None
@@ -141,7 +146,7 @@ class Responder:
         line = status.generating(card, routing)  # every event says it: API clients read a string each time
         try:
             engine, load_s = self._engine(progress, routing.language, locale)
-            for outputs in self.endpoint.answer(engine, gr.Warning, *prepared.checked):
+            for outputs in self.endpoint.answer(engine, warner(locale), *prepared.checked):
                 now = time.perf_counter()
                 if first is None or now - sent >= STREAM_INTERVAL_S:
                     first, sent = first or now, now

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from demo.errors import InputError
-from demo.i18n import Text
+from demo.i18n import Text, add_translations
 
 Warn = Callable[[str], None]
 
@@ -212,10 +212,21 @@ def require_number(
     return number
 
 
-def cut_note(what: str, dropped: int, limit: int, where: str = "end") -> str:
+def cut_note(what: str, dropped: int, limit: int, where: str = "end") -> Text:
     """The warning shown when input had to be shortened to fit the model."""
-    plural = "s" if dropped != 1 else ""
-    return (
-        f"{what} was too long for the model ({limit:,} tokens at most): {dropped:,} token{plural} "
-        f"at the {where} were left out."
-    )
+    template = (f"{{what}} was too long for the model ({{limit}} tokens at most): {{dropped}} "
+                f"{'token' if dropped == 1 else 'tokens'} at the {where} {'was' if dropped == 1 else 'were'} left out.")
+    return Text(template, what=Text(what), limit=f"{limit:,}", dropped=f"{dropped:,}")
+
+
+TRANSLATIONS = {"zh-CN": {
+    **{f"{{what}} was too long for the model ({{limit}} tokens at most): {{dropped}} {noun} at the {where} {verb} left out.":
+       f"{{what}}超出了模型的长度上限（最多 {{limit}} 个词元）：{'开头' if where == 'start' else '末尾'}的 {{dropped}} 个词元被略去。"
+       for where in ("start", "end") for noun, verb in (("token", "was"), ("tokens", "were"))},
+    "The text": "文本",
+    "The two sentences together": "两个句子合起来",
+    "The prompt": "提示",
+    "Note": "提示",
+}}
+
+add_translations(TRANSLATIONS)

@@ -12,7 +12,7 @@ import gradio as gr
 from demo.engines import ZeroShot
 from demo.engines.causal_lm import CausalLMEngine
 from demo.engines.types import GenerationSettings, Piece
-from demo.i18n import say
+from demo.i18n import Text, add_translations, say
 from demo.models import ModelRef
 from demo.tasks.base import INTEGER, NUMBER, Param, Task, Warn, cut_note
 from demo.views.html import continuation, legend_tokens, percent
@@ -131,8 +131,8 @@ Temperature 0 always takes the likeliest token.
         """Yields the text so far, each piece with its probability, and each step's alternatives."""
         prepared = engine.prepare(prompt, settings.max_new_tokens)
         if prepared.max_new_tokens < settings.max_new_tokens:
-            warn(f"max_new_tokens lowered to {prepared.max_new_tokens}: this model reads at most "
-                 f"{prepared.context:,} tokens, prompt and new tokens together.")
+            warn(Text("max_new_tokens lowered to {tokens}: this model reads at most {context} tokens, prompt and "
+                      "new tokens together.", tokens=prepared.max_new_tokens, context=f"{prepared.context:,}"))
             settings = replace(settings, max_new_tokens=prepared.max_new_tokens)
         if prepared.dropped_tokens:
             warn(cut_note("The prompt", prepared.dropped_tokens, prepared.limit, where="start"))
@@ -150,5 +150,14 @@ Temperature 0 always takes the likeliest token.
             yield text, probabilities, steps
         ignored = engine.ignored_settings(settings)
         if ignored:
-            warn(f"The generation engine takes no {' or '.join(ignored)}: "
-                 f"{'they were' if len(ignored) > 1 else 'it was'} left out of this request.")
+            warn(Text("The generation engine takes no {settings}: left out of this request.",
+                      settings=" or ".join(ignored)))
+
+
+TRANSLATIONS = {"zh-CN": {
+    "max_new_tokens lowered to {tokens}: this model reads at most {context} tokens, prompt and new tokens together.":
+        "max_new_tokens 已降到 {tokens}：这个模型最多读取 {context} 个词元（提示和新生成的词元合计）。",
+    "The generation engine takes no {settings}: left out of this request.": "生成引擎不接受 {settings}：本次请求未使用。",
+}}
+
+add_translations(TRANSLATIONS)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import torch
 
 from demo.errors import InputError
+from demo.i18n import Text, add_translations
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.language import is_han
 from demo.models import LoadedModel
@@ -247,6 +248,14 @@ class RerankedFillMask:
                 chosen[first] = ranked[0][0]
                 candidates.append(ranked)
             if len(ranked) < top_k and count == 1:
-                notes.append(f"Mask {first + 1}: the embedded model proposed {len(ranked)} distinct words, "
-                             f"fewer than the {top_k} asked for.")
+                notes.append(Text("Mask {mask}: the embedded model proposed {count} distinct words, fewer than "
+                                  "the {top_k} asked for.", mask=first + 1, count=len(ranked), top_k=top_k))
         return Filled(candidates, notes=tuple(notes))
+
+
+TRANSLATIONS = {"zh-CN": {
+    "Mask {mask}: the embedded model proposed {count} distinct words, fewer than the {top_k} asked for.":
+        "第 {mask} 个遮盖：嵌入式模型只给出了 {count} 个不同的词，少于要求的 {top_k} 个。",
+}}
+
+add_translations(TRANSLATIONS)

@@ -16,12 +16,12 @@ from __future__ import annotations
 import math
 
 from demo.explain import Attribution, occlusion, require_short, tokens_of, words_of
-from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker, length_groups
+from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
 from demo.engines.types import LabelScores
 from demo.engines.bert import IS_NEXT, NOT_NEXT
 from demo.engines.gemma.kept import kept
-from demo.engines.gemma.scoring import Boundary, continuation_logprobs, encode, tokens_per_pass
+from demo.engines.gemma.scoring import Boundary, continuation_logprobs, encode
 
 CALIBRATION_PAIRS_ZH = [
     ("水壶开始鸣叫了。", "她把它从炉子上拿下来，泡了一壶茶。"),
@@ -130,12 +130,7 @@ class PmiNextSentence:
         b_shares = [pmi(x, y, len(b_ids)) for x, y in zip(with_a, alone, strict=True)]
 
         def pmis(a_variants: list[list[int]]) -> list[float]:
-            jobs = [(bos + a, b_ids) for a in a_variants]
-            out = [0.0] * len(jobs)
-            for group in length_groups([len(a) + len(b) for a, b in jobs], tokens_per_pass(self.loaded)):
-                self.worker.checkpoint()
-                for i, row in zip(group, continuation_logprobs(self.loaded, [jobs[i] for i in group]), strict=True):
-                    out[i] = pmi(sum(row), sum(alone), len(b_ids))
-            return out
+            rows = continuation_logprobs(self.loaded, [(bos + a, b_ids) for a in a_variants], self.worker.checkpoint)
+            return [pmi(sum(row), sum(alone), len(b_ids)) for row in rows]
 
         return occlusion(sentence_a, a_ids, a_spans, pmis), b_shares

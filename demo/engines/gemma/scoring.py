@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import torch
 
+from demo.inference import length_groups
 from demo.models import LoadedModel
 
 ROWS_PER_PASS = 16  # continuations per forward pass at most (each carries a copy of the prefix cache)
@@ -34,16 +35,10 @@ def tokens_per_pass(loaded: LoadedModel) -> int:
     return 8192 if loaded.model.device.type == "cuda" else 512
 
 
-def passes(loaded: LoadedModel, rows: list[list[int]]) -> list[tuple[int, int]]:
-    """(start, stop) of consecutive rows that share a pass: at most `ROWS_PER_PASS`, and at most
-    `tokens_per_pass` once padded to the longest."""
-    budget, out, start, width = tokens_per_pass(loaded), [], 0, 0
-    for stop, row in enumerate(rows):
-        width = max(width, len(row))
-        if stop > start and (stop - start >= ROWS_PER_PASS or (stop - start + 1) * width > budget):
-            out.append((start, stop))
-            start, width = stop, len(row)
-    return out + [(start, len(rows))] if rows else out
+def passes(loaded: LoadedModel, lengths: list[int], max_rows: int | None = None) -> list[list[int]]:
+    """Indices of the rows that share a forward pass: similar lengths together, at most
+    `tokens_per_pass` once padded to the longest (and `max_rows`)."""
+    return length_groups(lengths, tokens_per_pass(loaded), max_rows)
 
 
 def _left_padded_hidden(loaded: LoadedModel, rows: list[list[int]], keep: int) -> torch.Tensor:
@@ -68,8 +63,19 @@ def next_token_logprobs(loaded: LoadedModel, prompts: list[list[int]]) -> torch.
 
 
 @torch.inference_mode()
-def continuation_logprobs(loaded: LoadedModel, pairs: list[tuple[list[int], list[int]]]) -> list[list[float]]:
-    """Per-token log P(continuation | context) for each (context, continuation) pair, in one batch."""
+def continuation_logprobs(loaded: LoadedModel, pairs: list[tuple[list[int], list[int]]],
+                          between: Callable[[], None] = lambda: None) -> list[list[float]]:
+    """Per-token log P(continuation | context) for each (context, continuation) pair, a few pairs of
+    similar length per forward pass (`between` is called before each)."""
+    out: list[list[float]] = [None] * len(pairs)  # type: ignore[list-item]
+    for group in passes(loaded, [len(context) + len(continuation) for context, continuation in pairs]):
+        between()
+        for i, row in zip(group, _continuation_pass(loaded, [pairs[i] for i in group]), strict=True):
+            out[i] = row
+    return out
+
+
+def _continuation_pass(loaded: LoadedModel, pairs: list[tuple[list[int], list[int]]]) -> list[list[float]]:
     keep = max(len(continuation) for _, continuation in pairs) + 1
     hidden = _left_padded_hidden(loaded, [context + continuation for context, continuation in pairs], keep)
     out = []
@@ -109,16 +115,16 @@ def shared_prefix_logprobs(loaded: LoadedModel, prefix: list[int], continuations
     out = model.get_decoder()(input_ids=torch.tensor([prefix], device=device), use_cache=True)
     cache = out.past_key_values
     first = softcap(model, model.get_output_embeddings()(out.last_hidden_state[0, -1]).float()).log_softmax(-1)
-    scores: list[list[float]] = []
-    for start, stop in passes(loaded, continuations):
+    scores: list[list[float]] = [None] * len(continuations)  # type: ignore[list-item]
+    for group in passes(loaded, [len(row) for row in continuations], ROWS_PER_PASS):
         between()
-        rows = continuations[start:stop]
+        rows = [continuations[i] for i in group]
         ids, valid, hidden = _continue_prefix(model, cache, len(prefix), rows)
         # position j predicts token j + 1 of its row; the prefix's last position predicted token 0
         predicting = valid[:, 1:].bool()
         picked = iter(picked_logprobs(model, hidden[:, :-1][predicting], ids[:, 1:][predicting]).tolist())
-        for row in rows:
-            scores.append([first[row[0]].item(), *(next(picked) for _ in row[1:])])
+        for i, row in zip(group, rows, strict=True):
+            scores[i] = [first[row[0]].item(), *(next(picked) for _ in row[1:])]
     return scores
 
 
@@ -134,18 +140,18 @@ def shared_prefix_next_tokens(loaded: LoadedModel, prefix: list[int], rows: list
                               between: Callable[[], None] = lambda: None, cache=None) -> torch.Tensor:
     """log P(each of `tokens`) right after prefix + row, for each row, [rows, len(tokens)]: the
     prefix runs once (or not at all, given its kept `cache`) and its cache is reused, rows run a few
-    at a time (right-padded, `passes`)."""
+    of similar length at a time (right-padded, `passes`)."""
     model, device = loaded.model, loaded.model.device
     cache = cache if cache is not None else prefix_cache(loaded, prefix)
-    out = []
-    for start, stop in passes(loaded, rows):
+    out = torch.empty(len(rows), len(tokens))
+    for group in passes(loaded, [len(row) for row in rows], ROWS_PER_PASS):
         between()
-        chunk = rows[start:stop]
+        chunk = [rows[i] for i in group]
         _, valid, hidden = _continue_prefix(model, cache, len(prefix), chunk)
         last = hidden[torch.arange(len(chunk), device=device), valid.sum(-1) - 1]
         logits = softcap(model, model.get_output_embeddings()(last).float())
-        out.append(logits.log_softmax(-1)[:, tokens].cpu())
-    return torch.cat(out)
+        out[group] = logits.log_softmax(-1)[:, tokens].cpu()
+    return out
 
 
 def picked_logprobs(model, hidden: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:

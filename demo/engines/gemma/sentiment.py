@@ -25,13 +25,13 @@ from dataclasses import dataclass
 import torch
 
 from demo.explain import Attribution, occlusion, require_short, tokens_of, words_of
-from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker, length_groups
+from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
 from demo.engines import recipes
 from demo.engines.types import LabelScores
 from demo.engines.gemma.kept import kept
 from demo.engines.gemma.scoring import (Boundary, continuation_logprobs, encode, prefix_cache,
-                                       shared_prefix_next_tokens, tokens_per_pass)
+                                       shared_prefix_next_tokens)
 
 
 @dataclass(frozen=True)
@@ -214,10 +214,7 @@ class ChannelSentiment:
         """Per token of each review: log P(token | good prefix) - log P(token | bad prefix), / length."""
         jobs = [(prefix, ids[: self.max_review] or [self.loaded.tokenizer.eos_token_id])
                 for ids in reviews for prefix in self.prefixes]
-        scores: list[list[float]] = [None] * len(jobs)  # type: ignore[list-item]
-        for group in length_groups([len(p) + len(r) for p, r in jobs], tokens_per_pass(self.loaded)):
-            for i, row in zip(group, continuation_logprobs(self.loaded, [jobs[i] for i in group]), strict=True):
-                scores[i] = row
+        scores = continuation_logprobs(self.loaded, jobs)
         return [[(g - b) / len(good) for g, b in zip(good, bad, strict=True)]
                 for good, bad in zip(scores[::2], scores[1::2], strict=True)]
 
