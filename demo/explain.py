@@ -56,10 +56,10 @@ def tokens_of(tokenizer, text: str, prefix: str = "") -> tuple[list[int], list[t
     return encoded["input_ids"], spans
 
 
-def require_short(ids: list[int], name: str) -> None:
-    if len(ids) > MAX_EXPLAIN_TOKENS:
+def require_short(ids: list[int], name: str, limit: int = MAX_EXPLAIN_TOKENS) -> None:
+    if len(ids) > limit:
         raise InputError(f"{name} is {len(ids):,} tokens long; explanations take texts of up to "
-                         f"{MAX_EXPLAIN_TOKENS} tokens. Please shorten it.")
+                         f"{limit} tokens. Please shorten it.")
 
 
 def integrated_gradients(forward: Callable[..., torch.Tensor], inputs: tuple[torch.Tensor, ...], steps: int,

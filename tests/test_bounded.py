@@ -255,10 +255,11 @@ def test_worst_embedded_requests_stay_under_3_gb_and_never_hold_sentiment(monkey
              "the water gold and").split()
     huge = "word " * 39_999
     longest = " ".join((words * 20)[:230])  # ~231 Gemma tokens: under the explanations' 256
+    sentence = " ".join((words * 20)[:127])  # ~128 Gemma tokens: a next-sentence answer reads that much of each
     # each kind of worst input once (A and B both long is heavier than a long B alone; the two-way fill of
     # ten masks runs the ten-mask fill twice)
     worst = [
-        ("explain_next_sentence", "A and B of 231 tokens", [longest, longest]),
+        ("explain_next_sentence", "A and B of 128 tokens", [sentence, sentence]),
         ("explain_sentiment", "a 231-token review", [longest]),
         ("fill_mask_two_ways", "ten masks", [" ".join(w if i % 6 else "[MASK]" for i, w in enumerate((words * 4)[:60])), 50]),
         ("score_text", "1,000 tokens", ["word " * 1_000]),

@@ -380,8 +380,10 @@ def test_empty_input_on_a_cold_server_is_answered_at_once(browser, tiny_paths):
         open_tab(page, "sentiment")
         started = time.monotonic()
         page.locator("#sentiment-run").click()
-        expect(page.locator("#sentiment-error")).to_contain_text("Text is empty", timeout=5_000)
-        assert time.monotonic() - started < 3
+        expect(page.locator("#sentiment-error")).to_contain_text("Text is empty", timeout=15_000)
+        # no model was loaded for it: the line still says the first request loads it (a generous bound: a
+        # loaded 2-core machine; a first load of the three tiny models behind this tab takes longer)
+        assert time.monotonic() - started < 15
         expect(page.locator("#sentiment-readiness")).to_contain_text("loads on this tab's first request")
         context.close()
 

@@ -43,7 +43,7 @@ CALIBRATION_PAIRS = [
     ("My phone battery died.", "I had to borrow a charger from a colleague."),
     ("The team lost the final.", "The fans walked out of the stadium in silence."),
 ]
-MAX_SENTENCE_TOKENS = 256
+MAX_SENTENCE_TOKENS = 128  # per sentence: a pair of 256 each held the inference thread for 10 s on a CPU
 
 
 def pmi(with_a: float, alone: float, length: int) -> float:
@@ -93,12 +93,12 @@ class PmiNextSentence:
         dropped = max(0, len(a_ids) - MAX_SENTENCE_TOKENS) + max(0, len(b_ids) - MAX_SENTENCE_TOKENS)
         return (a_ids[-MAX_SENTENCE_TOKENS:], b_ids[:MAX_SENTENCE_TOKENS]), dropped
 
-    def _pmi_of_ids(self, pairs: list[tuple[list[int], list[int]]]) -> list[float]:
+    def _pmi_of_ids(self, pairs: list[tuple[list[int], list[int]]], between=lambda: None) -> list[float]:
         bos = [self.loaded.tokenizer.bos_token_id]
         jobs = []
         for a_ids, b_ids in pairs:
             jobs += [(bos + a_ids, b_ids), (bos, b_ids)]
-        scores = continuation_logprobs(self.loaded, jobs)
+        scores = continuation_logprobs(self.loaded, jobs, between)
         return [pmi(sum(with_a), sum(alone), len(with_a))
                 for with_a, alone in zip(scores[::2], scores[1::2], strict=True)]
 
@@ -106,7 +106,8 @@ class PmiNextSentence:
         # tokenized in the request's thread: a 200,000-character text takes a second, which the
         # inference thread spends on other requests meanwhile
         pair, dropped = self._ids(sentence_a, sentence_b)
-        pmi = self.worker.call(self._pmi_of_ids, [pair])[0]
+        # requests that arrive meanwhile are answered between its passes (B after A, then B alone)
+        pmi = self.worker.call(self._pmi_of_ids, [pair], self.worker.checkpoint)[0]
         is_next = self.boundary.probability(pmi)
         return LabelScores({IS_NEXT: is_next, NOT_NEXT: 1 - is_next}, dropped, MAX_SENTENCE_TOKENS)
 
@@ -118,8 +119,9 @@ class PmiNextSentence:
         gets its own share, in the same units, with no approximation."""
         a_ids, a_spans = tokens_of(self.loaded.tokenizer, sentence_a)
         b_ids, b_spans = tokens_of(self.loaded.tokenizer, sentence_b, prefix=self.joiner)
-        require_short(a_ids, "Sentence A")
-        require_short(b_ids, "Sentence B")
+        # no longer than the answer reads them: the map explains that answer, not another
+        require_short(a_ids, "Sentence A", MAX_SENTENCE_TOKENS)
+        require_short(b_ids, "Sentence B", MAX_SENTENCE_TOKENS)
         a_words, b_shares = self.worker.call(self._attribute, sentence_a, a_ids, a_spans, b_ids, long=True,
                                              budget_s=LONG_JOB_BUDGET_S)
         return Attribution([a_words, words_of(sentence_b, b_spans, b_shares)], 0.0)
