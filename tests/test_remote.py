@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from gradio_client import Client
@@ -81,7 +83,34 @@ def test_stop_closes_the_stream_at_once(engine_url):
     assert time.perf_counter() - started < 5
 
 
-def test_an_engine_that_is_down_gets_a_message_naming_it_and_the_other_tabs_serve(tiny_paths):
+@contextmanager
+def forwarding(port: int, to_port: int):
+    """Connections to `port` carried to `to_port` and back: the engine reachable at a second address."""
+    server = socket.create_server(("127.0.0.1", port))
+
+    def pipe(source, target):
+        with source, target:
+            while data := source.recv(65536):
+                target.sendall(data)
+
+    def accept():
+        while True:
+            try:
+                client, _ = server.accept()
+            except OSError:  # closed
+                return
+            upstream = socket.create_connection(("127.0.0.1", to_port))
+            threading.Thread(target=pipe, args=(client, upstream), daemon=True).start()
+            threading.Thread(target=pipe, args=(upstream, client), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield
+    finally:
+        server.close()
+
+
+def test_an_engine_that_is_down_gets_a_message_naming_it_and_the_other_tabs_serve(tiny_paths, engine, engine_port):
     port = free_port()
     url = f"http://127.0.0.1:{port}/v1"
     models = {**tiny_paths, "generate": f"{url}#{tiny_paths['generate']}"}
@@ -90,7 +119,7 @@ def test_an_engine_that_is_down_gets_a_message_naming_it_and_the_other_tabs_serv
         with pytest.raises(AppError, match=f"engine at {url} cannot be reached"):
             client.predict("Once upon a time", 5, 0.0, api_name="/generate")
         assert client.predict("Still serving?", api_name="/sentiment")[0]["label"] in {"POSITIVE", "NEGATIVE"}
-        with running_engine(tiny_paths["generate"], port):  # the engine comes up: no restart of the app
+        with forwarding(port, engine_port):  # the engine comes up at its address: no restart of the app
             text = client.predict("Once upon a time", 5, 0.0, api_name="/generate")[0]
             assert text.startswith("Once upon a time") and len(text) > len("Once upon a time")
 
