@@ -12,6 +12,9 @@ import pytest
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
+# a page event's answer takes seconds on a loaded 2-core machine (two test processes, a model loading
+# meanwhile): every expectation waits up to 20 s instead of Playwright's 5
+expect.set_options(timeout=20_000)
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
