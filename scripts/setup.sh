@@ -10,8 +10,9 @@ cd "$(dirname "$0")/.."
 if [[ "${1:-}" == "--tests" ]] && { ! command -v chromium >/dev/null 2>&1 || [[ ! -x /usr/sbin/nginx ]] ||
                                    [[ ! -d /usr/share/fonts/truetype/wqy ]]; }; then
   sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
-  echo "setup: installing chromium, nginx and a Chinese font with apt (once)…"
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium nginx fonts-wqy-zenhei >/dev/null
+  echo "setup: installing chromium, nginx and a Chinese font with apt (once, beside the Python set-up)…"
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium nginx fonts-wqy-zenhei >/dev/null; } &
+  apt_job=$!
 fi
 
 requirements=requirements.txt
@@ -43,3 +44,9 @@ if [[ "$requirements" == requirements-test.txt && ! -x .venv/node24/node_modules
 fi
 
 HF_HUB_DISABLE_UPDATE_CHECK=1 .venv/bin/python -m demo.engines.gemma.convert
+
+# the apt step ran beside the Python set-up: its failure fails the set-up too
+if [[ -n "${apt_job:-}" ]] && ! wait "$apt_job"; then
+  echo "setup: apt could not install chromium, nginx and fonts-wqy-zenhei" >&2
+  exit 1
+fi
