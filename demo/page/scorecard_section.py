@@ -40,17 +40,18 @@ SUMMARY = (
     "2,000 rows and 2 MB. Your file is read once and deleted.")
 
 
-def formats() -> str:
+def formats() -> Text:
+    """The columns each task's file needs, said in the page's language."""
     parts = []
     for key in scorecard_tasks().values():
         task = get_task(key)
+        columns = f"`{','.join((*task.scorecard_columns, 'label'))}`"
         if task.any_labels:
-            parts.append(f"`{','.join((*task.scorecard_columns, 'label'))}` (any 2 to 20 labels, for "
-                         f"{task.title.lower()})")
+            parts.append(Text("{columns} (any 2 to 20 labels, for {task})", columns=columns, task=Text(task.title)))
             continue
         labels = "/".join(sorted(set(task.gold.values()), reverse=True))
-        parts.append(f"`{','.join((*task.scorecard_columns, 'label'))}` ({labels} or 1/0)")
-    return " or ".join(parts)
+        parts.append(Text("{columns} ({labels} or 1/0)", columns=columns, labels=labels))
+    return listed(parts, " or ")
 
 
 def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
@@ -177,6 +178,9 @@ TRANSLATIONS = {"zh-CN": {
     "Scored CSV": "评分后的 CSV",
     "Built-in Chinese set": "内置中文数据集",
     "{source}: {name}": "{source}：{name}",
+    "{columns} (any 2 to 20 labels, for {task})": "{columns}（{task}：任意 2 到 20 个标签）",
+    "{columns} ({labels} or 1/0)": "{columns}（{labels} 或 1/0）",
+    " or ": "，或 ",
     "topics": "主题",
     "intents": "意图",
     "Scorecard: a labelled set through the classic checkpoint and the zero-shot LLM, and batch CSV":
