@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from demo.errors import UserFacingError
+from demo.i18n import Text, add_translations
 
 MAX_BATCH = 32
 START_TIMEOUT_S = 60.0  # a request whose job has not started by then is answered "busy" instead
@@ -172,8 +173,9 @@ class InferenceWorker:
         if job.scope is not None and job.scope.cancelled.is_set():
             raise RequestCancelled()
         if time.monotonic() > job.deadline:
-            raise OverBudget(f"This request needed more than {job.budget_s:.0f} s of model time and was stopped "
-                             f"so that others can be served. Please ask for less: {job.advice}.")
+            raise OverBudget(Text("This request needed more than {seconds} s of model time and was stopped so that "
+                                  "others can be served. Please ask for less: {advice}.",
+                                  seconds=f"{job.budget_s:.0f}", advice=Text(job.advice)))
 
     def should_stop(self) -> bool:
         """Whether the request of the job running now went away or asked to stop."""
@@ -292,3 +294,14 @@ def length_groups(lengths: Sequence[int], max_tokens: int, max_rows: int | None 
         else:
             groups.append([index])
     return groups
+
+
+TRANSLATIONS = {"zh-CN": {
+    "This request needed more than {seconds} s of model time and was stopped so that others can be served. Please "
+    "ask for less: {advice}.": "这个请求需要超过 {seconds} 秒的模型时间，为了服务其他人已被停止。请减少要求：{advice}。",
+    "a shorter text": "更短的文本",
+    "fewer labels or a shorter text": "更少的标签或更短的文本",
+    "fewer masks or fewer candidates (top_k)": "更少的遮盖或更少的候选（top_k）",
+}}
+
+add_translations(TRANSLATIONS)

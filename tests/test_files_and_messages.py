@@ -122,10 +122,14 @@ def test_bad_api_calls_get_clear_messages(base_url):
 
 
 def test_a_share_link_says_what_it_cut_or_skipped():
+    from demo.i18n import localize
     from demo.page.links import MAX_LINK_CHARS, read_link
 
     key, values, notes = read_link({"tab": "fill_mask", "text": "a [MASK] " * 1_000, "top_k": "inf"})
     assert key == "fill_mask" and len(values["fill_mask"]["text"]) == MAX_LINK_CHARS
     assert "top_k" not in values["fill_mask"]
-    assert notes == [f"text was cut to its first {MAX_LINK_CHARS:,} characters (the link has 9,000).",
-                     "top_k 'inf' is not a number; its default is kept."]
+    assert [localize(note, "en") for note in notes] == [
+        f"text was cut to its first {MAX_LINK_CHARS:,} characters (the link has 9,000).",
+        "top_k 'inf' is not a number; its default is kept."]
+    assert [localize(note, "zh-CN") for note in notes] == [
+        f"text 只取了前 {MAX_LINK_CHARS:,} 个字符（链接中有 9,000 个）。", "top_k “inf”不是数字，保留其默认值。"]

@@ -85,7 +85,7 @@ def build_app(runtime) -> gr.Blocks:
         locale_switch.follow_switches(ui_language, QUIET)
         loaded = locale_switch.follow_the_browser_language(app, ui_language, switch, QUIET)
         locale_switch.keep_readiness_current(app, runtime, built, ui_language, loaded, tabs, QUIET)
-        links.open_share_links(app, tabs, {b.task.key: b.inputs for b in built}, QUIET)
+        links.open_share_links(loaded, ui_language, tabs, built, QUIET)
         locale_switch.say_fixed_texts_in_the_page_language(app, ui_language, QUIET)
     use_fair_queue(app)
     return app

@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import CancelledError
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 
 import anyio
@@ -25,7 +24,7 @@ from demo.page import status
 from demo.page.endpoint import Endpoint, Prepared, prepare, present
 from demo.page.expected import RecentCosts, size_of
 from demo.page.gradio_patches import client_gone, with_gradio_signature
-from demo.page.run_stop import error_line
+from demo.page.run_stop import error_line, toast
 from demo.tasks.base import Task
 
 log = logging.getLogger(__name__)
@@ -49,7 +48,7 @@ def message_of(exc: BaseException) -> str:
 
 def warner(locale: str) -> Callable[[str], None]:
     """A task's notes (a shortened input, fewer candidates than asked) as toasts in the page's language."""
-    return lambda message: gr.Warning(escape(localize(message, locale)), title=localize("Note", locale))
+    return lambda message: toast(message, "Note", locale)
 
 
 def as_user_error(exc: Exception, task: Task) -> gr.Error:
@@ -225,7 +224,7 @@ def page_handler(responder: Responder, output_count: int, panels_shown: tuple[bo
 
     def refused(message: str, locale: str) -> tuple:
         message = localize(message, locale)
-        gr.Warning(escape(message), title=localize("Not answered", locale), duration=6)  # text, never HTML
+        toast(message, "Not answered", locale, duration=6)
         return (*(gr.skip() for _ in range(output_count)), gr.skip(), error_line(message), gr.skip(), *keep_why,
                 gr.skip())
 

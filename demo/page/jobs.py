@@ -8,7 +8,6 @@ import os
 import tempfile
 import threading
 from concurrent.futures import CancelledError
-from html import escape
 from pathlib import Path
 
 import gradio as gr
@@ -19,7 +18,7 @@ from demo.errors import InputError, UserFacingError
 from demo.i18n import UI_LANGUAGE, Text, add_translations, localize
 from demo.inference import RequestCancelled, RequestScope
 from demo.page.endpoints import UNEXPECTED, message_of, stream_in_scope
-from demo.page.run_stop import error_line, run_and_stop
+from demo.page.run_stop import error_line, run_and_stop, toast
 from demo.page.gradio_patches import with_gradio_signature
 from demo.page.locale_switch import SESSION_LANGUAGES
 
@@ -85,7 +84,7 @@ def page_job(work, inputs: list, outputs: list, run: gr.Button, stop: gr.Button,
 
     def refusal(message: str, locale: str) -> tuple:
         message = localize(message, locale)
-        gr.Warning(escape(message), title=localize("Not run", locale), duration=6)  # text, never HTML
+        toast(message, "Not run", locale, duration=6)
         return (*(gr.skip() for _ in range(refused_at)), error_line(message), gr.skip())
 
     async def handler(*args):

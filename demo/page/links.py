@@ -7,13 +7,13 @@ put back into the inputs; a wrong one is refused by the task's check on Run, lik
 from __future__ import annotations
 
 import json
-from html import escape
 from typing import Any
 
 import gradio as gr
 
 from demo.errors import excerpt
-from demo.i18n import ui_text
+from demo.i18n import Text, add_translations, localize, ui_text
+from demo.page.run_stop import error_line
 from demo.registry import TASKS
 from demo.tasks.base import TEXT, Task
 
@@ -54,7 +54,7 @@ def restore_from_link(query: dict[str, str]) -> tuple[str | None, dict[str, dict
     return key, values
 
 
-def read_link(query: dict[str, str]) -> tuple[str | None, dict[str, dict[str, Any]], list[str]]:
+def read_link(query: dict[str, str]) -> tuple[str | None, dict[str, dict[str, Any]], list[Text]]:
     """The tab and input values a share link names, and a note for each value cut or skipped.
     Numbers are read as numbers; one that does not parse (or is infinite) is skipped, and the page
     says so."""
@@ -68,8 +68,8 @@ def read_link(query: dict[str, str]) -> tuple[str | None, dict[str, dict[str, An
             continue
         raw = query[param.name][:MAX_LINK_CHARS]
         if len(query[param.name]) > MAX_LINK_CHARS:
-            notes.append(f"{param.name} was cut to its first {MAX_LINK_CHARS:,} characters (the link has "
-                         f"{len(query[param.name]):,}).")
+            notes.append(Text("{name} was cut to its first {limit} characters (the link has {length}).",
+                              name=param.name, limit=f"{MAX_LINK_CHARS:,}", length=f"{len(query[param.name]):,}"))
         if param.kind == TEXT:
             values[param.name] = raw
             continue
@@ -77,25 +77,37 @@ def read_link(query: dict[str, str]) -> tuple[str | None, dict[str, dict[str, An
             number = float(raw)
             values[param.name] = int(number) if isinstance(param.default, int) else number
         except (ValueError, OverflowError):
-            notes.append(f"{param.name} '{escape(excerpt(raw, 20))}' is not a number; its default is kept.")
+            notes.append(Text("{name} '{value}' is not a number; its default is kept.", name=param.name,
+                              value=excerpt(raw, 20)))
     return key, {key: values}, notes
 
 
-def open_share_links(app: gr.Blocks, tabs: gr.Tabs, tab_inputs: dict[str, list], quiet: dict) -> None:
-    """On page load, a share link's query parameters select its tab and fill its inputs."""
-    components = [component for inputs in tab_inputs.values() for component in inputs]
+def open_share_links(loaded, ui_language: gr.Textbox, tabs: gr.Tabs, built: list, quiet: dict) -> None:
+    """Once the page knows its language (`loaded`), a share link's query parameters select its tab and
+    fill its inputs; what could not be taken is said in that language on the tab's error line (a
+    toast needs the queue, which page-load events skip)."""
+    components = [component for b in built for component in b.inputs]
 
-    def restore(request: gr.Request):
+    def restore(locale: str, request: gr.Request):
         key, values, notes = read_link(dict(request.query_params))
-        if notes:
-            gr.Warning(" ".join(notes), title="Share link", duration=10)
         if key is None:
-            return (gr.skip(), *(gr.skip() for _ in components))
+            return (gr.skip(), *(gr.skip() for _ in components), *(gr.skip() for _ in built))
         updates = []
-        for task, inputs in tab_inputs.items():
-            given = values.get(task, {})
+        for b in built:
+            given = values.get(b.task.key, {})
             updates += [gr.update(value=given[p.name]) if p.name in given else gr.skip()
-                        for p, _ in zip(TASKS[task].params, inputs, strict=True)]
-        return (gr.Tabs(selected=key), *updates)
+                        for p, _ in zip(b.task.params, b.inputs, strict=True)]
+        said = " ".join(localize(note, locale) for note in notes)
+        errors = [error_line(said) if notes and b.task.key == key else gr.skip() for b in built]
+        return (gr.Tabs(selected=key), *updates, *errors)
 
-    app.load(restore, outputs=[tabs, *components], **quiet)
+    loaded.then(restore, inputs=ui_language, outputs=[tabs, *components, *(b.error for b in built)], **quiet)
+
+
+TRANSLATIONS = {"zh-CN": {
+    "{name} was cut to its first {limit} characters (the link has {length}).":
+        "{name} 只取了前 {limit} 个字符（链接中有 {length} 个）。",
+    "{name} '{value}' is not a number; its default is kept.": "{name} “{value}”不是数字，保留其默认值。",
+}}
+
+add_translations(TRANSLATIONS)

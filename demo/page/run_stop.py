@@ -6,7 +6,13 @@ from html import escape
 
 import gradio as gr
 
+from demo.i18n import localize
 from demo.inference import RequestScope
+
+
+def toast(message: str, title: str, locale: str, duration: float | None = 10) -> None:
+    """A toast in the page's language (`message` and `title` may be `Text`), shown as text, never HTML."""
+    gr.Warning(escape(localize(message, locale)), title=localize(title, locale), duration=duration)
 
 
 def error_line(message: str):

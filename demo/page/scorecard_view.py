@@ -60,6 +60,7 @@ def confusion_grid(tally, labels: list[str]) -> str:
     return f'<div class="confusions">{"".join(grids)}</div>'
 
 
+MIN_AXIS_ITEMS = 20
 SUMMARY_COLUMNS = ("side", "items", "accuracy %", "median latency ms", "items/s")
 WRONG_COLUMNS = ("side", "row", "input", "true label", "answer", "confidence")
 
@@ -92,7 +93,9 @@ def tally_outputs(tally, total: int, key: str, stopped: bool = False, final: boo
     # the same in every language
     curve = pd.DataFrame([(x, y, getattr(name, "fields", {}).get("model", name)) for x, y, name in tally.curve],
                          columns=["item", "accuracy", "side"])
-    plot = gr.LinePlot(curve, x_title=say("items scored"), y_title=say("accuracy %"), color_title=say("side"))
+    # the axis runs to the run's length, at least 20 items: Vega's ticks on a shorter span fall at halves
+    plot = gr.LinePlot(curve, x_title=say("items scored"), y_title=say("accuracy %"), color_title=say("side"),
+                       x_lim=[1, max(total, MIN_AXIS_ITEMS)])
     confusion = pd.DataFrame(said_sides(confusion_rows(tally, labels)),
                              columns=[say("side"), say("true label"),
                                       *(say("answered {label}", label=label) for label in labels)])

@@ -32,12 +32,13 @@ VIEWS_CONCURRENCY = 2
 @dataclass
 class BuiltTab:
     """What the page keeps of a tab: its readiness line, its inputs in parameter order (a share link
-    fills them) and the tab itself (its name follows the page's language)."""
+    fills them), the tab itself (its name follows the page's language) and its error line."""
 
     task: Task
     readiness: gr.Markdown
     inputs: list
     tab: gr.Tab
+    error: gr.HTML
 
 
 def load_examples(task_key: str) -> list[list]:
@@ -160,4 +161,4 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
 
     locale_switch.say_answer_again(ui_language, shown_answer, view_html, status_line, again, QUIET)
     links.wire_share(task, all_inputs, link)
-    return BuiltTab(task, ready, all_inputs, tab)
+    return BuiltTab(task, ready, all_inputs, tab, error)

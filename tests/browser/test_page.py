@@ -490,6 +490,13 @@ def test_a_share_link_reopens_the_tab_with_its_inputs_and_the_same_text_comes_ba
     context.close()
 
 
+def test_a_share_link_says_what_it_skipped_in_the_page_language(browser, base_url):
+    context, page = open_page(browser, f"{base_url}/?tab=fill_mask&top_k=inf", locale="zh-CN")
+    expect(page.locator("#tab-fill_mask")).to_be_visible()
+    expect(page.locator("#fill_mask-error")).to_have_text("top_k “inf”不是数字，保留其默认值。")
+    context.close()
+
+
 @pytest.mark.slow
 def run_scorecard_on_file(page, path):
     """Choose "My CSV", upload `path`, wait until the upload is done, press Run; the scorecard's view."""

@@ -65,7 +65,9 @@ class LabelLikelihood:
 
     def classify(self, text: str, labels: list[str], multi_label: bool, template: str) -> LabelScores:
         ids = encode(self.loaded, text)
-        probs = self.worker.call(self._probabilities, ids[:MAX_TEXT_TOKENS], tuple(labels), multi_label, template)
+        # budgeted like a long job: a long text with many labels is many passes (it still serves others between them)
+        probs = self.worker.call(self._probabilities, ids[:MAX_TEXT_TOKENS], tuple(labels), multi_label, template,
+                                 budget_s=LONG_JOB_BUDGET_S, advice="fewer labels or a shorter text")
         return LabelScores(dict(zip(labels, probs, strict=True)), max(0, len(ids) - MAX_TEXT_TOKENS),
                            MAX_TEXT_TOKENS)
 
