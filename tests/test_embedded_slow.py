@@ -203,6 +203,13 @@ def test_consecutive_chinese_masks_are_one_simplified_word(embedded):
     assert filled.startswith("北") and len(filled) == len("北京市是中国的首都。")
 
 
+def test_a_chinese_word_blank_is_filled_with_a_word_not_a_piece_of_the_next_phrase(embedded):
+    """The sentence alone liked 坐着车 ("sitting in a car", 着 a particle) for a two-character blank;
+    the blank's wordness makes it a vehicle."""
+    _, filled, _ = run(embedded, "fill_mask", "我们坐[MASK][MASK]去机场，半个小时就到了。", 5)
+    assert filled[3:5] in {"地铁", "汽车", "火车", "大巴", "高铁", "飞机", "的士", "出租"}, filled
+
+
 CLASSIFY_EXPECTED = ["sports", "business", "set an alarm", "科学", "天气"]
 
 

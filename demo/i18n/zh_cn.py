@@ -131,11 +131,14 @@ TEXTS = {
     "of its next-token log-probabilities:\n\n$$\\mathrm{score}(w)=\\sum_{t}\\log p\\left(x_t \\mid "
     "x_{<t}\\right)\\quad\\text{over the sentence with } w \\text{ in the blank}$$\n\nThe scores are shown "
     "normalised over the candidates (a softmax), so they compare the candidates\nfound; they are not probabilities "
-    "over the whole vocabulary. Each candidate is judged on its word\nand up to 16 tokens after the blank. The "
-    "classic profile uses BERT, which was pretrained to fill\nmasks from both sides of the sentence.\n":
+    "over the whole vocabulary. Each candidate is judged on its word\nand up to 16 tokens after the blank."
+    " In Chinese, consecutive masks are one word: a blank of two\nmasks is filled with two-character words, and since the sentence alone favours pieces that read on\nfrom the left (坐**着车**去机场), each word's score adds a quarter of its log-likelihood as the answer\nto the same prompt about an empty sentence, $0.25\\log p(w\\mid\\text{prompt}(\\_\\_\\_))$: how much\n$w$ is a word at all. The classic profile uses BERT, which was pretrained to fill\nmasks from both sides of the sentence.\n":
         "\n从左到右的模型只看得到空白之前的词。所以应用先用一个展示整句的填空提示词问它哪些词合适，再加上它在左侧上下文\n之后最期待的词；然后按填入候选词 $w$ 之后整句的对数似然给每个候选打分：\n\n"
         "$$\\mathrm{score}(w)=\\sum_{t}\\log p\\left(x_t \\mid x_{<t}\\right)$$\n\n显示的分数在候选之间归一化（softmax），只比较找到的候选。"
-        "中文里一个 `[MASK]` 是一个字：分词器常把“北京”\n写成一个词元，所以应用也会从“北”之前的位置找以“北”开头的词元，取它的下一个字。\n",
+        "中文里一个 `[MASK]` 是一个字：分词器常把“北京”\n写成一个词元，所以应用也会从“北”之前的位置找以“北”开头的词元，取它的下一个字。"
+        "连续的 `[MASK]` 是一个词：两个遮盖用两个字的词来填。只看整句时，模型偏爱顺着左边读下去的片段（坐**着车**去机场），"
+        "所以每个词的分数再加上它作为同一提示词（句子为空）的答案的对数似然的四分之一，"
+        "$0.25\\log p(w\\mid\\text{prompt}(\\_\\_\\_))$：衡量 $w$ 本身像不像一个词。\n",
     "\nBesides filling masks, BERT was pretrained on a second game: given two sentences, was B the\nsentence that "
     "really followed A in the book (**IsNext**), or a random one (**NotNext**)? A small\nhead on the `[CLS]` "
     "vector predicts it, trained with the **NSP loss**\n\n$$\\mathcal{L}_{\\mathrm{NSP}}=-\\log p\\left(y \\mid "

@@ -33,7 +33,11 @@ $$\mathrm{score}(w)=\sum_{t}\log p\left(x_t \mid x_{<t}\right)\quad\text{over th
 
 The scores are shown normalised over the candidates (a softmax), so they compare the candidates
 found; they are not probabilities over the whole vocabulary. Each candidate is judged on its word
-and up to 16 tokens after the blank. The classic profile uses BERT, which was pretrained to fill
+and up to 16 tokens after the blank. In Chinese, consecutive masks are one word: a blank of two
+masks is filled with two-character words, and since the sentence alone favours pieces that read on
+from the left (坐**着车**去机场), each word's score adds a quarter of its log-likelihood as the answer
+to the same prompt about an empty sentence, $0.25\log p(w\mid\text{prompt}(\_\_\_))$: how much
+$w$ is a word at all. The classic profile uses BERT, which was pretrained to fill
 masks from both sides of the sentence.
 """
     how_it_works = r"""
