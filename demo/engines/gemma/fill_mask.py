@@ -24,7 +24,6 @@ candidates are simplified too (characters of GB 2312).
 from __future__ import annotations
 
 import itertools
-import math
 
 import torch
 
@@ -238,24 +237,16 @@ class RerankedFillMask:
                                           between=self.worker.checkpoint)
         scores = torch.tensor([sum(lp) for lp in logprobs])
         if characters > 1:
-            scores += WORDNESS * self._wordness(left, words)
+            scores += WORDNESS * self._wordness(words)
         return sorted(zip(words, scores.softmax(-1).tolist(), strict=True), key=lambda item: -item[1])
 
-    def _wordness(self, left: str, words: list[str]) -> torch.Tensor:
+    def _wordness(self, words: list[str]) -> torch.Tensor:
         """How much each candidate is a word: its log-likelihood as the answer to the fill-in prompt
-        about an empty sentence, the best of the candidate alone and with the one or two characters
-        before the blank in front ("北[MASK][MASK]": 京市 is no word, 北京市 is)."""
-        best = torch.full((len(words),), -math.inf)
-        for k in range(3):
-            started = left[len(left) - k:] if k else ""
-            if k and (len(left) < k or not all(is_han(ch) for ch in started)):
-                break
-            length = k + len(words[0])
-            prompt = encode(self.loaded, _prompt(BLANK, self.language, length), bos=True)
-            scored = shared_prefix_logprobs(self.loaded, prompt, [encode(self.loaded, started + w) for w in words],
-                                            between=self.worker.checkpoint)
-            best = torch.maximum(best, torch.tensor([sum(row) for row in scored]))
-        return best
+        about an empty sentence."""
+        prompt = encode(self.loaded, _prompt(BLANK, self.language, len(words[0])), bos=True)
+        scored = shared_prefix_logprobs(self.loaded, prompt, [encode(self.loaded, word) for word in words],
+                                        between=self.worker.checkpoint)
+        return torch.tensor([sum(row) for row in scored])
 
     def fill(self, text: str, top_k: int, mask_count: int, in_order: bool = True) -> Filled:
         """Candidates for every mask. `in_order` (the default here): the text to the left of each mask
