@@ -3,12 +3,21 @@
 PMI = log P(B | A) - log P(B), divided by the square root of B's length in tokens: how much more
 expected B becomes once A has been read. The mean per token dilutes what a few words of B owe to A
 over a long B; the plain sum grows with the length of any B, coherent or not. On this project's 100
-pairs each, a coherent B beats a shuffled one 97% of the time in English and 88% in Chinese with the
-square root (the mean: 93% and 85%; the sum: 97% and 91%, but short pairs turn unsure, since the
-calibration pairs are longer), and IsNext at 0.5 is right 85% and 84% of the time (mean: 83%, 79.5%).
+pairs each, a coherent B beats a shuffled one 97% of the time in English with the square root (the
+mean: 93%; the sum: 97%, but short pairs turn unsure, since the calibration pairs are longer), and
+IsNext at 0.5 is right 85% of the time (mean: 83%).
+
+In Chinese, P(B) is B's likelihood as a sentence in running text, after a bare 。: at the very
+start of a text B's first words also pay for starting a document, which B after A does not
+(pairwise 88% -> 92%, IsNext at 0.5 right 84% -> 87%; chosen on 30 other Chinese pairs,
+bench/data/nsp_pairs_zh_dev.tsv, 21 -> 23 of 30, before the 100 were measured). In English a bare
+"." made an off-topic B look like a follow-up ("Penguins live in the southern hemisphere." after
+"I left my umbrella at home." 83% IsNext), so English reads B alone at the start of a text.
+
 PMI > 0 is too lenient (a fluent model finds most sentences a little more likely after any text),
-so the threshold and scale come from built-in calibration pairs written for this app: their coherent and shuffled PMIs fix where IsNext = 0.5 lies and how fast it saturates.
-Chinese pairs are calibrated on Chinese pairs, and B follows A without a space.
+so the threshold and scale come from built-in calibration pairs written for this app: their
+coherent and shuffled PMIs fix where IsNext = 0.5 lies and how fast it saturates. Chinese pairs
+are calibrated on Chinese pairs, and B follows A without a space.
 """
 
 from __future__ import annotations
@@ -64,6 +73,8 @@ class PmiNextSentence:
         self.loaded = loaded
         self.worker = worker
         self.joiner = "" if language == "zh" else " "  # what stands between A and B in running text
+        # what B alone follows (see the module's docstring)
+        self.before_b = [loaded.tokenizer.bos_token_id, *(encode(loaded, "。") if language == "zh" else [])]
         pairs = CALIBRATION_PAIRS_ZH if language == "zh" else CALIBRATION_PAIRS
         # each B after its own A, and after the A before it: the Bs alone are scored once for both
         firsts = [self._ids(a, "")[0][0] for a, _ in pairs]
@@ -76,7 +87,7 @@ class PmiNextSentence:
     def _pmis_after(self, contexts: list[list[list[int]]], seconds: list[list[int]]) -> list[list[float]]:
         """For each list of As, the PMI of each B after its A; log P(B) alone is computed once."""
         bos = [self.loaded.tokenizer.bos_token_id]
-        alone = [sum(row) for row in continuation_logprobs(self.loaded, [(bos, b) for b in seconds])]
+        alone = [sum(row) for row in continuation_logprobs(self.loaded, [(self.before_b, b) for b in seconds])]
         out = []
         for firsts in contexts:
             rows = continuation_logprobs(self.loaded, [(bos + a, b) for a, b in zip(firsts, seconds, strict=True)])
@@ -97,7 +108,7 @@ class PmiNextSentence:
         bos = [self.loaded.tokenizer.bos_token_id]
         jobs = []
         for a_ids, b_ids in pairs:
-            jobs += [(bos + a_ids, b_ids), (bos, b_ids)]
+            jobs += [(bos + a_ids, b_ids), (self.before_b, b_ids)]
         scores = continuation_logprobs(self.loaded, jobs, between)
         return [pmi(sum(with_a), sum(alone), len(with_a))
                 for with_a, alone in zip(scores[::2], scores[1::2], strict=True)]
@@ -128,7 +139,7 @@ class PmiNextSentence:
 
     def _attribute(self, sentence_a: str, a_ids: list[int], a_spans, b_ids: list[int]):
         bos = [self.loaded.tokenizer.bos_token_id]
-        with_a, alone = continuation_logprobs(self.loaded, [(bos + a_ids, b_ids), (bos, b_ids)])
+        with_a, alone = continuation_logprobs(self.loaded, [(bos + a_ids, b_ids), (self.before_b, b_ids)])
         b_shares = [pmi(x, y, len(b_ids)) for x, y in zip(with_a, alone, strict=True)]
 
         def pmis(a_variants: list[list[int]]) -> list[float]:
