@@ -242,9 +242,9 @@ TEXTS = {
     "\n\n<details><summary>Details</summary>\n\n{details}\n\n</details>":
         "\n\n<details><summary>详情</summary>\n\n{details}\n\n</details>",
     " on {device}": "在 {device} 上",
-    "Answers come from **{model}**{where}.": "由 **{model}** {where}回答。",
+    "Answers come from **{model}**{where}.": "答案将由 **{model}** {where}给出。",
     "English text is answered by **{english}**, Chinese text by **{chinese}**{where}.":
-        "英文文本由 **{english}** 回答，中文文本由 **{chinese}** {where}回答。",
+        "英文文本将由 **{english}** 回答，中文文本将由 **{chinese}** {where}回答。",
     "{english}  \nChinese: {chinese}": "{english}  \n中文：{chinese}",
     " (including {seconds} s of one-time model loading)": "（含 {seconds} 秒一次性模型加载）",
     "; first text after {seconds} s": "；{seconds} 秒后出现第一段文字",
