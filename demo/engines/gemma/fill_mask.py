@@ -163,8 +163,8 @@ class RerankedFillMask:
             grown = []
             for (ids, text, score), row in zip(beams, logprobs, strict=True):
                 allowed = self._tokens_starting_with(started[len(text)]) if len(text) < len(started) else None
-                top = torch.topk(row if allowed is None else row[allowed], min(pool * 2, len(row if allowed is None
-                                                                                             else allowed)))
+                followed = row if allowed is None else row[allowed]
+                top = torch.topk(followed, min(pool * 2, len(followed)))
                 token_ids = top.indices if allowed is None else allowed[top.indices]
                 for token_id, logprob in zip(token_ids.tolist(), top.values.tolist(), strict=True):
                     piece = tokenizer.decode([token_id]).strip()
