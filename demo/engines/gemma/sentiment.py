@@ -13,8 +13,8 @@ the three pairs 89.4%, with no extra forward pass; the product's confidence matc
 Chinese reviews are also read the other way round (noisy-channel prompting, Min et al. 2022): how
 much more likely is the review after "here is a good review:" than after "here is a bad review:"?
 That reading's log-odds are added to the direct one's (Chinese examples and label words): on
-ChnSentiCorp dev, channel 71.3%, direct 74.7%, both 81.3% on the 300 reviews used to choose, 85.3%
-on 150 held out.
+ChnSentiCorp dev, channel 71.3%, direct 74.7%, both 81.3% on the 300 reviews used to choose, 82.3%
+on the other 900.
 """
 
 from __future__ import annotations
