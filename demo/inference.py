@@ -300,8 +300,6 @@ TRANSLATIONS = {"zh-CN": {
     "This request needed more than {seconds} s of model time and was stopped so that others can be served. Please "
     "ask for less: {advice}.": "这个请求需要超过 {seconds} 秒的模型时间，为了服务其他人已被停止。请减少要求：{advice}。",
     "a shorter text": "更短的文本",
-    "fewer labels or a shorter text": "更少的标签或更短的文本",
-    "fewer masks or fewer candidates (top_k)": "更少的遮盖或更少的候选（top_k）",
 }}
 
 add_translations(TRANSLATIONS)

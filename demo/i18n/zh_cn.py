@@ -1,4 +1,6 @@
-"""Every Chinese (Simplified) page string, keyed by its English text.
+"""The Chinese (Simplified) page: every shared page string, keyed by its English text. A task,
+engine or view that writes its own long texts (How it works, advice) carries their translations
+in its module (`TRANSLATIONS`).
 
 Templates keep their "{name}" fields; the app fills them after the lookup. Model names, file
 names and numbers stay as they are. Long texts are written in pieces, one line each.
@@ -82,97 +84,6 @@ TEXTS = {
     "They agree.": "两者一致。",
     "They disagree.": "两者不一致。",
     "{count} more under 1%": "另有 {count} 个低于 1%",
-    "\nThe encoder reads the whole text at once. Each layer mixes the words with **scaled dot-product\n"
-    "attention**, so every word's vector is updated from the words that matter to it:\n\n"
-    "$$\\mathrm{Attention}(Q,K,V)=\\mathrm{softmax}\\!\\left(\\frac{QK^\\top}{\\sqrt{d_k}}\\right)V$$\n\nThe "
-    "vector of the first token, `[CLS]`, summarises the text, and a linear layer turns it into\nclass "
-    "probabilities: $p(y\\mid x)=\\mathrm{softmax}(W\\,h_{[\\mathrm{CLS}]}+b)$. The classic checkpoint\nis "
-    "DistilBERT fine-tuned on SST-2 movie reviews; the embedded profile asks a language model which\nword, "
-    "*positive* or *negative*, best follows the review, with no training at all.\n":
-        "\n编码器一次读入整段文字。每一层用**缩放点积注意力**混合各个词，让每个词的向量从与它相关的词中更新：\n\n"
-        "$$\\mathrm{Attention}(Q,K,V)=\\mathrm{softmax}\\!\\left(\\frac{QK^\\top}{\\sqrt{d_k}}\\right)V$$\n\n第一个词元 "
-        "`[CLS]` 的向量概括整段文字，一个线性层把它变成类别概率：\n$p(y\\mid x)=\\mathrm{softmax}(W\\,h_{[\\mathrm{CLS}]}+b)$。英文用在 SST-2 "
-        "影评上微调的 DistilBERT，中文用在中文评论上\n微调的二郎神 RoBERTa；嵌入式配置则不做任何训练，直接问语言模型评论后面更可能接哪个词。\n",
-    "\nA language model was pretrained on one game only: predict the next token. Shown eight sho"
-    "rt\nexample reviews with their labels and then yours, followed by `Sentiment:`, it gives ev"
-    "ery\npossible next word a probability. The app reads three pairs of them (*positive*/*negat"
-    "ive*,\n*great*/*terrible*, *good*/*bad*), each renormalised over its pair, divides each by "
-    "its value for\ncontent-free inputs such as \"N/A\" (**contextual calibration**, Zhao et al. 2"
-    "021), which removes the\nmodel's own preference for one word of a pair, and multiplies the "
-    "three pairs:\n\n$$p(y\\mid x)\\propto\\prod_{k=1}^{3}\\frac{p\\left(w_{k,y} \\mid \\mathrm{prompt}("
-    "x)\\right)}{p\\left(w_{k,y} \\mid \\mathrm{prompt}(\\varnothing)\\right)}$$\n\nOn SST-2 dev this i"
-    "s right 89.4% of the time (one pair: 88.5%). The examples were written for this\napp, not t"
-    "aken from a benchmark. Chinese reviews are read two ways and their log-odds added: the\noth"
-    "er way round (noisy-channel prompting, Min et al. 2022: is the review likelier after\n\"以下是一"
-    "条好评：\" (here is a good review) or after \"以下是一条差评：\" (a bad review), per token?) and as\nabove"
-    ", after four Chinese examples, with the pairs 满意/失望, 好/差 and 喜欢/讨厌 (their geometric mean)."
-    "\nThe classic profile uses DistilBERT fine-tuned on SST-2 movie reviews instead.\n":
-        "\n语言模型在预训练时只玩一个游戏：预测下一个词元。中文评论用两种读法，把两者的对数几率相加。第一种反过来问：你的评论接在\n“以下是一条好评：”之后更可能，还是接在“以下是一条差评："
-        "”之后更可能？（**噪声信道提示**，Min et al. 2022）\n评论的每个词元都是证据，按词元平均：\n\n$$m(x)=\\frac{1}{|x|}\\left(\\log p\\l"
-        "eft(x \\mid \\text{好评}\\right)-\\log p\\left(x \\mid \\text{差评}\\right)\\right),\\qquad\n\\mathrm{logi"
-        "t}_1=\\frac{m(x)-\\theta}{s}$$\n\n阈值 $\\theta$ 和尺度 $s$ 在启动时由本应用自己写的八条校准评论测出（正面和负面各四条）。第二种直接问：在四"
-        "条中文示例评论之后，\n“评价：”后面的下一个词是“满意”还是“失望”、“好”还是“差”、“喜欢”还是“讨厌”？每对词按内容为空的输入做上下文校准（Zhao et al. 2021）"
-        "，\n三对取几何平均。在 300 条 ChnSentiCorp 开发集评论上：第一种 71.3%，第二种 74.7%，两者相加 81.3%。\n英文评论用八条示例加 `Sentimen"
-        "t:` 的提示，读出三对词（*positive*/*negative*、*great*/*terrible*、*good*/*bad*），\n每对校准后相乘（在 SST-2 开发集上"
-        " 89.4%）。示例和校准评论都是为本应用写的，没有取自任何评测集。\n",
-    "\nBERT was pretrained by hiding 15% of the words of its training text and guessing them back from\n**both "
-    "sides** of the sentence. The **masked-LM loss** it minimised is the negative log-likelihood\nof each hidden "
-    "word $x_i$ given the visible words $x_{\\setminus M}$:\n\n$$\\mathcal{L}_{\\mathrm{MLM}}=-\\sum_{i\\in "
-    "M}\\log p\\left(x_i \\mid x_{\\setminus M}\\right)$$\n\nSo filling a mask is exactly what it learned: the "
-    "output is $p(x_i\\mid x_{\\setminus M})$ over its\nvocabulary. The embedded profile uses a left-to-right "
-    "model instead: it proposes words with the\nwhole sentence in view, then ranks them by the likelihood of the "
-    "complete sentence.\n":
-        "\nBERT 的预训练方法是遮住训练文本中 15% 的词，再从句子**两侧**把它们猜回来。它最小化的**掩码语言模型损失**是\n每个被遮住的词 $x_i$ 在可见词 $x_{\\setminus M}$ "
-        "下的负对数似然：\n\n$$\\mathcal{L}_{\\mathrm{MLM}}=-\\sum_{i\\in M}\\log p\\left(x_i \\mid x_{\\setminus "
-        "M}\\right)$$\n\n所以填空正是它学会的事情。中文 BERT 按字切分，一个 `[MASK]` 就是一个字，连续几个 `[MASK]` 组成一个词。\n",
-    "\nA left-to-right model only sees the words before a blank. So the app first asks it, in a\nfill-in-the-blank "
-    "prompt that shows the whole sentence, which words fit, and adds the words it\nexpects right after the left "
-    "context. Then it scores each candidate $w$ by the log-likelihood of\nthe sentence with $w$ filled in, the sum "
-    "of its next-token log-probabilities:\n\n$$\\mathrm{score}(w)=\\sum_{t}\\log p\\left(x_t \\mid "
-    "x_{<t}\\right)\\quad\\text{over the sentence with } w \\text{ in the blank}$$\n\nThe scores are shown "
-    "normalised over the candidates (a softmax), so they compare the candidates\nfound; they are not probabilities "
-    "over the whole vocabulary. Each candidate is judged on its word\nand up to 16 tokens after the blank."
-    " In Chinese, consecutive masks are one word: a blank of two\nmasks is filled with two-character words, and since the sentence alone favours pieces that read on\nfrom the left (坐**着车**去机场), each word's score adds a quarter of its log-likelihood as the answer\nto the same prompt about an empty sentence, $0.25\\log p(w\\mid\\text{prompt}(\\_\\_\\_))$: how much\n$w$ is a word at all. The classic profile uses BERT, which was pretrained to fill\nmasks from both sides of the sentence.\n":
-        "\n从左到右的模型只看得到空白之前的词。所以应用先用一个展示整句的填空提示词问它哪些词合适，再加上它在左侧上下文\n之后最期待的词；然后按填入候选词 $w$ 之后整句的对数似然给每个候选打分：\n\n"
-        "$$\\mathrm{score}(w)=\\sum_{t}\\log p\\left(x_t \\mid x_{<t}\\right)$$\n\n显示的分数在候选之间归一化（softmax），只比较找到的候选。"
-        "中文里一个 `[MASK]` 是一个字：分词器常把“北京”\n写成一个词元，所以应用也会从“北”之前的位置找以“北”开头的词元，取它的下一个字。"
-        "连续的 `[MASK]` 是一个词：两个遮盖用两个字的词来填。只看整句时，模型偏爱顺着左边读下去的片段（坐**着车**去机场），"
-        "所以每个词的分数再加上它作为同一提示词（句子为空）的答案的对数似然的四分之一，"
-        "$0.25\\log p(w\\mid\\text{prompt}(\\_\\_\\_))$：衡量 $w$ 本身像不像一个词。\n",
-    "\nBesides filling masks, BERT was pretrained on a second game: given two sentences, was B the\nsentence that "
-    "really followed A in the book (**IsNext**), or a random one (**NotNext**)? A small\nhead on the `[CLS]` "
-    "vector predicts it, trained with the **NSP loss**\n\n$$\\mathcal{L}_{\\mathrm{NSP}}=-\\log p\\left(y \\mid "
-    "h_{[\\mathrm{CLS}]}\\right),\\qquad y\\in\\{\\text{IsNext},\\text{NotNext}\\}$$\n\nThe embedded profile "
-    "measures the same thing with a language model, by pointwise mutual\ninformation: how much more likely B "
-    "becomes once A is read,\n$\\mathrm{PMI}=\\log p(B\\mid A)-\\log p(B)$.\n":
-        "\n除了填空，BERT 预训练时还玩第二个游戏：给两句话，B 是书中真正接在 A 后面的那句（**IsNext**），还是随机的一句\n（**NotNext**）？`[CLS]` 向量上的一个小预测头回答这个问题，"
-        "用 **NSP 损失**训练：\n\n$$\\mathcal{L}_{\\mathrm{NSP}}=-\\log p\\left(y \\mid "
-        "h_{[\\mathrm{CLS}]}\\right),\\qquad y\\in\\{\\text{IsNext},\\text{NotNext}\\}$$\n\n中文 BERT 同样带有这个预测头。"
-        "嵌入式配置用语言模型的点互信息衡量同一件事：$\\mathrm{PMI}=\\log p(B\\mid A)-\\log p(B)$。\n",
-    "\nA language model gives every text a probability. If B really follows A, reading A first makes B\nmore "
-    "expected. The **pointwise mutual information**, scaled by the square root of B's length, measures by how much:\n\n"
-    "$$\\mathrm{PMI}(A,B)=\\frac{\\log p(B\\mid A)-\\log p(B)}{\\sqrt{|B|}},\\qquad\n"
-    "p(\\text{IsNext})=\\sigma\\!\\left(\\frac{\\mathrm{PMI}-\\theta}{s}\\right)$$\n\nA fluent model finds most "
-    "sentences a little more likely after any text, so the threshold\n$\\theta$ and scale $s$ come from eight "
-    "built-in pairs, coherent and shuffled, measured at start.\nThe classic profile uses BERT's own next-sentence "
-    "head, pretrained on exactly this question.\n":
-        "\n语言模型给每段文字一个概率。如果 B 真的接在 A 后面，先读 A 会让 B 更可预期。**点互信息**（除以 B 的词元数的平方根）\n衡量了预期增加了多少：\n\n"
-        "$$\\mathrm{PMI}(A,B)=\\frac{\\log p(B\\mid A)-\\log p(B)}{\\sqrt{|B|}},\\qquad\n"
-        "p(\\text{IsNext})=\\sigma\\!\\left(\\frac{\\mathrm{PMI}-\\theta}{s}\\right)$$\n\n"
-        "中文句子的 $p(B)$ 是把 B 当作正文中的一句来读（接在一个“。”之后）：放在整段文字的开头时，它开头的几个词还要为"
-        "“文章从这里开始”付出代价，而接在 A 后面的 B 不用。\n"
-        "流畅的模型会觉得大多数句子接在任何文字后面都更可能一点，所以阈值 $\\theta$ 和尺度 $s$ 在启动时由八对内置句子\n（连贯的和打乱的）测出；中文句子用中文的八对。\n",
-    "\nA left-to-right language model was pretrained on one game only: predict the next token. It learns\nthe "
-    "probability of a text as a product of next-token probabilities (**autoregressive decoding**):\n\n"
-    "$$p(x_1,\\dots,x_T)=\\prod_{t=1}^{T}p\\left(x_t \\mid x_{<t}\\right),\\qquad\np(x_t\\mid "
-    "x_{<t})=\\mathrm{softmax}\\!\\left(\\frac{z_t}{\\tau}\\right)$$\n\nTo write, it samples one token, appends "
-    "it, and repeats. The temperature $\\tau$ sharpens\n($\\tau<1$) or flattens ($\\tau>1$) the distribution, "
-    "`top_k` and `top_p` keep only the likeliest\ntokens, the repetition penalty discourages loops, and a fixed "
-    "seed makes sampling repeatable.\nTemperature 0 always takes the likeliest token.\n":
-        "\n从左到右的语言模型在预训练时只玩一个游戏：预测下一个词元。它把一段文字的概率写成下一个词元概率的乘积\n（**自回归解码**）：\n\n"
-        "$$p(x_1,\\dots,x_T)=\\prod_{t=1}^{T}p\\left(x_t \\mid x_{<t}\\right),\\qquad\np(x_t\\mid "
-        "x_{<t})=\\mathrm{softmax}\\!\\left(\\frac{z_t}{\\tau}\\right)$$\n\n写作时，它抽样一个词元、接上去、再重复。温度 $\\tau$ "
-        "让分布更尖（$\\tau<1$）或更平（$\\tau>1$），`top_k` 和\n`top_p` 只保留最可能的词元，重复惩罚避免打转，固定的随机种子让抽样可以复现。温度为 0 时总是取最可能的词元。\n",
     "Each blank's bars are BERT's probabilities over its whole vocabulary, each blank filled on its own: a model's "
     "confidence, not a measured accuracy.":
         "每个空的条形是 BERT 在整个词表上的概率，各空单独填：这是模型的置信度，不是测得的准确率。",

@@ -7,6 +7,7 @@ import gradio as gr
 from demo.engines import ZeroShot
 from demo.engines.bert import BERT, BERT_CHINESE, IS_NEXT, NOT_NEXT, NextSentenceEngine
 from demo.engines.gemma.next_sentence import PmiNextSentence
+from demo.i18n import add_translations
 from demo.tasks.base import Param, Task, Warn, cut_note
 from demo.views.html import verdict
 
@@ -75,3 +76,21 @@ $\mathrm{PMI}=\log p(B\mid A)-\log p(B)$.
         if result.dropped_tokens:
             warn(cut_note("The two sentences together", result.dropped_tokens, result.limit))
         return (result.scores,)
+
+
+TRANSLATIONS = {"zh-CN": {
+    NextSentenceTask.how_it_works:
+        "\n除了填空，BERT 预训练时还玩第二个游戏：给两句话，B 是书中真正接在 A 后面的那句（**IsNext**），还是随机的一句\n（**NotNext**）？`[CLS]` 向量上的一个小预测头回答这个问题，"
+        "用 **NSP 损失**训练：\n\n$$\\mathcal{L}_{\\mathrm{NSP}}=-\\log p\\left(y \\mid "
+        "h_{[\\mathrm{CLS}]}\\right),\\qquad y\\in\\{\\text{IsNext},\\text{NotNext}\\}$$\n\n中文 BERT 同样带有这个预测头。"
+        "嵌入式配置用语言模型的点互信息衡量同一件事：$\\mathrm{PMI}=\\log p(B\\mid A)-\\log p(B)$。\n",
+    NextSentenceTask.embedded_how_it_works:
+        "\n语言模型给每段文字一个概率。如果 B 真的接在 A 后面，先读 A 会让 B 更可预期。**点互信息**（除以 B 的词元数的平方根）\n衡量了预期增加了多少：\n\n"
+        "$$\\mathrm{PMI}(A,B)=\\frac{\\log p(B\\mid A)-\\log p(B)}{\\sqrt{|B|}},\\qquad\n"
+        "p(\\text{IsNext})=\\sigma\\!\\left(\\frac{\\mathrm{PMI}-\\theta}{s}\\right)$$\n\n"
+        "中文句子的 $p(B)$ 是把 B 当作正文中的一句来读（接在一个“。”之后）：放在整段文字的开头时，它开头的几个词还要为"
+        "“文章从这里开始”付出代价，而接在 A 后面的 B 不用。\n"
+        "流畅的模型会觉得大多数句子接在任何文字后面都更可能一点，所以阈值 $\\theta$ 和尺度 $s$ 在启动时由八对内置句子\n（连贯的和打乱的）测出；中文句子用中文的八对。\n",
+}}
+
+add_translations(TRANSLATIONS)

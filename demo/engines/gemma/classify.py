@@ -21,6 +21,7 @@ import torch
 from demo.engines.gemma.scoring import encode, shared_prefix_logprobs
 from demo.engines.types import LabelScores
 from demo.explain import Attribution, occlusion, require_short, tokens_of
+from demo.i18n import add_translations
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
 
@@ -84,3 +85,8 @@ class LabelLikelihood:
 
         words = self.worker.call(occlusion, text, ids, spans, top_logprob, long=True, budget_s=LONG_JOB_BUDGET_S)
         return Attribution([words], 0.0)
+
+
+TRANSLATIONS = {"zh-CN": {"fewer labels or a shorter text": "更少的标签或更短的文本"}}
+
+add_translations(TRANSLATIONS)

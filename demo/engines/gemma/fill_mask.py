@@ -293,6 +293,7 @@ class RerankedFillMask:
 
 
 TRANSLATIONS = {"zh-CN": {
+    "fewer masks or fewer candidates (top_k)": "更少的遮盖或更少的候选（top_k）",
     "Mask {mask}: the embedded model proposed {count} distinct words, fewer than the {top_k} asked for.":
         "第 {mask} 个遮盖：嵌入式模型只给出了 {count} 个不同的词，少于要求的 {top_k} 个。",
 }}
