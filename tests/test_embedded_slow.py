@@ -55,8 +55,8 @@ def test_clear_reviews_get_a_decisive_answer(embedded, text, label):
     assert scores[label] > 0.575, scores  # more than 15 points apart: not Unsure
 
 
-@pytest.mark.xfail(strict=True, reason="53% positive, Unsure (it was 'Unsure, leaning negative' with one word pair)")
 def test_the_transformers_docs_first_example_is_decisively_positive(embedded):
+    """Not a review: three pairs of review words left it at 53%, Unsure; happy/sad reads how its writer feels."""
     (scores,) = run(embedded, "sentiment", "I've been waiting for a HuggingFace course my whole life.")
     assert scores["POSITIVE"] > 0.575
 

@@ -208,6 +208,8 @@ TEXTS = {
     "HF_HUB_OFFLINE is set": "设置了 HF_HUB_OFFLINE",
     "no hub checkpoint is pinned for this task": "这个任务没有固定的 Hub 模型",
     "POSITIVE over NEGATIVE": "正面相对负面的得分",
-    "the score of the words <i>positive</i>, <i>great</i>, <i>good</i> over <i>negative</i>, <i>terrible</i>, <i>bad</i>":
-        "“positive”“great”“good”三个词相对“negative”“terrible”“bad”的得分",
+    "the score of the words <i>positive</i>, <i>great</i>, <i>good</i>, <i>happy</i> over <i>negative</i>, "
+    "<i>terrible</i>, <i>bad</i>, <i>sad</i>":
+        "“positive”“great”“good”“happy”四个词相对“negative”“terrible”“bad”“sad”的得分",
+    "log P(label word) over its pair, added over the pairs": "标签词的对数概率（在一对词之间归一化），各对相加",
 }

@@ -23,14 +23,14 @@ class SentimentTask(Task):
     embedded_how_it_works = r"""
 A language model was pretrained on one game only: predict the next token. Shown eight short
 example reviews with their labels and then yours, followed by `Sentiment:`, it gives every
-possible next word a probability. The app reads three pairs of them (*positive*/*negative*,
-*great*/*terrible*, *good*/*bad*), each renormalised over its pair, divides each by its value for
+possible next word a probability. The app reads four pairs of them (*positive*/*negative*,
+*great*/*terrible*, *good*/*bad*, *happy*/*sad*), each renormalised over its pair, divides each by its value for
 content-free inputs such as "N/A" (**contextual calibration**, Zhao et al. 2021), which removes the
-model's own preference for one word of a pair, and multiplies the three pairs:
+model's own preference for one word of a pair, and multiplies the four pairs:
 
-$$p(y\mid x)\propto\prod_{k=1}^{3}\frac{p\left(w_{k,y} \mid \mathrm{prompt}(x)\right)}{p\left(w_{k,y} \mid \mathrm{prompt}(\varnothing)\right)}$$
+$$p(y\mid x)\propto\prod_{k=1}^{4}\frac{p\left(w_{k,y} \mid \mathrm{prompt}(x)\right)}{p\left(w_{k,y} \mid \mathrm{prompt}(\varnothing)\right)}$$
 
-On SST-2 dev this is right 89.4% of the time (one pair: 88.5%). The examples were written for this
+On SST-2 dev this is right 88.8% of the time (one pair: 88.5%). The examples were written for this
 app, not taken from a benchmark. Chinese reviews are read two ways and their log-odds added: the
 other way round (noisy-channel prompting, Min et al. 2022: is the review likelier after
 "以下是一条好评：" (here is a good review) or after "以下是一条差评：" (a bad review), per token?) and as
@@ -108,8 +108,8 @@ TRANSLATIONS = {"zh-CN": {
         "t}_1=\\frac{m(x)-\\theta}{s}$$\n\n阈值 $\\theta$ 和尺度 $s$ 在启动时由本应用自己写的八条校准评论测出（正面和负面各四条）。第二种直接问：在四"
         "条中文示例评论之后，\n“评价：”后面的下一个词是“满意”还是“失望”、“好”还是“差”、“喜欢”还是“讨厌”？每对词按内容为空的输入做上下文校准（Zhao et al. 2021）"
         "，\n三对取几何平均。在 300 条 ChnSentiCorp 开发集评论上：第一种 71.3%，第二种 74.7%，两者相加 81.3%。\n英文评论用八条示例加 `Sentimen"
-        "t:` 的提示，读出三对词（*positive*/*negative*、*great*/*terrible*、*good*/*bad*），\n每对校准后相乘（在 SST-2 开发集上"
-        " 89.4%）。示例和校准评论都是为本应用写的，没有取自任何评测集。\n",
+        "t:` 的提示，读出四对词（*positive*/*negative*、*great*/*terrible*、*good*/*bad*、*happy*/*sad*），\n每对校准后相乘（在 SST-2 开发集上"
+        " 88.8%）。示例和校准评论都是为本应用写的，没有取自任何评测集。\n",
 }}
 
 add_translations(TRANSLATIONS)

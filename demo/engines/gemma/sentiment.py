@@ -1,14 +1,19 @@
 """Zero-shot sentiment: which label word does the language model expect after the review?
 
 A few-shot prompt (eight examples written for this app, none taken from any benchmark) is followed
-by the review and "Sentiment:". Three pairs of label words are read from the same next-token
-distribution (" positive"/" negative", " great"/" terrible", " good"/" bad"); each pair's two
+by the review and "Sentiment:". Four pairs of label words are read from the same next-token
+distribution (" positive"/" negative", " great"/" terrible", " good"/" bad", " happy"/" sad"); each pair's two
 probabilities, renormalised, are divided by their values for content-free inputs (contextual
 calibration, Zhao et al. 2021), which removes the model's prior for one word of the pair, and the
-three calibrated pairs are multiplied (their log-odds added), then renormalised. On SST-2 dev
+calibrated pairs are multiplied (their log-odds added), then renormalised. On SST-2 dev
 (`bench.quality`): four examples and one pair 86.5%, eight examples and one pair 88.5%, eight and
-the three pairs 89.4%, with no extra forward pass; the product's confidence matches its accuracy
-(expected calibration error 0.04; the pairs' geometric mean: 0.21, under-confident).
+three pairs 89.4%, and with happy/sad, words for how a person feels rather than for a product,
+88.8%, with no extra forward pass. The fourth pair reads statements that are not reviews ("I've
+been waiting for a HuggingFace course my whole life.": 53% -> 72% positive) with more confidence
+(bench/data/sentiment_en_own.tsv, 20 everyday sentences: 19 right either way, the mean probability
+of the right label 0.83 -> 0.90; SST-2 answers within 7.5 points of 50%: 56 -> 38), and the
+product's confidence matches its accuracy (expected calibration error 0.044 -> 0.024; the three
+pairs' geometric mean: 0.21, under-confident).
 
 Chinese reviews are also read the other way round (noisy-channel prompting, Min et al. 2022): how
 much more likely is the review after "here is a good review:" than after "here is a bad review:"?
@@ -58,7 +63,7 @@ ENGLISH = FewShot((
     ("sharp writing and two terrific lead performances", " positive"),
     ("the jokes fall flat and the plot makes no sense", " negative"),
     ("a moving, beautifully shot film about growing up", " positive"),
-), "Review: ", "\nSentiment:", ((" positive", " negative"), (" great", " terrible"), (" good", " bad")), 1.0)
+), "Review: ", "\nSentiment:", ((" positive", " negative"), (" great", " terrible"), (" good", " bad"), (" happy", " sad")), 1.0)
 # "评论" review, "评价" verdict; 满意 satisfied / 失望 disappointed, 好 good / 差 bad, 喜欢 like / 讨厌 dislike
 CHINESE = FewShot((
     ("老板很热情，菜量足，环境也干净。", "满意"), ("衣服质量太差，洗一次就起球了。", "失望"),
@@ -78,8 +83,8 @@ class PromptSentiment:
 
     capabilities = frozenset({"attribute", "attend", "steps"})
     meaning = MEANING
-    attribution_target = ("the score of the words <i>positive</i>, <i>great</i>, <i>good</i> over <i>negative</i>, "
-                          "<i>terrible</i>, <i>bad</i>")
+    attribution_target = ("the score of the words <i>positive</i>, <i>great</i>, <i>good</i>, <i>happy</i> over "
+                          "<i>negative</i>, <i>terrible</i>, <i>bad</i>, <i>sad</i>")
     attribution_method = "occlusion"
 
     def __init__(self, loaded: LoadedModel, worker: InferenceWorker, language: str = "en"):
@@ -156,7 +161,7 @@ class PromptSentiment:
         probabilities = dict(zip(LABELS, self._calibrated(raw)[0].tolist(), strict=True))
         return {"tokens": self.loaded.tokenizer.convert_ids_to_tokens(prompt), "ids": prompt,
                 "shapes": {"input_ids": [1, len(prompt)], "logits (last position)": [1, len(self.loaded.tokenizer)]},
-                "raw_name": "log P(label word) over its pair, added over the three pairs",
+                "raw_name": "log P(label word) over its pair, added over the pairs",
                 "raw": dict(zip(LABELS, (raw[0].log() * self.prompt.pair_weight).sum(0).tolist(), strict=True)),
                 "calibration": dict(zip(LABELS, (self.prior.log() * self.prompt.pair_weight).sum(0).tolist(),
                                         strict=True)),
