@@ -8,8 +8,7 @@ from demo.engines import ZeroShot
 from demo.engines.bert import BERT, BERT_CHINESE, MASK_SPELLINGS, MaskedLMEngine, fill_in, normalize_masks
 from demo.engines.gemma.fill_mask import RerankedFillMask
 from demo.errors import InputError
-from demo.i18n import Text, say
-from demo.i18n import add_translations
+from demo.i18n import Text, add_translations, say
 from demo.tasks.base import INTEGER, Param, Task, Warn, cut_note
 from demo.views.html import TABLE_HEADERS, filled_html, percent
 

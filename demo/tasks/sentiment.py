@@ -7,8 +7,8 @@ import gradio as gr
 from demo.engines import ZeroShot
 from demo.engines.classifier import ClassifierEngine
 from demo.engines.gemma.sentiment import ChannelSentiment, PromptSentiment
-from demo.models import ModelRef
 from demo.i18n import add_translations
+from demo.models import ModelRef
 from demo.tasks.base import Param, Task, Warn, cut_note
 from demo.views.html import verdict
 
@@ -24,8 +24,8 @@ class SentimentTask(Task):
 A language model was pretrained on one game only: predict the next token. Shown eight short
 example reviews with their labels and then yours, followed by `Sentiment:`, it gives every
 possible next word a probability. The app reads four pairs of them (*positive*/*negative*,
-*great*/*terrible*, *good*/*bad*, *happy*/*sad*), each renormalised over its pair, divides each by its value for
-content-free inputs such as "N/A" (**contextual calibration**, Zhao et al. 2021), which removes the
+*great*/*terrible*, *good*/*bad*, *happy*/*sad*), each renormalised over its pair, divides each by its
+value for content-free inputs such as "N/A" (**contextual calibration**, Zhao et al. 2021), which removes the
 model's own preference for one word of a pair, and multiplies the four pairs:
 
 $$p(y\mid x)\propto\prod_{k=1}^{4}\frac{p\left(w_{k,y} \mid \mathrm{prompt}(x)\right)}{p\left(w_{k,y} \mid \mathrm{prompt}(\varnothing)\right)}$$

@@ -2,8 +2,8 @@
 
 A few-shot prompt (eight examples written for this app, none taken from any benchmark) is followed
 by the review and "Sentiment:". Four pairs of label words are read from the same next-token
-distribution (" positive"/" negative", " great"/" terrible", " good"/" bad", " happy"/" sad"); each pair's two
-probabilities, renormalised, are divided by their values for content-free inputs (contextual
+distribution (" positive"/" negative", " great"/" terrible", " good"/" bad", " happy"/" sad"); each
+pair's two probabilities, renormalised, are divided by their values for content-free inputs (contextual
 calibration, Zhao et al. 2021), which removes the model's prior for one word of the pair, and the
 calibrated pairs are multiplied (their log-odds added), then renormalised. On SST-2 dev
 (`bench.quality`): four examples and one pair 86.5%, eight examples and one pair 88.5%, eight and
@@ -63,7 +63,8 @@ ENGLISH = FewShot((
     ("sharp writing and two terrific lead performances", " positive"),
     ("the jokes fall flat and the plot makes no sense", " negative"),
     ("a moving, beautifully shot film about growing up", " positive"),
-), "Review: ", "\nSentiment:", ((" positive", " negative"), (" great", " terrible"), (" good", " bad"), (" happy", " sad")), 1.0)
+), "Review: ", "\nSentiment:",
+   ((" positive", " negative"), (" great", " terrible"), (" good", " bad"), (" happy", " sad")), 1.0)
 # "评论" review, "评价" verdict; 满意 satisfied / 失望 disappointed, 好 good / 差 bad, 喜欢 like / 讨厌 dislike
 CHINESE = FewShot((
     ("老板很热情，菜量足，环境也干净。", "满意"), ("衣服质量太差，洗一次就起球了。", "失望"),
