@@ -125,9 +125,6 @@ TEXTS = {
     "The classic checkpoint is a classifier trained on labelled movie reviews; the zero-shot LLM was never trained "
     "for the task and is asked through a prompt. Where they disagree, one of them is wrong.":
         "经典模型是在带标注的评论上训练过的分类器；零样本大模型从未为此训练过，只是通过提示词来问。两者不一致时，必有一方错了。",
-    "how much more likely your review is after <i>以下是一条好评</i> (here is a good review) than after <i>以下是一条差评</i> (a "
-    "bad review), the first of the answer's two readings":
-        "评论在“以下是一条好评：”之后比在“以下是一条差评：”之后更可能多少（回答所加的两种读法中的第一种）",
     "\n# Zero-training NLP showcase\nPretrained language models, used **as they are**: no extra training, no "
     "fine-tuning on your data.\nPick a task, try an example or type your own text, in English or Chinese. Each tab "
     "says which model\nanswers, on which hardware, and how long it took; open **How it works** to see why a "
@@ -208,8 +205,4 @@ TEXTS = {
     "HF_HUB_OFFLINE is set": "设置了 HF_HUB_OFFLINE",
     "no hub checkpoint is pinned for this task": "这个任务没有固定的 Hub 模型",
     "POSITIVE over NEGATIVE": "正面相对负面的得分",
-    "the score of the words <i>positive</i>, <i>great</i>, <i>good</i>, <i>happy</i> over <i>negative</i>, "
-    "<i>terrible</i>, <i>bad</i>, <i>sad</i>":
-        "“positive”“great”“good”“happy”四个词相对“negative”“terrible”“bad”“sad”的得分",
-    "log P(label word) over its pair, added over the pairs": "标签词的对数概率（在一对词之间归一化），各对相加",
 }

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import torch
 
 from demo.explain import Attribution, occlusion, require_short, tokens_of, words_of
+from demo.i18n import add_translations
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
 from demo.engines import recipes
@@ -75,6 +76,7 @@ CONTENT_FREE = ["N/A", "", "[MASK]"]
 MAX_REVIEW_TOKENS = 512
 LABELS = ("POSITIVE", "NEGATIVE")
 
+RAW_NAME = "log P(label word) over its pair, added over the pairs"  # the four-steps view's raw scores
 MEANING = ("The bars compare how strongly a 270M model, never trained for this task, prefers each word: "
            "a relative confidence, not a measured accuracy. It makes mistakes.")
 
@@ -162,7 +164,7 @@ class PromptSentiment:
         probabilities = dict(zip(LABELS, self._calibrated(raw)[0].tolist(), strict=True))
         return {"tokens": self.loaded.tokenizer.convert_ids_to_tokens(prompt), "ids": prompt,
                 "shapes": {"input_ids": [1, len(prompt)], "logits (last position)": [1, len(self.loaded.tokenizer)]},
-                "raw_name": "log P(label word) over its pair, added over the pairs",
+                "raw_name": RAW_NAME,
                 "raw": dict(zip(LABELS, (raw[0].log() * self.prompt.pair_weight).sum(0).tolist(), strict=True)),
                 "calibration": dict(zip(LABELS, (self.prior.log() * self.prompt.pair_weight).sum(0).tolist(),
                                         strict=True)),
@@ -251,3 +253,13 @@ class ChannelSentiment:
         require_short(ids, "The text")
         (shares,) = self.worker.call(self._shares, [ids], long=True, budget_s=LONG_JOB_BUDGET_S)
         return Attribution([words_of(text, spans, shares)], 0.0)
+
+
+TRANSLATIONS = {"zh-CN": {
+    PromptSentiment.attribution_target: "“positive”“great”“good”“happy”四个词相对“negative”“terrible”“bad”“sad”的得分",
+    ChannelSentiment.attribution_target:
+        "评论在“以下是一条好评：”之后比在“以下是一条差评：”之后更可能多少（回答所加的两种读法中的第一种）",
+    RAW_NAME: "标签词的对数概率（在一对词之间归一化），各对相加",
+}}
+
+add_translations(TRANSLATIONS)
