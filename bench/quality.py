@@ -206,12 +206,14 @@ def main() -> None:
 
 
 def chinese_figures(registry, placement, worker, chnsenticorp: Path, limit: int = 0) -> dict[str, float]:
-    """The three Chinese figures: ChnSentiCorp dev accuracy, pairwise next sentence, cloze top-5."""
+    """The Chinese figures: ChnSentiCorp dev accuracy, pairwise next sentence, cloze top-5, word blanks
+    filled whole (on their own, and words that start before the blank), topic and intent sorting."""
     context = Context(registry, placement, worker)
     engines = {task: build_zero_shot(get_task(task), context, lambda f, m: None, "zh")
                for task in ("sentiment", "fill_mask", "next_sentence", "classify")}
     figures = task_figures(engines, chnsenticorp, DATA / "nsp_pairs_zh.tsv", DATA / "cloze_zh.tsv", "zh_", limit)
     figures["zh_fill_word_top1"] = filled_accuracy(engines["fill_mask"], read_tsv(DATA / "cloze_zh_two.tsv"))
+    figures["zh_fill_started_top1"] = filled_accuracy(engines["fill_mask"], read_tsv(DATA / "cloze_zh_started.tsv"))
     figures |= {f"zh_{name}": value for name, value in classify_figures(engines["classify"], "zh").items()}
     return figures
 

@@ -203,6 +203,13 @@ def test_consecutive_chinese_masks_are_one_simplified_word(embedded):
     assert filled.startswith("北") and len(filled) == len("北京市是中国的首都。")
 
 
+def test_a_chinese_word_begun_before_the_blank_is_finished_as_one_word(embedded):
+    """育馆 and 育场 are no words alone, and their wordness as pieces picked 体育场 for basketball; judged
+    as the rest of a word begun by 体, the indoor 体育馆 is the likelier word."""
+    _, filled, _ = run(embedded, "fill_mask", "我们在体[MASK][MASK]打篮球。", 5)
+    assert filled == "我们在体育馆打篮球。", filled
+
+
 def test_a_chinese_word_blank_is_filled_with_a_word_not_a_piece_of_the_next_phrase(embedded):
     """The sentence alone liked 坐着车 ("sitting in a car", 着 a particle) for a two-character blank;
     the blank's wordness makes it a vehicle."""

@@ -1,10 +1,10 @@
 """Zero-shot fill-mask with a left-to-right model: propose with the whole sentence in view, then rerank.
 
 A causal model alone only sees the words left of the mask ("The [MASK]" says nothing about dogs).
-So candidates come from two proposers: a fill-in-the-blank prompt that shows the complete sentence,
-and the plain next-word distribution after the left context. The judge is the likelihood of the
-whole sentence with each candidate filled in; the shown probabilities are those likelihoods
-normalised over the candidates.
+So candidates come from two proposers (`proposers`): a fill-in-the-blank prompt that shows the
+complete sentence, and the plain next-word distribution after the left context. The judge is the
+likelihood of the whole sentence with each candidate filled in; the shown probabilities are those
+likelihoods normalised over the candidates.
 
 The rerank scores only what differs between candidates: the tokens they share at the start run
 once (their cache is reused), and each candidate is judged on its word and the 16 tokens after the
@@ -17,13 +17,11 @@ token at a time (a small beam) and reranked as whole words; each mask then shows
 probability given the characters chosen before it. The sentence alone favours pieces that read on
 from the left ("坐着车" for "坐[MASK][MASK]去机场"), so a word blank's judge adds a share
 (`WORDNESS`) of each candidate's likelihood as the answer to the fill-in prompt about an empty
-sentence: how much the candidate is a word at all. In a text written in simplified characters the
-candidates are simplified too (characters of GB 2312).
+sentence: how much the candidate is a word at all (or, with the characters before the blank, the
+rest of one: 北[MASK][MASK] may be 北京市).
 """
 
 from __future__ import annotations
-
-import itertools
 
 import torch
 
@@ -33,22 +31,10 @@ from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.language import is_han
 from demo.models import LoadedModel
 from demo.engines.types import Filled
-from demo.engines.gemma.scoring import encode, next_token_logprobs, shared_prefix_logprobs
+from demo.engines.gemma.proposers import BLANK, Proposers, fill_in_prompt, simplified, started_before
+from demo.engines.gemma.scoring import encode, prefix_state, shared_prefix_logprobs
 
 MASK = "[MASK]"
-BLANK = "___"
-SHOTS = [
-    ("She put the milk back in the ___.", "fridge"),
-    ("He wrote the letter with a blue ___.", "pen"),
-    ("We ___ to the beach every summer.", "go"),
-    ("The opposite of hot is ___.", "cold"),
-]
-SHOTS_ZH = [
-    ("他用筷___吃面条。", "子"),
-    ("今天下___了，记得带伞。", "雨"),
-    ("我们每年夏天都去海___玩。", "边"),
-    ("热的反义词是___。", "冷"),
-]
 POOL = 16  # candidates drawn from each proposer before reranking
 EXTRA_CANDIDATES = 10  # reranked beyond top_k when top_k is large
 RIGHT_WINDOW = 16  # tokens after the blank that take part in the rerank
@@ -57,15 +43,6 @@ MAX_TEXT_TOKENS = 256
 # 0.25 the non-words the sentence liked best (着车, 的书) gave way to words on the two Chinese cloze sets
 # (bench/data/cloze_zh_dev.tsv, cloze_zh_two.tsv); at 1 the prior outweighed the sentence
 WORDNESS = 0.25
-
-
-def simplified(char: str) -> bool:
-    """A character of GB 2312, the simplified-Chinese set (繁體 forms such as 極 are not in it)."""
-    try:
-        char.encode("gb2312")
-        return True
-    except UnicodeEncodeError:
-        return False
 
 
 def blanks(pieces: list[str], language: str) -> list[tuple[int, int]]:
@@ -95,25 +72,6 @@ def per_character(ranked: list[tuple[str, float]], count: int) -> tuple[str, lis
     return chosen, columns
 
 
-SHOTS_ZH_WORDS = [
-    ("他每天坐___上班。", "地铁"),
-    ("她在___工作，每天给学生上课。", "学校"),
-    ("我们去___买了一些水果。", "超市"),
-    ("今天___很好，适合出去散步。", "天气"),
-]
-
-
-def _prompt(sentence: str, language: str = "en", characters: int = 1) -> str:
-    if language == "zh" and characters > 1:
-        shots = "\n\n".join(f"句子：{s}\n缺少的词：{w}" for s, w in SHOTS_ZH_WORDS)
-        return f"用一个{characters}个字的词填空。\n\n{shots}\n\n句子：{sentence}\n缺少的词："
-    if language == "zh":
-        shots = "\n\n".join(f"句子：{s}\n缺少的字：{w}" for s, w in SHOTS_ZH)
-        return f"用一个汉字填空。\n\n{shots}\n\n句子：{sentence}\n缺少的字："
-    shots = "\n\n".join(f"Sentence: {s}\nMissing word: {w}" for s, w in SHOTS)
-    return f"Fill in the blank with one word.\n\n{shots}\n\nSentence: {sentence}\nMissing word:"
-
-
 class RerankedFillMask:
     """Fill-mask with Gemma 3 270M: blank prompt proposes, full-sentence likelihood reranks."""
 
@@ -126,98 +84,8 @@ class RerankedFillMask:
         self.loaded = loaded
         self.worker = worker
         self.language = language
-        self.simplified_only = False  # set per request: candidates in the text's script
-        self._by_first_char: dict[str, torch.Tensor] | None = None
-
-    def _word(self, token_id: int, started: str = "") -> str:
-        """The candidate a proposed token stands for: the token's word, or in Chinese the character
-        after `started` (the characters of the word the mask sits in) when the token begins with
-        them ("" when the token offers no candidate)."""
-        word = self.loaded.tokenizer.decode([token_id]).strip()
-        if self.language == "zh":
-            rest = word[len(started):] if word.startswith(started) else ""
-            return rest[0] if rest and is_han(rest[0]) and (simplified(rest[0]) or not self.simplified_only) else ""
-        return word if any(ch.isalnum() for ch in word) else ""
-
-    def _top_words(self, prompt_ids: list[int], pool: int, started: str = "") -> list[str]:
-        logprobs = next_token_logprobs(self.loaded, [prompt_ids])[0]
-        words: list[str] = []
-        for token_id in torch.topk(logprobs, pool * 3).indices.tolist():
-            word = self._word(token_id, started)
-            if word and word.lower() not in {w.lower() for w in words}:
-                words.append(word)
-            if len(words) == pool:
-                break
-        return words
-
-    def _han_words(self, prompt_ids: list[int], count: int, pool: int, started: str = "") -> list[str]:
-        """Up to `pool` words of `count` Chinese characters that the model writes after the prompt
-        (after the characters `started`, when given: until they are written, only tokens that go on
-        with them are followed), found by a beam over tokens."""
-        tokenizer, simple = self.loaded.tokenizer, self.simplified_only
-        beams, found = [(prompt_ids, "", 0.0)], {}
-        for _ in range(count + len(started) + 1):
-            if not beams:
-                break
-            logprobs = next_token_logprobs(self.loaded, [ids for ids, _, _ in beams])
-            grown = []
-            for (ids, text, score), row in zip(beams, logprobs, strict=True):
-                allowed = self._tokens_starting_with(started[len(text)]) if len(text) < len(started) else None
-                followed = row if allowed is None else row[allowed]
-                top = torch.topk(followed, min(pool * 2, len(followed)))
-                token_ids = top.indices if allowed is None else allowed[top.indices]
-                for token_id, logprob in zip(token_ids.tolist(), top.values.tolist(), strict=True):
-                    piece = tokenizer.decode([token_id]).strip()
-                    joined = text + piece
-                    if not piece or not all(is_han(ch) and (simplified(ch) or not simple) for ch in piece) or \
-                            not (joined.startswith(started) or started.startswith(joined)):
-                        continue
-                    if len(joined) >= len(started) + count:
-                        word = joined[len(started): len(started) + count]
-                        found.setdefault(word, score + logprob)
-                    else:
-                        grown.append((ids + [token_id], joined, score + logprob))
-            beams = sorted(grown, key=lambda beam: -beam[2])[:pool]
-        return sorted(found, key=lambda word: -found[word])[:pool]
-
-    def _tokens_starting_with(self, char: str) -> torch.Tensor:
-        """The ids of the tokens whose text starts with `char` (an index of the vocabulary by first
-        character, built once)."""
-        if self._by_first_char is None:
-            index: dict[str, list[int]] = {}
-            for token_id, token in enumerate(self.loaded.tokenizer.convert_ids_to_tokens(
-                    list(range(len(self.loaded.tokenizer))))):
-                text = (token or "").replace("\u2581", "").strip()
-                if text and is_han(text[0]):
-                    index.setdefault(text[0], []).append(token_id)
-            self._by_first_char = {c: torch.tensor(ids) for c, ids in index.items()}
-        return self._by_first_char.get(char, torch.tensor([], dtype=torch.long))
-
-    def _word_candidates(self, left: str, right: str, count: int, pool: int) -> list[str]:
-        """Chinese words of `count` characters for a blank of `count` masks, the proposers' best
-        first in turn (the pool is cut to its first words)."""
-        prompt = _prompt(f"{left}{BLANK}{right}", self.language, count)
-        proposed = [self._han_words(encode(self.loaded, prompt, bos=True), count, pool)]
-        if left.strip():
-            proposed.append(self._han_words(encode(self.loaded, left, bos=True), count, pool))
-        for k in (1, 2):  # "北[MASK][MASK]": the word may start before the blank
-            if len(left) >= k and all(is_han(ch) for ch in left[-k:]):
-                proposed.append(self._han_words(encode(self.loaded, left[:-k], bos=True), count, pool, left[-k:]))
-        return list(dict.fromkeys(word for turn in itertools.zip_longest(*proposed) for word in turn if word))
-
-    def _candidates(self, left: str, right: str, pool: int) -> list[str]:
-        """Words proposed with the whole sentence in view, then those that follow the left context."""
-        words = self._top_words(encode(self.loaded, _prompt(f"{left}{BLANK}{right}", self.language), bos=True), pool)
-        if left.strip():
-            words += self._top_words(encode(self.loaded, left.rstrip(), bos=True), pool)
-        if self.language == "zh":  # "北[MASK]": the tokenizer writes 北京 as one token, so ask before 北
-            for k in (1, 2):
-                if len(left) >= k and all(is_han(ch) for ch in left[-k:]):
-                    words += self._top_words(encode(self.loaded, left[:-k], bos=True), pool, left[-k:])
-        first_spelling: dict[str, str] = {}
-        for word in words:
-            first_spelling.setdefault(word.lower(), word)
-        return list(first_spelling.values())
+        self.proposers = Proposers(loaded, language)
+        self._wordness_prompts: dict[tuple, tuple] = {}  # (characters, device) -> the prompt's kept state
 
     def _rerank(self, left: str, right: str, words: list[str], characters: int = 1) -> list[tuple[str, float]]:
         """Words ranked by the likelihood of the sentence with each filled in, normalised over them
@@ -237,15 +105,28 @@ class RerankedFillMask:
                                           between=self.worker.checkpoint)
         scores = torch.tensor([sum(lp) for lp in logprobs])
         if characters > 1:
-            scores += WORDNESS * self._wordness(words)
+            scores += WORDNESS * self._wordness(left, words)
         return sorted(zip(words, scores.softmax(-1).tolist(), strict=True), key=lambda item: -item[1])
 
-    def _wordness(self, words: list[str]) -> torch.Tensor:
+    def _wordness(self, left: str, words: list[str]) -> torch.Tensor:
         """How much each candidate is a word: its log-likelihood as the answer to the fill-in prompt
-        about an empty sentence."""
-        prompt = encode(self.loaded, _prompt(BLANK, self.language, len(words[0])), bos=True)
+        about an empty sentence, alone or with the characters before the blank it may go on from
+        (北[MASK][MASK]: 京市 is no word, 北京市 is), whichever is more of a word. Only the one character
+        before: two gave the same answers on the cloze sets, at 0.45 s more a blank."""
+        whole = [self._answer_likelihood(words)]
+        for started in started_before(left, self.language)[:1]:
+            whole.append(self._answer_likelihood([started + word for word in words]))
+        return torch.stack(whole).max(0).values
+
+    def _answer_likelihood(self, words: list[str]) -> torch.Tensor:
+        """log P(word) as the answer to the fill-in prompt about an empty sentence, for words of one length."""
+        count = len(words[0])
+        prompt = encode(self.loaded, fill_in_prompt(BLANK, self.language, count), bos=True)
+        key = (count, self.loaded.model.device)  # under ZeroGPU the model changes device between calls
+        if key not in self._wordness_prompts:  # the same prompt for every blank of this size: run once
+            self._wordness_prompts[key] = prefix_state(self.loaded, prompt)
         scored = shared_prefix_logprobs(self.loaded, prompt, [encode(self.loaded, word) for word in words],
-                                        between=self.worker.checkpoint)
+                                        between=self.worker.checkpoint, state=self._wordness_prompts[key])
         return torch.tensor([sum(row) for row in scored])
 
     def fill(self, text: str, top_k: int, mask_count: int, in_order: bool = True) -> Filled:
@@ -262,7 +143,7 @@ class RerankedFillMask:
 
     def _fill(self, text: str, top_k: int, mask_count: int, in_order: bool) -> Filled:
         pieces = text.split(MASK)
-        self.simplified_only = all(simplified(ch) for ch in text if is_han(ch))
+        self.proposers.simplified_only = all(simplified(ch) for ch in text if is_han(ch))
         chosen: list[str] = [BLANK] * mask_count  # each mask's character or word, once filled
         candidates: list[list[tuple[str, float]]] = []
         notes: list[str] = []
@@ -272,8 +153,8 @@ class RerankedFillMask:
             left = "".join(p + w for p, w in zip(pieces[: first + 1], [*before, ""], strict=True))
             right = pieces[first + count] + "".join(BLANK + p for p in pieces[first + count + 1 :])
             size = max(POOL, top_k)
-            pool = (self._word_candidates(left, right, count, size) if count > 1
-                    else self._candidates(left, right, size))[: max(2 * POOL, top_k + EXTRA_CANDIDATES)]
+            pool = (self.proposers.han_words(left, right, count, size) if count > 1
+                    else self.proposers.words(left, right, size))[: max(2 * POOL, top_k + EXTRA_CANDIDATES)]
             if not pool:
                 raise InputError(f"The embedded model found no candidates for mask {first + 1}. Please try "
                                  "another text.")

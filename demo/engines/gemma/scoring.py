@@ -102,19 +102,27 @@ def _continue_prefix(model, cache, prefix_length: int, rows: list[list[int]]):
 
 
 @torch.inference_mode()
+def prefix_state(loaded: LoadedModel, prefix: list[int]):
+    """The prefix's key/value cache and the log-distribution of the token after it: rows continue
+    copies of the cache, so the pair can be kept and reused."""
+    model = loaded.model
+    out = model.get_decoder()(input_ids=torch.tensor([prefix], device=model.device), use_cache=True)
+    first = softcap(model, model.get_output_embeddings()(out.last_hidden_state[0, -1]).float()).log_softmax(-1)
+    return out.past_key_values, first
+
+
+@torch.inference_mode()
 def shared_prefix_logprobs(loaded: LoadedModel, prefix: list[int], continuations: list[list[int]],
-                           between: Callable[[], None] = lambda: None) -> list[list[float]]:
+                           between: Callable[[], None] = lambda: None, state=None) -> list[list[float]]:
     """Per-token log P(continuation | prefix) for each non-empty continuation.
 
     `between` is called between two forward passes (the inference thread answers waiting requests
-    there, and stops the work when its request went away).
+    there, and stops the work when its request went away). The prefix runs once, or not at all
+    given its kept `prefix_state`.
     """
     model = loaded.model
-    device = model.device
-    # the prefix runs once; its last position predicts every continuation's first token
-    out = model.get_decoder()(input_ids=torch.tensor([prefix], device=device), use_cache=True)
-    cache = out.past_key_values
-    first = softcap(model, model.get_output_embeddings()(out.last_hidden_state[0, -1]).float()).log_softmax(-1)
+    # the prefix's last position predicts every continuation's first token
+    cache, first = state if state is not None else prefix_state(loaded, prefix)
     scores: list[list[float]] = [None] * len(continuations)  # type: ignore[list-item]
     for group in passes(loaded, [len(row) for row in continuations], ROWS_PER_PASS):
         between()
