@@ -277,25 +277,6 @@ def _take_group(jobs: deque[_Job], max_batch: int) -> list[_Job]:
     return group
 
 
-def length_groups(lengths: Sequence[int], max_tokens: int, max_rows: int | None = None) -> list[list[int]]:
-    """Indices grouped by similar length, so a batch pads little.
-
-    Sorted by length; a group closes when padding every member to the longest would pass
-    `max_tokens`, when it holds `max_rows`, or when the next item is over 1.5x the group's shortest
-    (mostly padding then).
-    """
-    groups: list[list[int]] = []
-    for index in sorted(range(len(lengths)), key=lengths.__getitem__):
-        group = groups[-1] if groups else None
-        length = lengths[index]
-        if (group and (len(group) + 1) * length <= max_tokens and length <= 1.5 * lengths[group[0]] + 4
-                and (max_rows is None or len(group) < max_rows)):
-            group.append(index)
-        else:
-            groups.append([index])
-    return groups
-
-
 TRANSLATIONS = {"zh-CN": {
     "This request needed more than {seconds} s of model time and was stopped so that others can be served. Please "
     "ask for less: {advice}.": "这个请求需要超过 {seconds} 秒的模型时间，为了服务其他人已被停止。请减少要求：{advice}。",

@@ -7,7 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from demo.inference import InferenceWorker, length_groups
+from demo.batching import length_groups
+from demo.inference import InferenceWorker
 
 
 def hold_worker(worker: InferenceWorker) -> threading.Event:

@@ -8,7 +8,8 @@ from demo.engines import recipes
 from demo.engines.types import LabelScores
 from demo.errors import InputError
 from demo.explain import CLASSIC_STEPS, Attribution, integrated_gradients, require_short, tokens_of, words_of
-from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker, length_groups
+from demo.batching import length_groups
+from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel, outside_base
 
 # Padded tokens per forward pass. bench/perf.py: batching ~250-token texts on CPU gave no more

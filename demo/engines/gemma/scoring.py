@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import torch
 
-from demo.inference import length_groups
+from demo.batching import length_groups
 from demo.models import LoadedModel
 
 ROWS_PER_PASS = 16  # continuations per forward pass at most (each carries a copy of the prefix cache)
