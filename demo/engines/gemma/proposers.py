@@ -17,7 +17,7 @@ import torch
 
 from demo.language import is_han
 from demo.models import LoadedModel
-from demo.engines.gemma.scoring import encode, next_token_logprobs
+from demo.engines.gemma.scoring import encode, next_token_logprobs, prefix_state, shared_prefix_next_tokens
 
 BLANK = "___"
 SHOTS = [
@@ -136,11 +136,14 @@ class Proposers:
         (after the characters `started`, when given: until they are written, only tokens that go on
         with them are followed)."""
         tokenizer = self.loaded.tokenizer
-        beams, found = [(prompt_ids, "", 0.0)], {}
+        cache, first = prefix_state(self.loaded, prompt_ids)  # the prompt runs once; beams grow on its cache
+        beams, found = [([], "", 0.0)], {}
         for _ in range(count + len(started) + 1):
             if not beams:
                 break
-            logprobs = next_token_logprobs(self.loaded, [ids for ids, _, _ in beams])
+            grown_ids = [ids for ids, _, _ in beams]
+            logprobs = first.cpu()[None] if grown_ids == [[]] else \
+                shared_prefix_next_tokens(self.loaded, prompt_ids, grown_ids, None, cache=cache)
             grown = []
             for (ids, text, score), row in zip(beams, logprobs, strict=True):
                 allowed = self._tokens_starting_with(started[len(text)]) if len(text) < len(started) else None

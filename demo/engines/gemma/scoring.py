@@ -144,21 +144,22 @@ def prefix_cache(loaded: LoadedModel, prefix: list[int]):
 
 
 @torch.inference_mode()
-def shared_prefix_next_tokens(loaded: LoadedModel, prefix: list[int], rows: list[list[int]], tokens: list[int],
-                              between: Callable[[], None] = lambda: None, cache=None) -> torch.Tensor:
-    """log P(each of `tokens`) right after prefix + row, for each row, [rows, len(tokens)]: the
-    prefix runs once (or not at all, given its kept `cache`) and its cache is reused, rows run a few
-    of similar length at a time (right-padded, `passes`)."""
+def shared_prefix_next_tokens(loaded: LoadedModel, prefix: list[int], rows: list[list[int]],
+                              tokens: list[int] | None, between: Callable[[], None] = lambda: None,
+                              cache=None) -> torch.Tensor:
+    """log P(each of `tokens`, or of every token when None) right after prefix + row, for each
+    non-empty row, [rows, tokens]: the prefix runs once (or not at all, given its kept `cache`) and
+    its cache is reused, rows run a few of similar length at a time (right-padded, `passes`)."""
     model, device = loaded.model, loaded.model.device
     cache = cache if cache is not None else prefix_cache(loaded, prefix)
-    out = torch.empty(len(rows), len(tokens))
+    out = torch.empty(len(rows), len(tokens) if tokens is not None else model.get_output_embeddings().out_features)
     for group in passes(loaded, [len(row) for row in rows], ROWS_PER_PASS):
         between()
         chunk = [rows[i] for i in group]
         _, valid, hidden = _continue_prefix(model, cache, len(prefix), chunk)
         last = hidden[torch.arange(len(chunk), device=device), valid.sum(-1) - 1]
-        logits = softcap(model, model.get_output_embeddings()(last).float())
-        out[group] = logits.log_softmax(-1)[:, tokens].cpu()
+        logprobs = softcap(model, model.get_output_embeddings()(last).float()).log_softmax(-1)
+        out[group] = (logprobs if tokens is None else logprobs[:, tokens]).cpu()
     return out
 
 
