@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -18,9 +19,28 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
+    """A port free on every interface, below the ephemeral range: a port the kernel hands out (bind to
+    0) is in the range outgoing connections take their local ports from, and one of them can take it
+    in the seconds before the server starts listening ("Address already in use")."""
+    below = range(20_000, min(_ephemeral_range()[0], 32_768))
+    for port in random.Random().sample(below, min(200, len(below))):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("0.0.0.0", port))
+                return port
+            except OSError:
+                continue
+    with socket.socket() as sock:  # no room below the ephemeral range: let the kernel choose
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32_768, 60_999
 
 
 def wait_until_answers(url: str, process: subprocess.Popen, timeout_s: float, what: str) -> None:
