@@ -22,7 +22,7 @@ def free_port() -> int:
     """A port free on every interface, below the ephemeral range: a port the kernel hands out (bind to
     0) is in the range outgoing connections take their local ports from, and one of them can take it
     in the seconds before the server starts listening ("Address already in use")."""
-    below = range(20_000, min(_ephemeral_range()[0], 32_768))
+    below = range(20_000, min(_ephemeral_low(), 32_768))
     for port in random.Random().sample(below, min(200, len(below))):
         with socket.socket() as sock:
             try:
@@ -35,12 +35,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _ephemeral_range() -> tuple[int, int]:
+def _ephemeral_low() -> int:
+    """The first port of the range outgoing connections take their local ports from."""
     try:
-        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
-        return int(low), int(high)
-    except (OSError, ValueError):
-        return 32_768, 60_999
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32_768
 
 
 def wait_until_answers(url: str, process: subprocess.Popen, timeout_s: float, what: str) -> None:

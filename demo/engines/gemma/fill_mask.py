@@ -85,7 +85,7 @@ class RerankedFillMask:
         self.worker = worker
         self.language = language
         self.proposers = Proposers(loaded, language)
-        self._wordness_prompts: dict[tuple, tuple] = {}  # (characters, device) -> the prompt's kept state
+        self._wordness_prompts: dict[tuple, tuple] = {}  # (characters, device) -> the prompt and its kept state
 
     def _rerank(self, left: str, right: str, words: list[str], characters: int = 1) -> list[tuple[str, float]]:
         """Words ranked by the likelihood of the sentence with each filled in, normalised over them
@@ -121,12 +121,13 @@ class RerankedFillMask:
     def _answer_likelihood(self, words: list[str]) -> torch.Tensor:
         """log P(word) as the answer to the fill-in prompt about an empty sentence, for words of one length."""
         count = len(words[0])
-        prompt = encode(self.loaded, fill_in_prompt(BLANK, self.language, count), bos=True)
         key = (count, self.loaded.model.device)  # under ZeroGPU the model changes device between calls
         if key not in self._wordness_prompts:  # the same prompt for every blank of this size: run once
-            self._wordness_prompts[key] = prefix_state(self.loaded, prompt)
+            prompt = encode(self.loaded, fill_in_prompt(BLANK, self.language, count), bos=True)
+            self._wordness_prompts[key] = (prompt, prefix_state(self.loaded, prompt))
+        prompt, state = self._wordness_prompts[key]
         scored = shared_prefix_logprobs(self.loaded, prompt, [encode(self.loaded, word) for word in words],
-                                        between=self.worker.checkpoint, state=self._wordness_prompts[key])
+                                        between=self.worker.checkpoint, state=state)
         return torch.tensor([sum(row) for row in scored])
 
     def fill(self, text: str, top_k: int, mask_count: int, in_order: bool = True) -> Filled:

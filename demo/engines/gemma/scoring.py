@@ -136,11 +136,9 @@ def shared_prefix_logprobs(loaded: LoadedModel, prefix: list[int], continuations
     return scores
 
 
-@torch.inference_mode()
 def prefix_cache(loaded: LoadedModel, prefix: list[int]):
     """The key/value cache of `prefix`: rows continue copies of it, so it can be kept and reused."""
-    return loaded.model.get_decoder()(input_ids=torch.tensor([prefix], device=loaded.model.device),
-                                      use_cache=True).past_key_values
+    return prefix_state(loaded, prefix)[0]
 
 
 @torch.inference_mode()
