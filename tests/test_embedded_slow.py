@@ -61,7 +61,7 @@ def test_the_transformers_docs_first_example_is_decisively_positive(embedded):
     assert scores["POSITIVE"] > 0.575
 
 
-@pytest.mark.xfail(strict=True, reason="PMI: a walk is not made much likelier by the weather (about 30% IsNext)")
+@pytest.mark.xfail(strict=True, reason="a walk gains less from the weather than the calibration pairs gain from their A (about 43% IsNext)")
 def test_a_walk_in_the_park_follows_lovely_weather(embedded):
     (scores,) = run(embedded, "next_sentence", "The weather is lovely today.", "Let's go for a walk in the park.")
     assert scores["IsNext"] > 0.5

@@ -13,7 +13,8 @@ from demo.models import ModelRef, detect_placement, load_model
 from demo.tasks import get_task
 from demo.engines.gemma.fill_mask import RerankedFillMask
 from demo.engines.gemma.next_sentence import PmiNextSentence
-from demo.engines.gemma.scoring import continuation_logprobs, encode, next_token_logprobs
+from demo.engines.gemma.scoring import (after_each_prefix_logprobs, continuation_logprobs, encode, next_token_logprobs,
+                                        prefixes_state)
 from demo.engines.gemma.sentiment import CONTENT_FREE, PromptSentiment
 
 
@@ -39,6 +40,25 @@ def test_continuation_logprob_is_the_chain_rule(tiny_lm):
     per_token = continuation_logprobs(tiny_lm, [(context, continuation)])[0]
     step = next_token_logprobs(tiny_lm, [context])[0][continuation[0]].item()
     assert per_token[0] == pytest.approx(step, abs=1e-4)
+
+
+def test_one_continuation_after_kept_padded_prefixes_scores_as_after_each_alone(tiny_lm):
+    prefixes = [encode(tiny_lm, text, bos=True) for text in ("The cat", "Once upon a time there was", "Hi")]
+    continuation = encode(tiny_lm, " a dog in the park")
+    state = prefixes_state(tiny_lm, prefixes)
+    for _ in range(2):  # the kept state is reused, not consumed
+        rows = after_each_prefix_logprobs(tiny_lm, state, continuation)
+        for prefix, row in zip(prefixes, rows, strict=True):
+            assert row == pytest.approx(continuation_logprobs(tiny_lm, [(prefix, continuation)])[0], abs=1e-4)
+
+
+def test_next_sentence_score_is_b_after_a_against_b_after_the_unrelated_sentences(tiny_lm, worker):
+    engine = PmiNextSentence(tiny_lm, worker)
+    a, b = encode(tiny_lm, "The sky is blue."), encode(tiny_lm, " The sun is out.")
+    after_a = sum(continuation_logprobs(tiny_lm, [([tiny_lm.tokenizer.bos_token_id] + a, b)])[0])
+    after_unrelated = [sum(row) for row in continuation_logprobs(tiny_lm, [(u, b) for u in engine.unrelated])]
+    expected = (after_a - sum(after_unrelated) / len(after_unrelated)) / math.sqrt(len(b))
+    assert worker.call(engine.pmi_many, [("The sky is blue.", "The sun is out.")])[0] == pytest.approx(expected, abs=1e-3)
 
 
 def test_calibrated_sentiment_is_balanced_on_content_free_inputs(tiny_lm, worker):

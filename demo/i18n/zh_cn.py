@@ -107,14 +107,16 @@ TEXTS = {
     "BERT's confidence that B is the sentence that came next rather than a random one: not a measured accuracy. A "
     "sentence on the same topic often counts as a follow-up.":
         "BERT 认为 B 是真正的下一句、而不是随机一句的置信度：不是测得的准确率。同一话题的句子常被当作下一句。",
-    "How much more likely a 270M model finds B once it has read A, turned into a confidence: not a measured "
-    "accuracy. A sentence on the same topic, or A repeated, often counts as a follow-up.":
-        "一个 2.7 亿参数的模型读过 A 之后觉得 B 更可能了多少，换算成的置信度：不是测得的准确率。同一话题的句子或重复 A，常被当作下一句。",
+    "How much more likely a 270M model finds B after A than after unrelated sentences, turned into a confidence: "
+    "not a measured accuracy. A sentence on the same topic, or A repeated, often counts as a follow-up.":
+        "一个 2.7 亿参数的模型觉得 B 跟在 A 后面比跟在无关句子后面更可能多少，换算成的置信度：不是测得的准确率。"
+        "同一话题的句子或重复 A，常被当作下一句。",
     "The classic checkpoint is BERT's next-sentence head, trained on this exact question while BERT was "
     "pretrained; the zero-shot LLM was only ever trained to predict the next token.":
         "经典模型是 BERT 的下一句预测头，BERT 预训练时就在练这个问题；零样本大模型只练过预测下一个词元。",
-    "the PMI: A's words by how it changes without each, B's by how much more expected each became after A":
-        "点互信息（A 的词看去掉它后点互信息变了多少，B 的词看读过 A 后各自变得多可预期）",
+    "the score: A's words by how it changes without each, B's by how much more expected each became after A "
+    "than after unrelated sentences":
+        "得分（A 的词看去掉它后得分变了多少，B 的词看跟在 A 后面比跟在无关句子后面各自变得多可预期）",
     "IsNext over NotNext": "IsNext 相对 NotNext 的得分",
     "The bars are the classifier's confidence, not a measured accuracy: it was fine-tuned on movie reviews and can "
     "be wrong, above all on other kinds of text.":

@@ -136,6 +136,37 @@ def shared_prefix_logprobs(loaded: LoadedModel, prefix: list[int], continuations
     return scores
 
 
+@torch.inference_mode()
+def prefixes_state(loaded: LoadedModel, prefixes: list[list[int]]):
+    """Several prefixes' key/value cache as one left-padded batch, its padding mask and the
+    log-distribution of the token after each prefix: one continuation is then scored after all of
+    them in a single pass (`after_each_prefix_logprobs`), and the state can be kept and reused."""
+    model, device = loaded.model, loaded.model.device
+    pad, width = loaded.tokenizer.pad_token_id or 0, max(len(p) for p in prefixes)
+    ids = torch.tensor([[pad] * (width - len(p)) + p for p in prefixes], device=device)
+    mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prefixes], device=device)
+    positions = (mask.cumsum(-1) - 1).clamp(min=0)  # left padding must not shift the positions
+    out = model.get_decoder()(input_ids=ids, attention_mask=mask, position_ids=positions, use_cache=True)
+    first = softcap(model, model.get_output_embeddings()(out.last_hidden_state[:, -1]).float()).log_softmax(-1)
+    return out.past_key_values, mask, first
+
+
+@torch.inference_mode()
+def after_each_prefix_logprobs(loaded: LoadedModel, state, continuation: list[int]) -> list[list[float]]:
+    """Per-token log P(continuation | prefix) after each prefix of a kept `prefixes_state`, in one
+    pass over the continuation's tokens alone."""
+    cache, mask, first = state
+    model, rows, length = loaded.model, len(mask), len(continuation)
+    ids = torch.tensor([continuation], device=mask.device).expand(rows, length)
+    positions = mask.sum(-1, keepdim=True) + torch.arange(length, device=mask.device)
+    full_mask = torch.cat([mask, torch.ones(rows, length, dtype=mask.dtype, device=mask.device)], 1)
+    hidden = model.get_decoder()(input_ids=ids, attention_mask=full_mask, position_ids=positions,
+                                 past_key_values=copy.deepcopy(cache), use_cache=True).last_hidden_state
+    # position j predicts token j + 1; each prefix's last position predicted token 0
+    rest = picked_logprobs(model, hidden[:, :-1].reshape(-1, hidden.shape[-1]), ids[:, 1:].reshape(-1))
+    return torch.cat([first[:, continuation[0]][:, None], rest.view(rows, length - 1)], 1).tolist()
+
+
 def prefix_cache(loaded: LoadedModel, prefix: list[int]):
     """The key/value cache of `prefix`: rows continue copies of it, so it can be kept and reused."""
     return prefix_state(loaded, prefix)[0]
