@@ -175,8 +175,8 @@ class PmiNextSentence:
 
     def _attribute(self, sentence_a: str, a_ids: list[int], a_spans, b_ids: list[int]):
         bos = [self.loaded.tokenizer.bos_token_id]
-        (with_a,) = continuation_logprobs(self.loaded, [(bos + a_ids, b_ids)])
-        (alone,) = self._after_unrelated([b_ids])
+        (with_a,) = continuation_logprobs(self.loaded, [(bos + a_ids, b_ids)], self.worker.checkpoint)
+        (alone,) = self._after_unrelated([b_ids], self.worker.checkpoint)
         b_shares = [pmi(x, y, len(b_ids)) for x, y in zip(with_a, alone, strict=True)]
 
         def pmis(a_variants: list[list[int]]) -> list[float]:
