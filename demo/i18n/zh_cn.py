@@ -63,8 +63,9 @@ TEXTS = {
     "sentence becomes with each.":
         "用 [MASK] 遮住一个词（中文里一个 [MASK] 是一个字）：Gemma 3 270M 为空白提出候选，并按填入后整句的可能性排序。",
     "Does sentence B follow sentence A? BERT's own pretraining head answers.": "句子 B 是否紧接在句子 A 之后？由 BERT 预训练时自带的预测头回答。",
-    "Does sentence B follow sentence A? Gemma 3 270M measures how much more likely B becomes once A has been read.":
-        "句子 B 是否紧接在句子 A 之后？Gemma 3 270M 衡量读过 A 之后 B 变得可能了多少。",
+    "Does sentence B follow sentence A? Gemma 3 270M measures how much more likely B is after A than after "
+    "unrelated sentences.":
+        "句子 B 是否紧接在句子 A 之后？Gemma 3 270M 衡量 B 跟在 A 后面比跟在无关句子后面更可能多少。",
     "Give a prompt and GPT-2 continues it, streamed token by token.": "给出一段提示词，模型逐个词元地续写（英文用 GPT-2，中文用 Qwen2.5 0.5B）。",
     "Give a prompt and Gemma 3 270M continues it, streamed token by token.": "给出一段提示词，Gemma 3 270M 逐个词元地续写。",
     "Positive": "正面",

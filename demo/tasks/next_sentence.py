@@ -16,17 +16,22 @@ class NextSentenceTask(Task):
     key = "next_sentence"
     title = "Next sentence"
     summary = "Does sentence B follow sentence A? BERT's own pretraining head answers."
-    embedded_summary = ("Does sentence B follow sentence A? Gemma 3 270M measures how much more likely B becomes "
-                        "once A has been read.")
+    embedded_summary = ("Does sentence B follow sentence A? Gemma 3 270M measures how much more likely B is after A "
+                        "than after unrelated sentences.")
     embedded_how_it_works = r"""
 A language model gives every text a probability. If B really follows A, reading A first makes B
-more expected. The **pointwise mutual information**, scaled by the square root of B's length, measures by how much:
+more expected than reading some other sentence first. The score measures by how much, against eight
+built-in sentences $U_1,\dots,U_8$ on other everyday subjects, scaled by the square root of B's length:
 
-$$\mathrm{PMI}(A,B)=\frac{\log p(B\mid A)-\log p(B)}{\sqrt{|B|}},\qquad
-p(\text{IsNext})=\sigma\!\left(\frac{\mathrm{PMI}-\theta}{s}\right)$$
+$$\mathrm{score}(A,B)=\frac{\log p(B\mid A)-\frac{1}{8}\sum_{i=1}^{8}\log p(B\mid U_i)}{\sqrt{|B|}},\qquad
+p(\text{IsNext})=\sigma\!\left(\frac{\mathrm{score}-\theta}{s}\right)$$
 
-A fluent model finds most sentences a little more likely after any text, so the threshold
-$\theta$ and scale $s$ come from eight built-in pairs, coherent and shuffled, measured at start.
+Against $\log p(B)$ alone this would be the pointwise mutual information, but at the start of a text
+B's first words also pay for opening it; after the unrelated sentences that cost is gone, and what
+is left is what A itself adds (on 100 pairs, each against a shuffled B, IsNext at 0.5 is right 89%
+of the time in English and in Chinese; against $\log p(B)$: 85% and 87%). A sentence on the same kind
+of subject still gains a little after any A, so the threshold $\theta$ and scale $s$ come from eight
+built-in pairs, coherent and shuffled, measured at start.
 The classic profile uses BERT's own next-sentence head, pretrained on exactly this question.
 """
     how_it_works = r"""
@@ -36,9 +41,8 @@ head on the `[CLS]` vector predicts it, trained with the **NSP loss**
 
 $$\mathcal{L}_{\mathrm{NSP}}=-\log p\left(y \mid h_{[\mathrm{CLS}]}\right),\qquad y\in\{\text{IsNext},\text{NotNext}\}$$
 
-The embedded profile measures the same thing with a language model, by pointwise mutual
-information: how much more likely B becomes once A is read,
-$\mathrm{PMI}=\log p(B\mid A)-\log p(B)$.
+The embedded profile measures the same thing with a language model: how much more likely B is
+after A than after unrelated sentences $U_i$, $\log p(B\mid A)-\frac{1}{8}\sum_i\log p(B\mid U_i)$.
 """
     params = (Param("sentence_a", label="Sentence A", elem_id="next-sentence-a", help="The first sentence"),
               Param("sentence_b", label="Sentence B", elem_id="next-sentence-b",
@@ -47,7 +51,7 @@ $\mathrm{PMI}=\log p(B\mid A)-\log p(B)$.
     returns = ("{label, confidences: [{label: IsNext | NotNext, confidence}]}",)
     request_names = ("next-sentence request", "next-sentence requests")
     classic = NextSentenceEngine
-    zero_shot = ZeroShot("calibrated pointwise mutual information", lambda language: PmiNextSentence, comparable=True)
+    zero_shot = ZeroShot("calibrated likelihood gain over unrelated sentences", lambda language: PmiNextSentence, comparable=True)
     presets = {"en": BERT, "zh": BERT_CHINESE}
     preset_names = {BERT.id: "BERT base", BERT_CHINESE.id: "BERT Chinese"}
     warm_up_input = ("It rained.", "The streets were wet.")
@@ -83,14 +87,19 @@ TRANSLATIONS = {"zh-CN": {
         "\n除了填空，BERT 预训练时还玩第二个游戏：给两句话，B 是书中真正接在 A 后面的那句（**IsNext**），还是随机的一句\n（**NotNext**）？`[CLS]` 向量上的一个小预测头回答这个问题，"
         "用 **NSP 损失**训练：\n\n$$\\mathcal{L}_{\\mathrm{NSP}}=-\\log p\\left(y \\mid "
         "h_{[\\mathrm{CLS}]}\\right),\\qquad y\\in\\{\\text{IsNext},\\text{NotNext}\\}$$\n\n中文 BERT 同样带有这个预测头。"
-        "嵌入式配置用语言模型的点互信息衡量同一件事：$\\mathrm{PMI}=\\log p(B\\mid A)-\\log p(B)$。\n",
+        "嵌入式配置用语言模型衡量同一件事：B 跟在 A 后面比跟在无关句子 $U_i$ 后面更可能多少，"
+        "$\\log p(B\\mid A)-\\frac{1}{8}\\sum_i\\log p(B\\mid U_i)$。\n",
     NextSentenceTask.embedded_how_it_works:
-        "\n语言模型给每段文字一个概率。如果 B 真的接在 A 后面，先读 A 会让 B 更可预期。**点互信息**（除以 B 的词元数的平方根）\n衡量了预期增加了多少：\n\n"
-        "$$\\mathrm{PMI}(A,B)=\\frac{\\log p(B\\mid A)-\\log p(B)}{\\sqrt{|B|}},\\qquad\n"
-        "p(\\text{IsNext})=\\sigma\\!\\left(\\frac{\\mathrm{PMI}-\\theta}{s}\\right)$$\n\n"
-        "中文句子的 $p(B)$ 是把 B 当作正文中的一句来读（接在一个“。”之后）：放在整段文字的开头时，它开头的几个词还要为"
-        "“文章从这里开始”付出代价，而接在 A 后面的 B 不用。\n"
-        "流畅的模型会觉得大多数句子接在任何文字后面都更可能一点，所以阈值 $\\theta$ 和尺度 $s$ 在启动时由八对内置句子\n（连贯的和打乱的）测出；中文句子用中文的八对。\n",
+        "\n语言模型给每段文字一个概率。如果 B 真的接在 A 后面，先读 A 会比先读别的句子让 B 更可预期。得分以八句内置的、"
+        "谈其他日常话题的句子 $U_1,\\dots,U_8$ 为参照，衡量预期增加了多少，并除以 B 的词元数的平方根：\n\n"
+        "$$\\mathrm{score}(A,B)=\\frac{\\log p(B\\mid A)-\\frac{1}{8}\\sum_{i=1}^{8}\\log p(B\\mid U_i)}{\\sqrt{|B|}},\\qquad\n"
+        "p(\\text{IsNext})=\\sigma\\!\\left(\\frac{\\mathrm{score}-\\theta}{s}\\right)$$\n\n"
+        "若以单独的 $\\log p(B)$ 为参照，这就是点互信息；但放在整段文字的开头时，B 开头的几个词还要为“文章从这里开始”"
+        "付出代价，接在无关句子后面就没有这笔代价，剩下的就是 A 本身带来的（在 100 对句子上，每对与打乱的 B 相比，"
+        "以 0.5 为界判断 IsNext，英文和中文都有 89% 正确；以 $\\log p(B)$ 为参照时为 85% 和 87%）。"
+        "同类话题的句子接在任何 A 后面仍会更可能一点，所以阈值 $\\theta$ 和尺度 $s$ 在启动时由八对内置句子"
+        "（连贯的和打乱的）测出；中文句子用中文的参照句和八对句子。\n经典配置使用 BERT 自带的下一句预测头，"
+        "它预训练时练的正是这个问题。\n",
 }}
 
 add_translations(TRANSLATIONS)
