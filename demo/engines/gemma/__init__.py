@@ -1,7 +1,7 @@
 """The embedded profile's model: Gemma 3 270M, installed with pip, converted once and loaded once.
 
-Each task's zero-shot solver (label-word scoring, propose-and-rerank, PMI, plain generation) is
-declared by the task as a `ZeroShot` and shares this one model with the others.
+Each task's zero-shot solver (label-word scoring, propose-and-rerank, likelihood gain over unrelated
+sentences, plain generation) is declared by the task as a `ZeroShot` and shares this one model with the others.
 """
 
 from __future__ import annotations
