@@ -41,17 +41,18 @@ def passes(loaded: LoadedModel, lengths: list[int], max_rows: int | None = None)
     return length_groups(lengths, tokens_per_pass(loaded), max_rows)
 
 
+def _left_padded(loaded: LoadedModel, rows: list[list[int]]) -> dict[str, torch.Tensor]:
+    """`rows` as one left-padded batch on the model's device: the decoder's ids, mask and positions."""
+    pad, width = loaded.tokenizer.pad_token_id or 0, max(len(r) for r in rows)
+    ids = torch.tensor([[pad] * (width - len(r)) + r for r in rows], device=loaded.model.device)
+    mask = torch.tensor([[0] * (width - len(r)) + [1] * len(r) for r in rows], device=loaded.model.device)
+    positions = (mask.cumsum(-1) - 1).clamp(min=0)  # left padding must not shift the positions
+    return {"input_ids": ids, "attention_mask": mask, "position_ids": positions}
+
+
 def _left_padded_hidden(loaded: LoadedModel, rows: list[list[int]], keep: int) -> torch.Tensor:
     """Final hidden states of the last `keep` positions of each left-padded row, [batch, keep, hidden]."""
-    pad = loaded.tokenizer.pad_token_id or 0
-    width = max(len(r) for r in rows)
-    ids = torch.tensor([[pad] * (width - len(r)) + r for r in rows])
-    mask = torch.tensor([[0] * (width - len(r)) + [1] * len(r) for r in rows])
-    positions = (mask.cumsum(-1) - 1).clamp(min=0)  # left padding must not shift the positions
-    model = loaded.model
-    hidden = model.get_decoder()(input_ids=ids.to(model.device), attention_mask=mask.to(model.device),
-                                 position_ids=positions.to(model.device)).last_hidden_state
-    return hidden[:, -keep:]
+    return loaded.model.get_decoder()(**_left_padded(loaded, rows)).last_hidden_state[:, -keep:]
 
 
 @torch.inference_mode()
@@ -141,14 +142,10 @@ def prefixes_state(loaded: LoadedModel, prefixes: list[list[int]]):
     """Several prefixes' key/value cache as one left-padded batch, its padding mask and the
     log-distribution of the token after each prefix: one continuation is then scored after all of
     them in a single pass (`after_each_prefix_logprobs`), and the state can be kept and reused."""
-    model, device = loaded.model, loaded.model.device
-    pad, width = loaded.tokenizer.pad_token_id or 0, max(len(p) for p in prefixes)
-    ids = torch.tensor([[pad] * (width - len(p)) + p for p in prefixes], device=device)
-    mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prefixes], device=device)
-    positions = (mask.cumsum(-1) - 1).clamp(min=0)  # left padding must not shift the positions
-    out = model.get_decoder()(input_ids=ids, attention_mask=mask, position_ids=positions, use_cache=True)
+    model, batch = loaded.model, _left_padded(loaded, prefixes)
+    out = model.get_decoder()(**batch, use_cache=True)
     first = softcap(model, model.get_output_embeddings()(out.last_hidden_state[:, -1]).float()).log_softmax(-1)
-    return out.past_key_values, mask, first
+    return out.past_key_values, batch["attention_mask"], first
 
 
 @torch.inference_mode()
