@@ -67,9 +67,9 @@ def nsp_accuracy(engine, rows: list[dict]) -> tuple[float, float]:
     shuffled = [seconds[(i + len(rows) // 3) % len(rows)] for i in range(len(rows))]
     wins = pointwise = 0
     for a, b, c in zip(firsts, seconds, shuffled, strict=True):
-        true_pmi, random_pmi = engine.worker.call(engine.pmi_many, [(a, b), (a, c)])
-        wins += true_pmi > random_pmi  # the same PMIs the answer's IsNext is calibrated from
-        pointwise += (engine.boundary.probability(true_pmi) > 0.5) + (engine.boundary.probability(random_pmi) < 0.5)
+        true_gain, random_gain = engine.worker.call(engine.gains_many, [(a, b), (a, c)])
+        wins += true_gain > random_gain  # the same scores the answer's IsNext is calibrated from
+        pointwise += (engine.boundary.probability(true_gain) > 0.5) + (engine.boundary.probability(random_gain) < 0.5)
     return wins / len(rows), pointwise / (2 * len(rows))
 
 

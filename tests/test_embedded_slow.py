@@ -263,7 +263,7 @@ def test_the_code_for_a_gemma_answer_prints_its_probabilities(embedded):
 
 def test_a_second_start_reads_the_calibration_kept_by_the_first(embedded):
     """The same Boundary and prior, read from disk instead of computed (no model call at all)."""
-    from demo.engines.gemma.next_sentence import PmiNextSentence
+    from demo.engines.gemma.next_sentence import GainNextSentence
     from demo.engines.gemma.sentiment import PromptSentiment
 
     first_nsp, first_sentiment = embedded.engine("next_sentence"), embedded.engine("sentiment")
@@ -272,7 +272,7 @@ def test_a_second_start_reads_the_calibration_kept_by_the_first(embedded):
         def call(self, *args, **kwargs):
             raise AssertionError("a kept constant was computed again")
 
-    again_nsp = PmiNextSentence(first_nsp.loaded, NoModelCalls())
+    again_nsp = GainNextSentence(first_nsp.loaded, NoModelCalls())
     assert again_nsp.boundary == first_nsp.boundary
     again_sentiment = PromptSentiment(first_sentiment.loaded, NoModelCalls())
     assert torch.equal(again_sentiment.prior, first_sentiment.prior)

@@ -12,7 +12,7 @@ from transformers import AutoModelForCausalLM
 from demo.models import ModelRef, detect_placement, load_model
 from demo.tasks import get_task
 from demo.engines.gemma.fill_mask import RerankedFillMask
-from demo.engines.gemma.next_sentence import PmiNextSentence
+from demo.engines.gemma.next_sentence import GainNextSentence
 from demo.engines.gemma.scoring import (after_each_prefix_logprobs, continuation_logprobs, encode, next_token_logprobs,
                                         prefixes_state)
 from demo.engines.gemma.sentiment import CONTENT_FREE, PromptSentiment
@@ -53,12 +53,12 @@ def test_one_continuation_after_kept_padded_prefixes_scores_as_after_each_alone(
 
 
 def test_next_sentence_score_is_b_after_a_against_b_after_the_unrelated_sentences(tiny_lm, worker):
-    engine = PmiNextSentence(tiny_lm, worker)
+    engine = GainNextSentence(tiny_lm, worker)
     a, b = encode(tiny_lm, "The sky is blue."), encode(tiny_lm, " The sun is out.")
     after_a = sum(continuation_logprobs(tiny_lm, [([tiny_lm.tokenizer.bos_token_id] + a, b)])[0])
     after_unrelated = [sum(row) for row in continuation_logprobs(tiny_lm, [(u, b) for u in engine.unrelated])]
     expected = (after_a - sum(after_unrelated) / len(after_unrelated)) / math.sqrt(len(b))
-    assert worker.call(engine.pmi_many, [("The sky is blue.", "The sun is out.")])[0] == pytest.approx(expected, abs=1e-3)
+    assert worker.call(engine.gains_many, [("The sky is blue.", "The sun is out.")])[0] == pytest.approx(expected, abs=1e-3)
 
 
 def test_calibrated_sentiment_is_balanced_on_content_free_inputs(tiny_lm, worker):
@@ -71,8 +71,8 @@ def test_calibrated_sentiment_is_balanced_on_content_free_inputs(tiny_lm, worker
     assert set(result.scores) == {"POSITIVE", "NEGATIVE"} and sum(result.scores.values()) == pytest.approx(1)
 
 
-def test_pmi_threshold_sits_between_the_calibration_groups(tiny_lm, worker):
-    engine = PmiNextSentence(tiny_lm, worker)
+def test_gain_threshold_sits_between_the_calibration_groups(tiny_lm, worker):
+    engine = GainNextSentence(tiny_lm, worker)
     assert engine.boundary.scale > 0 and math.isfinite(engine.boundary.threshold)
     result = engine.judge("The sky is blue.", "The sun is out.")
     assert set(result.scores) == {"IsNext", "NotNext"} and sum(result.scores.values()) == pytest.approx(1)

@@ -6,7 +6,7 @@ import gradio as gr
 
 from demo.engines import ZeroShot
 from demo.engines.bert import BERT, BERT_CHINESE, IS_NEXT, NOT_NEXT, NextSentenceEngine
-from demo.engines.gemma.next_sentence import PmiNextSentence
+from demo.engines.gemma.next_sentence import GainNextSentence
 from demo.i18n import add_translations
 from demo.tasks.base import Param, Task, Warn, cut_note
 from demo.views.html import verdict
@@ -51,7 +51,7 @@ after A than after unrelated sentences $U_i$, $\log p(B\mid A)-\frac{1}{8}\sum_i
     returns = ("{label, confidences: [{label: IsNext | NotNext, confidence}]}",)
     request_names = ("next-sentence request", "next-sentence requests")
     classic = NextSentenceEngine
-    zero_shot = ZeroShot("calibrated likelihood gain over unrelated sentences", lambda language: PmiNextSentence, comparable=True)
+    zero_shot = ZeroShot("calibrated likelihood gain over unrelated sentences", lambda language: GainNextSentence, comparable=True)
     presets = {"en": BERT, "zh": BERT_CHINESE}
     preset_names = {BERT.id: "BERT base", BERT_CHINESE.id: "BERT Chinese"}
     warm_up_input = ("It rained.", "The streets were wet.")

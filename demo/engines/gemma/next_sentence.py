@@ -69,12 +69,12 @@ MAX_SENTENCE_TOKENS = 128  # per sentence: a pair of 256 each held the inference
 UNRELATED_PER_PASS = 4  # B after this many unrelated sentences per forward pass: 4 x 128 tokens at most
 
 
-def pmi(with_a: float, unrelated: float, length: int) -> float:
+def gain(with_a: float, unrelated: float, length: int) -> float:
     """log P(B | A) - log P(B | an unrelated sentence) (or one token's share), over sqrt(B's length)."""
     return (with_a - unrelated) / math.sqrt(length)
 
 
-class PmiNextSentence:
+class GainNextSentence:
     """IsNext probability under Gemma 3 270M: how much more B gains from A than from unrelated sentences."""
 
     capabilities = frozenset({"attribute", "attend"})
@@ -97,18 +97,18 @@ class PmiNextSentence:
         firsts = [self._ids(a, "")[0][0] for a, _ in pairs]
         seconds = [self._ids("", b)[0][1] for _, b in pairs]
         shuffled = firsts[-1:] + firsts[:-1]
-        coherent, random = kept(loaded, "next-sentence PMIs", [firsts, seconds, self.unrelated],
-                                lambda: worker.call(self._pmis_after, [firsts, shuffled], seconds))
+        coherent, random = kept(loaded, "next-sentence gains", [firsts, seconds, self.unrelated],
+                                lambda: worker.call(self._gains_after, [firsts, shuffled], seconds))
         self.boundary = Boundary.between(coherent, random)
 
-    def _pmis_after(self, contexts: list[list[list[int]]], seconds: list[list[int]]) -> list[list[float]]:
+    def _gains_after(self, contexts: list[list[list[int]]], seconds: list[list[int]]) -> list[list[float]]:
         """For each list of As, the score of each B after its A; B after the unrelated is computed once."""
         bos = [self.loaded.tokenizer.bos_token_id]
         alone = [sum(row) for row in self._after_unrelated(seconds)]
         out = []
         for firsts in contexts:
             rows = continuation_logprobs(self.loaded, [(bos + a, b) for a, b in zip(firsts, seconds, strict=True)])
-            out.append([pmi(sum(row), prior, len(row)) for row, prior in zip(rows, alone, strict=True)])
+            out.append([gain(sum(row), prior, len(row)) for row, prior in zip(rows, alone, strict=True)])
         return out
 
     def _after_unrelated(self, seconds: list[list[int]], between=lambda: None) -> list[list[float]]:
@@ -133,9 +133,9 @@ class PmiNextSentence:
             self._states = (device, [prefixes_state(self.loaded, group) for group in groups])
         return self._states[1]
 
-    def pmi_many(self, pairs: list[tuple[str, str]]) -> list[float]:
+    def gains_many(self, pairs: list[tuple[str, str]]) -> list[float]:
         """The score of B after A, for each (A, B) pair, in one batch."""
-        return self._pmi_of_ids([self._ids(a, b)[0] for a, b in pairs])
+        return self._gains_of_ids([self._ids(a, b)[0] for a, b in pairs])
 
     def _ids(self, a: str, b: str) -> tuple[tuple[list[int], list[int]], int]:
         """A's last and B's first `MAX_SENTENCE_TOKENS` tokens, and how many tokens were left out."""
@@ -143,19 +143,19 @@ class PmiNextSentence:
         dropped = max(0, len(a_ids) - MAX_SENTENCE_TOKENS) + max(0, len(b_ids) - MAX_SENTENCE_TOKENS)
         return (a_ids[-MAX_SENTENCE_TOKENS:], b_ids[:MAX_SENTENCE_TOKENS]), dropped
 
-    def _pmi_of_ids(self, pairs: list[tuple[list[int], list[int]]], between=lambda: None) -> list[float]:
+    def _gains_of_ids(self, pairs: list[tuple[list[int], list[int]]], between=lambda: None) -> list[float]:
         bos = [self.loaded.tokenizer.bos_token_id]
         with_a = continuation_logprobs(self.loaded, [(bos + a_ids, b_ids) for a_ids, b_ids in pairs], between)
         unrelated = self._after_unrelated([b_ids for _, b_ids in pairs], between)
-        return [pmi(sum(x), sum(y), len(x)) for x, y in zip(with_a, unrelated, strict=True)]
+        return [gain(sum(x), sum(y), len(x)) for x, y in zip(with_a, unrelated, strict=True)]
 
     def judge(self, sentence_a: str, sentence_b: str) -> LabelScores:
         # tokenized in the request's thread: a 200,000-character text takes a second, which the
         # inference thread spends on other requests meanwhile
         pair, dropped = self._ids(sentence_a, sentence_b)
         # requests that arrive meanwhile are answered between its passes (B after A, after the unrelated)
-        pmi = self.worker.call(self._pmi_of_ids, [pair], self.worker.checkpoint)[0]
-        is_next = self.boundary.probability(pmi)
+        score = self.worker.call(self._gains_of_ids, [pair], self.worker.checkpoint)[0]
+        is_next = self.boundary.probability(score)
         return LabelScores({IS_NEXT: is_next, NOT_NEXT: 1 - is_next}, dropped, MAX_SENTENCE_TOKENS)
 
     def attribute(self, sentence_a: str, sentence_b: str) -> Attribution:
@@ -177,10 +177,10 @@ class PmiNextSentence:
         bos = [self.loaded.tokenizer.bos_token_id]
         (with_a,) = continuation_logprobs(self.loaded, [(bos + a_ids, b_ids)], self.worker.checkpoint)
         (alone,) = self._after_unrelated([b_ids], self.worker.checkpoint)
-        b_shares = [pmi(x, y, len(b_ids)) for x, y in zip(with_a, alone, strict=True)]
+        b_shares = [gain(x, y, len(b_ids)) for x, y in zip(with_a, alone, strict=True)]
 
-        def pmis(a_variants: list[list[int]]) -> list[float]:
+        def gains(a_variants: list[list[int]]) -> list[float]:
             rows = continuation_logprobs(self.loaded, [(bos + a, b_ids) for a in a_variants], self.worker.checkpoint)
-            return [pmi(sum(row), sum(alone), len(b_ids)) for row in rows]
+            return [gain(sum(row), sum(alone), len(b_ids)) for row in rows]
 
-        return occlusion(sentence_a, a_ids, a_spans, pmis), b_shares
+        return occlusion(sentence_a, a_ids, a_spans, gains), b_shares
