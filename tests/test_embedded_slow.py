@@ -61,7 +61,8 @@ def test_the_transformers_docs_first_example_is_decisively_positive(embedded):
     assert scores["POSITIVE"] > 0.575
 
 
-@pytest.mark.xfail(strict=True, reason="a walk gains less from the weather than the calibration pairs gain from their A (about 43% IsNext)")
+@pytest.mark.xfail(strict=True, reason="43% IsNext: the walk gains 6.1 nats from the weather and 5.2 from an umbrella "
+                                      "left at home; the model barely ties it to the weather")
 def test_a_walk_in_the_park_follows_lovely_weather(embedded):
     (scores,) = run(embedded, "next_sentence", "The weather is lovely today.", "Let's go for a walk in the park.")
     assert scores["IsNext"] > 0.5
@@ -201,6 +202,13 @@ def test_consecutive_chinese_masks_are_one_simplified_word(embedded):
     _, filled, table = run(embedded, "fill_mask", "北[MASK][MASK]是中国的首都。", 5)
     assert all(word.encode("gb2312") for _, _, word, _ in table)  # simplified: no 極
     assert filled.startswith("北") and len(filled) == len("北京市是中国的首都。")
+
+
+@pytest.mark.xfail(strict=True, reason="the sentence likelihood prefers 北极星是中国的首都 to 北京市是中国的首都 by 3.6 nats "
+                                      "(是 after 北京市 costs 4.8 more); only the fill-in prompt knows the capital")
+def test_the_capital_fills_a_blank_begun_with_its_first_character(embedded):
+    _, filled, _ = run(embedded, "fill_mask", "北[MASK][MASK]是中国的首都。", 5)
+    assert filled == "北京市是中国的首都。", filled
 
 
 def test_a_chinese_word_begun_before_the_blank_is_finished_as_one_word(embedded):

@@ -61,6 +61,25 @@ def test_next_sentence_score_is_b_after_a_against_b_after_the_unrelated_sentence
     assert worker.call(engine.gains_many, [("The sky is blue.", "The sun is out.")])[0] == pytest.approx(expected, abs=1e-3)
 
 
+def test_an_explanation_reads_b_after_the_unrelated_sentences_once(tiny_lm, worker, monkeypatch):
+    """The explain view judges, then attributes the same pair: B's scores after the unrelated sentences
+    are computed for the judgement and reused by the attribution, the same numbers either way."""
+    from demo.engines.gemma import next_sentence
+
+    engine = GainNextSentence(tiny_lm, worker)
+    passes = []
+    real = next_sentence.after_each_prefix_logprobs
+    monkeypatch.setattr(next_sentence, "after_each_prefix_logprobs",
+                        lambda *args, **kwargs: passes.append(1) or real(*args, **kwargs))
+    judged = engine.judge("The sky is blue.", "The sun is out over the hills.")
+    per_judgement = len(passes)
+    attribution = engine.attribute("The sky is blue.", "The sun is out over the hills.")
+    assert per_judgement > 0 and len(passes) == per_judgement
+    fresh = GainNextSentence(tiny_lm, worker).attribute("The sky is blue.", "The sun is out over the hills.")
+    assert attribution.words == fresh.words
+    assert judged.scores == GainNextSentence(tiny_lm, worker).judge("The sky is blue.", "The sun is out over the hills.").scores
+
+
 def test_calibrated_sentiment_is_balanced_on_content_free_inputs(tiny_lm, worker):
     engine = PromptSentiment(tiny_lm, worker)
     balanced = engine._label_probs([encode(tiny_lm, text) for text in CONTENT_FREE]).mean(0)

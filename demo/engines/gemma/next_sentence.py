@@ -26,6 +26,7 @@ space.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 
 from demo.explain import Attribution, occlusion, require_short, tokens_of, words_of
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
@@ -67,6 +68,7 @@ UNRELATED_ZH = ["图书馆周日提前关门。", "我哥哥买了一辆新自�
                 "街角的面包店卖新鲜的面包。", "我从来没去过日本。", "今天早上的地铁很挤。", "邻居们在刷他们家的篱笆。"]
 MAX_SENTENCE_TOKENS = 128  # per sentence: a pair of 256 each held the inference thread for 10 s on a CPU
 UNRELATED_PER_PASS = 4  # B after this many unrelated sentences per forward pass: 4 x 128 tokens at most
+KEPT_SECONDS = 64  # Bs whose scores after the unrelated sentences are kept: an explanation judges, then attributes
 
 
 def gain(with_a: float, unrelated: float, length: int) -> float:
@@ -92,6 +94,7 @@ class GainNextSentence:
         bos = [loaded.tokenizer.bos_token_id]
         self.unrelated = [bos + encode(loaded, u) for u in (UNRELATED_ZH if language == "zh" else UNRELATED)]
         self._states = None  # (device, their prefix states)
+        self._after_unrelated_kept: OrderedDict[tuple[int, ...], list[float]] = OrderedDict()  # B's ids -> its row
         pairs = CALIBRATION_PAIRS_ZH if language == "zh" else CALIBRATION_PAIRS
         # each B after its own A, and after the A before it: the Bs alone are scored once for both
         firsts = [self._ids(a, "")[0][0] for a, _ in pairs]
@@ -113,14 +116,21 @@ class GainNextSentence:
 
     def _after_unrelated(self, seconds: list[list[int]], between=lambda: None) -> list[list[float]]:
         """Per token of each B, its mean log-probability after the unrelated sentences, whose key/value
-        caches are kept: a judgement pays for B's tokens alone after each."""
+        caches are kept: a judgement pays for B's tokens alone after each, and a B judged lately (the
+        explanation's judgement, then its attribution) not at all. Runs on the inference thread only."""
         out = []
         for b in seconds:
-            rows = []
-            for state in self._unrelated_states():
-                between()
-                rows += after_each_prefix_logprobs(self.loaded, state, b)
-            out.append([sum(column) / len(rows) for column in zip(*rows, strict=True)])
+            key = tuple(b)
+            if key not in self._after_unrelated_kept:
+                rows = []
+                for state in self._unrelated_states():
+                    between()
+                    rows += after_each_prefix_logprobs(self.loaded, state, b)
+                self._after_unrelated_kept[key] = [sum(column) / len(rows) for column in zip(*rows, strict=True)]
+                if len(self._after_unrelated_kept) > KEPT_SECONDS:
+                    self._after_unrelated_kept.popitem(last=False)
+            self._after_unrelated_kept.move_to_end(key)
+            out.append(self._after_unrelated_kept[key])
         return out
 
     def _unrelated_states(self) -> list:
