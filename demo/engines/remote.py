@@ -72,12 +72,11 @@ class RemoteGenerationEngine:
     """Streams a continuation from an OpenAI-compatible server."""
 
     def __init__(self, address: EngineAddress):
-        import httpx
-        from openai import OpenAI
+        from openai import OpenAI, Timeout  # the client's own Timeout: its HTTP library is its own choice
 
         self.address = address
         self.client = OpenAI(base_url=address.base_url, api_key=os.environ.get(API_KEY_VARIABLE) or "none",
-                             timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S), max_retries=0)
+                             timeout=Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S), max_retries=0)
         self.extra_style: str | None = EXTRA_STYLES[0]  # lowered when the engine refuses it
         self._model = address.model
 
