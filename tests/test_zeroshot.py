@@ -14,7 +14,7 @@ from demo.tasks import get_task
 from demo.engines.gemma.fill_mask import RerankedFillMask
 from demo.engines.gemma.next_sentence import GainNextSentence
 from demo.engines.gemma.scoring import (after_each_prefix_logprobs, continuation_logprobs, encode, next_token_logprobs,
-                                        prefixes_state)
+                                        prefix_state, prefixes_state)
 from demo.engines.gemma.sentiment import CONTENT_FREE, PromptSentiment
 
 
@@ -50,6 +50,21 @@ def test_one_continuation_after_kept_padded_prefixes_scores_as_after_each_alone(
         rows = after_each_prefix_logprobs(tiny_lm, state, continuation)
         for prefix, row in zip(prefixes, rows, strict=True):
             assert row == pytest.approx(continuation_logprobs(tiny_lm, [(prefix, continuation)])[0], abs=1e-4)
+
+
+def test_a_prefix_state_is_kept_on_a_dynamic_int8_copy_too(tiny_lm):
+    """bench.quality compares sentiment on a dynamic-int8 copy of Gemma: its output layer takes matrices only."""
+    import copy
+
+    from demo.models import quantize_int8
+
+    quantized = copy.copy(tiny_lm)
+    quantized.model = quantize_int8(copy.deepcopy(tiny_lm.model))
+    prefix = encode(tiny_lm, "The movie was", bos=True)
+    _, exact = prefix_state(tiny_lm, prefix)
+    _, approximate = prefix_state(quantized, prefix)
+    assert approximate.shape == exact.shape and torch.isfinite(approximate).all()
+    assert torch.allclose(exact, next_token_logprobs(tiny_lm, [prefix])[0], atol=1e-4)
 
 
 def test_next_sentence_score_is_b_after_a_against_b_after_the_unrelated_sentences(tiny_lm, worker):

@@ -108,7 +108,8 @@ def prefix_state(loaded: LoadedModel, prefix: list[int]):
     copies of the cache, so the pair can be kept and reused."""
     model = loaded.model
     out = model.get_decoder()(input_ids=torch.tensor([prefix], device=model.device), use_cache=True)
-    first = softcap(model, model.get_output_embeddings()(out.last_hidden_state[0, -1]).float()).log_softmax(-1)
+    # the last position kept as a row of one: a dynamic-int8 output layer takes matrices only
+    first = softcap(model, model.get_output_embeddings()(out.last_hidden_state[0, -1:]).float())[0].log_softmax(-1)
     return out.past_key_values, first
 
 
