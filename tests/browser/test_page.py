@@ -174,13 +174,14 @@ def test_generation_streams_partial_text_before_the_final_text(page):
 
 @pytest.fixture()
 def slow_tokens(monkeypatch):
-    """20 ms between generated tokens: a tiny model writes hundreds of tokens faster than a click."""
+    """50 ms between generated tokens: a tiny model writes hundreds of tokens faster than a click, and on
+    a loaded 2-core machine a click can take seconds to land (512 tokens: over 25 s to press Stop)."""
     from demo.engines import causal_lm as generate
 
     real_checkpoint = generate.Checkpoint.__call__
 
     def slow_checkpoint(self, *args, **kwargs):
-        time.sleep(0.02)
+        time.sleep(0.05)
         return real_checkpoint(self, *args, **kwargs)
 
     monkeypatch.setattr(generate.Checkpoint, "__call__", slow_checkpoint)
@@ -214,7 +215,7 @@ def test_run_is_off_and_stop_on_only_while_generating(page, slow_tokens):
     expect(run).to_be_enabled()
     expect(stop).to_be_disabled()
     expect(page.locator("#generate-max-new-tokens")).to_be_hidden()  # sampler settings wait in a closed panel
-    set_slider(page, "generate-max-new-tokens", 200)
+    set_slider(page, "generate-max-new-tokens", 512)
     page.locator("#generate-prompt textarea").fill("Once upon a time")
     run.click()
     expect(run).to_be_disabled()
@@ -365,7 +366,7 @@ def test_generated_text_is_set_apart_shaded_by_probability_with_alternatives_on_
 
 def test_the_status_line_never_carries_a_progress_overlay(page, slow_tokens):
     open_tab(page, "generate")
-    set_slider(page, "generate-max-new-tokens", 100)
+    set_slider(page, "generate-max-new-tokens", 512)
     page.locator("#generate-prompt textarea").fill("Once upon a time")
     page.locator("#generate-run").click()
     expect(page.locator("#generate-stop")).to_be_enabled()
