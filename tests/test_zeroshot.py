@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import threading
 
@@ -9,8 +10,9 @@ import pytest
 import torch
 from transformers import AutoModelForCausalLM
 
-from demo.models import ModelRef, detect_placement, load_model
+from demo.models import ModelRef, detect_placement, load_model, quantize_int8
 from demo.tasks import get_task
+from demo.engines.gemma import next_sentence
 from demo.engines.gemma.fill_mask import RerankedFillMask
 from demo.engines.gemma.next_sentence import GainNextSentence
 from demo.engines.gemma.scoring import (after_each_prefix_logprobs, continuation_logprobs, encode, next_token_logprobs,
@@ -54,10 +56,6 @@ def test_one_continuation_after_kept_padded_prefixes_scores_as_after_each_alone(
 
 def test_a_prefix_state_is_kept_on_a_dynamic_int8_copy_too(tiny_lm):
     """bench.quality compares sentiment on a dynamic-int8 copy of Gemma: its output layer takes matrices only."""
-    import copy
-
-    from demo.models import quantize_int8
-
     quantized = copy.copy(tiny_lm)
     quantized.model = quantize_int8(copy.deepcopy(tiny_lm.model))
     prefix = encode(tiny_lm, "The movie was", bos=True)
@@ -79,8 +77,6 @@ def test_next_sentence_score_is_b_after_a_against_b_after_the_unrelated_sentence
 def test_an_explanation_reads_b_after_the_unrelated_sentences_once(tiny_lm, worker, monkeypatch):
     """The explain view judges, then attributes the same pair: B's scores after the unrelated sentences
     are computed for the judgement and reused by the attribution, the same numbers either way."""
-    from demo.engines.gemma import next_sentence
-
     engine = GainNextSentence(tiny_lm, worker)
     passes = []
     real = next_sentence.after_each_prefix_logprobs
@@ -90,9 +86,10 @@ def test_an_explanation_reads_b_after_the_unrelated_sentences_once(tiny_lm, work
     per_judgement = len(passes)
     attribution = engine.attribute("The sky is blue.", "The sun is out over the hills.")
     assert per_judgement > 0 and len(passes) == per_judgement
-    fresh = GainNextSentence(tiny_lm, worker).attribute("The sky is blue.", "The sun is out over the hills.")
-    assert attribution.words == fresh.words
-    assert judged.scores == GainNextSentence(tiny_lm, worker).judge("The sky is blue.", "The sun is out over the hills.").scores
+    # the other way round on a new engine: its attribution computes the rows, its judgement reuses them
+    fresh = GainNextSentence(tiny_lm, worker)
+    assert attribution.words == fresh.attribute("The sky is blue.", "The sun is out over the hills.").words
+    assert judged.scores == fresh.judge("The sky is blue.", "The sun is out over the hills.").scores
 
 
 def test_calibrated_sentiment_is_balanced_on_content_free_inputs(tiny_lm, worker):
