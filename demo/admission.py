@@ -11,7 +11,15 @@ request is admitted by three numbers:
 - the queue as a whole holds `QUEUE_SIZE` (Gradio answers 503 beyond it).
 
 Behind a reverse proxy every request comes from the proxy's address; the client's address is then
-read from `X-Forwarded-For`, only when the direct peer is a proxy named in `--trusted-proxy`.
+read from `X-Forwarded-For`, only when the direct peer is a proxy named in `--trusted-proxy`. On a
+Hugging Face Space the peer is always the Space's own proxy (an internal address nobody can know in
+advance), so there every peer counts as that proxy (`ANY_PEER`): the client is the address the proxy
+appended last to `X-Forwarded-For`. A visitor can write the header too, but only to the left of
+what the proxy appends, and that part is never read.
+
+The numbers are sized for a room: 40-50 visitors pressing at once must all be answered. A waiting
+request costs Gradio a few kilobytes, so it waits, with its place in the queue on the page, instead
+of being refused; the per-client numbers still stop one client from taking what the room needs.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-QUEUE_SIZE = 64
+QUEUE_SIZE = 256
 MAX_WAITING_PER_CLIENT = 16
 # Kinds of work are concurrency ids: each task's key (declared by the task, `demo.registry`), and
 # the two kinds of long work the page adds: every view of every task, and the page jobs.
@@ -41,8 +49,10 @@ def declare(kind: str, share: int | None = None, per_client: int | None = None,
     _NAMES[kind] = names or (kind, kind)
 
 
-declare(VIEWS_KIND, share=8, per_client=2, names=("explanation", "explanations"))
-declare(JOBS_KIND, share=4, per_client=1, names=("scorecard or batch run", "scorecard or batch runs"))
+ANY_PEER = "*"  # a trusted proxy that stands for every peer (a Space's proxy)
+
+declare(VIEWS_KIND, share=64, per_client=2, names=("explanation", "explanations"))
+declare(JOBS_KIND, share=8, per_client=1, names=("scorecard or batch run", "scorecard or batch runs"))
 
 
 @dataclass(frozen=True)
@@ -63,10 +73,10 @@ class TooMany(Exception):
 
 
 def client_address(peer: str | None, headers: Mapping[str, str], trusted_proxies: frozenset[str]) -> str:
-    """The address a request comes from: the peer's, or, when the peer is a trusted proxy, the last
-    address in `X-Forwarded-For` that is not itself a trusted proxy."""
+    """The address a request comes from: the peer's, or, when the peer is a trusted proxy (every
+    peer, with `ANY_PEER`), the last address in `X-Forwarded-For` that is not itself a trusted proxy."""
     address = peer or "unknown"
-    if address not in trusted_proxies:
+    if address not in trusted_proxies and ANY_PEER not in trusted_proxies:
         return address
     forwarded = [hop.strip() for hop in headers.get("x-forwarded-for", "").split(",") if hop.strip()]
     for hop in reversed(forwarded):

@@ -111,6 +111,13 @@ class InferenceWorker:
         self._thread: threading.Thread | None = None
         self._running: list[_Job] = []  # the job running now, and the ones it serves from its checkpoints
 
+    batches_generation = True  # concurrent generations decode together (`demo.engines.decoding`)
+
+    def long_job_waiting(self) -> bool:
+        """Whether a long job waits for its turn (a generation loop then starts no new group)."""
+        with self._wakeup:
+            return any(job.long for job in self._jobs)
+
     @property
     def long_job_running(self) -> bool:
         """Whether a long job (a generation, a long fill) holds the thread now."""

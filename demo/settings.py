@@ -8,6 +8,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from demo.admission import ANY_PEER
 from demo.inference import MAX_BATCH
 from demo.models import ModelRef
 from demo.profiles import PROFILES, env_overrides, override_keys, task_keys
@@ -25,6 +26,11 @@ class Settings:
     models: dict[str, ModelRef] = field(default_factory=dict)
     trusted_proxies: frozenset[str] = frozenset()  # peers whose X-Forwarded-For names the client
     mcp: bool = False  # serve every endpoint as an MCP tool too (/gradio_api/mcp/)
+
+
+def on_a_space(environ: Mapping[str, str]) -> bool:
+    """Whether the app runs on a Hugging Face Space (what Gradio itself reads: `utils.get_space`)."""
+    return environ.get("SYSTEM") == "spaces" and bool(environ.get("SPACE_ID"))
 
 
 def _env_flag(environ: Mapping[str, str], name: str) -> bool:
@@ -88,8 +94,9 @@ def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str]
     parser.add_argument("--mcp", action="store_true", default=_env_flag(environ, "GRADIO_MCP_SERVER"),
                         help="serve every endpoint as an MCP tool at /gradio_api/mcp/ (default: GRADIO_MCP_SERVER)")
     parser.add_argument("--trusted-proxy", action="append", default=None, metavar="ADDRESS",
-                        help="a reverse proxy's address whose X-Forwarded-For header names the client (repeatable; "
-                             "default: DEMO_TRUSTED_PROXIES, comma-separated, else none)")
+                        help="a reverse proxy's address whose X-Forwarded-For header names the client, or * for "
+                             "every peer (repeatable; default: DEMO_TRUSTED_PROXIES, comma-separated, else * on a "
+                             "Hugging Face Space, else none)")
     args = parser.parse_args(argv)
     if args.profile not in PROFILES:
         parser.error(f"DEMO_PROFILE must be one of {', '.join(PROFILES)}, got '{args.profile}'")
@@ -105,10 +112,13 @@ def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str]
             parser.error(f"the model folder for {task} does not exist: {ref.id}")
     proxies = args.trusted_proxy if args.trusted_proxy is not None else environ.get("DEMO_TRUSTED_PROXIES", "").split(",")
     trusted = frozenset(address.strip() for address in proxies if address.strip())
-    for address in trusted:
+    if not trusted and on_a_space(environ):  # the Space's proxy is the only peer there
+        trusted = frozenset({ANY_PEER})
+    for address in trusted - {ANY_PEER}:
         try:
             ipaddress.ip_address(address)
         except ValueError:
-            parser.error(f"--trusted-proxy / DEMO_TRUSTED_PROXIES must be IP addresses, got '{address}'")
+            parser.error(f"--trusted-proxy / DEMO_TRUSTED_PROXIES must be IP addresses (or {ANY_PEER}: every "
+                         f"peer is a proxy), got '{address}'")
     return Settings(host=args.host, port=port, profile=args.profile, preload=args.preload, lazy=args.lazy,
                     max_batch=max_batch, int8=args.int8, models=models, trusted_proxies=trusted, mcp=args.mcp)

@@ -9,6 +9,10 @@ address, unlike `ip_hash`, which looks at the first three bytes of an IPv4 addre
 that stops is skipped for new sessions. Replicas listen on the ports after `--port`; everything
 after `--` goes to each `app.py`. Prints one JSON line once nginx and every replica answer, then
 runs until interrupted. On Kubernetes the same is a Service with `sessionAffinity: ClientIP`.
+
+`--as-space` reproduces a Hugging Face Space instead: nginx reaches the app from another address
+(`proxy_bind`, as a Space's proxy reaches it from an internal 10.x address that uvicorn does not
+trust), and the app runs with a Space's environment and no `--trusted-proxy`.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ http {{
     listen {host}:{port};
     client_max_body_size 1m;
     location / {{
-      proxy_pass http://showcase;
+      proxy_pass http://showcase;{bind}
       proxy_http_version 1.1;
       proxy_set_header Upgrade $http_upgrade;
       proxy_set_header Connection $connection_upgrade;
@@ -65,9 +69,14 @@ http {{
 """
 
 
-def nginx_config(prefix: Path, host: str, port: int, replica_ports: list[int]) -> str:
+SPACE_PROXY_ADDRESS = "127.0.0.200"  # where the stand-in for a Space's proxy connects from
+SPACE_ENV = {"SYSTEM": "spaces", "SPACE_ID": "showcase/zero-training-nlp", "GRADIO_SSR_MODE": "False"}
+
+
+def nginx_config(prefix: Path, host: str, port: int, replica_ports: list[int], bind: str | None = None) -> str:
     servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in replica_ports)
-    return CONFIG.format(prefix=prefix, host=host, port=port, servers=servers)
+    bind_line = f"\n      proxy_bind {bind};" if bind else ""
+    return CONFIG.format(prefix=prefix, host=host, port=port, servers=servers, bind=bind_line)
 
 
 def _answers(url: str) -> bool:
@@ -88,6 +97,8 @@ def main() -> None:
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--host", default="127.0.0.1", help="where nginx listens")
     parser.add_argument("--port", type=int, default=7860, help="nginx's port; replicas use the next ones")
+    parser.add_argument("--as-space", action="store_true",
+                        help="reach the app as a Space's proxy does, the app in a Space's environment")
     parser.add_argument("app_args", nargs=argparse.REMAINDER, help="after --: flags for every app.py")
     args = parser.parse_args()
     app_args = [a for a in args.app_args if a != "--"]
@@ -96,11 +107,13 @@ def main() -> None:
     if busy:
         parser.error(f"port {busy[0]} is in use; choose another --port")
     prefix = Path(tempfile.mkdtemp(prefix="showcase-nginx-"))
-    (prefix / "nginx.conf").write_text(nginx_config(prefix, args.host, args.port, ports))
-    env = os.environ | {"GRADIO_ANALYTICS_ENABLED": "False"}
+    bind = SPACE_PROXY_ADDRESS if args.as_space else None
+    (prefix / "nginx.conf").write_text(nginx_config(prefix, args.host, args.port, ports, bind))
+    env = os.environ | {"GRADIO_ANALYTICS_ENABLED": "False"} | (SPACE_ENV if args.as_space else {})
     # their output goes to stderr: stdout carries only the JSON line that says all is ready
     # nginx is the replicas' only peer: they read each client's address from its X-Forwarded-For
-    app_args = ["--trusted-proxy", "127.0.0.1", *app_args]
+    # (as a Space, with no flag: the app knows it is on a Space)
+    app_args = app_args if args.as_space else ["--trusted-proxy", "127.0.0.1", *app_args]
     replicas = [subprocess.Popen([sys.executable, str(ROOT / "app.py"), *app_args, "--port", str(p)], cwd=ROOT,
                                  env=env, stdout=sys.stderr) for p in ports]
     nginx = subprocess.Popen([NGINX, "-p", str(prefix), "-e", str(prefix / "error.log"), "-c",

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import torch
 from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
 
+from demo.engines.decoding import BatchedDecoder, Row
 from demo.engines.gemma.scoring import softcap
 from demo.engines.types import GenerationSettings, Piece, Prompt, Scored
 from demo.errors import InputError
@@ -120,6 +121,7 @@ class CausalLMEngine:
     def __init__(self, loaded: LoadedModel, worker: InferenceWorker):
         self.loaded = loaded
         self.worker = worker
+        self._decoder: BatchedDecoder | None = None  # made at the first generation
 
     def score(self, text: str) -> Scored:
         """Each token's probability given what precedes it (the BOS token where the model has one)."""
@@ -195,9 +197,36 @@ class CausalLMEngine:
 
     def stream(self, prompt: Prompt, settings: GenerationSettings, stop: threading.Event) -> Iterator[Piece]:
         """Text pieces as the inference thread produces them, each with its probability; setting
-        `stop` ends it at the next token."""
+        `stop` ends it at the next token. Where the worker decodes concurrent generations together
+        (`batches_generation`), this one joins them; else it runs alone through `generate`."""
+        streamer = TokenStreamer(self.loaded.tokenizer, skip_prompt=True, skip_special_tokens=True)
+        start = self._join_batch if self.worker.batches_generation else self._run_alone
+        job = start(prompt, settings, stop, streamer)
+        finished = False
+        try:
+            yield from self._read(streamer, job)
+            finished = True
+        finally:
+            if not finished:  # the reader left early (Stop, closed client): end at the next token
+                stop.set()
+                job.cancel()
+        job.result(timeout=TOKEN_TIMEOUT_S)  # re-raises a failure of the generation
+
+    def _join_batch(self, prompt: Prompt, settings: GenerationSettings, stop: threading.Event,
+                    streamer: TokenStreamer):
+        if self._decoder is None:
+            self._decoder = BatchedDecoder(self.loaded.model, self.loaded.tokenizer, self.worker)
+        streamer.next_tokens_are_prompt = False
+
+        def emit(token: int, logits: torch.Tensor) -> None:
+            streamer.next_logits = logits
+            streamer.put(torch.tensor([token]))
+
+        return self._decoder.submit(Row(prompt.input_ids[0].tolist(), settings, emit, streamer.end, stop))
+
+    def _run_alone(self, prompt: Prompt, settings: GenerationSettings, stop: threading.Event,
+                   streamer: TokenStreamer):
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
-        streamer = TokenStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
         input_ids = prompt.input_ids.to(model.device)
         kwargs = settings.generate_kwargs() | {
             "input_ids": input_ids,
@@ -222,16 +251,7 @@ class CausalLMEngine:
                 log.info("generation ended after %.2f s (stopped early: %s)",
                          time.perf_counter() - started, stop.is_set())
 
-        job = self.worker.start_streaming(work, streamer.text_queue)
-        finished = False
-        try:
-            yield from self._read(streamer, job)
-            finished = True
-        finally:
-            if not finished:  # the reader left early (Stop, closed client): end at the next token
-                stop.set()
-                job.cancel()
-        job.result(timeout=TOKEN_TIMEOUT_S)  # re-raises a failure of the generation
+        return self.worker.start_streaming(work, streamer.text_queue)
 
     def _read(self, streamer: TokenStreamer, job) -> Iterator[Piece]:
         """The streamer's pieces. While the job waits its turn no token timeout runs; a job that

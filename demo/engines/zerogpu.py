@@ -35,6 +35,8 @@ class GpuCallWorker(InferenceWorker):
     """The worker's interface, with every call made through `runner` in the caller's thread: no
     batching across requests (each call is its own GPU lease) and no inference thread."""
 
+    batches_generation = False  # each generation is its own GPU call, through `generate`
+
     def __init__(self, runner: Callable[..., Any] | None = None, max_batch: int = MAX_BATCH):
         super().__init__(max_batch)
         self.runner = runner or gpu_runner()

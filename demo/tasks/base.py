@@ -84,7 +84,7 @@ class Task:
     returns: tuple[str, ...] = ()  # what each API output is, in order, before the status line
     streaming: bool = False
     concurrency: int = 4  # requests of this task handled at once (they wait for the inference thread)
-    queue_share: int | None = 16  # how many may wait in the queue (`demo.admission`); None: no share of its own
+    queue_share: int | None = 64  # how many may wait in the queue (`demo.admission`); None: no share of its own
     per_client: int | None = None  # how many one client may have at once (long work)
     request_names: tuple[str, str] = ("request", "requests")  # how a message names one, and several
     classic: type | None = None  # the engine class that wraps a loaded hub checkpoint

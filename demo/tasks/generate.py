@@ -68,7 +68,7 @@ Temperature 0 always takes the likeliest token.
 """
     embedded_how_it_works = how_it_works
     streaming = True
-    concurrency = 1
+    concurrency = 16  # decoded together, one batch (`demo.engines.decoding`)
     per_client = 4
     request_names = ("generation", "generations")
     classic = CausalLMEngine
