@@ -5,6 +5,8 @@
     python -m bench.load --disconnect                       # a client drops mid-generation
     python -m bench.load --hostile                          # load plus big bodies, cancels, long work,
                                                             # a queue-filling client, explanations, an upload flood
+    python -m bench.load --room [--visitors 40 --seconds 60 --embedded]   # a room behind a Space's proxy
+                                                            # (bench.room, which takes the flags after it)
 
 Prints a table and one final JSON line. All traffic goes to the loopback range only: each client
 sends from its own 127.x address, so that the app's per-address admission sees separate users.
@@ -18,6 +20,7 @@ import os
 import random
 import re
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -214,6 +217,11 @@ def measure_disconnect(base_url: str, log_path: Path) -> float:
 
 
 def main() -> None:
+    if "--room" in sys.argv:  # the room has its own module and flags
+        from bench import room
+
+        sys.argv.remove("--room")
+        return room.main()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)

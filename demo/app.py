@@ -16,7 +16,7 @@ from demo.gate import RequestGate, UploadBook
 from demo.csv_files import keep_folder_swept
 from demo.i18n import PAGE_TEXTS
 from demo.page.builder import CSS, TAB_KEYS, build_app
-from demo.page.gradio_patches import trust_proxies, upload_folder
+from demo.page.gradio_patches import stream_held, trust_proxies, upload_folder
 from demo.page.jobs import JOBS_FOLDER
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -70,7 +70,8 @@ def launch(app, settings: Settings, prevent_thread_lock: bool = False, **kwargs)
 
     api_names = {fn.api_name for fn in app.fns.values() if fn.api_name}
     gate = Middleware(RequestGate, api_names=lambda: api_names, trusted_proxies=settings.trusted_proxies,
-                      uploads=UploadBook(lambda: Path(upload_folder())))
+                      uploads=UploadBook(lambda: Path(upload_folder())),
+                      stream_held=lambda event_id, session: stream_held(app, event_id, session))
     trust_proxies(app, settings.trusted_proxies)
     keep_folder_swept(JOBS_FOLDER)
 

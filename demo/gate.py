@@ -5,6 +5,9 @@
   stay within `UPLOAD_DISK_BUDGET` bytes (oldest dropped first); Gradio's own 10-minute clean-up
   runs only every 10 minutes, so a flood could otherwise fill the disk in between.
 - A `/call/NAME` for a name the app does not have gets 404 with the endpoints' names (Gradio: 500).
+- A result stream (`/call/NAME/EVENT_ID`, `queue/data`) for an event or session the queue does not
+  hold gets 404 before the stream starts (Gradio raised inside the started stream: a traceback in
+  the log and a dropped connection).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from demo.admission import client_address
 from demo.errors import excerpt
@@ -76,8 +80,9 @@ class RequestGate:
 
     def __init__(self, app, api_names: Callable[[], set[str]] = set, uploads: UploadBook | None = None,
                  trusted_proxies: frozenset[str] = frozenset(), max_bytes: int = MAX_BODY_BYTES,
-                 max_upload_bytes: int = MAX_UPLOAD_BODY_BYTES):
-        self.app, self.api_names, self.uploads = app, api_names, uploads
+                 max_upload_bytes: int = MAX_UPLOAD_BODY_BYTES,
+                 stream_held: Callable[[str | None, str | None], bool] | None = None):
+        self.app, self.api_names, self.uploads, self.stream_held = app, api_names, uploads, stream_held
         self.trusted_proxies, self.max_bytes, self.max_upload_bytes = trusted_proxies, max_bytes, max_upload_bytes
 
     async def __call__(self, scope, receive, send):
@@ -90,6 +95,11 @@ class RequestGate:
             if known and "/" not in name and name not in known:
                 return await _answer(send, 404, f"There is no endpoint named '/{excerpt(name, 40)}'. The endpoints "
                                                 f"are: {', '.join('/' + n for n in sorted(known))}.")
+        if scope.get("method") == "GET" and self.stream_held is not None:
+            wanted = _stream_wanted(path, scope.get("query_string", b""))
+            if wanted is not None and not self.stream_held(*wanted):
+                return await _answer(send, 404, "No such event or session: its results were already read, or it "
+                                                "never existed. Send the request again.")
         upload = path.endswith(UPLOAD_PATH) and scope.get("method") == "POST"
         limit = self.max_upload_bytes if upload else self.max_bytes
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
@@ -135,6 +145,16 @@ class RequestGate:
     async def _too_large(self, send, limit: int) -> None:
         await _answer(send, 413, f"Request body too large: the limit is {limit:,} bytes. "
                                  "Texts of up to 200,000 characters, and CSV files of up to 2 MB, fit.")
+
+
+def _stream_wanted(path: str, query: bytes) -> tuple[str | None, str | None] | None:
+    """(event id, session hash) of a request for a result stream; None for any other request."""
+    if path.startswith(CALL_PREFIX) and path[len(CALL_PREFIX):].strip("/").count("/") == 1:
+        return path.rstrip("/").rsplit("/", 1)[1], None
+    if path.endswith("/gradio_api/queue/data"):
+        session = parse_qs(query.decode("latin-1")).get("session_hash", [""])[0]
+        return None, session
+    return None
 
 
 async def _answer(send, status: int, text: str) -> None:

@@ -85,3 +85,35 @@ def test_a_light_session_still_has_every_attribute_of_gradios_own_and_starts_wit
     assert "SessionState(self.blocks)" in inspect.getsource(type(launched_app.state_holder).__mro__[1].__getitem__)
     assert isinstance(launched_app.state_holder, LightStateHolder)
     assert "blocks.state_holder = self" in inspect.getsource(type(launched_app.state_holder).set_blocks)
+
+
+def test_the_result_streams_still_look_for_their_session_where_stream_held_does():
+    """`stream_held` repeats the check Gradio makes inside a started stream (`pending_messages_per_session`)
+    and finds an event's session as its `/call` result route does (`pending_event_ids_session`)."""
+    from gradio import routes
+
+    source = inspect.getsource(routes)
+    assert "not in blocks._queue.pending_messages_per_session" in source
+    assert "queue.pending_event_ids_session.items()" in source
+    assert "self.pending_messages_per_session" in inspect.getsource(queueing.Queue.__init__)
+
+
+def test_unknown_handlers_events_and_sessions_get_a_clear_404_and_the_app_serves_on(base_url):
+    """Gradio answered 500 for an unknown fn_index, and dropped the connection with a traceback in the
+    log for an unknown event or session."""
+    import uuid
+
+    import httpx
+
+    from bench.server import call
+
+    with httpx.Client(timeout=30) as http:
+        for fn_index in (99999, -1):
+            joined = http.post(f"{base_url}/gradio_api/queue/join", json={
+                "data": [], "fn_index": fn_index, "trigger_id": 1, "session_hash": uuid.uuid4().hex})
+            assert joined.status_code == 404 and f"No event handler has fn_index {fn_index}" in joined.text
+        for url in (f"{base_url}/gradio_api/call/sentiment/{uuid.uuid4().hex}",
+                    f"{base_url}/gradio_api/queue/data?session_hash={uuid.uuid4().hex}"):
+            answer = http.get(url)
+            assert answer.status_code == 404 and "No such event or session" in answer.text, url
+        assert call(http, base_url, "sentiment", ["Still serving."])[0] == "complete"

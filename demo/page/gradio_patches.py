@@ -18,6 +18,7 @@ from gradio.exceptions import InvalidPathError
 from gradio.state_holder import SessionState, StateHolder
 
 from demo.admission import QUEUE_SIZE, TooMany, Waiting, admit, client_address
+from demo.errors import excerpt
 from demo.i18n import english_labels, is_key
 
 MAX_UNREAD_PER_SESSION = 16
@@ -123,12 +124,12 @@ class FairQueue(queueing.Queue):
                            f"(at most {MAX_UNREAD_PER_SESSION}). Read their results first.", "queue_full")
         client = client_address(request.client.host if request.client else None, request.headers,
                                 self.trusted_proxies)
-        if body.fn_index in self.blocks.fns:
-            kind = self.blocks.fns[body.fn_index].concurrency_id
-            try:
-                admit(kind, client, self._held())
-            except TooMany as refused:
-                raise HTTPException(status_code=refused.status, detail=str(refused)) from None
+        if body.fn_index not in self.blocks.fns:  # Gradio answered 500 with a traceback in its log
+            raise HTTPException(status_code=404, detail=f"No event handler has fn_index {excerpt(body.fn_index, 20)}.")
+        try:
+            admit(self.blocks.fns[body.fn_index].concurrency_id, client, self._held())
+        except TooMany as refused:
+            raise HTTPException(status_code=refused.status, detail=str(refused)) from None
         answer = await super().push(body, request, username)
         event = self.event_ids_to_events.get(answer[1]) if answer[0] else None
         if event is not None:
@@ -151,6 +152,17 @@ def use_fair_queue(app: gr.Blocks) -> None:
 def trust_proxies(app: gr.Blocks, addresses: frozenset[str]) -> None:
     """Read the client's address from X-Forwarded-For when the peer is one of `addresses`."""
     app._queue.trusted_proxies = addresses
+
+
+def stream_held(app: gr.Blocks, event_id: str | None, session_hash: str | None) -> bool:
+    """Whether Gradio's queue holds messages for this event (found as its result route finds it) or
+    session: exactly the check Gradio makes once the stream has started, made before it starts."""
+    queue = app._queue
+    if event_id is not None:
+        event = queue.event_ids_to_events.get(event_id)
+        session_hash = event.session_hash if event is not None else next(
+            (s for s, ids in list(queue.pending_event_ids_session.items()) if event_id in ids), event_id)
+    return session_hash in queue.pending_messages_per_session
 
 
 def client_gone(request: gr.Request | None) -> bool:

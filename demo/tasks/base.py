@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from demo.errors import InputError
+from demo.errors import InputError, excerpt
 from demo.i18n import Text, add_translations
 
 Warn = Callable[[str], None]
@@ -43,13 +43,14 @@ class Param:
     named: str = ""  # how messages name it, when not by its label ("Text" for "Text with [MASK]")
     elem_id: str = ""  # its element id on the page, when not "<task>-<name>"
     help: str = ""  # what it is, for API docs and MCP tools (its kind, range and default are added)
+    max_chars: int = MAX_TEXT_CHARS  # a text's bound, declared here and checked before any model sees it
 
     def describe(self) -> str:
         """One line for API docs and MCP tools: what it is, its kind and range, its default."""
         what = self.help or self.named or self.label or self.name
         if self.kind == TEXT:
             default = f"; default {self.default!r}" if self.default is not None else ""
-            return f"{what}: text, up to {MAX_TEXT_CHARS:,} characters{default}."
+            return f"{what}: text, up to {self.max_chars:,} characters{default}."
         if self.kind == BOOLEAN:
             return f"{what}: true or false; default {str(self.default).lower()}."
         low, high = self.range
@@ -64,7 +65,7 @@ class Param:
     def check(self, value: Any) -> Any:
         """The value made ready, or an `InputError` naming this input and what is allowed."""
         if self.kind == TEXT:
-            return require_text(value, self.named or self.label or self.name)
+            return require_text(value, self.named or self.label or self.name, self.max_chars)
         if self.kind == BOOLEAN:
             return require_boolean(value, self.name)
         return require_number(value, self.name, *self.range, integer=self.kind == INTEGER)
@@ -162,7 +163,7 @@ class Task:
         return ""
 
 
-def require_text(value: Any, name: str) -> str:
+def require_text(value: Any, name: str, max_chars: int = MAX_TEXT_CHARS) -> str:
     """Return the text, or say plainly what is wrong with it."""
     if value is None:
         raise InputError(Text("{name} is missing: please type some text.", name=Text(name)))
@@ -171,11 +172,9 @@ def require_text(value: Any, name: str) -> str:
     text = str(value)
     if not text.strip():
         raise InputError(Text("{name} is empty: please type some text.", name=Text(name)))
-    if len(text) > MAX_TEXT_CHARS:
-        raise InputError(
-            f"{name} is {len(text):,} characters long; the limit is {MAX_TEXT_CHARS:,}. "
-            "Please send a shorter text."
-        )
+    if len(text) > max_chars:
+        raise InputError(Text("{name} is {length} characters long; the limit is {limit}. Please send a shorter text.",
+                              name=Text(name), length=f"{len(text):,}", limit=f"{max_chars:,}"))
     return text
 
 
@@ -197,17 +196,20 @@ def require_number(
     """Return the number if it lies in [low, high]; otherwise name the allowed range."""
     bounds = f"{int(low):,} to {int(high):,}" if integer else f"{low:g} to {high:g}"
     allowed = f"{name} must be {'a whole number' if integer else 'a number'} from {bounds}"
+    refused = InputError(f"{allowed}; got {excerpt(repr(value), 40)}.")
     if isinstance(value, bool) or value is None:
-        raise InputError(f"{allowed}; got {value!r}.")
+        raise refused
+    if isinstance(value, int) and not low <= value <= high:  # exact: a 400-digit integer overflows a float
+        raise refused
     try:
         number = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{allowed}; got {value!r}.") from None
+    except (TypeError, ValueError, OverflowError):
+        raise refused from None
     if math.isnan(number) or not low <= number <= high:
-        raise InputError(f"{allowed}; got {value!r}.")
+        raise refused
     if integer:
         if number != int(number):
-            raise InputError(f"{allowed}; got {value!r}.")
+            raise refused
         return int(number)
     return number
 
@@ -227,6 +229,8 @@ TRANSLATIONS = {"zh-CN": {
     "The two sentences together": "两个句子合起来",
     "The prompt": "提示",
     "Note": "提示",
+    "{name} is {length} characters long; the limit is {limit}. Please send a shorter text.":
+        "{name}有 {length} 个字符，上限是 {limit}。请缩短。",
 }}
 
 add_translations(TRANSLATIONS)

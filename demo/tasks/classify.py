@@ -22,6 +22,11 @@ from demo.tasks.base import BOOLEAN, Param, Task, Warn, cut_note
 from demo.views.html import bar, percent, verdict
 
 MIN_LABELS, MAX_LABELS, MAX_LABEL_CHARS = 2, 20, 100
+# each label's row is the text plus the template: a 200,000-character template made every row an
+# uninterruptible pass of thousands of tokens (336 s, 8.85 GB); a sentence is all a template needs
+MAX_TEMPLATE_CHARS = 300
+# the labels box: 20 labels of 100 characters and their separators
+MAX_LABELS_CHARS = MAX_LABELS * (MAX_LABEL_CHARS + 2)
 TEMPLATE = "This text is about {}."
 TEMPLATE_ZH = "这段文字的主题是{}。"
 APPLIES = 0.5  # several labels: a label applies from this probability on
@@ -82,13 +87,14 @@ against a reference label, "other things": $p(y)=\sigma\left(s(y)-s(\text{other 
 """
     params = (Param("text", label="Text", placeholder="Type or paste the text to sort…",
                     help="The text to classify, in English or Chinese"),
-              Param("labels", label="Labels (2 to 20, separated by commas)", named="Labels",
+              Param("labels", label="Labels (2 to 20, separated by commas)", named="Labels", max_chars=MAX_LABELS_CHARS,
                     placeholder="sports, politics, science, business",
                     help=f"{MIN_LABELS} to {MAX_LABELS} labels separated by commas, each up to {MAX_LABEL_CHARS} "
                          "characters, in English or Chinese"),
               Param("multi_label", False, BOOLEAN, "Several labels may apply", setting=True,
                     help="Whether several labels may apply (each judged on its own)"),
               Param("template", TEMPLATE, label="Hypothesis template ({} is the label)", setting=True,
+                    max_chars=MAX_TEMPLATE_CHARS, named="Template",
                     help="The sentence each label is written into; {} stands for the label (the Chinese default "
                          "is used for Chinese text when this is left as it is)"))
     api_description = ("Sort a text into the labels you give, with no training: each label's probability, from a "
@@ -156,6 +162,7 @@ against a reference label, "other things": $p(y)=\sigma\left(s(y)-s(\text{other 
 TASK = ClassifyTask()
 
 TRANSLATIONS = {"zh-CN": {
+    "Template": "模板",
     "Classify": "自定义分类",
     ClassifyTask.summary: "用你自己的标签给文字分类，无需训练：多语言自然语言推理模型（mDeBERTa-v3）判断文字是否蕴含"
                           "“这段文字的主题是*标签*。”",
