@@ -58,6 +58,7 @@ class RequestScope:
     def __init__(self) -> None:
         self.cancelled = threading.Event()  # the request went away: its results are not wanted
         self.stop_requested = threading.Event()  # the user pressed Stop: end early, keep what was made
+        self.unread_since: float | None = None  # since when its client has left its messages unread
         self._futures: list[Future] = []
 
     def add(self, future: Future) -> None:
@@ -162,13 +163,20 @@ class InferenceWorker:
             return future.result()
 
     def serve_waiting(self) -> None:
-        """From inside a long job: run the short jobs queued so far, so they need not wait for it."""
+        """From inside a long job: run the short jobs queued so far, so they need not wait for it.
+        Their time is theirs: the long job's budget counts its own model time only (under a room's
+        load, a job's checkpoints served others for longer than its budget)."""
         with self._wakeup:
             waiting = deque(job for job in self._jobs if not job.long)
             for job in waiting:
                 self._jobs.remove(job)
+        if not waiting:
+            return
+        started = time.monotonic()
         while waiting:
             self._run_group(_take_group(waiting, self.max_batch))
+        if self._running:
+            self._running[-1].deadline += time.monotonic() - started
 
     def checkpoint(self) -> None:
         """From inside a long job, between two steps: serve waiting requests, then stop the job if its

@@ -168,3 +168,34 @@ def test_every_request_inherits_admission_per_address(base_url, runtime):
     with from_address("127.0.0.61") as http:
         assert call(http, base_url, "sentiment", ["After the rush."])[0] == "complete"
 
+
+
+def test_a_generation_nobody_reads_is_stopped(base_url, runtime, monkeypatch):
+    """Posted and never fetched: Gradio would run it to its end (four such 512-token generations held
+    a loaded server for minutes). Its messages wait unread, so it is stopped."""
+    from demo.page import endpoints
+    from demo.engines.types import Piece
+
+    wait_for_ready(runtime)
+    monkeypatch.setattr(endpoints, "UNREAD_LIMIT_S", 2.0)
+    engine, made = runtime.engine("generate"), []
+
+    def endless(prompt, settings, stop):
+        while True:  # far longer than any test waits, unless stopped
+            made.append(1)
+            time.sleep(0.02)
+            yield Piece(" x", 0.5, (), 1)
+
+    monkeypatch.setattr(engine, "stream", endless)
+    with from_address("127.0.0.70") as http:
+        posted = http.post(f"{base_url}/gradio_api/call/generate", json={"data": ["Once", 512]})
+        assert posted.status_code == 200
+        deadline = time.monotonic() + 30
+        while True:
+            before = len(made)
+            time.sleep(1.0)
+            if len(made) == before and before > 0:
+                break
+            assert time.monotonic() < deadline, f"still generating after 30 s unread ({len(made)} pieces)"
+    print(f"\nstopped after {len(made)} unread pieces")
+    assert 0 < len(made) < 30 / 0.02

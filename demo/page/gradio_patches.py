@@ -183,6 +183,21 @@ def client_gone(request: gr.Request | None) -> bool:
     return bool(events) and not any(e.alive for e in events)
 
 
+def unread_messages(request: gr.Request | None) -> int:
+    """How many messages of this request's session wait for a reader. A tab or API client reading
+    its stream takes each one as it comes; messages that stay are work nobody reads (a `/call`
+    posted and never fetched), which Gradio would go on producing to its end."""
+    fastapi_request = getattr(request, "request", None) if request is not None else None
+    session = getattr(request, "session_hash", None)
+    if fastapi_request is None or session is None:
+        return 0
+    try:
+        messages = fastapi_request.app.get_blocks()._queue.pending_messages_per_session.get(session)
+    except AttributeError:
+        return 0
+    return messages.qsize() if messages is not None else 0
+
+
 def upload_folder() -> str:
     """Where Gradio keeps uploads (GRADIO_TEMP_DIR, else its default): the gate keeps it bounded."""
     from gradio.utils import get_upload_folder
