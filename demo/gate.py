@@ -5,6 +5,10 @@
   stay within `UPLOAD_DISK_BUDGET` bytes (oldest dropped first); Gradio's own 10-minute clean-up
   runs only every 10 minutes, so a flood could otherwise fill the disk in between.
 - A `/call/NAME` for a name the app does not have gets 404 with the endpoints' names (Gradio: 500).
+- An MCP request's `X-Forwarded-For` is replaced by the client's address as admission reads it:
+  Gradio runs each MCP tool call as a new HTTP request from 127.0.0.1 carrying the caller's headers,
+  and uvicorn believes `X-Forwarded-For` from 127.0.0.1, so a forged header passed through, and
+  without one every MCP caller was the one client 127.0.0.1.
 - A result stream (`/call/NAME/EVENT_ID`, `queue/data`) for an event or session the queue does not
   hold gets 404 before the stream starts (Gradio raised inside the started stream: a traceback in
   the log and a dropped connection).
@@ -26,6 +30,7 @@ from demo.errors import excerpt
 MAX_BODY_BYTES = 1_000_000  # the longest text accepted (200,000 characters) fits, as UTF-8 JSON, with room
 UPLOAD_PATH = "/gradio_api/upload"
 MAX_UPLOAD_BODY_BYTES = 2_000_000 + 64_000  # a 2 MB CSV and its multipart envelope
+MCP_PREFIX = "/gradio_api/mcp"
 UPLOADS_PER_MINUTE = 10
 UPLOAD_DISK_BUDGET = 64 * 2**20
 CALL_PREFIX = "/gradio_api/call/"
@@ -103,6 +108,8 @@ class RequestGate:
         upload = path.endswith(UPLOAD_PATH) and scope.get("method") == "POST"
         limit = self.max_upload_bytes if upload else self.max_bytes
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
+        if path.startswith(MCP_PREFIX):
+            scope = with_client_stamped(scope, headers, self.trusted_proxies)
         declared = headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             return await self._too_large(send, limit)
@@ -145,6 +152,14 @@ class RequestGate:
     async def _too_large(self, send, limit: int) -> None:
         await _answer(send, 413, f"Request body too large: the limit is {limit:,} bytes. "
                                  "Texts of up to 200,000 characters, and CSV files of up to 2 MB, fit.")
+
+
+def with_client_stamped(scope, headers: dict[str, str], trusted_proxies: frozenset[str]):
+    """The scope with `X-Forwarded-For` saying only the client's address, as admission reads it: the
+    header Gradio forwards with an MCP tool call's request back into the app."""
+    client = client_address((scope.get("client") or (None,))[0], headers, trusted_proxies)
+    kept = [(k, v) for k, v in scope.get("headers") or [] if k.lower() != b"x-forwarded-for"]
+    return scope | {"headers": [*kept, (b"x-forwarded-for", client.encode("latin-1"))]}
 
 
 def _stream_wanted(path: str, query: bytes) -> tuple[str | None, str | None] | None:
