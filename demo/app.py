@@ -17,7 +17,6 @@ from demo.csv_files import keep_folder_swept
 from demo.i18n import PAGE_TEXTS
 from demo.page.builder import CSS, TAB_KEYS, build_app
 from demo.page.gradio_patches import stream_held, trust_proxies, upload_folder
-from demo.page.jobs import JOBS_FOLDER
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 log = logging.getLogger(__name__)
@@ -73,7 +72,7 @@ def launch(app, settings: Settings, prevent_thread_lock: bool = False, **kwargs)
                       uploads=UploadBook(lambda: Path(upload_folder())),
                       stream_held=lambda event_id, session: stream_held(app, event_id, session))
     trust_proxies(app, settings.trusted_proxies)
-    keep_folder_swept(JOBS_FOLDER)
+    keep_folder_swept(Path(upload_folder()))  # every file a request made, whoever made it
 
     served = app.launch(
         server_name=settings.host,

@@ -93,14 +93,22 @@ def as_text_cell(value: Any) -> Any:
 
 
 def remove_old_files(folder: Path, older_than_s: float = KEEP_FILES_S) -> int:
-    """Delete the CSVs in `folder` older than `older_than_s`; how many went."""
-    removed = 0
-    for old in folder.glob("*.csv"):
+    """Delete every file under `folder` older than `older_than_s`, and the folders left empty (by this
+    sweep, or old themselves); how many files went. Whatever process wrote them: an earlier run's,
+    another replica's, Gradio's copies."""
+    removed, emptied = 0, set()
+    for old in sorted(folder.rglob("*"), key=lambda path: len(path.parts), reverse=True):  # files before folders
         try:
-            if time.time() - old.stat().st_mtime > older_than_s:
+            if old.is_dir():
+                aged = old in emptied or time.time() - old.stat().st_mtime > older_than_s
+                if old != folder and aged and not any(old.iterdir()):
+                    old.rmdir()
+                    emptied.add(old.parent)
+            elif time.time() - old.stat().st_mtime > older_than_s:
                 old.unlink()
                 removed += 1
-        except FileNotFoundError:  # another replica swept it first
+                emptied.add(old.parent)
+        except OSError:  # another replica swept it first, or it filled again
             continue
     return removed
 
@@ -113,7 +121,7 @@ def keep_folder_swept(folder: Path, every_s: float = SWEEP_EVERY_S) -> threading
     def sweep():
         while True:
             if removed := remove_old_files(folder):
-                log.info("deleted %s older than %d minutes", counted(removed, "CSV file"), KEEP_FILES_S // 60)
+                log.info("deleted %s older than %d minutes", counted(removed, "request file"), KEEP_FILES_S // 60)
             time.sleep(every_s)
 
     _SWEPT[folder] = thread = threading.Thread(target=sweep, name="csv-sweeper", daemon=True)

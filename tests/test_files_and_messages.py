@@ -12,6 +12,7 @@ import pytest
 from demo.errors import InputError
 from demo.gate import UploadBook
 from demo.batch import read_batch_csv
+from demo.page.jobs import RESULTS_SUBFOLDER, results_folder
 from demo.csv_files import (FORMULA_STARTS, KEEP_FILES_S, keep_folder_swept, records_csv,
                              remove_old_files)
 from demo.scorecard import read_csv
@@ -70,17 +71,31 @@ def test_a_cell_as_long_as_a_text_may_be_is_read():
         read_csv(b"text,label\n" + b"y" * 200_001 + b",1\n", "sentiment")
 
 
-def test_old_csvs_are_swept_at_start_and_fresh_ones_kept(tmp_path):
-    old, fresh = tmp_path / "scorecard-old.csv", tmp_path / "scorecard-fresh.csv"
-    old.write_text("a\n"), fresh.write_text("a\n")
+def test_every_old_request_file_is_swept_at_start_and_fresh_ones_kept(tmp_path):
+    """Whatever process wrote them (an upload never run, an API-only upload, the scored and batch CSV
+    copies Gradio made, an earlier run's results): one folder, swept by age at start and on a timer."""
+    upload = tmp_path / "3f2a" / "reviews.csv"
+    copy = tmp_path / "9b1c" / "scorecard-sentiment.csv"
+    result = tmp_path / RESULTS_SUBFOLDER / "batch-generate-1.csv"
+    fresh = tmp_path / "77aa" / "fresh.csv"
+    for path in (upload, copy, result, fresh):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("a\n")
     past = time.time() - KEEP_FILES_S - 5
-    os.utime(old, (past, past))
+    for path in (upload, copy, result, upload.parent, copy.parent):
+        os.utime(path, (past, past))
     keep_folder_swept(tmp_path, every_s=0.1)
     deadline = time.monotonic() + 10
-    while old.exists():
+    while upload.exists() or copy.exists() or result.exists():
         assert time.monotonic() < deadline
         time.sleep(0.05)
     assert fresh.exists() and remove_old_files(tmp_path) == 0
+    assert not upload.parent.exists() and not copy.parent.exists()  # their emptied folders went too
+
+
+def test_results_are_written_inside_the_swept_folder_of_request_files(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path))
+    assert results_folder() == tmp_path / RESULTS_SUBFOLDER
 
 
 def test_kept_uploads_stay_within_the_disk_budget_oldest_dropped_first(tmp_path):

@@ -11,7 +11,7 @@ from demo.csv_files import MAX_ROWS, records_csv
 from demo.errors import InputError
 from demo.i18n import Text, add_translations, ui_text
 from demo.inference import RequestScope
-from demo.page.jobs import JOBS_FOLDER, UPDATE_S, count_of, page_job, stopping, uploaded
+from demo.page.jobs import results_folder, UPDATE_S, count_of, page_job, stopping, uploaded
 from demo.page.locale_switch import choices_in_language
 from demo.page.status import EMPTY
 from demo.registry import TASKS
@@ -69,7 +69,7 @@ def build_batch(runtime, quiet: dict, ui_language: gr.State) -> None:
         answered = len(records) - failed
         stopped = len(records) < len(rows)
         refused = Text("; {count} refused (see the error column)", count=f"{failed:,}") if failed else EMPTY
-        yield (pd.DataFrame(records[:50]), str(records_csv(records, f"batch-{key}", JOBS_FOLDER)) if records
+        yield (pd.DataFrame(records[:50]), str(records_csv(records, f"batch-{key}", results_folder())) if records
                else None, gr.skip(), gr.skip(),
                Text("Stopped after: {answered} of {rows} answered{refused}, in {seconds} s." if stopped else
                     "Done: {answered} of {rows} answered{refused}, in {seconds} s.", answered=f"{answered:,}",

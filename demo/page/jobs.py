@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 import threading
 from concurrent.futures import CancelledError
 from pathlib import Path
@@ -19,13 +18,18 @@ from demo.i18n import UI_LANGUAGE, Text, add_translations, localize
 from demo.inference import RequestCancelled, RequestScope
 from demo.page.endpoints import UNEXPECTED, message_of, stream_in_scope
 from demo.page.run_stop import error_line, run_and_stop, toast
-from demo.page.gradio_patches import with_gradio_signature
+from demo.page.gradio_patches import upload_folder, with_gradio_signature
 from demo.page.locale_switch import SESSION_LANGUAGES
 
 log = logging.getLogger(__name__)
 
 JOBS_CONCURRENCY = 2
-JOBS_FOLDER = Path(tempfile.gettempdir()) / "showcase-scorecards"
+RESULTS_SUBFOLDER = "showcase-results"  # scored and batch CSVs, inside Gradio's folder of request files
+
+
+def results_folder() -> Path:
+    """Where scored and batch CSVs go: inside the one folder of request files the app sweeps."""
+    return Path(upload_folder()) / RESULTS_SUBFOLDER
 UPDATE_S = 0.5  # plots and tables refresh at most twice a second
 
 

@@ -12,7 +12,7 @@ from demo.i18n import UI_LANGUAGE, Text, add_translations, listed, localize, ui_
 from demo.inference import RequestScope
 from demo.language import route
 from demo.page.batch_section import build_batch
-from demo.page.jobs import JOBS_FOLDER, UPDATE_S, count_of, page_job, stopping, uploaded
+from demo.page.jobs import results_folder, UPDATE_S, count_of, page_job, stopping, uploaded
 from demo.page.locale_switch import choices_in_language
 from demo.page.scorecard_view import SUMMARY_COLUMNS, WRONG_COLUMNS, missing_line, missing_sides, tally_outputs
 from demo.page.status import EMPTY
@@ -133,7 +133,7 @@ def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
                     "Scored {items} in {seconds} s ({rate} items/s).", items=count_of(tally.done, "item"),
                     seconds=f"{took:.1f}", rate=f"{tally.done / max(took, 1e-9):.2f}")
         shown_tally = (tally, len(items), key, stopped, True, gone, line)
-        yield (*said_again(shown_tally), str(scored_csv(tally, key, JOBS_FOLDER)), shown_tally if keep else None,
+        yield (*said_again(shown_tally), str(scored_csv(tally, key, results_folder())), shown_tally if keep else None,
                gr.skip(), gr.update(visible=False), line)
 
     def said_again(shown_tally) -> tuple:
