@@ -139,7 +139,9 @@ def test_the_api_description_keeps_english_labels(base_url):
     assert english_labels({"label": ui_text("Sentence A")}) == {"label": "Sentence A"}
 
 
-def test_a_streamed_answer_in_a_chinese_page_keeps_its_status_between_updates():
+def test_localize_passes_gradio_skip_through_unchanged():
+    """A streamed answer's updates skip the status between tokens (`gr.skip()`): localizing the
+    update for a Chinese page must hand the skip on, not a translated copy of it."""
     import gradio as gr
 
     skip = gr.skip()

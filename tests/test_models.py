@@ -59,9 +59,24 @@ def test_fill_mask_and_next_sentence_share_one_bert_even_under_concurrent_first_
     assert runtime.engine("fill_mask") is engines[0]
 
 
-def test_placement_on_this_machine_is_cpu_float32():
+def test_placement_on_this_machine_is_cpu_float32_or_gpu_half_precision():
     placement = detect_placement()
-    assert placement.label == "cpu · float32"
+    if torch.cuda.is_available():
+        half = "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
+        assert placement.label == f"cuda · {half}"
+    else:
+        assert placement.label == "cpu · float32"
+
+
+def test_a_gpu_is_placed_in_bf16_where_supported_else_fp16(monkeypatch):
+    """The GPU branch, run on any machine: accelerate's answer says cuda (its device alone is
+    stood in for; the choice of dtype is the code under test)."""
+    import accelerate
+
+    monkeypatch.setattr(accelerate, "PartialState", lambda: type("State", (), {"device": torch.device("cuda")})())
+    for supported, dtype in ((True, torch.bfloat16), (False, torch.float16)):
+        monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda supported=supported: supported)
+        assert detect_placement().dtype == dtype and detect_placement().device.type == "cuda"
 
 
 def test_loaded_model_sits_on_the_detected_device(runtime):

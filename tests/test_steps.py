@@ -43,8 +43,9 @@ def test_the_steps_panel_names_the_four_steps_with_the_tokens(runtime):
 
 
 def test_a_view_the_answering_engine_lacks_is_refused_with_a_message(runtime):
-    """Chinese reviews on the embedded profile go to an engine without the steps (ChannelSentiment):
-    the endpoint says so instead of failing."""
+    """An engine without the capability a view needs answers with a message instead of failing: here
+    the generation engine stands in for one (on the embedded profile, Chinese reviews go to such an
+    engine, ChannelSentiment, which needs the real Gemma)."""
     from demo.errors import InputError
     from demo.page.endpoint import view_endpoint
     from demo.registry import VIEWS

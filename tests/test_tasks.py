@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 import torch
@@ -194,7 +195,10 @@ def test_stop_event_ends_the_generation(runtime):
     stop.set()
     rest = list(stream)
     assert len(rest) < 20
-    assert not runtime.worker.long_job_running
+    deadline = time.monotonic() + 30  # the decoding loop ends right after the row it served
+    while runtime.worker.long_job_running:
+        assert time.monotonic() < deadline, "the inference thread was still decoding 30 s after Stop"
+        time.sleep(0.01)
 
 
 def test_a_long_prompt_keeps_its_end_and_warns(runtime):
@@ -240,19 +244,38 @@ def test_pair_fitting_cuts_the_longer_sentence_first(runtime):
 
 
 def test_streamed_pieces_add_up_to_the_decoded_output_token_by_token(runtime):
-    """Text flows per token (not per word), and nothing shown is ever taken back or changed."""
+    """Text flows per token (not per word), and nothing shown is ever taken back or changed: the
+    pieces add up to what `generate` decodes for the same tokens (greedy: the same choices)."""
     engine = runtime.engine("generate")
     tokenizer, model = engine.loaded.tokenizer, engine.loaded.model
     prompt = engine.prepare("Once upon a time", 40)
-    settings = GenerationSettings(max_new_tokens=40, temperature=1.0, top_p=1.0, top_k=0, repetition_penalty=1.0, seed=3)
+    settings = GenerationSettings(max_new_tokens=40, temperature=0.0, repetition_penalty=2.0)  # varied tokens
     pieces = list(engine.stream(prompt, settings, threading.Event()))
     with torch.inference_mode():
-        torch.manual_seed(settings.seed)
         output = model.generate(input_ids=prompt.input_ids, attention_mask=torch.ones_like(prompt.input_ids),
                                 pad_token_id=tokenizer.eos_token_id, **settings.generate_kwargs())
     new_tokens = output[0, prompt.input_ids.shape[1]:]
     assert "".join(pieces) == tokenizer.decode(new_tokens, skip_special_tokens=True)
     assert sum(1 for piece in pieces if piece) >= len(new_tokens) // 2
+
+
+def test_a_seed_repeats_its_sample_alone_or_beside_other_visitors(runtime):
+    """Each generation samples from its own seeded generator, so the same seed gives the same text
+    whether it decodes alone or in a batch with others (their settings differ), and another seed
+    gives another text."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine = runtime.engine("generate")
+
+    def text(seed: int, temperature: float = 1.0, prompt: str = "Once upon a time") -> str:
+        settings = GenerationSettings(max_new_tokens=30, temperature=temperature, top_k=0, seed=seed)
+        return "".join(engine.stream(engine.prepare(prompt, 30), settings, threading.Event()))
+
+    alone = text(7)
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda args: text(*args), [(7,), (8, 0.5, "Hello"), (9, 0.0, "The end"), (7,)]))
+    assert together[0] == together[3] == alone
+    assert text(8) != alone
 
 
 @pytest.mark.parametrize("key", ["sentiment", "fill_mask", "next_sentence", "generate"])

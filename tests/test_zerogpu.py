@@ -70,3 +70,16 @@ def test_on_zerogpu_a_generation_runs_in_the_forked_process_and_its_text_comes_b
     *_, (text, probabilities, steps) = get_task("generate").run(runtime.engine("generate"), pytest.fail,
                                                                  "Once upon", 6, 0.0)
     assert text.startswith("Once upon") and sum(step["tokens"] for step in steps) == 6
+
+
+def test_the_real_spaces_decorator_wraps_every_call_and_answers_off_zerogpu(tiny_models):
+    """The installed `spaces` package's own `@spaces.GPU` around every model call, as on ZeroGPU;
+    off ZeroGPU hardware it runs the call in place (its fork and GPU lease need ZeroGPU itself,
+    which the stand-in above plays)."""
+    runner = zerogpu.gpu_runner()  # imports spaces and decorates with spaces.GPU
+    assert callable(runner) and runner(lambda a, b: a + b, 2, 3) == 5
+    runtime = Runtime(plan("hub", tiny_models), worker=zerogpu.GpuCallWorker())
+    scores = get_task("sentiment").run(runtime.engine("sentiment"), pytest.fail, "A fine film.")[0]
+    assert set(scores) == {"POSITIVE", "NEGATIVE"}
+    *_, (text, _, steps) = get_task("generate").run(runtime.engine("generate"), pytest.fail, "Once upon", 4, 0.0)
+    assert text.startswith("Once upon") and sum(step["tokens"] for step in steps) == 4

@@ -51,6 +51,7 @@ def test_on_a_phone_all_five_tabs_are_one_tap_away_and_nothing_overflows(browser
     context.close()
 
 
+@pytest.mark.slow  # the scorecard's zero-shot side is the real Gemma 3 270M
 def test_the_scorecard_reads_the_labels_of_your_file_and_shows_each_sides_confusion(browser, base_url, tmp_path):
     upload = tmp_path / "topics.csv"
     upload.write_text("text,label\nthe film was fun,film\na new song,music\nthe match,sport\nthe cinema,film\n",

@@ -88,7 +88,8 @@ def test_sentiment_runs_on_enter_and_shows_model_and_latency(page):
     expect(view).to_contain_text("NEGATIVE")
     expect(view).to_contain_text("not a measured accuracy")
     status = page.locator("#sentiment-status")
-    expect(status).to_contain_text("Answered by")
+    # the model, where it ran and the request's latency
+    expect(status).to_contain_text(re.compile(r"Answered by distilbert on CPU in [0-9.]+ m?s"))
     expect(status.get_by_text("cpu · float32")).to_be_hidden()  # the details wait one click away
     status.get_by_text("Details").click()
     expect(status.get_by_text("cpu · float32")).to_be_visible()
@@ -194,7 +195,7 @@ def test_stop_ends_generation(page, runtime, slow_tokens):
     page.locator("#generate-run").click()
     expect(page.locator(GENERATED)).to_be_visible()
     page.locator("#generate-stop").click()
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 30  # it ends at the next token; a loaded machine may take seconds to get there
     while runtime.worker.long_job_running:
         assert time.monotonic() < deadline, "the generation kept running after Stop"
         time.sleep(0.05)
@@ -498,7 +499,6 @@ def test_a_share_link_says_what_it_skipped_in_the_page_language(browser, base_ur
     context.close()
 
 
-@pytest.mark.slow
 def run_scorecard_on_file(page, path):
     """Choose "My CSV", upload `path`, wait until the upload is done, press Run; the scorecard's view."""
     page.locator("#scorecard-source").get_by_text(re.compile("^(My CSV|我的 CSV)$")).click()
@@ -508,6 +508,7 @@ def run_scorecard_on_file(page, path):
     return page.locator("#scorecard-view")
 
 
+@pytest.mark.slow  # the scorecard's zero-shot side is the real Gemma 3 270M
 def test_the_scorecard_scores_an_uploaded_csv_live_stops_and_gives_a_scored_csv(page, tmp_path):
     rows = ["text,label"] + [f'"{text}",{label}' for text, label in
                              [("A wonderful, warm film.", "POSITIVE"), ("A dull and boring mess.", "NEGATIVE")] * 20]
@@ -561,6 +562,7 @@ def test_a_batch_csv_goes_in_and_its_answers_come_out(page, tmp_path):
     expect(page.locator("#batch-error")).to_contain_text("Choose a CSV file first")
 
 
+@pytest.mark.slow  # the scorecard's zero-shot side is the real Gemma 3 270M
 def test_the_scorecard_and_batch_speak_the_chinese_page_language(browser, base_url, tmp_path):
     upload = tmp_path / "texts.csv"
     upload.write_text('text\n"这家酒店很好。"\nA dull mess.\n', encoding="utf-8")
