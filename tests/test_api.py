@@ -142,3 +142,20 @@ def test_cancelling_a_generation_frees_the_inference_thread(client, runtime):
     while runtime.worker.long_job_running:
         assert time.monotonic() < deadline, "the generation kept running after cancel"
         time.sleep(0.02)
+
+
+def test_two_ways_with_one_blank_fills_once_and_says_why_the_ways_agree(runtime, monkeypatch):
+    """With one blank there is no other blank to see: the two ways are one fill, made once."""
+    from demo.registry import VIEWS
+    from demo.tasks import get_task
+
+    task, view, engine = get_task("fill_mask"), VIEWS["two_ways"], runtime.engine("fill_mask")
+    fills = []
+    real_fill = engine.fill
+    monkeypatch.setattr(engine, "fill", lambda *args, **kwargs: fills.append(1) or real_fill(*args, **kwargs))
+    apart, in_order, table = view.run(task, engine, pytest.fail, "The capital of France is [MASK].", 3)
+    assert apart == in_order and len(fills) == 1 and len(table) == 6  # both ways' rows, as the API promises
+    html = view.present(task, ("The capital of France is [MASK].", 3), (apart, in_order, table), None)
+    assert "add a second" in html and "One after another" not in html
+    view.run(task, engine, pytest.fail, "The [MASK] sat on the [MASK].", 3)
+    assert len(fills) == 3  # two blanks: both ways

@@ -47,6 +47,24 @@ def test_shared_prefix_scores_equal_full_forward_scores_in_small_chunks(tiny_pat
     assert len(steps) == 3  # 7 rows, 3 per pass: the caller may serve others between passes
 
 
+def test_rows_after_each_of_several_prefixes_score_as_after_each_prefix_alone(tiny_paths, monkeypatch):
+    """An explanation's occluded texts as left-padded prefixes, every label row after each of them, a
+    few rows per pass: the same scores as each prefix run alone (`shared_prefix_logprobs`)."""
+    lm = load_model(ModelRef(str(tiny_paths["generate"])), AutoModelForCausalLM, detect_placement())
+    monkeypatch.setattr(scoring, "tokens_per_pass", lambda loaded: 8)
+    monkeypatch.setattr(scoring, "ROWS_PER_PASS", 2)  # 16 cached tokens a pass: 3 prefixes of 5 or more -> 1 row
+    prefixes = [scoring.encode(lm, text, bos=True) for text in ("The quick brown fox", "The brown fox", "quick fox")]
+    rows = [scoring.encode(lm, text) for text in ("\nThis is about sports.", "\nThis is about music and art.", " x")]
+    steps = []
+    together = scoring.rows_after_each_prefix_logprobs(lm, scoring.prefixes_state(lm, prefixes), rows,
+                                                        between=lambda: steps.append(1))
+    for p, prefix in enumerate(prefixes):
+        alone = scoring.shared_prefix_logprobs(lm, prefix, rows)
+        for r in range(len(rows)):
+            assert together[p * len(rows) + r] == pytest.approx(alone[r], abs=1e-4)
+    assert max(map(len, prefixes)) >= 5 and len(steps) == 3  # one row after all three prefixes per pass
+
+
 def test_cancelled_requests_never_reach_the_model(base_url, runtime, monkeypatch):
     deadline = time.monotonic() + 60
     while not all(state.phase == "ready" for state in runtime.states.values()):  # background warm-ups done

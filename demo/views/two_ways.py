@@ -5,19 +5,22 @@ from __future__ import annotations
 import gradio as gr
 
 from demo.engines.bert import fill_in, normalize_masks
-from demo.i18n import say
+from demo.i18n import add_translations, say
 from demo.views import View
 from demo.views.html import TABLE_HEADERS, filled_html
 
 WAYS = (("apart", "Each blank on its own", "every other blank stays a blank"),
         ("in order", "One after another", "each blank sees the best words before it"))
+ONE_BLANK = ("With one blank the two ways are the same fill (there is no other blank to see): add a second "
+             "[MASK] to see them differ.")
 
 
 def run(task, engine, warn, text, top_k):
     mask = engine.mask_token
     normalized, count = normalize_masks(text, mask)
-    ways = {"apart": engine.fill(normalized, top_k, count, in_order=False),
-            "in order": engine.fill(normalized, top_k, count, in_order=True)}
+    apart = engine.fill(normalized, top_k, count, in_order=False)
+    # one blank has no other blank to see or not see: the two ways are the same fill, made once
+    ways = {"apart": apart, "in order": engine.fill(normalized, top_k, count, in_order=True) if count > 1 else apart}
     filled = [fill_in(normalized, mask, [words[0][0] if words else mask for words in result.candidates])
               for result in ways.values()]
     table = [[way, m + 1, rank + 1, word, round(prob, 4)]
@@ -30,6 +33,10 @@ def run(task, engine, warn, text, top_k):
 def present(task, checked, outputs, card) -> str:
     text, _ = checked
     _, _, table = outputs
+    if len({m for _, m, *_ in table}) == 1:
+        rows = [[m, r, w, p] for way_, m, r, w, p in table if way_ == "apart"]
+        return (f'<div class="answer ways"><div class="way"><p class="legend">{say(ONE_BLANK)}</p>'
+                f'{filled_html(text, rows)}</div></div>')
     columns = []
     for way, title, note in WAYS:
         rows = [[m, r, w, p] for way_, m, r, w, p in table if way_ == way]
@@ -44,9 +51,17 @@ def build_outputs(task, outputs: list) -> list:
             gr.Dataframe(headers=["way", *TABLE_HEADERS], label="Both ways", elem_id="fill-mask-both", visible=False)]
 
 
-VIEW = View("two_ways", "Compare: each blank on its own vs one after another", "fill_in_order", "{task}_two_ways",
+VIEW = View("two_ways", "Two ways: each blank on its own vs one after another", "fill_in_order", "{task}_two_ways",
             run, present, build_outputs, takes=lambda task: task.params,
             description="Fill the masks two ways: each on its own from one pass (BERT's way), and one after another, "
                         "each seeing the best words before it.",
             returns=("the text filled with each mask on its own", "the text filled one mask after another",
                      "{headers, data}: rows [way, mask, rank, word, probability]"))
+
+
+TRANSLATIONS = {"zh-CN": {
+    "Two ways: each blank on its own vs one after another": "两种填法：各空单独填 vs 依次填",
+    ONE_BLANK: "只有一个空时两种填法是同一种（没有别的空可看）：再加一个 [MASK] 就能看到它们的区别。",
+}}
+
+add_translations(TRANSLATIONS)

@@ -442,7 +442,7 @@ def test_score_the_prompt_shades_each_token_with_its_probability(page):
     expect(token.locator(".alts")).to_contain_text("probability:")
 
 
-def test_compare_fills_the_masks_both_ways_side_by_side(page):
+def test_two_ways_fills_the_masks_both_ways_side_by_side(page):
     open_tab(page, "fill_mask")
     page.locator("#fill-mask-text textarea").fill("the [MASK] sat on the [MASK] .")
     page.locator("#fill_mask_two_ways").click()

@@ -165,6 +165,38 @@ def after_each_prefix_logprobs(loaded: LoadedModel, state, continuation: list[in
     return torch.cat([first[:, continuation[0]][:, None], rest.view(rows, length - 1)], 1).tolist()
 
 
+@torch.inference_mode()
+def rows_after_each_prefix_logprobs(loaded: LoadedModel, state, rows: list[list[int]],
+                                    between: Callable[[], None] = lambda: None) -> list[list[float]]:
+    """Per-token log P(row | prefix) for every row after every prefix of a kept `prefixes_state`,
+    [prefix][row] flattened prefix-major: each pass carries as many rows after all the prefixes as
+    keep its copies of their cache within `tokens_per_pass` x `ROWS_PER_PASS` tokens."""
+    cache, mask, first = state
+    model, prefixes = loaded.model, len(mask)
+    per_pass = max(1, tokens_per_pass(loaded) * ROWS_PER_PASS // (prefixes * mask.shape[1]))
+    scores: list[list[float]] = [None] * (prefixes * len(rows))  # type: ignore[list-item]
+    for start in range(0, len(rows), per_pass):
+        between()
+        chunk = rows[start : start + per_pass]
+        width = max(len(r) for r in chunk)
+        ids = torch.tensor([r + [0] * (width - len(r)) for r in chunk] * prefixes, device=mask.device)
+        valid = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in chunk] * prefixes, device=mask.device)
+        row_mask = mask.repeat_interleave(len(chunk), 0)
+        positions = row_mask.sum(-1, keepdim=True) + torch.arange(width, device=mask.device)
+        rows_cache = copy.deepcopy(cache)
+        rows_cache.batch_repeat_interleave(len(chunk))
+        hidden = model.get_decoder()(input_ids=ids, attention_mask=torch.cat([row_mask, valid], 1),
+                                     position_ids=positions, past_key_values=rows_cache,
+                                     use_cache=True).last_hidden_state
+        predicting = valid[:, 1:].bool()
+        picked = iter(picked_logprobs(model, hidden[:, :-1][predicting], ids[:, 1:][predicting]).tolist())
+        for prefix in range(prefixes):
+            for offset, row in enumerate(chunk):
+                scores[prefix * len(rows) + start + offset] = [first[prefix, row[0]].item(),
+                                                              *(next(picked) for _ in row[1:])]
+    return scores
+
+
 def prefix_cache(loaded: LoadedModel, prefix: list[int]):
     """The key/value cache of `prefix`: rows continue copies of it, so it can be kept and reused."""
     return prefix_state(loaded, prefix)[0]
