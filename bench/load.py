@@ -1,9 +1,9 @@
-"""Load, soak and disconnect checks against the real app over its REST API, on tiny local models.
+"""Load, soak and disconnect checks against the real app over its REST API, on tiny local models (Gemma 3 270M with --embedded).
 
     python -m bench.load [--clients 50] [--seconds 60]     # load: mixed tasks, bounded in time
     python -m bench.load --soak-minutes 10                  # soak: RSS of the server each minute
     python -m bench.load --disconnect                       # a client drops mid-generation
-    python -m bench.load --hostile                          # load plus big bodies, cancels, long work,
+    python -m bench.load --hostile [--embedded]             # load plus big bodies, cancels, long work,
                                                             # a queue-filling client, explanations, an upload flood
     python -m bench.load --room [--visitors 40 --seconds 60 --embedded]   # a room behind a Space's proxy
                                                             # (bench.room, which takes the flags after it)
@@ -111,6 +111,10 @@ EXPLANATIONS = [  # the longest each takes on the tiny models (64 positions; GPT
     ("compare_classify", ["A warm and funny film.", ", ".join(f"label {n}" for n in range(20))]),
     ("attention_next_sentence", ["It snowed all night.", "by morning the roads were closed " * 4]),
     ("steps_sentiment", [" ".join(["a warm and funny film"] * 11)]),
+    # at their declared limits: 20 labels of 100 characters, a 300-character template
+    ("classify", ["A warm and funny film.", ", ".join(f"{n:02d}" + "x" * 98 for n in range(20)), False,
+                  "{}" + " about it" * 33]),
+    ("compare_next_sentence", ["It snowed all night.", "by morning the roads were closed " * 4]),
 ]
 
 
@@ -228,6 +232,7 @@ def main() -> None:
     parser.add_argument("--soak-minutes", type=int, default=0)
     parser.add_argument("--disconnect", action="store_true")
     parser.add_argument("--hostile", action="store_true", help="hostile clients beside the good ones")
+    parser.add_argument("--embedded", action="store_true", help="the app on Gemma 3 270M (default: tiny models)")
     args = parser.parse_args()
     figures: dict = {}
     with tempfile.TemporaryDirectory() as scratch:
@@ -239,10 +244,11 @@ def main() -> None:
             with running_app(models, log_path=log_path) as (base_url, _):
                 figures["disconnect_to_thread_end_s"] = measure_disconnect(base_url, log_path)
         else:
-            models = build_all(root / "models")
+            models = {} if args.embedded else build_all(root / "models")
             uploads = root / "gradio-files"
             os.environ["GRADIO_TEMP_DIR"] = str(uploads)  # the server's own upload folder, measured
-            with running_app(models, ("--preload",)) as (base_url, process):
+            profile = ("--profile", "embedded") if args.embedded else ()
+            with running_app(models, ("--preload", *profile)) as (base_url, process):
                 server = psutil.Process(process.pid)
                 figures["quiet_p50_before_s"] = quiet_latency(base_url)
                 if args.soak_minutes:

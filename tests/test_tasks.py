@@ -286,3 +286,33 @@ def test_every_explanation_exists_for_both_profiles_and_its_formulas_are_well_fo
         assert not [c for c in text if ord(c) < 32 and c != "\n"], "a backslash sequence became a control character"
         assert text.count("\\left") == text.count("\\right") and text.count("$$") % 2 == 0
     assert "Gemma" in task.embedded_summary
+
+
+def test_a_generation_gives_the_thread_to_a_waiting_long_job_and_resumes_where_it_was(runtime, monkeypatch):
+    """A long job (an explanation) submitted while generations decode runs within a slice, not after
+    their last token; the paused generation then goes on from its kept cache, token for token the
+    same as alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from demo.engines import decoding
+
+    engine, worker = runtime.engine("generate"), runtime.worker
+    settings = GenerationSettings(max_new_tokens=400, temperature=0.0, repetition_penalty=2.0)
+
+    def generate(pieces: list) -> str:
+        for piece in engine.stream(engine.prepare("Once upon a time", 400), settings, threading.Event()):
+            pieces.append(piece)
+        return "".join(pieces)
+
+    alone = generate([])
+    monkeypatch.setattr(decoding, "SLICE_S", 0.05)
+    pieces: list = []
+    with ThreadPoolExecutor(1) as pool:
+        text = pool.submit(generate, pieces)
+        deadline = time.monotonic() + 30
+        while len(pieces) < 5:
+            assert time.monotonic() < deadline, "the generation never started"
+            time.sleep(0.005)
+        ran_at = worker.call(lambda: len(pieces), long=True)
+        assert ran_at < 300 and not text.done()  # it ran while the generation still had tokens to make
+        assert text.result(timeout=60) == alone

@@ -264,7 +264,7 @@ class CausalLMEngine:
                 now = time.monotonic()
                 if job.done():
                     return
-                if not job.running():
+                if not job.running() or getattr(job, "paused", False):  # waiting for its turn, or paused
                     if now - queued_since > self.worker.start_timeout_s and job.cancel():
                         raise Busy() from None
                     last_token = now

@@ -9,14 +9,18 @@ next step (no re-reading of the others' prompts), and every group advances one t
 A finished or stopped row leaves its group at once (its cache rows are dropped).
 
 All of it is one long job on the inference thread: between two groups' steps it answers the short
-requests waiting for the thread, and while another long job (an explanation) waits, no new group
-starts, so the room's generations cannot keep the other views from their turn.
+requests waiting for the thread. While another long job (an explanation) waits, no new group
+starts, and after `SLICE_S` the loop gives the thread up: its groups, caches and all, wait here
+while the other job runs, and resume at the loop's next turn (a 512-token generation once held
+the thread for a minute while a fill-mask request waiting behind it was answered "busy").
 """
 
 from __future__ import annotations
 
 import contextvars
+import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -26,8 +30,17 @@ import torch
 from demo.engines.types import GREEDY_BELOW, GenerationSettings
 from demo.inference import InferenceWorker, RequestScope, current_scope
 
+log = logging.getLogger(__name__)
+
 MAX_ROWS = 16  # sequences decoded at once (more wait in the page's queue, with their place shown)
-MAX_TOKENS = 16_384  # prompt + new tokens of every row decoding at once: the KV caches' bound
+MAX_TOKENS = 8_192  # prompt + new tokens of every row decoding at once: the KV caches' bound
+SLICE_S = 2.0  # while another long job waits, the generations give the thread up after this long
+
+
+class RowFuture(Future):
+    """A row's outcome; `paused` while its group waits for the thread (no token timeout runs then)."""
+
+    paused = False
 
 
 @dataclass(eq=False)
@@ -40,13 +53,24 @@ class Row:
     end: Callable[[], None]  # the stream is over (also after a failure)
     stop: threading.Event
     scope: RequestScope | None = field(default_factory=current_scope)
-    future: Future = field(default_factory=Future)
+    future: RowFuture = field(default_factory=RowFuture)
     tokens: list[int] = field(default_factory=list)  # prompt and new tokens: the repetition penalty's view
 
     def __post_init__(self) -> None:
         self.tokens = list(self.prompt_ids)
         self.generator = torch.Generator().manual_seed(self.settings.seed)
         self.new_tokens = 0
+        self.started = time.perf_counter()
+
+    def finish(self, failure: BaseException | None = None) -> None:
+        """End the stream and hand its reader the outcome."""
+        self.end()
+        if failure is not None:
+            self.future.set_exception(failure)
+            return
+        self.future.set_result(None)
+        log.info("generation ended after %.2f s (stopped early: %s)", time.perf_counter() - self.started,
+                 self.unwanted())
 
     @property
     def size(self) -> int:
@@ -130,6 +154,7 @@ class BatchedDecoder:
         eos = tokenizer.eos_token_id if eos is None else eos
         self.eos = set(eos if isinstance(eos, list) else [] if eos is None else [eos])
         self._pending: list[Row] = []
+        self._paused: list[Group] = []  # groups whose turn on the thread ended, resumed by the next loop
         self._lock = threading.Lock()
         self._looping = False
 
@@ -144,7 +169,10 @@ class BatchedDecoder:
         return row.future
 
     def _loop(self) -> None:
-        groups: list[Group] = []
+        groups, self._paused = self._paused, []
+        for row in (row for group in groups for row in group.rows):
+            row.future.paused = False
+        started = time.monotonic()
         try:
             while True:
                 fresh = self._admit(groups)
@@ -157,13 +185,18 @@ class BatchedDecoder:
                     if not group.rows:
                         groups.remove(group)
                     self.worker.serve_waiting()
+                if groups and time.monotonic() - started > SLICE_S and self.worker.long_job_waiting():
+                    self._paused = groups  # their caches wait here; the loop goes to the back of the line
+                    for row in (row for group in groups for row in group.rows):
+                        row.future.paused = True
+                    return
         finally:
             with self._lock:
                 self._looping = False
-                restart = bool(self._pending)
+                restart = bool(self._pending or self._paused)
                 if restart:
                     self._looping = True
-            if restart:  # rows that arrived as the loop ended, or waited for another long job
+            if restart:  # rows that arrived as the loop ended, waited for another long job, or were paused
                 contextvars.Context().run(self.worker.start, self._loop)
 
     def _admit(self, groups: list[Group]) -> list[Row]:
@@ -180,6 +213,7 @@ class BatchedDecoder:
                     break
                 self._pending.remove(row)
                 if row.future.set_running_or_notify_cancel():  # False: it gave up waiting (busy)
+                    row.started = time.perf_counter()
                     fresh.append(row)
                     tokens += row.size
         return fresh
@@ -190,8 +224,7 @@ class BatchedDecoder:
             logits = group.step(self.model)
         except BaseException as exc:  # the rows' readers get the failure through their futures
             for row in group.rows:
-                row.end()
-                row.future.set_exception(exc)
+                row.finish(exc)
             group.rows = []
             return
         chosen, keep = [], []
@@ -204,8 +237,7 @@ class BatchedDecoder:
                 row.emit(token, logits[index : index + 1])
                 done = row.new_tokens >= row.settings.max_new_tokens
             if done:
-                row.end()
-                row.future.set_result(None)
+                row.finish()
             else:
                 keep.append(index)
             chosen.append(max(token, 0))
