@@ -3,7 +3,9 @@ section sits in the same accordion."""
 
 from __future__ import annotations
 
+import logging
 import time
+from pathlib import Path
 
 import gradio as gr
 
@@ -16,8 +18,12 @@ from demo.page.jobs import results_folder, UPDATE_S, count_of, page_job, stoppin
 from demo.page.locale_switch import choices_in_language
 from demo.page.scorecard_view import SUMMARY_COLUMNS, WRONG_COLUMNS, missing_line, missing_sides, tally_outputs
 from demo.page.status import EMPTY
-from demo.registry import get_task
+from demo.engines.gemma import GEMMA_NAME
+from demo.registry import VIEWS, get_task
+from demo.report import build_report
 from demo.scorecard import built_in, labels_of, read_csv, score, scorecard_tasks, scored_csv
+
+log = logging.getLogger(__name__)
 
 SOURCES = ("Built-in set", "Built-in Chinese set", "My CSV")
 OWN_FILE = SOURCES[-1]
@@ -54,6 +60,33 @@ def formats() -> Text:
     return listed(parts, " or ")
 
 
+def report_of(runtime, tally, key: str, chosen: str, labels: list[str], total: int, stopped: bool, sides,
+              language: str) -> Path:
+    """The run as a self-contained HTML report in the page's language, beside the scored CSV."""
+    spec = get_task(key)
+    models = {}
+    if sides.classic.engine is not None:
+        card = runtime.card(key, language)
+        models[sides.classic.name] = f"{card.label} · {card.details}"
+    if sides.zero_shot.engine is not None:
+        models[sides.zero_shot.name] = localize(Text("{model}, no training: {method}", model=GEMMA_NAME,
+                                                     method=spec.zero_shot.method or spec.title))
+    code = None
+    if sides.classic.engine is not None and "steps" in getattr(sides.classic.engine, "capabilities", ()):
+        first = spec.scorecard_values(tally.items[0].inputs, labels)
+        try:  # one small request; the report stands without it
+            code = VIEWS["steps"].run(spec, sides.classic.engine, lambda message: None, *spec.check(*first))[1]
+        except Exception:  # noqa: BLE001 - said in the log, the report goes on
+            log.exception("the steps code for the report failed")
+    html = build_report(tally, task=spec.title, set_name=localize(chosen), labels=labels, models=models,
+                        total=total, stopped=stopped, code=code, locale=UI_LANGUAGE.get())
+    folder = results_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"scorecard-{key}-{time.time_ns()}.html"
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
 def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
     tasks = scorecard_tasks()
     # a section under the tabs, not another tab: on a phone more tabs send tasks into a hidden menu
@@ -84,10 +117,13 @@ def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
                                                "answer"), interactive=False, elem_id="scorecard-confusion")
         wrong = gr.Dataframe(headers=list(WRONG_COLUMNS), label=ui_text("Items each side got wrong"), interactive=False,
                              elem_id="scorecard-wrong", wrap=True)
-        download = gr.File(label=ui_text("Scored CSV"), elem_id="scorecard-download")
+        with gr.Row():
+            download = gr.File(label=ui_text("Scored CSV"), elem_id="scorecard-download")
+            report = gr.File(label=ui_text("Report to send (HTML: opens offline, prints to PDF)"),
+                             elem_id="scorecard-report")
         kept = gr.State()  # the last tally, what it misses and its status, said again on a language switch
         build_batch(runtime, quiet, ui_language)
-    outputs = [view, plot, table, confusion, wrong, download, kept, upload, error, status]
+    outputs = [view, plot, table, confusion, wrong, download, kept, upload, report, error, status]
 
     def items_of(key: str, chosen: str, path: str | None):
         if chosen == OWN_FILE:
@@ -105,7 +141,7 @@ def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
         ready = runtime.is_ready(key, language=language) and runtime.is_ready(key, zero_shot=True, language=language)
         loading = EMPTY if ready else Text(" (loading the models once)")
         # the upload is read and deleted: the file box empties, ready for the next file
-        yield (*(gr.skip() for _ in outputs[:7]), None if path else gr.skip(), gr.update(visible=False),
+        yield (*(gr.skip() for _ in outputs[:7]), None if path else gr.skip(), None, gr.update(visible=False),
                Text("Read {items}{loading}…", items=count_of(len(items), "item"), loading=loading))
         sides = runtime.sides(key, language=language)
         gone = missing_sides(sides)
@@ -123,7 +159,7 @@ def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
                 line = Text("Scoring {items} with {sides}…", items=count_of(len(items), "item"),
                             sides=listed(list(tally.sides), ", "))
                 shown_tally = (tally, len(items), key, False, False, gone, line)
-                yield (*said_again(shown_tally), gr.skip(), shown_tally if keep else None, gr.skip(),
+                yield (*said_again(shown_tally), gr.skip(), shown_tally if keep else None, gr.skip(), gr.skip(),
                        gr.update(visible=False), line)
         if tally is None:
             return
@@ -133,8 +169,9 @@ def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
                     "Scored {items} in {seconds} s ({rate} items/s).", items=count_of(tally.done, "item"),
                     seconds=f"{took:.1f}", rate=f"{tally.done / max(took, 1e-9):.2f}")
         shown_tally = (tally, len(items), key, stopped, True, gone, line)
+        report_file = report_of(runtime, tally, key, chosen, labels, len(items), stopped, sides, language)
         yield (*said_again(shown_tally), str(scored_csv(tally, key, results_folder())), shown_tally if keep else None,
-               gr.skip(), gr.update(visible=False), line)
+               gr.skip(), str(report_file), gr.update(visible=False), line)
 
     def said_again(shown_tally) -> tuple:
         tally, total, key, stopped, final, gone, _ = shown_tally
@@ -176,6 +213,8 @@ TRANSLATIONS = {"zh-CN": {
     "Confusion: one row per side and true label, one column per answer": "混淆矩阵：每行是一方和真实标签，每列是回答",
     "Items each side got wrong": "每一方答错的条目",
     "Scored CSV": "评分后的 CSV",
+    "Report to send (HTML: opens offline, prints to PDF)": "可发送的报告（HTML：离线打开，可打印为 PDF）",
+    "{model}, no training: {method}": "{model}，未经训练：{method}",
     "Built-in Chinese set": "内置中文数据集",
     "{source}: {name}": "{source}：{name}",
     "{columns} (any 2 to 20 labels, for {task})": "{columns}（{task}：任意 2 到 20 个标签）",

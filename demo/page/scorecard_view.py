@@ -9,6 +9,7 @@ from html import escape
 import gradio as gr
 
 from demo.i18n import add_translations, localize, say
+from demo.report import diagram, reliability
 from demo.scorecard import agreement, confusion_rows, labels_of, summary_rows, wrong_rows
 
 MEASURED = "Accuracy is measured against the set's labels; {margin}"
@@ -60,6 +61,24 @@ def confusion_grid(tally, labels: list[str]) -> str:
     return f'<div class="confusions">{"".join(grids)}</div>'
 
 
+def reliability_panel(tally) -> str:
+    """Each side's reliability diagram and calibration error so far: is its confidence honest?"""
+    if not tally.done:
+        return ""
+    panels = []
+    for name, side in tally.sides.items():
+        right = [p == item.gold for p, item in zip(side.predictions, tally.items, strict=False)]
+        bins, ece = reliability(tally.confidences[name][: len(right)], right)
+        panels.append(f'<div class="confusion"><div class="blank-head">{escape(localize(name))}</div>'
+                      f'{diagram(bins, localize(name), width=190)}<p class="legend">'
+                      f'{escape(say("Expected calibration error: {ece} points", ece=f"{100 * ece:.1f}"))}</p></div>')
+    return (f'<div class="blank-head">{escape(say("Is the confidence honest?"))}</div><p class="legend">'
+            f'{escape(say(HONEST))}</p><div class="confusions reliability-panel">{"".join(panels)}</div>')
+
+
+HONEST = ("Bars under the dashed line: answers more confident than right (red: the gap). The count under each bar: "
+          "how many answers had that confidence.")
+
 MIN_AXIS_ITEMS = 20
 SUMMARY_COLUMNS = ("side", "items", "accuracy %", "median latency ms", "items/s")
 WRONG_COLUMNS = ("side", "row", "input", "true label", "answer", "confidence")
@@ -88,7 +107,7 @@ def tally_outputs(tally, total: int, key: str, stopped: bool = False, final: boo
             f'class="bar-fill" style="width:{100 * done / max(1, total):.1f}%"></span></span><span class="bar-value">'
             f'{done / max(1, total):.0%}</span></div><p class="meaning">{measured}</p>'
             + (f'<p class="meaning"><b>{missing}</b></p>' if missing else "") + '</div>'
-            + confusion_grid(tally, labels))
+            + confusion_grid(tally, labels) + reliability_panel(tally))
     # the plot's legend keeps the names of its first drawing, so each side is named by its model there,
     # the same in every language
     curve = pd.DataFrame([(x, y, getattr(name, "fields", {}).get("model", name)) for x, y, name in tally.curve],
@@ -131,5 +150,6 @@ TRANSLATIONS = {"zh-CN": {
     "answer": "回答",
     "answered {label}": "回答 {label}",
     "confidence": "置信度",
+    HONEST: "柱子低于虚线：回答的置信度高于实际正确率（红色为差距）。柱子下的数字：以该置信度回答的条目数。",
 }}
 add_translations(TRANSLATIONS)

@@ -541,6 +541,11 @@ def test_the_scorecard_scores_an_uploaded_csv_live_stops_and_gives_a_scored_csv(
         page.locator("#scorecard-download a").first.click()
     scored = downloading.value.path().read_text(encoding="utf-8").splitlines()
     assert scored[0].startswith("text,label,") and len(scored) == 11
+    expect(page.locator("#scorecard-view .reliability")).to_have_count(2)  # each side's diagram, live
+    with page.expect_download() as downloading:
+        page.locator("#scorecard-report a").first.click()
+    report = downloading.value.path().read_text(encoding="utf-8")
+    assert report.startswith("<!DOCTYPE html>") and "Is the confidence honest?" in report and "10 of 10 items" in report
     page.screenshot(path=SCREENSHOTS / "scorecard.png", full_page=True)
 
 
