@@ -115,6 +115,7 @@ EXPLANATIONS = [  # the longest each takes on the tiny models (64 positions; GPT
     ("classify", ["A warm and funny film.", ", ".join(f"{n:02d}" + "x" * 98 for n in range(20)), False,
                   "{}" + " about it" * 33]),
     ("compare_next_sentence", ["It snowed all night.", "by morning the roads were closed " * 4]),
+    ("counterfactual_sentiment", [" ".join(["a warm and funny film"] * 11)]),
 ]
 
 

@@ -87,6 +87,7 @@ class Task:
     concurrency: int = 4  # requests of this task handled at once (they wait for the inference thread)
     queue_share: int | None = 64  # how many may wait in the queue (`demo.admission`); None: no share of its own
     per_client: int | None = None  # how many one client may have at once (long work)
+    counterfactual_input: int = 0  # which input the "what flips it" view edits (its position in `params`)
     request_names: tuple[str, str] = ("request", "requests")  # how a message names one, and several
     classic: type | None = None  # the engine class that wraps a loaded hub checkpoint
     zero_shot: Any = None  # a `demo.engines.ZeroShot`: how Gemma solves it

@@ -15,6 +15,7 @@ from demo.views.html import verdict
 class NextSentenceTask(Task):
     key = "next_sentence"
     title = "Next sentence"
+    counterfactual_input = 1  # sentence B: which of its words make it follow A
     summary = "Does sentence B follow sentence A? BERT's own pretraining head answers."
     embedded_summary = ("Does sentence B follow sentence A? Gemma 3 270M measures how much more likely B is after A "
                         "than after unrelated sentences.")

@@ -1,0 +1,57 @@
+"""What flips the answer: every edit it returns, sent back through the task's own endpoint, gets
+another label; a text it cannot flip within its bounds says so (tiny models, real launched app)."""
+
+from __future__ import annotations
+
+import pytest
+
+from demo.views.counterfactual import MAX_CHECKS, without, word_spans
+
+
+def test_words_are_latin_words_whole_and_chinese_characters_one_by_one():
+    text = "I didn't hate it, 真的很好"
+    assert [text[a:b] for a, b in word_spans(text)] == ["I", "didn't", "hate", "it", "真", "的", "很", "好"]
+    assert without("I did not hate it.", [(6, 9)]) == "I did hate it."
+    assert without("not bad", [(0, 3)]) == "bad"
+
+
+@pytest.mark.parametrize("api_name, data, edited, flips", [
+    ("counterfactual_sentiment", ["the film was great fun but the plot was bad and boring"], 0, False),
+    ("counterfactual_next_sentence", ["It rained all day.", "The streets were wet and the park was empty."], 1, None),
+    # a text the tiny NLI model answers near a tie: two words left out flip it
+    ("counterfactual_classify", ["best went where very why fun mat they", "film, music, sport"], 0, True),
+])
+def test_each_flip_it_returns_gets_another_label_from_the_tasks_own_endpoint(client, api_name, data, edited, flips):
+    best, table, status = client.predict(*data, api_name=f"/{api_name}")
+    assert flips is None or bool(best) == flips
+    rows = table["data"]
+    print(f"\n{api_name}: {len(rows) if best else 0} flips; {status.splitlines()[0][-60:]}")
+    assert "asked the model" in status
+    answer_of = {"counterfactual_sentiment": "/sentiment", "counterfactual_next_sentence": "/next_sentence",
+                 "counterfactual_classify": "/classify"}[api_name]
+    if not best:  # nothing flips it: one row, the text as it is and its answer
+        assert len(rows) == 1 and rows[0][0] == "" and rows[0][2] == rows[0][4]
+        return
+    for edit, text, label, _, before, _ in rows:
+        values = list(data)
+        values[edited] = text
+        again = client.predict(*values, api_name=answer_of)[0]
+        assert again["label"] == label != before, (edit, text, again)
+
+
+def test_a_text_it_cannot_flip_says_so_within_its_bounds(runtime, monkeypatch):
+    """An engine whose answer no deletion moves: the search stops at its limits and says the answer holds."""
+    from demo.registry import VIEWS, get_task
+
+    view, task, engine = VIEWS["counterfactual"], get_task("sentiment"), runtime.engine("sentiment")
+    asked = []
+
+    def steady(text):
+        asked.append(text)
+        return type("Scores", (), {"scores": {"POSITIVE": 0.9, "NEGATIVE": 0.1}, "dropped_tokens": 0})()
+
+    monkeypatch.setattr(engine, "classify", steady)
+    best, table = view.run(task, engine, print, " ".join(["word"] * 80))
+    assert best == "" and table["data"][0][2] == "POSITIVE" and len(asked) <= MAX_CHECKS
+    html = view.present(task, (" ".join(["word"] * 80),), (best, table), None)
+    assert "it holds" in html
