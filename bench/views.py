@@ -33,6 +33,7 @@ TASKS = ("sentiment", "fill_mask", "next_sentence", "generate", "classify")
 def endpoints_of(base_url: str) -> dict[str, list[str]]:
     """The app's endpoints per tab: the answer first, then its views."""
     from demo import registry
+    from demo.engines import may_offer
     from demo.page.endpoint import answer_endpoint, view_endpoint
 
     served = set(httpx.get(f"{base_url}/gradio_api/info", timeout=30).json()["named_endpoints"])
@@ -40,7 +41,8 @@ def endpoints_of(base_url: str) -> dict[str, list[str]]:
     out = {}
     for key in TASKS:
         task = registry.get_task(key)
-        names = [answer_endpoint(task).api_name, *(view_endpoint(task, view).api_name for view in registry.VIEWS.values())]
+        names = [answer_endpoint(task).api_name, *(view_endpoint(task, view).api_name for view in registry.VIEWS.values()
+                                                   if may_offer(task, view.requires))]
         out[key] = [name for name in dict.fromkeys(names) if "/" + name in served]
     return out
 

@@ -27,10 +27,12 @@ def percent(probability: float) -> str:
 
 
 def bar(name: str, probability: float, *, strong: bool = False, api_label: str = "") -> str:
-    """One labelled bar: the name (and the API's label for it), its share of the width, its percentage."""
+    """One labelled bar: the name (and the API's label for it, where it is another word than the name:
+    "sports sports" and "Negative NEGATIVE" said one word twice), its share of the width, its percentage."""
     width = max(0.0, min(1.0, probability)) * 100
     cls = "bar strong" if strong else "bar"
-    tag = f'<span class="api-label">{escape(api_label)}</span>' if api_label else ""
+    shown_apart = api_label and api_label.casefold() != name.casefold()
+    tag = f'<span class="api-label">{escape(api_label)}</span>' if shown_apart else ""
     return (f'<div class="{cls}"><span class="bar-name">{escape(name)}{tag}</span>'
             f'<span class="bar-track"><span class="bar-fill" style="width:{width:.1f}%"></span></span>'
             f'<span class="bar-value">{percent(probability)}</span></div>')
