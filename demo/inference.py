@@ -30,10 +30,12 @@ from demo.errors import UserFacingError
 from demo.i18n import Text, add_translations
 
 MAX_BATCH = 32
-START_TIMEOUT_S = 60.0  # a request whose job has not started by then is answered "busy" instead
+# a request whose job has not started by then is answered "busy" instead: long enough for a room's
+# queue of long jobs (each within its budget) to reach it; a waiting request costs little
+START_TIMEOUT_S = 180.0
 # a long non-streaming job stops with a message after this much of its own model time
-# (DEMO_LONG_JOB_BUDGET_S): two such jobs ahead of a request still let it start within START_TIMEOUT_S
-# (at 60 s, a hostile client's two longest fills made good requests wait past it, "busy")
+# (DEMO_LONG_JOB_BUDGET_S): a few such jobs ahead of a request still let it start within START_TIMEOUT_S
+# (at 60 s each, a hostile client's longest fills made good requests wait past it, "busy")
 LONG_JOB_BUDGET_S = float(os.environ.get("DEMO_LONG_JOB_BUDGET_S", "20"))
 
 

@@ -9,8 +9,8 @@ next step (no re-reading of the others' prompts), and every group advances one t
 A finished or stopped row leaves its group at once (its cache rows are dropped).
 
 All of it is one long job on the inference thread: between two groups' steps it answers the short
-requests waiting for the thread. While another long job (an explanation) waits, no new group
-starts, and after `SLICE_S` the loop gives the thread up: its groups, caches and all, wait here
+requests waiting for the thread. While another long job (an explanation) waits, after `SLICE_S`
+the loop gives the thread up: its groups, caches and all, wait here
 while the other job runs, and resume at the loop's next turn (a 512-token generation once held
 the thread for a minute while a fill-mask request waiting behind it was answered "busy").
 """
@@ -200,10 +200,9 @@ class BatchedDecoder:
                 contextvars.Context().run(self.worker.start, self._loop)
 
     def _admit(self, groups: list[Group]) -> list[Row]:
-        """The pending rows that start now: within the row and token bounds, none cancelled, and
-        none while another long job waits its turn (unless nothing else would run)."""
-        if groups and self.worker.long_job_waiting():
-            return []
+        """The pending rows that start now: within the row and token bounds, none cancelled. They
+        join while other long jobs wait too: the slices keep those jobs' turn (a room's generations
+        once waited for every paused row to finish and were answered "busy")."""
         rows = [row for group in groups for row in group.rows]
         room, tokens = self.max_rows - len(rows), sum(row.size for row in rows)
         fresh: list[Row] = []

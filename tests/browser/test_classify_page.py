@@ -67,3 +67,21 @@ def test_the_scorecard_reads_the_labels_of_your_file_and_shows_each_sides_confus
         expect(grid.locator("thead")).to_contain_text(label)
     page.screenshot(path=SCREENSHOTS / "classify_scorecard.png", full_page=True)
     context.close()
+
+
+@pytest.mark.parametrize("locale", ["en", "zh-CN"])
+def test_what_flips_it_shows_each_checked_edit_before_and_after(browser, base_url, locale):
+    """A text the tiny NLI model answers near a tie: the view lists the edits that change its answer,
+    each with the answer before and after, in the page's language."""
+    context, page = open_page(browser, base_url, locale=locale)
+    page.get_by_role("tab", name="自定义分类" if locale == "zh-CN" else "Classify").click()
+    page.locator("#classify-text textarea").fill("best went where very why fun mat they")
+    page.locator("#classify-labels textarea").fill("film, music, sport")
+    page.locator("#counterfactual_classify").click()
+    view = page.locator("#classify-view")
+    expect(view.locator("ol.flips li").first).to_be_visible(timeout=60_000)
+    expect(view).to_contain_text("找到的能改变答案的最小改动" if locale == "zh-CN" else "Smallest edits found")
+    expect(view.locator(".flip").first).to_contain_text("→")
+    expect(page.locator("#classify-status")).to_contain_text("问了模型" if locale == "zh-CN" else "asked the model")
+    page.screenshot(path=SCREENSHOTS / f"counterfactual_{locale}.png", full_page=True)
+    context.close()
