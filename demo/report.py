@@ -64,14 +64,14 @@ def diagram(bins: list[Bin], title: str, width: int = 280) -> str:
     scale = lambda v: pad + v * size  # noqa: E731
     bars = []
     for b in bins:
-        x, width = scale(b.low), size / BINS - 2
+        x, bar_width = scale(b.low), size / BINS - 2
         top = pad + size - b.accuracy * size
         gap_top = pad + size - b.confidence * size
-        bars.append(f'<rect x="{x:.1f}" y="{min(top, gap_top):.1f}" width="{width:.1f}" '
+        bars.append(f'<rect x="{x:.1f}" y="{min(top, gap_top):.1f}" width="{bar_width:.1f}" '
                     f'height="{abs(top - gap_top):.1f}" fill="#e8806a" fill-opacity="0.55"/>'
-                    f'<rect x="{x:.1f}" y="{top:.1f}" width="{width:.1f}" height="{pad + size - top:.1f}" fill="#3b6fd8">'
+                    f'<rect x="{x:.1f}" y="{top:.1f}" width="{bar_width:.1f}" height="{pad + size - top:.1f}" fill="#3b6fd8">'
                     f'<title>{b.count} · {b.confidence:.0%} → {b.accuracy:.0%}</title></rect>'
-                    f'<text {TEXT} text-anchor="middle" x="{x + width / 2:.1f}" y="{pad + size + 12}">{b.count}</text>')
+                    f'<text {TEXT} text-anchor="middle" x="{x + bar_width / 2:.1f}" y="{pad + size + 12}">{b.count}</text>')
     ticks = "".join(f'<text {TEXT} text-anchor="middle" x="{scale(t):.1f}" y="{pad + size + 26}">{t:.1f}</text>'
                     f'<text {TEXT} text-anchor="end" x="{pad - 4}" y="{pad + size - t * size + 4:.1f}">{t:.1f}</text>'
                     for t in (0, 0.5, 1))
@@ -121,71 +121,107 @@ def build_report(tally, *, task: str, set_name: str, labels: list[str], models: 
         UI_LANGUAGE.reset(token)
 
 
-def _report(tally, task, set_name, labels, models, total, stopped, code, locale) -> str:
-    done, names = tally.done, list(tally.sides)
-    shown = {name: localize(name) for name in names}
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    import torch
+SHOWN_ROWS = 200  # rows of a list in the report; the rest are counted, and all are in the scored CSV
 
-    machine = f"{platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}, torch {torch.__version__}"
-    parts = [f"<h1>{escape(say('Scorecard: {task}', task=localize(task)))}</h1>",
-             f'<p class="sub">{escape(say("{set} · {done} of {total} items{stopped} · {labels}", set=set_name, done=done, total=total, stopped=say(" (stopped part-way)") if stopped else "", labels=", ".join(labels)))}</p>',
-             f'<p class="note">{escape(say("Made {when} on {machine}.", when=when, machine=machine))}</p>',
-             f"<h2>{escape(say('Who answered'))}</h2>",
-             _table([say("side"), say("model, revision and method")], [[shown[n], models.get(n, "")] for n in names])]
+
+def _h(level: int, text: str) -> str:
+    return f"<h{level}>{escape(text)}</h{level}>"
+
+
+def _p(text: str, css: str = "note") -> str:
+    return f'<p class="{css}">{escape(text)}</p>'
+
+
+def _listed(headers: list[str], rows: list[list]) -> str:
+    """A table of at most `SHOWN_ROWS` rows, saying how many more there are."""
+    more = _p(say("… and {count} more in the scored CSV.", count=f"{len(rows) - SHOWN_ROWS:,}")) \
+        if len(rows) > SHOWN_ROWS else ""
+    return _table(headers, rows[:SHOWN_ROWS]) + more
+
+
+def _accuracy_rows(tally, shown: dict) -> list[list]:
     rows = []
     for name, side in tally.sides.items():
-        n = len(side.predictions)
+        n, latencies = len(side.predictions), sorted(side.latencies)
         low, high = wilson(side.correct, n)
-        latencies = sorted(side.latencies)
         p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] if latencies else 0.0
-        rows.append([shown[name], n, f"{side.accuracy:.1%}", f"{low:.1%} – {high:.1%}",
-                     f"{1000 * statistics.median(latencies):.0f} ms" if latencies else "–", f"{1000 * p95:.0f} ms",
+        median = f"{1000 * statistics.median(latencies):.0f} ms" if latencies else "–"
+        rows.append([shown[name], n, f"{side.accuracy:.1%}", f"{low:.1%} – {high:.1%}", median, f"{1000 * p95:.0f} ms",
                      round(n / max(sum(latencies), 1e-9), 2)])
-    parts += [f"<h2>{escape(say('Accuracy'))}</h2>",
-              _table([say("side"), say("items"), say("accuracy"), say("95% interval"), say("median latency"),
-                      say("p95 latency"), say("items per second")], rows),
-              f'<p class="note">{escape(say("The interval narrows as items are added: with few items, two sides whose intervals overlap may not really differ."))}</p>',
-              f"<h2>{escape(say('Per label'))}</h2>"]
+    return rows
+
+
+def _per_label(tally, shown: dict, labels: list[str]) -> list[str]:
+    parts = []
     for name, side in tally.sides.items():
         grid = [[gold, *(side.confusion[(gold, answer)] for answer in labels),
                  f"{side.confusion[(gold, gold)] / max(1, sum(side.confusion[(gold, a)] for a in labels)):.0%}"]
                 for gold in labels]
-        parts.append(f"<h3>{escape(shown[name])}</h3>" +
-                     _table([say("true \\ answered"), *labels, say("right")], grid))
-    parts.append(f"<h2>{escape(say('Is the confidence honest?'))}</h2>"
-                 f'<p class="note">{escape(say("Each bar: the items answered with that confidence, and how many of them were right. On the dashed line the confidence is honest; a red gap above a bar is over-confidence. Expected calibration error: the gaps, weighted by their items."))}</p>'
-                 '<div class="sides">')
+        parts.append(_h(3, shown[name]) + _table([say("true \\ answered"), *labels, say("right")], grid))
+    return parts
+
+
+def _calibration(tally, shown: dict) -> list[str]:
+    parts = [_h(2, say("Is the confidence honest?")), _p(say(HOW_TO_READ)), '<div class="sides">']
     for name, side in tally.sides.items():
-        confidences = tally.confidences[name][:len(side.predictions)]
         right = [p == item.gold for p, item in zip(side.predictions, tally.items, strict=False)]
-        bins, ece = reliability(confidences, right)
-        parts.append(f'<div class="side"><h3>{escape(shown[name])}</h3>{diagram(bins, shown[name])}'
-                     f'<p>{escape(say("Expected calibration error: {ece} points", ece=f"{100 * ece:.1f}"))}</p></div>')
-    parts.append("</div>")
-    if len(names) == 2:
-        first, second = (tally.sides[n].predictions for n in names)
-        differ = [(item, a, b) for item, a, b in zip(tally.items, first, second, strict=False) if a != b]
-        parts += [f"<h2>{escape(say('Where the sides differ'))}</h2>",
-                  f"<p>{escape(say('They agree on {share} of the items.', share=f'{1 - len(differ) / max(1, done):.0%}'))}</p>",
-                  _table([say("row"), say("input"), say("label"), shown[names[0]], shown[names[1]]],
-                         [[item.row, " / ".join(item.inputs)[:300], item.gold, a, b] for item, a, b in differ[:200]])]
+        bins, ece = reliability(tally.confidences[name][: len(right)], right)
+        ece_line = say("Expected calibration error: {ece} points", ece=f"{100 * ece:.1f}")
+        parts.append(f'<div class="side">{_h(3, shown[name])}{diagram(bins, shown[name])}{_p(ece_line, "")}</div>')
+    return [*parts, "</div>"]
+
+
+def _differences(tally, shown: dict) -> list[str]:
+    names = list(tally.sides)
+    if len(names) != 2:
+        return []
+    first, second = (tally.sides[n].predictions for n in names)
+    differ = [(item, a, b) for item, a, b in zip(tally.items, first, second, strict=False) if a != b]
+    share = f"{1 - len(differ) / max(1, tally.done):.0%}"
+    return [_h(2, say("Where the sides differ")), _p(say("They agree on {share} of the items.", share=share), ""),
+            _listed([say("row"), say("input"), say("label"), shown[names[0]], shown[names[1]]],
+                    [[item.row, " / ".join(item.inputs)[:300], item.gold, a, b] for item, a, b in differ])]
+
+
+def _report(tally, task, set_name, labels, models, total, stopped, code, locale) -> str:
+    import torch
+
+    shown = {name: localize(name) for name in tally.sides}
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    machine = (f"{platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}, "
+               f"torch {torch.__version__}")
+    scored = say("{set} · {done} of {total} items{stopped} · {labels}", set=set_name, done=tally.done, total=total,
+                 stopped=say(" (stopped part-way)") if stopped else "", labels=", ".join(labels))
     wrong = [[shown[name], item.row, " / ".join(item.inputs)[:300], item.gold, predicted, f"{confidence:.0%}"]
              for name, side in tally.sides.items()
              for item, predicted, confidence in zip(tally.items, side.predictions, tally.confidences[name], strict=False)
              if predicted != item.gold]
-    parts += [f"<h2>{escape(say('Items each side got wrong'))}</h2>",
-              _table([say("side"), say("row"), say("input"), say("label"), say("answered"), say("confidence")], wrong[:400])]
+    parts = [_h(1, say("Scorecard: {task}", task=localize(task))), _p(scored, "sub"),
+             _p(say("Made {when} on {machine}.", when=when, machine=machine)),
+             _h(2, say("Who answered")),
+             _table([say("side"), say("model, revision and method")], [[shown[n], models.get(n, "")] for n in shown]),
+             _h(2, say("Accuracy")),
+             _table([say("side"), say("items"), say("accuracy"), say("95% interval"), say("median latency"),
+                     say("p95 latency"), say("items per second")], _accuracy_rows(tally, shown)),
+             _p(say(INTERVALS)), _h(2, say("Per label")), *_per_label(tally, shown, labels),
+             *_calibration(tally, shown), *_differences(tally, shown),
+             _h(2, say("Items each side got wrong")),
+             _listed([say("side"), say("row"), say("input"), say("label"), say("answered"), say("confidence")], wrong)]
     if code:
-        parts += [f"<h2>{escape(say('Reproduce one answer'))}</h2>",
-                  f'<p class="note">{escape(say("The classic checkpoint on the first item, with transformers alone:"))}</p>',
-                  f"<pre><code>{escape(code)}</code></pre>"]
+        parts += [_h(2, say("Reproduce one answer")), _p(say(CODE)), f"<pre><code>{escape(code)}</code></pre>"]
     lang = "zh-CN" if locale.startswith("zh") else "en"
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(say('Scorecard: {task}', task=localize(task)))}</title><style>{CSS}</style></head>"
             f"<body>{''.join(parts)}</body></html>")
 
+
+INTERVALS = ("The interval narrows as items are added: with few items, two sides whose intervals overlap may not "
+             "really differ.")
+HOW_TO_READ = ("Each bar: the items answered with that confidence, and how many of them were right. On the dashed line "
+               "the confidence is honest; a red gap above a bar is over-confidence. Expected calibration error: the "
+               "gaps, weighted by their items.")
+CODE = "The classic checkpoint on the first item, with transformers alone:"
 
 TRANSLATIONS = {"zh-CN": {
     "Scorecard: {task}": "评分卡：{task}",
@@ -202,15 +238,12 @@ TRANSLATIONS = {"zh-CN": {
     "median latency": "延迟中位数",
     "p95 latency": "p95 延迟",
     "items per second": "每秒条目",
-    "The interval narrows as items are added: with few items, two sides whose intervals overlap may not really differ.":
-        "条目越多，区间越窄：条目少时，区间重叠的两方未必真有差别。",
+    INTERVALS: "条目越多，区间越窄：条目少时，区间重叠的两方未必真有差别。",
     "Per label": "每个标签",
     "true \\ answered": "真实 \\ 回答",
     "right": "正确率",
     "Is the confidence honest?": "置信度可信吗？",
-    "Each bar: the items answered with that confidence, and how many of them were right. On the dashed line the "
-    "confidence is honest; a red gap above a bar is over-confidence. Expected calibration error: the gaps, weighted "
-    "by their items.": "每根柱子：以该置信度回答的条目，以及其中答对的比例。落在虚线上说明置信度可信；柱子上方的红色空隙表示过于自信。期望校准误差：各空隙按条目数加权的平均。",
+    HOW_TO_READ: "每根柱子：以该置信度回答的条目，以及其中答对的比例。落在虚线上说明置信度可信；柱子上方的红色空隙表示过于自信。期望校准误差：各空隙按条目数加权的平均。",
     "Expected calibration error: {ece} points": "期望校准误差：{ece} 个百分点",
     "confidence": "置信度",
     "Where the sides differ": "两方不一致的地方",
@@ -221,7 +254,8 @@ TRANSLATIONS = {"zh-CN": {
     "answered": "回答",
     "Items each side got wrong": "每一方答错的条目",
     "Reproduce one answer": "复现一个回答",
-    "The classic checkpoint on the first item, with transformers alone:": "经典模型回答第一个条目，只用 transformers：",
+    CODE: "经典模型回答第一个条目，只用 transformers：",
+    "… and {count} more in the scored CSV.": "……另有 {count} 行，见评分后的 CSV。",
 }}
 
 add_translations(TRANSLATIONS)

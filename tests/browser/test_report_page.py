@@ -106,6 +106,7 @@ def test_the_report_stands_on_its_own_with_the_tallys_figures(runtime, browser, 
     page.goto(path.as_uri())
     expect(page.locator("h1")).to_contain_text("评分卡" if language == "zh" else "Scorecard")
     expect(page.locator("svg")).to_have_count(len(tally.sides))
+    assert page.locator("svg").first.bounding_box()["width"] >= 200  # a diagram one can read, not an icon
     page.screenshot(path=SCREENSHOTS / f"report_{language}.png", full_page=True)
     context.close()
     assert outside == []
