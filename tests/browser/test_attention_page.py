@@ -55,10 +55,10 @@ def test_the_four_steps_and_the_code_sit_under_the_answer(browser, base_url):
         expect(view.locator(".steps")).to_contain_text(step, timeout=60_000)
     expect(view.locator(".step-token").first).to_contain_text("[CLS]")
     expect(page.locator("#sentiment-code")).to_contain_text("AutoModelForSequenceClassification")
-    # under the answer: the steps below the text box, the code below the steps
-    text_box = page.locator("#sentiment-text textarea").bounding_box()
+    # under the answer: the steps inside the answer's panel, the code below the steps
+    panel = view.bounding_box()
     steps, code = view.locator(".steps").bounding_box(), page.locator("#sentiment-code").bounding_box()
-    assert steps["y"] >= text_box["y"] + text_box["height"], (text_box, steps)
-    assert code["y"] >= steps["y"], (steps, code)
+    assert panel["x"] <= steps["x"] and panel["y"] <= steps["y"], (panel, steps)
+    assert code["y"] >= steps["y"] + steps["height"] - 1, (steps, code)
     page.screenshot(path=SCREENSHOTS / "steps.png", full_page=True)
     context.close()
