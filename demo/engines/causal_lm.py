@@ -50,6 +50,7 @@ class TokenStreamer(TextIteratorStreamer):
     def __init__(self, tokenizer, **kwargs):
         super().__init__(tokenizer, **kwargs)
         self.next_logits: torch.Tensor | None = None
+        self.known: tuple[float, list[tuple[int, float]]] | None = None  # computed with its batch, when it was
         self._pending = Piece("")
 
     def record(self, module, args, output) -> None:
@@ -77,14 +78,19 @@ class TokenStreamer(TextIteratorStreamer):
     def _note(self, token_id: int) -> None:
         pending = self._pending
         probability, alternatives = pending.probability, pending.alternatives
-        if self.next_logits is not None:
+        if self.known is not None:  # a batched step computed them for all its rows at once
+            (chosen, likeliest), self.known = self.known, None
+        elif self.next_logits is not None:
             probs = self.next_logits[0].float().softmax(-1)
             chosen = probs[token_id].item()
+            top = probs.topk(ALTERNATIVES)
+            likeliest = list(zip(top.indices.tolist(), top.values.tolist(), strict=True))
+        else:
+            likeliest = None
+        if likeliest is not None:
             probability = chosen if probability is None else probability * chosen
             if not alternatives:
-                top = probs.topk(ALTERNATIVES)
-                alternatives = tuple((self.tokenizer.decode([i]), p)
-                                     for p, i in zip(top.values.tolist(), top.indices.tolist(), strict=True))
+                alternatives = tuple((self.tokenizer.decode([i]), p) for i, p in likeliest)
         self._pending = Piece("", probability, alternatives, pending.tokens + 1)
 
     def on_finalized_text(self, text: str, stream_end: bool = False):
@@ -218,8 +224,8 @@ class CausalLMEngine:
             self._decoder = BatchedDecoder(self.loaded.model, self.loaded.tokenizer, self.worker)
         streamer.next_tokens_are_prompt = False
 
-        def emit(token: int, logits: torch.Tensor) -> None:
-            streamer.next_logits = logits
+        def emit(token: int, probability: float, likeliest: list[tuple[int, float]]) -> None:
+            streamer.known = (probability, likeliest)
             streamer.put(torch.tensor([token]))
 
         return self._decoder.submit(Row(prompt.input_ids[0].tolist(), settings, emit, streamer.end, stop))
