@@ -16,11 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import signal
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -31,7 +27,7 @@ from pathlib import Path
 import httpx
 import psutil
 
-from bench.server import ROOT, call, free_port
+from bench.server import call, running_replicas
 from bench.tiny_models import build_all
 
 PRESSES = [("sentiment", ["A warm, funny film that never lets up."]),
@@ -65,12 +61,21 @@ def generation_rates(concurrency: tuple[int, ...] = (1, 8, 16), tokens: int = 40
 
 
 def press(base_url: str, address: str, api_name: str, data: list, start: threading.Barrier | None = None):
+    """One visitor's one press from its own address (once every visitor is ready, given `start`):
+    (endpoint, how it ended, seconds)."""
     with httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=600) as http:
         if start is not None:
             start.wait()
         began = time.perf_counter()
         ended = call(http, base_url, api_name, data)[0]
         return api_name, ended, time.perf_counter() - began
+
+
+def presses_at_once(base_url: str, presses: list[tuple[str, list]]) -> list[tuple[str, str, float]]:
+    """Every press from its own visitor (127.0.1.N) at the same moment, as `press` answers them."""
+    start = threading.Barrier(len(presses))
+    with ThreadPoolExecutor(len(presses)) as pool:
+        return list(pool.map(lambda n: press(base_url, f"127.0.1.{n + 1}", *presses[n], start), range(len(presses))))
 
 
 def summary(results: list[tuple[str, str, float]]) -> dict:
@@ -123,13 +128,8 @@ def room(args) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         app_args = ["--profile", "embedded"] if args.embedded else ["--profile", "hub"] + [
             arg for task, path in build_all(Path(folder)).items() for arg in ("--model", f"{task}={path}")]
-        command = [sys.executable, str(ROOT / "scripts" / "replicas.py"), "--as-space", "--replicas", "1",
-                   "--port", str(free_port()), "--", "--preload", *app_args]
-        env = os.environ | {"HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                   text=True)
-        try:
-            started = json.loads(process.stdout.readline())
+        with running_replicas(["--as-space", "--replicas", "1"], ["--preload", *app_args],
+                              Path(folder) / "room.log") as started:
             server, peak, stop = psutil.Process(started["replicas"][0]["pid"]), [0], threading.Event()
 
             def sample() -> None:
@@ -138,16 +138,9 @@ def room(args) -> dict:
 
             threading.Thread(target=sample, daemon=True).start()
             rss_before = server.memory_info().rss
-            presses = [PRESSES[n % 3] for n in range(args.visitors)]
-            start = threading.Barrier(len(presses))
-            with ThreadPoolExecutor(len(presses)) as pool:
-                once = list(pool.map(lambda n: press(started["url"], f"127.0.1.{n + 1}", *presses[n], start),
-                                     range(len(presses))))
+            once = presses_at_once(started["url"], [PRESSES[n % 3] for n in range(args.visitors)])
             sustained = audience(started["url"], args.visitors, args.seconds)
             stop.set()
-        finally:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=60)
     out = {f"once_{k}": v for k, v in summary(once).items()}
     out |= {f"audience_{k}": v for k, v in summary(sustained).items()}
     out |= {"server_rss_before_mb": rss_before / 2**20, "server_rss_peak_mb": peak[0] / 2**20}

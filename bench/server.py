@@ -85,6 +85,28 @@ def running_server(args: list[str], log_path: Path | None = None):
         log.close()
 
 
+@contextmanager
+def running_replicas(replica_args: list[str], app_args: list[str], log_path: Path):
+    """Yield the JSON line of `scripts/replicas.py REPLICA_ARGS -- APP_ARGS` (nginx's URL, each replica's
+    port and pid) once nginx and every replica answer; stops them all afterwards."""
+    import signal
+
+    command = [sys.executable, str(ROOT / "scripts" / "replicas.py"), *replica_args, "--port", str(free_port()),
+               "--", *app_args]
+    env = os.environ | {"HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+    with open(log_path, "w") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=output, text=True)
+    try:
+        line = process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"scripts/replicas.py {' '.join(replica_args)} did not start (exit code "
+                               f"{process.poll()}); see {log_path}")
+        yield json.loads(line)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+
+
 def call(client: httpx.Client, base_url: str, api_name: str, data: list) -> tuple[str, object]:
     """One REST call as curl makes it: ("complete" | "error" | "queue_full" | "too_many", last data),
     reading the whole stream."""

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -15,9 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bench.server import free_port
+from bench.server import running_replicas
 
-ROOT = Path(__file__).resolve().parents[1]
 NGINX = Path(os.environ.get("NGINX", "/usr/sbin/nginx"))
 CLIENTS = [f"127.0.0.{i}" for i in range(2, 18)]  # 16 distinct loopback source addresses
 
@@ -28,20 +24,9 @@ pytestmark = [pytest.mark.replicas,
 @pytest.fixture(scope="module")
 def replicas(tiny_paths, tmp_path_factory):
     models = [arg for task, path in tiny_paths.items() for arg in ("--model", f"{task}={path}")]
-    port = free_port()
-    command = [sys.executable, str(ROOT / "scripts" / "replicas.py"), "--replicas", "2", "--port", str(port),
-               "--", "--lazy", "--profile", "hub", *models]
-    env = os.environ | {"HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
     log = tmp_path_factory.mktemp("replicas") / "replicas.log"
-    with open(log, "w") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=output, text=True)
-    try:
-        line = process.stdout.readline()
-        assert line, f"scripts/replicas.py did not start (exit code {process.poll()}); see {log}"
-        yield json.loads(line)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
+    with running_replicas(["--replicas", "2"], ["--lazy", "--profile", "hub", *models], log) as started:
+        yield started
 
 
 def replica_of(response: httpx.Response) -> str:

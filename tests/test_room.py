@@ -4,11 +4,7 @@ Each visitor sends from its own loopback address; all press at the same moment."
 
 from __future__ import annotations
 
-import json
 import os
-import signal
-import subprocess
-import sys
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -17,10 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bench.server import call, free_port
+from bench.room import presses_at_once
+from bench.server import running_replicas
 from demo.admission import LONG_PER_CLIENT, VIEWS_KIND
 
-ROOT = Path(__file__).resolve().parents[1]
 NGINX = Path(os.environ.get("NGINX", "/usr/sbin/nginx"))
 PRESSES = [("sentiment", ["A warm, funny film."]), ("explain_sentiment", ["A warm, funny film."]),
            ("generate", ["Once upon a time", 20])]
@@ -32,35 +28,9 @@ pytestmark = [pytest.mark.replicas,
 @pytest.fixture(scope="module")
 def space_behind_proxy(tiny_paths, tmp_path_factory):
     models = [arg for task, path in tiny_paths.items() for arg in ("--model", f"{task}={path}")]
-    command = [sys.executable, str(ROOT / "scripts" / "replicas.py"), "--as-space", "--replicas", "1",
-               "--port", str(free_port()), "--", "--profile", "hub", "--preload", *models]
-    env = os.environ | {"HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
     log = tmp_path_factory.mktemp("room") / "room.log"
-    with open(log, "w") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=output, text=True)
-    try:
-        line = process.stdout.readline()
-        assert line, f"scripts/replicas.py --as-space did not start (exit code {process.poll()}); see {log}"
-        yield json.loads(line)["url"]
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
-
-
-def press(base_url: str, address: str, api_name: str, data: list, start: threading.Barrier) -> str:
-    """One visitor's one press, sent from its own address once every visitor is ready."""
-    with httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=300) as http:
-        start.wait()
-        return call(http, base_url, api_name, data)[0]
-
-
-def room(base_url: str, presses: list[tuple[str, list]]) -> Counter:
-    """Every press from its own visitor at the same moment: how each one ended, per endpoint."""
-    start = threading.Barrier(len(presses))
-    with ThreadPoolExecutor(len(presses)) as pool:
-        ended = pool.map(lambda n: (presses[n][0], press(base_url, f"127.0.1.{n + 1}", *presses[n], start)),
-                         range(len(presses)))
-        return Counter(ended)
+    with running_replicas(["--as-space", "--replicas", "1"], ["--profile", "hub", "--preload", *models], log) as started:
+        yield started["url"]
 
 
 @pytest.mark.parametrize("presses", [
@@ -68,7 +38,7 @@ def room(base_url: str, presses: list[tuple[str, list]]) -> Counter:
     pytest.param([PRESSES[2]] * 8 + [PRESSES[1]] * 4, id="12 visitors with long work, 8 generations, 4 explanations"),
 ])
 def test_every_visitor_in_the_room_is_answered_and_none_refused(space_behind_proxy, presses):
-    ended = room(space_behind_proxy, presses)
+    ended = Counter((api_name, how) for api_name, how, _ in presses_at_once(space_behind_proxy, presses))
     print(f"\n{len(presses)} visitors: {dict(ended)}")
     assert ended == Counter((api_name, "complete") for api_name, _ in presses)
 
