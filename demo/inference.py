@@ -30,12 +30,9 @@ from demo.errors import UserFacingError
 from demo.i18n import Text, add_translations
 
 MAX_BATCH = 32
-# a request whose job has not started by then is answered "busy" instead: long enough for a room's
-# queue of long jobs (each within its budget) to reach it; a waiting request costs little
-START_TIMEOUT_S = 180.0
-# a long non-streaming job stops with a message after this much of its own model time
-# (DEMO_LONG_JOB_BUDGET_S): a few such jobs ahead of a request still let it start within START_TIMEOUT_S
-# (at 60 s each, a hostile client's longest fills made good requests wait past it, "busy")
+START_TIMEOUT_S = 180.0  # a job not started by then is answered "busy": a room's queue of long jobs reaches it
+# a long non-streaming job stops with a message after this much of its own model time (DEMO_LONG_JOB_BUDGET_S):
+# a few ahead of a request still let it start in time (at 60 s, a hostile client's fills made others "busy")
 LONG_JOB_BUDGET_S = float(os.environ.get("DEMO_LONG_JOB_BUDGET_S", "20"))
 
 
@@ -119,7 +116,7 @@ class InferenceWorker:
     batches_generation = True  # concurrent generations decode together (`demo.engines.decoding`)
 
     def long_job_waiting(self) -> bool:
-        """Whether a long job waits for its turn (a generation loop then starts no new group)."""
+        """Whether a long job waits for its turn (a generation loop then gives the thread up)."""
         with self._wakeup:
             return any(job.long for job in self._jobs)
 

@@ -57,6 +57,13 @@ def reliability(confidences: list[float], right: list[bool]) -> tuple[list[Bin],
     return bins, ece
 
 
+def side_reliability(tally, name) -> tuple[list[Bin], float]:
+    """One side's reliability bins and calibration error over the items it has answered so far."""
+    side = tally.sides[name]
+    right = [p == item.gold for p, item in zip(side.predictions, tally.items, strict=False)]
+    return reliability(tally.confidences[name][: len(right)], right)
+
+
 def diagram(bins: list[Bin], title: str, width: int = 280) -> str:
     """The reliability diagram as inline SVG: each bin's accuracy as a bar, its confidence as the
     diagonal's height there; bars under the diagonal mean over-confidence."""
@@ -163,9 +170,8 @@ def _per_label(tally, shown: dict, labels: list[str]) -> list[str]:
 
 def _calibration(tally, shown: dict) -> list[str]:
     parts = [_h(2, say("Is the confidence honest?")), _p(say(HOW_TO_READ)), '<div class="sides">']
-    for name, side in tally.sides.items():
-        right = [p == item.gold for p, item in zip(side.predictions, tally.items, strict=False)]
-        bins, ece = reliability(tally.confidences[name][: len(right)], right)
+    for name in tally.sides:
+        bins, ece = side_reliability(tally, name)
         ece_line = say("Expected calibration error: {ece} points", ece=f"{100 * ece:.1f}")
         parts.append(f'<div class="side">{_h(3, shown[name])}{diagram(bins, shown[name])}{_p(ece_line, "")}</div>')
     return [*parts, "</div>"]

@@ -165,19 +165,26 @@ def stream_held(app: gr.Blocks, event_id: str | None, session_hash: str | None) 
     return session_hash in queue.pending_messages_per_session
 
 
+def _queue_and_session(request: gr.Request | None):
+    """Gradio's queue and the request's session hash, or (None, None) outside a queued event."""
+    fastapi_request = getattr(request, "request", None) if request is not None else None
+    session = getattr(request, "session_hash", None)
+    if fastapi_request is None or session is None:
+        return None, None
+    try:
+        return fastapi_request.app.get_blocks()._queue, session
+    except AttributeError:
+        return None, None
+
+
 def client_gone(request: gr.Request | None) -> bool:
     """Whether the client of this request closed its stream (a closed tab, a dropped API call).
 
     Gradio marks the session's events `alive = False` when their stream closes, and stops a
     generator function at its next yield; a plain function runs on. This is how a plain function's
     work learns it (no public API says whether an event is still wanted)."""
-    fastapi_request = getattr(request, "request", None) if request is not None else None
-    session = getattr(request, "session_hash", None)
-    if fastapi_request is None or session is None:
-        return False
-    try:
-        queue = fastapi_request.app.get_blocks()._queue
-    except AttributeError:
+    queue, session = _queue_and_session(request)
+    if queue is None:
         return False
     events = [e for e in list(queue.event_ids_to_events.values()) if e.session_hash == session]
     return bool(events) and not any(e.alive for e in events)
@@ -187,14 +194,8 @@ def unread_messages(request: gr.Request | None) -> int:
     """How many messages of this request's session wait for a reader. A tab or API client reading
     its stream takes each one as it comes; messages that stay are work nobody reads (a `/call`
     posted and never fetched), which Gradio would go on producing to its end."""
-    fastapi_request = getattr(request, "request", None) if request is not None else None
-    session = getattr(request, "session_hash", None)
-    if fastapi_request is None or session is None:
-        return 0
-    try:
-        messages = fastapi_request.app.get_blocks()._queue.pending_messages_per_session.get(session)
-    except AttributeError:
-        return 0
+    queue, session = _queue_and_session(request)
+    messages = queue.pending_messages_per_session.get(session) if queue is not None else None
     return messages.qsize() if messages is not None else 0
 
 

@@ -9,7 +9,7 @@ from html import escape
 import gradio as gr
 
 from demo.i18n import add_translations, localize, say
-from demo.report import diagram, reliability
+from demo.report import diagram, side_reliability
 from demo.scorecard import agreement, confusion_rows, labels_of, summary_rows, wrong_rows
 
 MEASURED = "Accuracy is measured against the set's labels; {margin}"
@@ -66,9 +66,8 @@ def reliability_panel(tally) -> str:
     if not tally.done:
         return ""
     panels = []
-    for name, side in tally.sides.items():
-        right = [p == item.gold for p, item in zip(side.predictions, tally.items, strict=False)]
-        bins, ece = reliability(tally.confidences[name][: len(right)], right)
+    for name in tally.sides:
+        bins, ece = side_reliability(tally, name)
         panels.append(f'<div class="confusion"><div class="blank-head">{escape(localize(name))}</div>'
                       f'{diagram(bins, localize(name), width=190)}<p class="legend">'
                       f'{escape(say("Expected calibration error: {ece} points", ece=f"{100 * ece:.1f}"))}</p></div>')
