@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -11,13 +12,16 @@ from demo.i18n import Text, add_translations
 from demo.registry import get_task
 from demo.tasks.base import BOOLEAN, TEXT
 
+GOLD = "label"  # the optional column of a batch CSV that says the expected answer
+
 
 def read_batch_csv(data: bytes, task: str) -> list[tuple[int, dict[str, str]]]:
     """(line, {parameter: text}) for each row of a batch CSV: the task's required inputs as columns,
-    optionally some of its settings (e.g. top_k, seed); an unknown column is refused by name."""
-    params = get_task(task).params
-    required = [p.name for p in params if p.default is None]
-    allowed = [p.name for p in params]
+    optionally some of its settings (e.g. top_k, seed) and, for a task a scorecard can score, the
+    expected `label` (the run then comes with a report); an unknown column is refused by name."""
+    spec = get_task(task)
+    required = [p.name for p in spec.params if p.default is None]
+    allowed = [p.name for p in spec.params] + ([GOLD] if spec.scorecard_columns else [])
     header, rows = decoded_rows(data, ",".join(required))
     unknown = [name for name in header if name not in allowed]
     missing = [name for name in required if name not in header]
@@ -64,8 +68,11 @@ def run_batch(task: str, rows: list[tuple[int, dict[str, str]]], engine_for: Cal
     for line, given in rows:
         if should_stop():
             return
-        record: dict = {"row": line, **given}
+        record: dict = {"row": line, **{name: text for name, text in given.items() if name != GOLD}}
+        if GOLD in given:  # the answer's own `label` column follows
+            record["expected"] = given[GOLD]
         values = batch_values(task, given)
+        started = time.perf_counter()
         try:
             checked = spec.check(*values)  # once: `solve` takes checked values
             texts = [value for param, value in zip(spec.params, values) if param.required]
@@ -75,8 +82,34 @@ def run_batch(task: str, rows: list[tuple[int, dict[str, str]]], engine_for: Cal
             record.update(spec.batch_row(checked, outputs))
         except UserFacingError as exc:
             record["error"] = str(exc)
+        record["seconds"] = round(time.perf_counter() - started, 3)
         records.append(record)
         yield records
+
+
+def labelled_tally(task: str, records: list[dict], side: str):
+    """The scorecard's tally of a batch whose rows gave their expected `label`: answered rows whose
+    label the task knows, as one side's answers (None when no row qualifies)."""
+    from demo.scorecard import Item, SideTally, Tally
+
+    spec = get_task(task)
+    items, tallied = [], SideTally()
+    confidences: list[float] = []
+    for record in records:
+        said = str(record.get("expected", "")).strip()
+        gold = said if spec.any_labels else spec.gold.get(said.lower())
+        if not gold or "error" in record:
+            continue
+        items.append(Item(tuple(str(record[column]) for column in spec.scorecard_columns), gold, record["row"]))
+        predicted = record["label"]
+        tallied.predictions.append(predicted)
+        tallied.latencies.append(record["seconds"])
+        tallied.confusion[(gold, predicted)] += 1
+        tallied.correct += predicted == gold
+        confidences.append(float(record["confidence"]))
+    if not items:
+        return None
+    return Tally(items, {side: tallied}, confidences={side: confidences})
 
 
 TRANSLATIONS = {"zh-CN": {

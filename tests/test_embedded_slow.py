@@ -284,3 +284,26 @@ def test_a_second_start_reads_the_calibration_kept_by_the_first(embedded):
     assert again_nsp.boundary == first_nsp.boundary
     again_sentiment = PromptSentiment(first_sentiment.loaded, NoModelCalls())
     assert torch.equal(again_sentiment.prior, first_sentiment.prior)
+
+
+def test_gemma_proposes_opposites_where_a_word_stands():
+    """The "what flips it" substitutions come from the model: the opposite of "hate" is among them."""
+    runtime = Runtime(plan("embedded"))
+    engine = runtime.engine("sentiment")
+    text = "I expected to hate it, and I did."
+    ((span, words),) = engine.substitutes(text, [(14, 18)], 5)
+    assert span == (14, 18) and "love" in words, words
+
+
+def test_the_bundled_english_reviews_flip_with_an_edit_the_model_confirms(embedded):
+    """Each flip returned, asked again through the task, gets the other label; most reviews flip."""
+    from demo.registry import VIEWS
+
+    view, task, flipped = VIEWS["counterfactual"], get_task("sentiment"), 0
+    for text, label in list(EXPECTED["sentiment"].items())[:4]:
+        best, table = view.run(task, embedded.engine("sentiment"), pytest.fail, text)
+        for edit, edited, new_label, *_ in table["data"] if best else []:
+            (scores,) = run(embedded, "sentiment", edited)
+            assert max(scores, key=scores.get) == new_label != label, (edit, edited, scores)
+        flipped += bool(best)
+    assert flipped >= 3

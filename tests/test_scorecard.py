@@ -95,7 +95,7 @@ def test_a_batch_csv_names_its_columns_and_each_row_is_answered_or_refused_alone
     *_, generated = run_batch("generate", prompts, lambda language: runtime.engine("generate", language=language), lambda: False)
     assert generated[0]["new tokens"] == 5 and generated[0]["seed"] == 7
     lines = records_csv(records, "batch-fill_mask", tmp_path).read_text().splitlines()
-    assert lines[0] == "row,text,top_k,filled,candidates,error" and len(lines) == 4
+    assert lines[0] == "row,text,top_k,filled,candidates,seconds,error" and len(lines) == 4
 
 
 def test_the_scorecard_says_how_far_each_accuracy_could_be_at_this_many_items():

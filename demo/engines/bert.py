@@ -9,6 +9,7 @@ import re
 import torch
 
 from demo.engines import recipes
+from demo.engines.substitutes import masked_substitutes
 from demo.engines.types import Filled, LabelScores
 from demo.errors import InputError
 from demo.explain import CLASSIC_STEPS, Attribution, integrated_gradients, require_short, tokens_of, words_of
@@ -160,6 +161,10 @@ class NextSentenceEngine:
                 f"The model '{loaded.ref.label}' has no next-sentence head; use a BERT checkpoint "
                 "pretrained with NSP, such as google-bert/bert-base-uncased."
             )
+
+    def substitutes(self, text: str, spans: list[tuple[int, int]], k: int) -> list[list[str]]:
+        """Words BERT's masked-LM head puts in place of each word (the "what flips it" view's substitutions)."""
+        return self.worker.call(masked_substitutes, self.loaded, text, spans, k)
 
     def judge(self, sentence_a: str, sentence_b: str) -> LabelScores:
         return self.worker.call(self._judge, sentence_a, sentence_b)

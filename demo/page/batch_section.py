@@ -6,19 +6,24 @@ import time
 
 import gradio as gr
 
-from demo.batch import read_batch_csv, run_batch
+from pathlib import Path
+
+from demo.batch import labelled_tally, read_batch_csv, run_batch
 from demo.csv_files import MAX_ROWS, records_csv
 from demo.errors import InputError
-from demo.i18n import Text, add_translations, ui_text
+from demo.i18n import UI_LANGUAGE, Text, add_translations, say, ui_text
 from demo.inference import RequestScope
 from demo.page.jobs import results_folder, UPDATE_S, count_of, page_job, stopping, uploaded
 from demo.page.locale_switch import choices_in_language
 from demo.page.status import EMPTY
-from demo.registry import TASKS
+from demo.registry import TASKS, get_task
+from demo.report import build_report
+from demo.scorecard import labels_of
 
 
 DESCRIPTION = ("One row per request. The header names the task's inputs ({columns}). Up to {rows} rows and 2 MB; "
-               "a row the model cannot take gets its reason in an `error` column.")
+               "a row the model cannot take gets its reason in an `error` column. With a `label` column (the "
+               "expected answer, for sentiment, next sentence and classify) the run also comes with a report.")
 
 
 def columns_prose() -> str:
@@ -29,6 +34,23 @@ def columns_prose() -> str:
         optional = ", ".join(f"`{p.name}`" for p in task.params if not p.required)
         parts.append(f"{task.title.lower()}: `{required}`" + (f", optionally {optional}" if optional else ""))
     return "; ".join(parts)
+
+
+def report_of(runtime, key: str, records: list[dict], total: int, stopped: bool) -> Path | None:
+    """The scorecard's report of a batch whose rows said their expected label (None otherwise)."""
+    card = runtime.card(key)
+    tally = labelled_tally(key, records, card.label)
+    if tally is None:
+        return None
+    spec = get_task(key)
+    html = build_report(tally, task=spec.title, set_name=say("your batch CSV"), labels=labels_of(key, tally.items),
+                        models={card.label: f"{card.label} · {card.details}"}, total=total, stopped=stopped, code=None,
+                        locale=UI_LANGUAGE.get())
+    folder = results_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"batch-{key}-{time.time_ns()}.html"
+    path.write_text(html, encoding="utf-8")
+    return path
 
 
 def build_batch(runtime, quiet: dict, ui_language: gr.State) -> None:
@@ -46,6 +68,8 @@ def build_batch(runtime, quiet: dict, ui_language: gr.State) -> None:
             with gr.Column(min_width=280):
                 table = gr.Dataframe(label=ui_text("Answers (first 50 rows)"), interactive=False, elem_id="batch-table")
                 download = gr.File(label=ui_text("All answers, as CSV"), elem_id="batch-download")
+                report = gr.File(label=ui_text("Report to send (rows with a label column: HTML, opens offline)"),
+                                 elem_id="batch-report")
                 status = gr.Markdown(elem_id="batch-status", elem_classes="model-status")
 
     def work(title: str, path: str | None, scope: RequestScope):
@@ -55,27 +79,28 @@ def build_batch(runtime, quiet: dict, ui_language: gr.State) -> None:
         if key is None:
             raise InputError(Text("Choose a task: {tasks}.", tasks=", ".join(titles)))
         rows = read_batch_csv(uploaded(path), key)
-        yield (gr.skip(), gr.skip(), None, gr.update(visible=False),
+        yield (gr.skip(), gr.skip(), None, None, gr.update(visible=False),
                Text("Read {rows}; answering…", rows=count_of(len(rows), "row")))
         engine_for = lambda language: runtime.engine(key, language=language)  # noqa: E731
         started, shown, records = time.perf_counter(), 0.0, []
         for records in run_batch(key, rows, engine_for, stopping(scope)):
             if time.perf_counter() - shown >= UPDATE_S:
                 shown = time.perf_counter()
-                yield (pd.DataFrame(records[:50]), gr.skip(), gr.skip(), gr.skip(),
+                yield (pd.DataFrame(records[:50]), gr.skip(), gr.skip(), gr.skip(), gr.skip(),
                        Text("Answered {done} of {rows}…", done=f"{len(records):,}", rows=count_of(len(rows), "row")))
         took = time.perf_counter() - started
         failed = sum("error" in record for record in records)
         answered = len(records) - failed
         stopped = len(records) < len(rows)
         refused = Text("; {count} refused (see the error column)", count=f"{failed:,}") if failed else EMPTY
+        report_file = report_of(runtime, key, records, len(rows), stopped)
         yield (pd.DataFrame(records[:50]), str(records_csv(records, f"batch-{key}", results_folder())) if records
-               else None, gr.skip(), gr.skip(),
+               else None, str(report_file) if report_file else None, gr.skip(), gr.skip(),
                Text("Stopped after: {answered} of {rows} answered{refused}, in {seconds} s." if stopped else
                     "Done: {answered} of {rows} answered{refused}, in {seconds} s.", answered=f"{answered:,}",
                     rows=count_of(len(rows), "row"), refused=refused, seconds=f"{took:.1f}"))
 
-    page_job(work, [task, upload], [table, download, upload, error, status], run, stop, "batch", quiet, ui_language)
+    page_job(work, [task, upload], [table, download, report, upload, error, status], run, stop, "batch", quiet, ui_language)
     # choices only: a value sent back would undo a choice made while the switch was on its way
     ui_language.change(lambda locale: gr.Dropdown(choices=choices_in_language(titles, locale)),
                        inputs=ui_language, outputs=task, **quiet)
@@ -94,8 +119,12 @@ TRANSLATIONS = {"zh-CN": {
     "Your CSV": "你的 CSV",
     "Answers (first 50 rows)": "答案（前 50 行）",
     "All answers, as CSV": "全部答案（CSV）",
+    "Report to send (rows with a label column: HTML, opens offline)": "可发送的报告（有 label 列时：HTML，可离线打开）",
+    "your batch CSV": "你的批量 CSV",
     "One row per request. The header names the task's inputs ({columns}). Up to {rows} rows and 2 MB; a row the "
-    "model cannot take gets its reason in an `error` column.":
-        "每行一个请求。表头写任务的输入名（{columns}）。最多 {rows} 行、2 MB；模型不能处理的行会在 `error` 列里写明原因。",
+    "model cannot take gets its reason in an `error` column. With a `label` column (the expected answer, for "
+    "sentiment, next sentence and classify) the run also comes with a report.":
+        "每行一个请求。表头写任务的输入名（{columns}）。最多 {rows} 行、2 MB；模型不能处理的行会在 `error` 列里写明原因。"
+        "有 `label` 列（预期答案，适用于情感、下一句和分类）时，还会附上一份报告。",
 }}
 add_translations(TRANSLATIONS)

@@ -74,7 +74,8 @@ after A than after unrelated sentences $U_i$, $\log p(B\mid A)-\frac{1}{8}\sum_i
 
     def batch_row(self, values, outputs) -> dict:
         (scores,) = outputs
-        return {"label": max(scores, key=scores.get), "IsNext probability": round(scores[IS_NEXT], 4)}
+        label = max(scores, key=scores.get)
+        return {"label": label, "confidence": round(scores[label], 4), "IsNext probability": round(scores[IS_NEXT], 4)}
 
     def solve(self, engine, warn: Warn, sentence_a, sentence_b):
         result = engine.judge(sentence_a, sentence_b)

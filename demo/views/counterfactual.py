@@ -1,17 +1,21 @@
 """What flips the answer: the smallest edits found that change a label, each one checked by asking
 the model again (never a guess from word scores).
 
-Deletions only, smallest first: each word left out on its own, then, when none flips the answer,
-pairs of the words whose absence lowered the answer's confidence most. A search is bounded: at
-most `MAX_CHECKS` questions to the model and `BUDGET_S` seconds; when nothing flips within them,
-"no edit of up to two words changes it" is the answer, with how much was tried.
+Smallest first: each word left out on its own; then the words whose absence lowered the answer's
+confidence most, each replaced by the words the task's own model proposes in its place (Gemma's
+next-word guesses, BERT's masked-LM head; `demo.engines.substitutes`); when nothing flips the
+answer, two of the one-word edits that lowered its confidence most, together. A search is bounded: at most `MAX_CHECKS` questions to the
+model and `BUDGET_S` seconds; when nothing flips within them, "no edit tried changes it" is the
+answer, with how much was tried.
 """
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from html import escape
 
 import gradio as gr
@@ -22,9 +26,12 @@ from demo.views import View
 from demo.views.compare import Answer
 from demo.views.html import percent
 
-MAX_CHECKS = 48  # questions to the model per search
+MAX_CHECKS = 64  # questions to the model per search
 BUDGET_S = 4.5  # seconds per search (a view answers within 5 s): a loaded machine gets fewer questions
-PAIRS_FROM = 6  # pairs are drawn from the words whose absence lowered the answer's confidence most
+PAIRS_FROM = 5  # substitutions and pairs are tried on the words whose absence lowered the confidence most
+MAX_PAIRS = 24  # two-word edits tried when no one-word edit flips the answer
+PROPOSALS = 5  # replacement words proposed per word, by the task's own model
+ASKED_AT_ONCE = 16  # edited texts asked at once (engines that batch answer them in one pass)
 MAX_SHOWN = 5
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[\u3400-\u9fff]", re.UNICODE)
 COLUMNS = ["edit", "edited text", "label", "confidence", "label before", "confidence before"]
@@ -42,15 +49,26 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def without(text: str, spans: list[tuple[int, int]]) -> str:
-    """The text less the given words, with the space after each left word collapsed."""
+def edited(text: str, changes: tuple[tuple[tuple[int, int], str], ...]) -> str:
+    """The text with each (span, new word) change made; a word changed to "" is left out, with the
+    space after it collapsed."""
     out, end = [], 0
-    for start, stop in sorted(spans):
-        out.append(text[end:start])
+    for (start, stop), word in sorted(changes):
+        out.append(text[end:start] + word)
         end = stop
-        if text[end : end + 1] == " " and (not out[-1] or out[-1].endswith(" ")):
+        if not word and text[end : end + 1] == " " and (not out[-1] or out[-1].endswith(" ")):
             end += 1
     return ("".join(out) + text[end:]).strip()
+
+
+def without(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text less the given words."""
+    return edited(text, tuple((span, "") for span in spans))
+
+
+def described(text: str, changes) -> str:
+    """How the page names an edit: "−word" for a word left out, "word → new" for one replaced."""
+    return " ".join(f"{text[a:b]} → {word}" if word else f"−{text[a:b]}" for (a, b), word in sorted(changes))
 
 
 def top(scores: dict[str, float]) -> tuple[str, float]:
@@ -58,45 +76,80 @@ def top(scores: dict[str, float]) -> tuple[str, float]:
     return label, scores[label]
 
 
+class Search:
+    """One bounded search: the questions asked so far, the clock, and the flips found."""
+
+    def __init__(self, task, checked: tuple, index: int):
+        self.task, self.checked, self.index = task, checked, index
+        self.started, self.checks, self.scope = time.monotonic(), 0, current_scope()
+        self.context = contextvars.copy_context()
+
+    def left(self) -> int:
+        """How many more questions the limits allow now: the time left at the pace measured so far."""
+        spent = time.monotonic() - self.started
+        if spent >= BUDGET_S:
+            return 0
+        pace = spent / self.checks if self.checks else 0.0
+        fit = int((BUDGET_S - spent) / pace) if pace else MAX_CHECKS
+        return max(0, min(MAX_CHECKS - self.checks, fit))
+
+    def ask(self, engine, texts: list[str]) -> list[dict[str, float]]:
+        """The answers to the edited texts, as many as the limits allow, `ASKED_AT_ONCE` at a time:
+        engines that batch requests (sentiment) answer each group in one pass, the others in turn."""
+
+        def one(edited: str) -> dict[str, float]:
+            values = (*self.checked[: self.index], edited, *self.checked[self.index + 1:])
+            return self.context.copy().run(self.task.solve, engine, lambda message: None, *values)[0]
+
+        answers: list[dict[str, float]] = []
+        while len(answers) < len(texts) and self.left() > 0:
+            if self.scope is not None and self.scope.cancelled.is_set():
+                raise RequestCancelled()
+            group = texts[len(answers): len(answers) + min(ASKED_AT_ONCE, self.left())]
+            self.checks += len(group)
+            with ThreadPoolExecutor(len(group)) as pool:
+                answers += pool.map(one, group)
+        return answers
+
+
 def run(task, engine, warn, *checked):
     index = task.counterfactual_input
-    text, started = checked[index], time.monotonic()
-    spans, scope = word_spans(text), current_scope()
+    text = checked[index]
+    search, spans = Search(task, checked, index), word_spans(text)
+    (first,) = search.ask(engine, [text])
+    before, confidence = top(first)
+    flips, kept = [], []  # kept: (confidence left in the answer, changes) of every one-word edit tried
 
-    def ask(edited: str) -> dict[str, float]:
-        if scope is not None and scope.cancelled.is_set():
-            raise RequestCancelled()
-        return task.solve(engine, lambda message: None, *checked[:index], edited, *checked[index + 1:])[0]
-
-    before, confidence = top(ask(text))
-    checks, flips, lowered = 1, [], []
-    within = lambda: checks < MAX_CHECKS and time.monotonic() - started < BUDGET_S  # noqa: E731
-    for span in spans:
-        if not within():
-            break
-        edited = without(text, [span])
-        scores, checks = ask(edited), checks + 1
-        lowered.append((scores.get(before, 0.0), span))
-        if top(scores)[0] != before:
-            flips.append(([span], edited, *top(scores)))
-    if not flips:
-        likeliest = [span for _, span in sorted(lowered)[:PAIRS_FROM]]
-        for pair in itertools.combinations(sorted(likeliest), 2):
-            if not within():
-                break
-            edited = without(text, list(pair))
-            scores, checks = ask(edited), checks + 1
+    def tried(edits: list[tuple]) -> list[dict[str, float]]:
+        """Each edit's answer (as many as the limits allowed); the ones that change the label kept."""
+        answers = search.ask(engine, [edited(text, changes) for changes in edits])
+        for changes, scores in zip(edits, answers):
             if top(scores)[0] != before:
-                flips.append((list(pair), edited, *top(scores)))
-    flips.sort(key=lambda flip: (len(flip[0]), -flip[3]))
-    rows = [[" + ".join(f"−{text[a:b]}" for a, b in removed), edited, label, round(p, 4), before, round(confidence, 4)]
-            for removed, edited, label, p in flips[:MAX_SHOWN]]
+                flips.append((changes, *top(scores)))
+            elif len(changes) == 1:
+                kept.append((scores.get(before, 0.0), changes))
+        return answers
+
+    proposer = getattr(engine, "substitutes", None)
+    # the model's own words, and its word boundaries (a Chinese word whole rather than its characters)
+    proposals = dict(proposer(text, spans, PROPOSALS)) if proposer is not None else dict.fromkeys(spans, [])
+    tried([((span, ""),) for span in proposals])
+    weakest = [changes[0][0] for _, changes in sorted(kept)[:PAIRS_FROM]]
+    tried([((span, word),) for span in weakest for word in proposals.get(span, [])])
+    if not flips:  # two words: the single edits that shook the answer most, together
+        best = [changes[0] for _, changes in sorted(kept)]
+        pairs = [(a, b) for a, b in itertools.combinations(best[:PAIRS_FROM * 2], 2) if a[0][1] <= b[0][0] or
+                 b[0][1] <= a[0][0]]
+        tried(pairs[:MAX_PAIRS])
+    flips.sort(key=lambda flip: (len(flip[0]), -flip[2]))
+    rows = [[described(text, changes), edited(text, changes), label, round(p, 4), before, round(confidence, 4)]
+            for changes, label, p in flips[:MAX_SHOWN]]
     if not rows:  # the answer before, so the page can say what held
         rows = [["", text, before, round(confidence, 4), before, round(confidence, 4)]]
-    seconds = time.monotonic() - started
-    exhausted = not within()
-    note = Text("asked the model {checks} times in {seconds} s{cut}", checks=str(checks), seconds=f"{seconds:.1f}",
-                cut=Text(" (its limit)") if exhausted else "")
+    seconds = time.monotonic() - search.started
+    note = Text("asked the model {checks} times in {seconds} s{cut}{how}", checks=str(search.checks),
+                seconds=f"{seconds:.1f}", cut=Text(" (its limit)") if search.left() <= 0 else "",
+                how=Text("; words left out only: this model proposes no replacements") if proposer is None else "")
     return Answer((rows[0][1] if flips else "", {"headers": COLUMNS, "data": rows}), note)
 
 
@@ -115,9 +168,11 @@ def present(task, checked, outputs, card) -> str:
             f'</p><ol class="flips">{"".join(items)}</ol><p class="meaning">{escape(say(WHAT))}</p></div>')
 
 
-NO_FLIP = "No edit of up to two words changes the answer ({label}, {p}): it holds."
-WHAT = ("Each edit was checked by asking the model again. Words are left out one at a time, then in pairs; "
-        "an edit that changes the answer shows which words the answer rests on.")
+NO_FLIP = "No edit tried changes the answer ({label}, {p}): it holds."
+WHAT = ("Each edit was checked by asking the model again. Words are left out one at a time, then the words the "
+        "answer leaned on most are replaced by words the model itself proposes, then two such edits are made "
+        "together; an edit "
+        "that changes the answer shows which words the answer rests on.")
 
 
 def build_outputs(task, outputs: list) -> list:
@@ -128,8 +183,8 @@ def build_outputs(task, outputs: list) -> list:
 
 VIEW = View("counterfactual", "What flips it: the smallest edit that changes the answer", "attribute",
             "counterfactual_{task}", run, present, build_outputs, takes=lambda task: task.params,
-            description="The smallest edits found that change the {task} answer (words left out, one, then two), "
-                        "each checked by asking the model again.",
+            description="The smallest edits found that change the {task} answer (a word left out or replaced by "
+                        "one the model proposes, then two words left out), each checked by asking the model again.",
             returns=("the edited text of the best edit found (empty when none changes the answer)",
                      "{headers, data}: rows [edit, edited text, label, confidence, label before, confidence before], "
                      "smallest first; when no edit changes the answer, one row with no edit: the text and its answer"))
@@ -137,9 +192,11 @@ VIEW = View("counterfactual", "What flips it: the smallest edit that changes the
 TRANSLATIONS = {"zh-CN": {
     "What flips it: the smallest edit that changes the answer": "什么会改变答案：最小的改动",
     "Smallest edits found that change the answer:": "找到的能改变答案的最小改动：",
-    NO_FLIP: "删去最多两个词都改变不了答案（{label}，{p}）：它站得住。",
-    WHAT: "每个改动都重新问过模型。先逐个删去一个词，再删去两个词；能改变答案的改动说明答案依赖哪些词。",
-    "asked the model {checks} times in {seconds} s{cut}": "{seconds} 秒内问了模型 {checks} 次{cut}",
+    NO_FLIP: "试过的改动都改变不了答案（{label}，{p}）：它站得住。",
+    WHAT: "每个改动都重新问过模型。先逐个删去一个词，再把答案最依赖的词换成模型自己提出的词，然后两处改动一起做；"
+          "能改变答案的改动说明答案依赖哪些词。",
+    "asked the model {checks} times in {seconds} s{cut}{how}": "{seconds} 秒内问了模型 {checks} 次{cut}{how}",
+    "; words left out only: this model proposes no replacements": "；只删词：这个模型不提出替换词",
     " (its limit)": "（达到上限）",
     "Best edit": "最佳改动",
     "Edits that change the answer": "改变答案的改动",

@@ -563,9 +563,19 @@ def test_a_batch_csv_goes_in_and_its_answers_come_out(page, tmp_path):
     with page.expect_download() as downloading:
         page.locator("#batch-download a").first.click()
     lines = downloading.value.path().read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "row,text,label,confidence" and len(lines) == 3
+    assert lines[0] == "row,text,label,confidence,seconds" and len(lines) == 3
     page.locator("#batch-run").click()  # the upload was read and deleted
     expect(page.locator("#batch-error")).to_contain_text("Choose a CSV file first")
+    labelled = tmp_path / "labelled.csv"
+    labelled.write_text('text,label\n"A wonderful, warm film.",positive\nA dull mess.,negative\nFine.,1\n', encoding="utf-8")
+    page.locator("#batch-file input[type=file]").set_input_files(str(labelled))
+    expect(page.locator("#batch-file a[href*='labelled.csv']")).to_be_visible()
+    page.locator("#batch-run").click()
+    expect(page.locator("#batch-status")).to_contain_text("Done: 3 of 3 rows answered", timeout=60_000)
+    with page.expect_download() as downloading:
+        page.locator("#batch-report a").first.click()
+    report = downloading.value.path().read_text(encoding="utf-8")
+    assert report.startswith("<!DOCTYPE html>") and "Is the confidence honest?" in report and "3 of 3 items" in report
 
 
 @pytest.mark.slow  # the scorecard's zero-shot side is the real Gemma 3 270M

@@ -122,3 +122,20 @@ def test_the_report_is_offered_beside_the_scored_csv(runtime):
                      sides, "en")
     text = path.read_text(encoding="utf-8")
     assert path.suffix == ".html" and "Reproduce one answer" in text and "AutoModelForSequenceClassification" in text
+
+
+def test_a_batch_with_expected_labels_comes_with_the_report_of_its_answers(runtime):
+    """A batch CSV with a `label` column: its answers tallied as the scorecard would, one side, in a report."""
+    from demo.batch import labelled_tally, read_batch_csv, run_batch
+    from demo.page.batch_section import report_of
+
+    rows = read_batch_csv(b"text,label\nA wonderful film.,positive\nAwful and dull.,0\nFine.,maybe\n", "sentiment")
+    *_, records = run_batch("sentiment", rows, lambda language: runtime.engine("sentiment", language=language),
+                            lambda: False)
+    assert [record["expected"] for record in records] == ["positive", "0", "maybe"]
+    tally = labelled_tally("sentiment", records, "side")
+    assert [item.gold for item in tally.items] == ["POSITIVE", "NEGATIVE"]  # "maybe" is no label: not scored
+    assert tally.sides["side"].predictions == [record["label"] for record in records[:2]]
+    text = report_of(runtime, "sentiment", records, len(records), False).read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "2 of 3 items" in text and "your batch CSV" in text
+    assert report_of(runtime, "fill_mask", [{"row": 2, "text": "A [MASK].", "label": "x"}], 1, False) is None

@@ -23,6 +23,7 @@ import torch
 
 from demo.engines.gemma.scoring import (encode, passes, prefixes_state, rows_after_each_prefix_logprobs,
                                         shared_prefix_logprobs)
+from demo.engines.substitutes import causal_substitutes
 from demo.engines.types import LabelScores
 from demo.explain import Attribution, occlusion, require_short, tokens_of
 from demo.i18n import add_translations
@@ -83,6 +84,10 @@ class LabelLikelihood:
         if multi_label:
             return (calibrated[:-1] - calibrated[-1]).sigmoid().tolist()
         return calibrated.softmax(-1).tolist()
+
+    def substitutes(self, text: str, spans: list[tuple[int, int]], k: int) -> list[list[str]]:
+        """Words Gemma expects in place of each word (the "what flips it" view's substitutions)."""
+        return self.worker.call(causal_substitutes, self.loaded, text, spans, k)
 
     def classify(self, text: str, labels: list[str], multi_label: bool, template: str) -> LabelScores:
         ids = encode(self.loaded, text)
