@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import gradio as gr
-
-from pathlib import Path
 
 from demo.batch import labelled_tally, read_batch_csv, run_batch
 from demo.csv_files import MAX_ROWS, records_csv
 from demo.errors import InputError
 from demo.i18n import UI_LANGUAGE, Text, add_translations, say, ui_text
 from demo.inference import RequestScope
-from demo.page.jobs import results_folder, UPDATE_S, count_of, page_job, stopping, uploaded
+from demo.page.jobs import UPDATE_S, count_of, page_job, results_folder, stopping, uploaded
 from demo.page.locale_switch import choices_in_language
 from demo.page.status import EMPTY
 from demo.registry import TASKS, get_task
 from demo.report import build_report
 from demo.scorecard import labels_of
-
 
 DESCRIPTION = ("One row per request. The header names the task's inputs ({columns}). Up to {rows} rows and 2 MB; "
                "a row the model cannot take gets its reason in an `error` column. With a `label` column (the "

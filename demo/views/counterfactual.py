@@ -132,7 +132,7 @@ def run(task, engine, warn, *checked):
 
     proposer = getattr(engine, "substitutes", None)
     # the model's own words, and its word boundaries (a Chinese word whole rather than its characters)
-    proposals = dict(proposer(text, spans, PROPOSALS)) if proposer is not None else dict.fromkeys(spans, [])
+    proposals = dict(proposer(text, spans, PROPOSALS)) if proposer is not None else {span: [] for span in spans}
     tried([((span, ""),) for span in proposals])
     weakest = [changes[0][0] for _, changes in sorted(kept)[:PAIRS_FROM]]
     tried([((span, word),) for span in weakest for word in proposals.get(span, [])])
