@@ -58,7 +58,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None):
     runtime.loading_in_background = not (settings.preload or settings.lazy or zerogpu.active())
     if settings.preload or zerogpu.active():  # ZeroGPU packs the weights at launch: they load first
         runtime.preload(lambda fraction, message: log.info(message))
-    return build_app(runtime)
+    app = build_app(runtime)
+    if runtime.warm and not zerogpu.active():  # the page's endpoints time themselves once (their forecasts)
+        runtime.run_after_warm_up()
+    return app
 
 
 def launch(app, settings: Settings, prevent_thread_lock: bool = False, **kwargs):

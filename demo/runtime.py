@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +71,9 @@ class Runtime:
         self.states: dict[str, LoadState] = {route_key(task, language): LoadState()
                                              for language in LANGUAGES for task in plan}
         self.loading_in_background = False
+        # run once the models are warm (the page's endpoints time themselves on a small request)
+        self.after_warm_up: list[Callable[[], None]] = []
+        self.warm = False
         unsupported = int8_unsupported(self.placement) if int8 else None
         if unsupported:
             log.warning("--int8 ignored: %s", unsupported)
@@ -178,7 +182,18 @@ class Runtime:
                 self.states[route_key(task, "zh")] = LoadState("ready", 1.0, "Ready")
         log.info("models loaded and warmed in %.1f s (%d of %d ready)", time.perf_counter() - started,
                  len(routes) - len(failures), len(routes))
+        self.warm = True
+        self.run_after_warm_up()
         return failures
+
+    def run_after_warm_up(self) -> None:
+        """Each hook once, after `preload` (a hook registered later runs when this is called again)."""
+        while self.after_warm_up:
+            hook = self.after_warm_up.pop(0)
+            try:
+                hook()
+            except Exception:  # noqa: BLE001 - a figure missed is no reason to stop serving
+                log.exception("a warm-up hook failed")
 
     def start_background_load(self) -> threading.Thread:
         """Run `preload` in a background thread, so the page is served while the models load."""

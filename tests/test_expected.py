@@ -36,6 +36,22 @@ def test_an_explanation_says_its_expected_time_in_the_page_language(runtime, mon
     assert said[-1].startswith("预计约") and "12 个字符" in said[-1] and "文字越短，回答越快。" in said[-1], said
 
 
+def test_after_the_warm_up_the_first_request_already_says_its_expected_time(runtime, monkeypatch):
+    """Each endpoint answers the task's warm-up request once when the models are warm: the first
+    visitor's long request has a figure to forecast from (before, the line came from the second on)."""
+    monkeypatch.setattr(expected, "SAID_FROM_S", 0.0)  # the tiny models answer in milliseconds
+    endpoint = view_endpoint(get_task("sentiment"), VIEWS["attribution"])
+    responder = Responder(endpoint, runtime, {})
+    runtime.engine("sentiment")  # loaded, as after a preload
+    runtime.after_warm_up.append(responder.warm_up)
+    runtime.run_after_warm_up()
+    assert runtime.after_warm_up == []  # each hook once
+    said: list[str] = []
+    responder.answer(prepare(endpoint, ("A fine film.",)), lambda fraction, desc=None, **_: said.append(desc), "en")
+    warm_up = get_task("sentiment").warm_up_input[0]
+    assert [line for line in said if f"a request of {len(warm_up)} characters took" in line], said
+
+
 def test_a_page_job_that_must_wait_says_why_and_each_step_speaks_the_page_language(monkeypatch):
     import itertools
 

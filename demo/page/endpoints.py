@@ -155,6 +155,26 @@ class Responder:
             raise as_user_error(exc, self.task) from None
         return (*outputs, status.answered(card, prepared.routing, started, load_s, note=getattr(outputs, "note", "")))
 
+    def warm_up(self) -> None:
+        """Answer the task's warm-up request once, its time kept as this endpoint's first figure: the
+        first visitor's long request already says how long it will likely take."""
+        prepared = prepare(self.endpoint, self.task.warm_up_input[: len(self.endpoint.params)])
+        language = prepared.routing.language
+        both = self.endpoint.both_sides
+        if not self.runtime.is_ready(self.task.key, language=language) or (
+                both and not self.runtime.is_ready(self.task.key, True, language)):
+            return  # nothing loads for a figure: a side not loaded yet stays so until asked for
+        engine, _ = self._engine(lambda *args, **kwargs: None, language)
+        started = time.perf_counter()
+        try:
+            outputs = self.endpoint.answer(engine, lambda message: None, *prepared.checked)
+            for _ in outputs if self.endpoint.streaming else ():
+                pass
+        except UserFacingError:  # a view this engine does not offer
+            return
+        self.costs.record(self.runtime.card(self.task.key, language).name, size_of(prepared.checked),
+                          time.perf_counter() - started)
+
     def stream(self, prepared: Prepared, progress: gr.Progress, scope: RequestScope, locale: str = "en"):
         """(*outputs, status) as the answer grows; at most one screen update per STREAM_INTERVAL_S."""
         started, first, sent, outputs = time.perf_counter(), None, None, ()

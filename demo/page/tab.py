@@ -129,6 +129,7 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
     events = []
     for (endpoint, action_outputs, button, own_panel), api_trigger in zip(endpoints, api_triggers, strict=True):
         responder = Responder(endpoint, runtime, stoppable)
+        runtime.after_warm_up.append(responder.warm_up)
         kind, limit = (task.key, task.concurrency) if button is run else (VIEWS_KIND, VIEWS_CONCURRENCY)
         shared = dict(inputs=all_inputs[: len(endpoint.params)], concurrency_limit=limit, concurrency_id=kind)
         # The API: answers or raises, as its clients expect. The page: the same answer, read by the view.
