@@ -15,7 +15,7 @@ from demo.settings import Settings
 from demo.gate import RequestGate, UploadBook
 from demo.csv_files import keep_folder_swept
 from demo.i18n import PAGE_TEXTS
-from demo.page.builder import CSS, TAB_KEYS, build_app
+from demo.page.builder import CSS, build_app, page_script
 from demo.page.gradio_patches import stream_held, trust_proxies, upload_folder
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -86,7 +86,7 @@ def launch(app, settings: Settings, prevent_thread_lock: bool = False, **kwargs)
         state_session_capacity=SESSION_CAPACITY,
         footer_links=["api"],  # not Gradio's Settings: its language setting would not move the texts the switch sets
         css=CSS,
-        js=TAB_KEYS,
+        js=page_script(settings.presenter),
         i18n=PAGE_TEXTS.gradio_i18n(),
         app_kwargs={"middleware": [gate]},
         mcp_server=settings.mcp,

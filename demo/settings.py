@@ -26,6 +26,7 @@ class Settings:
     models: dict[str, ModelRef] = field(default_factory=dict)
     trusted_proxies: frozenset[str] = frozenset()  # peers whose X-Forwarded-For names the client
     mcp: bool = False  # serve every endpoint as an MCP tool too (/gradio_api/mcp/)
+    presenter: bool = False  # the page opens in presenter mode (?presenter=0 turns it off)
 
 
 def on_a_space(environ: Mapping[str, str]) -> bool:
@@ -93,6 +94,9 @@ def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str]
                                             "(1 turns batching off; default: DEMO_MAX_BATCH, else 32)")
     parser.add_argument("--mcp", action="store_true", default=_env_flag(environ, "GRADIO_MCP_SERVER"),
                         help="serve every endpoint as an MCP tool at /gradio_api/mcp/ (default: GRADIO_MCP_SERVER)")
+    parser.add_argument("--presenter", action="store_true", default=_env_flag(environ, "DEMO_PRESENTER"),
+                        help="open the page in presenter mode: larger type, examples first, no API footer, a New "
+                             "visitor button (any address with ?presenter=1 does the same; ?presenter=0 turns it off)")
     parser.add_argument("--trusted-proxy", action="append", default=None, metavar="ADDRESS",
                         help="a reverse proxy's address whose X-Forwarded-For header names the client, or * for "
                              "every peer (repeatable; default: DEMO_TRUSTED_PROXIES, comma-separated, else * on a "
@@ -121,4 +125,5 @@ def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str]
             parser.error(f"--trusted-proxy / DEMO_TRUSTED_PROXIES must be IP addresses (or {ANY_PEER}: every "
                          f"peer is a proxy), got '{address}'")
     return Settings(host=args.host, port=port, profile=args.profile, preload=args.preload, lazy=args.lazy,
-                    max_batch=max_batch, int8=args.int8, models=models, trusted_proxies=trusted, mcp=args.mcp)
+                    max_batch=max_batch, int8=args.int8, models=models, trusted_proxies=trusted, mcp=args.mcp,
+                    presenter=args.presenter)

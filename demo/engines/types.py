@@ -10,6 +10,11 @@ import torch
 GREEDY_BELOW = 0.01  # temperatures under this decode greedily
 
 
+# classify's default hypothesis template per language: the NLI model writes each label into it; Gemma
+# reads it as "your own prompts" (`demo.engines.gemma.classify.OWN_PROMPTS`), a template typed as written
+DEFAULT_TEMPLATES = {"en": "This text is about {}.", "zh": "这段文字的主题是{}。"}
+
+
 @dataclass(frozen=True)
 class LabelScores:
     """Class probabilities, and how many input tokens had to be cut to fit the model."""

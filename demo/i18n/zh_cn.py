@@ -140,8 +140,11 @@ TEXTS = {
     "Each word's exact share of {target}.": "分数是{target}，每个词的份额是精确算出的。",
     "Integrated gradients (Captum) on {target}.": "方法：对{target}做积分梯度（Captum）。",
     "Blue words pushed toward {up}, red words toward {down}; the stronger the colour, the larger the push (scaled to "
-    "the strongest, +1 or -1). {method} Only your words are scored: prompts and special tokens are held fixed.":
-        "蓝色的词把答案推向{up}，红色的词推向{down}；颜色越深，推力越大（按最强的缩放到 +1 或 -1）。{method}只给你的词打分：提示词和特殊词元保持不变。",
+    "the strongest, +1 or -1; tap or hover over a word for its score). {method} A word coloured against the answer "
+    "does not contradict it: without that word the text would lean even further toward the answer. Only your words "
+    "are scored: prompts and special tokens are held fixed.":
+        "蓝色的词把答案推向{up}，红色的词推向{down}；颜色越深，推力越大（按最强的缩放到 +1 或 -1；点按或悬停可看分数）。{method}"
+        "颜色与答案相反的词并不和答案矛盾：去掉它，文本会更偏向这个答案。只给你的词打分：提示词和特殊词元保持不变。",
     "Each word's score is {target} with the word, minus without it.": "每个词的分数是：有这个词时的{target}减去去掉它后的值。",
     "{score} toward {label}": "{score}，推向{label}",
     "Generated text is shaded by how expected each token was: {shades}. Hover over or tap a token for its "
@@ -187,7 +190,8 @@ TEXTS = {
     "**Waiting to load** (models load one at a time, in tab order).": "**等待加载**（模型按标签页顺序逐个加载）。",
     "The model loads on this tab's first request.": "模型会在本页第一次请求时加载。",
     "Not answered": "未回答",
-    "{view}: not offered by {engine}.": "{view}：{engine} 不提供。",
+    "New visitor": "下一位访客",
+    "{engine} has no “{view}” view: it answers this tab another way.": "{engine} 没有“{view}”视图：它用另一种方式回答这个标签页。",
     "{name} is empty: please type some text.": "{name}为空：请输入文字。",
     "{name} is missing: please type some text.": "缺少{name}：请输入文字。",
     "No mask found. Write [MASK] where the missing word goes, e.g. 'The capital of France is [MASK].'":

@@ -30,6 +30,17 @@ textarea:focus-visible, input:focus-visible, button:focus-visible {
    font and looked larger. Its complete bold file serves every weight from 600 up. */
 @font-face { font-family: "Source Sans Pro"; font-weight: 600 900; font-style: normal;
              src: url("static/fonts/SourceSansPro/SourceSansPro-Bold.woff2") format("woff2"); }
+/* the views: one compact row under Run, clearly second to it */
+.secondary-views { gap: 0.4em !important; flex-wrap: wrap !important; }
+.secondary-views > button { flex: 0 1 auto !important; min-width: 0 !important; }
+/* presenter mode (the page script sets the class): larger type, the examples first, no API footer,
+   settings or share panels; the "New visitor" button shows only there */
+body:not(.presenter) #new-visitor { display: none !important; }  /* (Gradio copies each rule under its container: a
+   rule on the body matches only as written) */
+body.presenter .gradio-container { zoom: 1.2; }
+body.presenter footer, body.presenter [id$="-settings"], body.presenter [id$="-share"] { display: none !important; }
+body.presenter .tabitem > .column, body.presenter .tabitem > div { display: flex; flex-direction: column; }
+body.presenter [id$="-examples"] { order: -1; }
 @media (max-width: 640px) {
   /* touch targets of at least 44 px on phones */
   button, [role=tab], textarea, input[type=number] { min-height: 44px !important; }
@@ -38,8 +49,15 @@ textarea:focus-visible, input:focus-visible, button:focus-visible {
 """ + VIEW_CSS
 
 
-# Arrow keys move between tabs, as in the WAI-ARIA tabs pattern (Gradio's tab bar does not)
-TAB_KEYS = """() => {
+def page_script(presenter: bool = False) -> str:
+    """The page's own script, run once on load:
+    - arrow keys move between tabs, as in the WAI-ARIA tabs pattern (Gradio's tab bar does not);
+    - on a phone, a press on Run or a view's button brings the tab's answer into view (the buttons sit
+      above it, and the answer would come off-screen);
+    - presenter mode (`?presenter=1` on any address, or `--presenter` as the default; `?presenter=0`
+      turns it off): larger type, examples first, no API footer or settings, a "New visitor" button
+      that starts the page afresh."""
+    return """() => {
   document.addEventListener('keydown', (event) => {
     const tab = event.target.closest && event.target.closest('[role=tab]');
     if (!tab || !['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(event.key)) return;
@@ -51,7 +69,20 @@ TAB_KEYS = """() => {
     chosen.click();
     chosen.focus();
   });
-}"""
+  document.addEventListener('click', (event) => {
+    const button = event.target.closest && event.target.closest('button');
+    const action = button && button.closest('.task-actions');
+    if (!action || window.innerWidth > PHONE_WIDTH) return;
+    const answer = document.getElementById(action.dataset.answer || action.id.replace(/-actions$/, '-view'));
+    if (answer) setTimeout(() => answer.scrollIntoView({behavior: 'smooth', block: 'start'}), 150);
+  });
+  const asked = new URLSearchParams(window.location.search).get('presenter');
+  if (asked === null ? PRESENTER : asked !== '0') document.body.classList.add('presenter');
+}""".replace("PRESENTER", "true" if presenter else "false").replace("PHONE_WIDTH", str(PHONE_WIDTH))
+
+
+PHONE_WIDTH = 640  # px: the widths the page treats as a phone (the CSS's media query too)
+TAB_KEYS = page_script()  # the default page script (kept under its first name for callers)
 
 
 def profile_summary(runtime) -> Text:
@@ -78,6 +109,9 @@ def build_app(runtime) -> gr.Blocks:
         ui_language, switch = locale_switch.language_switch(QUIET)
         gr.Markdown(ui_text(HEADER), elem_id="header")
         gr.Markdown(ui_text(profile_summary(runtime)), elem_id="profile")
+        # presenter mode: the page afresh for the next visitor, every input and answer empty
+        gr.Button(ui_text("New visitor"), size="sm", elem_id="new-visitor").click(
+            fn=None, js="() => { window.location.assign(window.location.pathname + '?presenter=1'); }")
         with gr.Tabs(overflow_behavior="wrap") as tabs:  # on a phone every tab stays one tap away
             built = [build_tab(task, runtime, ui_language) for task in TASKS.values()]
         build_scorecard(runtime, QUIET, ui_language)

@@ -1,7 +1,9 @@
 """Share links: an address that holds a tab and its inputs, built in the browser and read on load.
 
-Nothing is stored on the server: a link works on any replica and after a restart. Values are only
-put back into the inputs; a wrong one is refused by the task's check on Run, like one typed by hand.
+Nothing is stored on the server: a link works on any replica and after a restart. Values are put
+back into the inputs and the tab answers once, as a press on Run would (a generation waits for a
+press: long work never starts unasked); a wrong value is refused by the task's check, like one
+typed by hand.
 """
 
 from __future__ import annotations
@@ -101,7 +103,21 @@ def open_share_links(loaded, ui_language: gr.Textbox, tabs: gr.Tabs, built: list
         errors = [error_line(said) if notes and b.task.key == key else gr.skip() for b in built]
         return (gr.Tabs(selected=key), *updates, *errors)
 
-    loaded.then(restore, inputs=ui_language, outputs=[tabs, *components, *(b.error for b in built)], **quiet)
+    filled = loaded.then(restore, inputs=ui_language, outputs=[tabs, *components, *(b.error for b in built)], **quiet)
+    # the link's tab answers at once, as its sender saw it: a press on Run, made for the recipient; a
+    # generation (long work) and every view wait for a press of their own
+    # (a link without every text the task needs has nothing to answer: its notes stay in view)
+    answered = json.dumps({b.task.key: [p.name for p in b.task.text_params] for b in built if not b.task.streaming})
+    # (a tab's contents are drawn once it is shown: the press waits for its Run button, up to 10 s)
+    filled.then(fn=None, js=f"""() => {{
+        const query = new URLSearchParams(window.location.search), key = query.get('tab'), needs = {answered}[key];
+        if (!needs || !needs.every((name) => (query.get(name) || '').trim())) return;
+        const press = (tries) => {{
+            const run = document.getElementById(key + '-run');
+            if (run && run.offsetParent) run.click(); else if (tries > 0) setTimeout(() => press(tries - 1), 100);
+        }};
+        press(100);
+    }}""")
 
 
 TRANSLATIONS = {"zh-CN": {

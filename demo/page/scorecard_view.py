@@ -22,9 +22,10 @@ def margin_line(tally) -> str:
     n, z = tally.done, 1.96
     if not n:
         return say("no item is scored yet.")
-    parts = [f"{localize(name)} ±{100 * z * math.sqrt(s.accuracy * (1 - s.accuracy) / n + z * z / (4 * n * n)) / (1 + z * z / n):.0f}"
+    parts = [say("{side} ±{points} points", side=localize(name),
+                 points=f"{100 * z * math.sqrt(s.accuracy * (1 - s.accuracy) / n + z * z / (4 * n * n)) / (1 + z * z / n):.0f}")
              for name, s in tally.sides.items()]
-    return say("with {count} items, each figure is within about {margins} points of the truth (95%).",
+    return say("with {count} items, how far each accuracy may be from the truth (95%): {margins}.",
                count=f"{n:,}", margins=", ".join(parts))
 
 
@@ -124,8 +125,9 @@ def tally_outputs(tally, total: int, key: str, stopped: bool = False, final: boo
 
 TRANSLATIONS = {"zh-CN": {
     "no item is scored yet.": "还没有评分任何条目。",
-    "with {count} items, each figure is within about {margins} points of the truth (95%).":
-        "共 {count} 项，每个数字与真实值相差大约在 {margins} 个百分点以内（95%）。",
+    "{side} ±{points} points": "{side} ±{points} 个百分点",
+    "with {count} items, how far each accuracy may be from the truth (95%): {margins}.":
+        "共 {count} 项，每个准确率与真实值可能相差（95%）：{margins}。",
     "{side} is not scored: {why}.": "{side}未参与评分：{why}。",
     "true \\ answered": "真实 \\ 回答",
     "right": "正确率",

@@ -79,19 +79,24 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
             with gr.Column(min_width=280):
                 inputs = [component(task, p) for p in task.params if not p.setting]
                 error = gr.HTML(visible=False, elem_id=f"{task.key}-error")
-                with gr.Row():
-                    run = gr.Button(ui_text("Run"), variant="primary", elem_id=f"{task.key}-run")
-                    stop = (gr.Button(ui_text("Stop"), variant="stop", elem_id=f"{task.key}-stop", interactive=False)
-                            if task.streaming else None)
-                buttons = []
-                for view in views:
-                    here = view.requires in card.capabilities
-                    buttons.append(gr.Button(ui_text(view.button_for(task)), variant="secondary",
-                                             elem_id=view.endpoint(task), visible=here))
-                    if not here:
-                        gr.Markdown(ui_text(Text("{view}: not offered by {engine}.", view=Text(view.button_for(task)),
-                                                 engine=card.name)),
-                                    elem_classes="model-status", elem_id=f"{view.endpoint(task)}-absent")
+                # one primary action; the views, a compact row under it (on a phone a press brings the answer
+                # into view: the page script finds it from this column's id)
+                with gr.Column(elem_id=f"{task.key}-actions", elem_classes="task-actions"):
+                    with gr.Row():
+                        run = gr.Button(ui_text("Run"), variant="primary", elem_id=f"{task.key}-run")
+                        stop = (gr.Button(ui_text("Stop"), variant="stop", elem_id=f"{task.key}-stop",
+                                          interactive=False) if task.streaming else None)
+                    buttons = []
+                    with gr.Row(elem_classes="secondary-views"):
+                        for view in views:
+                            buttons.append(gr.Button(ui_text(view.button_for(task)), variant="secondary", size="sm",
+                                                     elem_id=view.endpoint(task),
+                                                     visible=view.requires in card.capabilities))
+                    for view in views:
+                        if view.requires not in card.capabilities:
+                            gr.Markdown(ui_text(Text("{engine} has no “{view}” view: it answers this tab another way.",
+                                                     view=Text(view.button_for(task)), engine=card.name)),
+                                        elem_classes="model-status", elem_id=f"{view.endpoint(task)}-absent")
                 settings = []
                 if any(p.setting for p in task.params):
                     with gr.Accordion(ui_text("Settings"), open=False, elem_id=f"{task.key}-settings"):
@@ -117,7 +122,7 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
         if examples:
             width = len(examples[0])
             listed = gr.Examples(examples=examples, inputs=all_inputs[:width], label=ui_text("Examples"),
-                                 cache_examples=False)
+                                 cache_examples=False, elem_id=f"{task.key}-examples")
             name_example_columns(listed, [in_the_page_language(c.label) for c in all_inputs[:width]])
             listed.dataset.header_labels = [c.label for c in all_inputs[:width]]  # said again on a switch
         link = links.build_share(task, all_inputs)

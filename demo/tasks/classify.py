@@ -14,6 +14,7 @@ import gradio as gr
 from demo.engines import ZeroShot
 from demo.engines.gemma.classify import LabelLikelihood
 from demo.engines.nli import NliClassifier
+from demo.engines.types import DEFAULT_TEMPLATES
 from demo.errors import InputError
 from demo.i18n import Text, say
 from demo.language import route
@@ -27,8 +28,7 @@ MIN_LABELS, MAX_LABELS, MAX_LABEL_CHARS = 2, 20, 100
 MAX_TEMPLATE_CHARS = 300
 # the labels box: 20 labels of 100 characters and their separators
 MAX_LABELS_CHARS = MAX_LABELS * (MAX_LABEL_CHARS + 2)
-TEMPLATE = "This text is about {}."
-TEMPLATE_ZH = "这段文字的主题是{}。"
+TEMPLATE, TEMPLATE_ZH = DEFAULT_TEMPLATES["en"], DEFAULT_TEMPLATES["zh"]
 APPLIES = 0.5  # several labels: a label applies from this probability on
 NLI = ModelRef("MoritzLaurer/mDeBERTa-v3-base-xnli-multilingual-nli-2mil7",  # MIT; safetensors
                "c969b26cb3048e8089348e264b15c9f03eba5440")

@@ -124,6 +124,9 @@ def continuation(prompt: str, pieces: list[tuple[str, float | None, str]], note:
     return f'<div class="continuation"><span class="prompt">{escape(prompt)}</span>{"".join(spans)}{tail}</div>'
 
 
+FLAT = 0.05  # a push under this share of the strongest is shown uncoloured: it says nothing either way
+
+
 def heatmap(words: list[tuple[str, float]], up: str, down: str) -> str:
     """The words coloured by their push, scaled to [-1, 1]: blue toward `up` (the first label), red
     toward `down`, stronger for a larger push; a scale with each end named above them. Each word
@@ -133,9 +136,12 @@ def heatmap(words: list[tuple[str, float]], up: str, down: str) -> str:
     for word, score in words:
         text, newline = word.rstrip("\n"), word.endswith("\n")
         side, toward = ("up", up) if score >= 0 else ("down", down)
-        title = say("{score} toward {label}", score=f"{score:+.2f}", label=toward)
-        spans.append(f'<span class="heat {side}" style="--push:{abs(score):.2f}" title="{escape(title)}">'
-                     f'{escape(text)}</span>' + ("<br>" if newline else ""))
+        if abs(score) < FLAT:
+            side = "flat"
+        title = escape(say("{score} toward {label}", score=f"{score:+.2f}", label=toward))
+        # focusable: a tap on a phone shows the score, as a hover does with a mouse
+        spans.append(f'<span class="heat {side}" style="--push:{abs(score):.2f}" title="{title}" '
+                     f'data-score="{title}" tabindex="0">{escape(text)}</span>' + ("<br>" if newline else ""))
     scale = (f'<div class="heat-scale" aria-hidden="true"><span>← {down}</span><span class="heat-bar"></span>'
              f'<span>{up} →</span></div>')
     return f'<div class="heatmap">{scale}<p class="heat-text">{"".join(spans)}</p></div>'
@@ -150,8 +156,10 @@ def attribution_legend(up: str, down: str, target: str, method: str = "integrate
               }.get(method) or say("Integrated gradients (Captum) on {target}.", target=target)
     return '<p class="legend">' + say(
         'Blue words pushed toward {up}, red words toward {down}; the stronger the colour, the larger the push '
-        '(scaled to the strongest, +1 or -1). {method} Only your words are scored: prompts and special tokens are '
-        'held fixed.', up=up, down=down, method=method) + '</p>'
+        '(scaled to the strongest, +1 or -1; tap or hover over a word for its score). {method} A word coloured '
+        'against the answer does not contradict it: without that word the text would lean even further toward '
+        'the answer. Only your words are scored: prompts and special tokens are held fixed.', up=up, down=down,
+        method=method) + '</p>'
 
 
 def legend_tokens() -> str:
@@ -215,8 +223,14 @@ details.more summary { cursor: pointer; min-height: 1.6em; color: var(--body-tex
 .legend .tok { padding: 0 0.25em; }
 .heat-text { line-height: 2; font-size: 1.1em; }
 .heat { padding: 0.1em 0.15em; border-radius: 0.2em; }
-.heat.up { background: rgb(37 99 235 / calc(var(--push) * 0.75)); }
-.heat.down { background: rgb(220 38 38 / calc(var(--push) * 0.75)); }
+/* at least 18% colour and an underline in the side's colour: a weak push stays visible on a dark page */
+.heat.up { background: rgb(37 99 235 / calc(0.18 + var(--push) * 0.6)); border-bottom: 2px solid rgb(59 130 246); }
+.heat.down { background: rgb(220 38 38 / calc(0.18 + var(--push) * 0.6)); border-bottom: 2px solid rgb(239 68 68); }
+.heat { position: relative; }
+.heat:focus { outline: 2px solid var(--color-accent); }
+.heat:focus::after { content: attr(data-score); position: absolute; left: 0; top: 100%; z-index: 5; white-space: nowrap;
+                     font-size: 0.8em; padding: 0.1em 0.4em; border-radius: 0.3em; background: var(--background-fill-primary);
+                     color: var(--body-text-color); border: 1px solid var(--border-color-primary); }
 .heat-scale { display: flex; align-items: center; gap: 0.5em; font-size: 0.85em; max-width: 28em; }
 .heat-bar { flex: 1; height: 0.7em; border-radius: 0.35em; border: 1px solid var(--border-color-primary);
             background: linear-gradient(to right, rgb(220 38 38 / 0.75), transparent, rgb(37 99 235 / 0.75)); }

@@ -1,0 +1,96 @@
+"""A page a presenter can drive (real Chromium, tiny models): the answer comes into view on a phone,
+presenter mode hides what an audience need not see and starts afresh for the next visitor, a share
+link answers on open, heat maps stay readable and say their score on a tap."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_page import CHROMIUM, SCREENSHOTS, expect, open_page, open_tab, playwright_api
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}: install Debian's chromium"),
+]
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from tests.browser.test_page import FLAGS
+
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_on_a_phone_the_verdict_comes_into_view_after_run(browser, base_url, theme):
+    context, page = open_page(browser, f"{base_url}/?__theme={theme}", **PHONE)
+    page.locator("#sentiment-text textarea").fill("A wonderful, warm film.")
+    page.locator("#sentiment-run").click()
+    verdict = page.locator("#sentiment-view .verdict")
+    expect(verdict).to_be_visible()
+    page.wait_for_function("""() => { const e = document.querySelector('#sentiment-view .verdict');
+        const r = e && e.getBoundingClientRect(); return r && r.top >= 0 && r.bottom <= innerHeight; }""")
+    page.screenshot(path=SCREENSHOTS / f"phone_answer_{theme}.png")
+    context.close()
+
+
+def test_presenter_mode_hides_the_footer_puts_examples_first_and_a_new_visitor_starts_afresh(browser, base_url):
+    context, page = open_page(browser, f"{base_url}/?presenter=1")
+    expect(page.locator("body.presenter")).to_have_count(1)
+    expect(page.locator("footer")).to_be_hidden()  # no "Use via API" in front of an audience
+    expect(page.locator("#sentiment-share")).to_be_hidden()
+    expect(page.locator("#generate-settings")).to_be_hidden()
+    examples, text = page.locator("#sentiment-examples"), page.locator("#sentiment-text")
+    assert examples.bounding_box()["y"] < text.bounding_box()["y"]  # the examples, the first thing on the tab
+    page.locator("#sentiment-text textarea").fill("A dull mess.")
+    page.locator("#sentiment-run").click()
+    expect(page.locator("#sentiment-view .verdict")).to_be_visible()
+    open_tab(page, "fill_mask")
+    page.locator("#fill-mask-text textarea").fill("The [MASK] sat down.")
+    page.locator("#new-visitor").click()
+    expect(page.locator("#sentiment-text textarea")).to_have_value("")
+    expect(page.locator("#sentiment-view .verdict")).to_have_count(0)
+    open_tab(page, "fill_mask")
+    expect(page.locator("#fill-mask-text textarea")).to_have_value("")
+    expect(page.locator("body.presenter")).to_have_count(1)  # still presenting
+    page.screenshot(path=SCREENSHOTS / "presenter.png", full_page=True)
+    context.close()
+    context, plain = open_page(browser, base_url)
+    expect(plain.locator("footer")).to_be_visible()
+    expect(plain.locator("#new-visitor")).to_be_hidden()
+    context.close()
+
+
+def test_a_share_link_answers_on_open_without_a_click(browser, base_url):
+    context, page = open_page(browser, f"{base_url}/?tab=next_sentence&sentence_a=It+rained.&sentence_b=The+streets+were+wet.")
+    expect(page.locator("#next-sentence-b textarea").first).to_have_value(
+        "The streets were wet.")
+    expect(page.locator("#next_sentence-view .verdict")).to_be_visible()
+    expect(page.locator("#next_sentence-status")).to_contain_text("Answered by")
+    context.close()
+    # a generation waits for a press of its own: a link never starts long work unasked
+    context, page = open_page(browser, f"{base_url}/?tab=generate&prompt=Once+upon+a+time&max_new_tokens=12")
+    expect(page.locator("#generate-prompt textarea")).to_have_value("Once upon a time")
+    page.wait_for_timeout(1500)
+    expect(page.locator("#generate-view .continuation")).to_have_count(0)
+    context.close()
+
+
+def test_a_heat_map_word_says_its_score_on_a_tap_and_a_weak_push_stays_visible(browser, base_url):
+    context, page = open_page(browser, f"{base_url}/?__theme=dark", **PHONE)
+    page.locator("#sentiment-text textarea").fill("We hope you don't hate it.")
+    page.locator("#explain_sentiment").click()
+    word = page.locator("#sentiment-view .heat.up, #sentiment-view .heat.down").first
+    expect(word).to_be_visible()
+    alpha = word.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert "0)" not in alpha.replace(" ", "")[-3:], alpha  # never fully transparent
+    word.tap()
+    assert word.evaluate("e => getComputedStyle(e, '::after').content").strip('"').endswith(
+        ("Positive", "Negative")), word.evaluate("e => getComputedStyle(e, '::after').content")
+    expect(page.locator("#sentiment-view .legend")).to_contain_text("does not contradict it")
+    page.screenshot(path=SCREENSHOTS / "phone_heat_dark.png")
+    context.close()
