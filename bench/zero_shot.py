@@ -90,13 +90,15 @@ def baseline_accuracy(engine, rows: list[dict], wording: dict[str, str], languag
 
     loaded, (framing, template) = engine.loaded, BASELINE[language]
     keys, labels = list(wording), list(wording.values())
-    lead = encode(loaded, template.format(""))
     rows_ids = [encode(loaded, template.format(label)) for label in labels]
+    lead = 0  # the tokens every row starts with: the template before the label
+    while all(len(row) > lead + 1 for row in rows_ids) and len({row[lead] for row in rows_ids}) == 1:
+        lead += 1
 
     def scored(text: str) -> torch.Tensor:
         prefix = encode(loaded, framing.format(text), bos=True)
         out = shared_prefix_logprobs(loaded, prefix, rows_ids)
-        return torch.tensor([sum(row[len(lead):]) / max(1, len(row) - len(lead)) for row in out])
+        return torch.tensor([sum(row[lead:]) / len(row[lead:]) for row in out])
 
     prior = engine.worker.call(scored, "N/A")
     right = sum(keys[int((engine.worker.call(scored, row["text"]) - prior).argmax())] == row["label"] for row in rows)

@@ -50,8 +50,21 @@ def test_the_page_map_has_a_tile_per_head_and_the_formula_with_the_models_number
     answer = attention(runtime, "sentiment", "the film was great fun")
     html = VIEW.present(task, task.check("the film was great fun"), (answer,), runtime.card("sentiment"))
     facts = answer["facts"]
-    assert html.count('class="att-pick"') == facts["layers"] * facts["heads"]
+    assert html.count('class="att-pick"') == facts["layers"] * facts["heads"] + 1  # and the average of all
     assert f"d_k = {facts['d_k']}" in html and f"{facts['heads']} heads" in html
+
+
+def test_the_head_shown_first_is_the_one_that_links_words_not_the_first_token_or_itself():
+    from demo.views.attention import telling_head
+
+    n = 4
+    first_token = np.zeros((n, n)); first_token[:, 0] = 1  # noqa: E702 - every query parks on token 0
+    itself = np.eye(n)
+    linking = np.tril(np.ones((n, n))); linking[1:, 0] = 0  # noqa: E702
+    linking[0, 0] = 1
+    linking = linking / linking.sum(-1, keepdims=True)
+    weights = np.stack([np.stack([first_token, itself]), np.stack([itself, linking])])  # [layers, heads, n, n]
+    assert telling_head(weights) == (1, 1)
 
 
 def test_the_endpoints_answer_with_tokens_and_weights(client):

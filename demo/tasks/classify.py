@@ -63,7 +63,7 @@ class ClassifyTask(Task):
     summary = ("Sort a text into your own labels, with no training: a multilingual NLI model (mDeBERTa-v3) "
                "checks whether the text entails \"This text is about *label*.\"")
     embedded_summary = ("Sort a text into your own labels, with no training: Gemma 3 270M scores how likely each "
-                        "label is after the text, calibrated on empty texts.")
+                        "label is as the text's category, calibrated on empty and ordinary texts.")
     how_it_works = r"""
 Natural-language inference asks whether a premise **entails** a hypothesis. A model trained on it
 (here mDeBERTa-v3, trained on 2.7 million NLI pairs in 27 languages, Chinese among them) can sort text into labels it never saw
@@ -75,15 +75,19 @@ With **several labels may apply**, each label is judged on its own: entailment a
 The embedded profile asks a language model instead, with no NLI training at all.
 """
     embedded_how_it_works = r"""
-A language model gives every continuation of a text a probability. The app writes each of your
-labels into the template after the text and compares their log-likelihoods, minus each label's
-log-likelihood after content-free texts such as "N/A" (**contextual calibration**, Zhao et al. 2021):
+A language model gives every continuation of a text a probability. The app shows your text as
+"Text: …" and reads each of your labels as the next line, "Category: *label*" (in Chinese two
+prompts, "类别：*label*" and "这条新闻的类别是*label*", their scores added), then subtracts the label's
+mean log-likelihood after texts that say nothing about it: content-free ones such as "N/A"
+(**contextual calibration**, Zhao et al. 2021) and sixteen ordinary sentences of many kinds (as
+**batch calibration** uses the texts of a batch, Zhou et al. 2024):
 
-$$s(y)=\log p\left(\text{template}(y)\mid x\right)-\tfrac{1}{3}\sum_{c\,\in\,\{\text{N/A},\ \varnothing,\ \text{[MASK]}\}}\log p\left(\text{template}(y)\mid c\right)$$
+$$s(y)=\log p\left(\text{prompt}(y)\mid x\right)-\tfrac{1}{2}\left(\overline{\log p\left(\text{prompt}(y)\mid c\right)}_{c\,\in\,\text{content-free}}+\overline{\log p\left(\text{prompt}(y)\mid b\right)}_{b\,\in\,\text{ordinary}}\right)$$
 
 A short or common label is likely after any text; the calibration removes that. The bars are
-$\mathrm{softmax}_y\,s(y)$. With **several labels may apply**, each label is judged on its own
-against a reference label, "other things": $p(y)=\sigma\left(s(y)-s(\text{other things})\right)$.
+$\mathrm{softmax}_y\,s(y)$. A template you type replaces the prompts and is read the same way.
+With **several labels may apply**, each label is judged on its own against a reference label,
+"other things": $p(y)=\sigma\left(s(y)-s(\text{other things})\right)$. FIGURES
 """
     params = (Param("text", label="Text", placeholder="Type or paste the text to sort…",
                     help="The text to classify, in English or Chinese"),
@@ -95,8 +99,8 @@ against a reference label, "other things": $p(y)=\sigma\left(s(y)-s(\text{other 
                     help="Whether several labels may apply (each judged on its own)"),
               Param("template", TEMPLATE, label="Hypothesis template ({} is the label)", setting=True,
                     max_chars=MAX_TEMPLATE_CHARS, named="Template",
-                    help="The sentence each label is written into; {} stands for the label (the Chinese default "
-                         "is used for Chinese text when this is left as it is)"))
+                    help="The sentence each label is written into; {} stands for the label (left as it is, the "
+                         "Chinese default is used for Chinese text, and Gemma scores labels in its own prompts)"))
     api_description = ("Sort a text into the labels you give, with no training: each label's probability, from a "
                        "pretrained model.")
     returns = ("{label, confidences: [{label, confidence}]}: every label, best first",)

@@ -98,16 +98,18 @@ def png(grid: np.ndarray) -> str:
 
 
 def formula(f: dict) -> str:
-    line = say("Each map is one head's softmax(QKᵀ / √d_k): row i is how much token i attends to each token "
-               "(the columns), both in the numbered order of the tokens, and every row sums to 1. Here d_k = {d_k}, "
-               "{heads} heads in each of {layers} layers ({model}).",
+    line = say("Each map is one head's softmax(QKᵀ / √d_k): each row is how much its token (at the left) attends to "
+               "each token (at the top), and every row sums to 1. Here d_k = {d_k}, {heads} heads in each of {layers} "
+               "layers ({model}).",
                d_k=f["d_k"], heads=f["heads"], layers=f["layers"], model=f["model"])
     notes = []
     if f["causal"]:
         notes.append(say("A left-to-right model: a token attends only to the tokens before it (the upper right is "
                          "empty), and there is no [CLS]; the first token is the start-of-text token."))
     if f["kv_heads"] != f["heads"]:
-        notes.append(say("Grouped-query attention: {heads} query heads share {kv} key/value heads.",
+        notes.append(say("Grouped-query attention: the {heads} query heads of a layer share one key/value head."
+                         if f["kv_heads"] == 1 else
+                         "Grouped-query attention: the {heads} query heads of a layer share {kv} key/value heads.",
                          heads=f["heads"], kv=f["kv_heads"]))
     if f["sliding_layers"]:
         notes.append(say("{count} of the {layers} layers attend within a sliding window of {window} tokens (longer "
@@ -115,34 +117,63 @@ def formula(f: dict) -> str:
     return "<p class=\"meaning\">" + escape(" ".join([line, *notes])) + "</p>"
 
 
+def telling_head(weights: np.ndarray) -> tuple[int, int]:
+    """(layer, head) shown first: the head that puts the most attention on the other words, not on
+    the first token (where most heads of most models park what they do not use) nor on the word
+    itself. Such a head links words, which is what a newcomer wants to see."""
+    n = weights.shape[-1]
+    if n < 3:
+        return weights.shape[0] - 1, 0
+    elsewhere = weights[..., 1:, 1:].sum(-1) - np.diagonal(weights[..., 1:, 1:], axis1=-2, axis2=-1)
+    share = elsewhere.mean(-1)  # [layers, heads]
+    layer, head = np.unravel_index(int(share.argmax()), share.shape)
+    return int(layer), int(head)
+
+
+def axes(tokens: list[str], image: str, alt: str, title: str) -> str:
+    """One large map with its tokens on both axes: keys (what is attended to) across the top, queries
+    (who attends) down the side."""
+    top = "".join(f'<span>{escape(token)}</span>' for token in tokens)
+    side = "".join(f'<span>{escape(token)}</span>' for token in tokens)
+    return (f'<div class="att-axes" style="--n:{len(tokens)}"><div class="blank-head att-title">{escape(title)}</div>'
+            f'<div class="att-top" aria-hidden="true">{top}</div><div class="att-side" aria-hidden="true">{side}</div>'
+            f'<img alt="{escape(alt)}" src="data:image/png;base64,{image}"></div>')
+
+
 def present(task, checked, outputs, card) -> str:
     answer = outputs[0]
     weights, tokens = np.asarray(answer["weights"]), answer["tokens"]
     layers, heads = weights.shape[:2]
     uid = f"att-{task.dom_id}"
+    first = telling_head(weights)
     radios, tiles, maps, rules = [], [], [], []
+
+    def pick(key: str, label: str, image: str, title: str, alt: str, checked_now: bool) -> str:
+        radios.append(f'<input type="radio" name="{uid}" id="{key}" class="att-pick"{" checked" if checked_now else ""} '
+                      f'aria-label="{escape(label)}">')
+        maps.append(f'<div class="att-map" data-for="{key}">{axes(tokens, image, alt, title)}</div>')
+        rules.append(f"#{key}:checked ~ .att-maps [data-for={key}]")
+        return f'<label for="{key}" title="{escape(label)}"><img alt="" src="data:image/png;base64,{image}"></label>'
+
+    average = pick(f"{uid}-mean", say("average of all heads"), png(weights.mean((0, 1))),
+                   say("Average of all {count} heads", count=layers * heads), say("the average attention of all heads"),
+                   False)
     for layer in range(layers):
         row = []
         for head in range(heads):
-            key = f"{uid}-{layer}-{head}"
-            image = png(weights[layer, head])
-            checked_attr = " checked" if (layer, head) == (layers - 1, 0) else ""
-            radios.append(f'<input type="radio" name="{uid}" id="{key}" class="att-pick"{checked_attr} '
-                          f'aria-label="{escape(say("layer {l}, head {h}", l=layer + 1, h=head + 1))}">')
-            row.append(f'<label for="{key}" title="{escape(say("layer {l}, head {h}", l=layer + 1, h=head + 1))}">'
-                       f'<img alt="" src="data:image/png;base64,{image}"></label>')
-            maps.append(f'<div class="att-map" data-for="{key}"><div class="blank-head">'
-                        f'{escape(say("Layer {l}, head {h}", l=layer + 1, h=head + 1))}</div>'
-                        f'<img alt="{escape(say("attention of layer {l}, head {h}", l=layer + 1, h=head + 1))}" '
-                        f'src="data:image/png;base64,{image}" style="--n:{len(tokens)}"></div>')
-            rules.append(f"#{key}:checked ~ .att-maps [data-for={key}]")
+            label = say("layer {l}, head {h}", l=layer + 1, h=head + 1)
+            row.append(pick(f"{uid}-{layer}-{head}", label, png(weights[layer, head]),
+                            say("Layer {l}, head {h}", l=layer + 1, h=head + 1),
+                            say("attention of layer {l}, head {h}", l=layer + 1, h=head + 1), (layer, head) == first))
         tiles.append(f'<div class="att-row"><span>{layer + 1}</span>{"".join(row)}</div>')
     style = f"<style>{CSS} {', '.join(rules)} {{ display: block; }}</style>"  # a plug-in brings its own CSS
-    keys = "".join(f"<li>{escape(token)}</li>" for token in tokens)
+    chosen = say("Shown first: layer {l}, head {h}, the head that attends most to the other words (most heads "
+                 "look mainly at the first token or at the word itself).", l=first[0] + 1, h=first[1] + 1)
     return (f'<div class="attention">{style}{"".join(radios)}'
-            f'<div class="att-maps">{"".join(maps)}<ol class="att-tokens">{keys}</ol></div>'
+            f'<div class="att-maps">{"".join(maps)}</div><p class="legend">{escape(chosen)}</p>'
             f'<div class="blank-head">{escape(say("All heads (rows: layers; pick one)"))}</div>'
-            f'<div class="att-tiles">{"".join(tiles)}</div>{formula(answer["facts"])}</div>')
+            f'<div class="att-tiles"><div class="att-row"><span>∑</span>{average}</div>{"".join(tiles)}</div>'
+            f'{formula(answer["facts"])}</div>')
 
 
 def build_outputs(task, outputs: list) -> list:
@@ -152,8 +183,17 @@ def build_outputs(task, outputs: list) -> list:
 CSS = """
 .attention .att-pick { position: absolute; opacity: 0; width: 1px; height: 1px; }
 .attention .att-map { display: none; }
-.attention .att-map img { width: min(100%, 24em); image-rendering: pixelated; border: 1px solid var(--border-color-primary); }
-.attention .att-tokens { columns: 3 7em; font-size: 0.8em; font-family: var(--font-mono); margin: 0.4em 0; }
+.attention .att-axes { --w: min(calc(100vw - 7em), 24em); display: grid; grid-template-columns: auto var(--w);
+                       grid-template-rows: auto auto var(--w); column-gap: 0.3em; max-width: 100%; }
+.attention .att-title { grid-column: 1 / 3; }
+.attention .att-top { grid-column: 2; display: grid; grid-template-columns: repeat(var(--n), 1fr); }
+.attention .att-side { display: grid; grid-template-rows: repeat(var(--n), 1fr); text-align: right; }
+.attention .att-top span, .attention .att-side span { font-family: var(--font-mono); white-space: pre; overflow: hidden;
+  font-size: clamp(5px, calc(var(--w) / var(--n) * 0.7), 0.8em); line-height: 1; }
+.attention .att-top span { writing-mode: vertical-rl; transform: rotate(180deg); max-height: 7em; align-self: end; }
+.attention .att-side span { max-width: 7em; align-self: center; }
+.attention .att-axes img { width: var(--w); height: var(--w); image-rendering: pixelated;
+                           border: 1px solid var(--border-color-primary); }
 .attention .att-tiles { overflow-x: auto; max-width: 100%; }
 .attention .att-row { display: flex; gap: 2px; align-items: center; margin: 1px 0; }
 .attention .att-row span { width: 2em; font-size: 0.75em; color: var(--body-text-color-subdued); }
@@ -176,15 +216,22 @@ TRANSLATIONS = {"zh-CN": {
     "layer {l}, head {h}": "第 {l} 层，第 {h} 个头",
     "attention of layer {l}, head {h}": "第 {l} 层第 {h} 个头的注意力",
     "All heads (rows: layers; pick one)": "所有注意力头（每行一层；点选一个）",
-    "Each map is one head's softmax(QKᵀ / √d_k): row i is how much token i attends to each token (the columns), both "
-    "in the numbered order of the tokens, and every row sums to 1. Here d_k = {d_k}, {heads} heads in each of "
-    "{layers} layers ({model}).":
-        "每张图是一个头的 softmax(QKᵀ / √d_k)：第 i 行是第 i 个词元对每个词元（各列）的关注程度，行列都按词元编号排列，每行之和为 1。"
+    "Each map is one head's softmax(QKᵀ / √d_k): each row is how much its token (at the left) attends to each token "
+    "(at the top), and every row sums to 1. Here d_k = {d_k}, {heads} heads in each of {layers} layers ({model}).":
+        "每张图是一个头的 softmax(QKᵀ / √d_k)：每一行是左边那个词元对上方每个词元的关注程度，每行之和为 1。"
         "这里 d_k = {d_k}，{layers} 层中每层 {heads} 个头（{model}）。",
     "A left-to-right model: a token attends only to the tokens before it (the upper right is empty), and there is no "
     "[CLS]; the first token is the start-of-text token.":
         "这是从左到右的模型：每个词元只关注它前面的词元（右上方是空的），也没有 [CLS]；第一个词元是文本开始标记。",
-    "Grouped-query attention: {heads} query heads share {kv} key/value heads.": "分组查询注意力：{heads} 个查询头共用 {kv} 个键/值头。",
+    "Grouped-query attention: the {heads} query heads of a layer share one key/value head.":
+        "分组查询注意力：每层的 {heads} 个查询头共用一个键/值头。",
+    "Grouped-query attention: the {heads} query heads of a layer share {kv} key/value heads.":
+        "分组查询注意力：每层的 {heads} 个查询头共用 {kv} 个键/值头。",
+    "average of all heads": "所有头的平均",
+    "Average of all {count} heads": "全部 {count} 个头的平均",
+    "the average attention of all heads": "所有头的平均注意力",
+    "Shown first: layer {l}, head {h}, the head that attends most to the other words (most heads look mainly at the "
+    "first token or at the word itself).": "先显示第 {l} 层第 {h} 个头：它最关注其他词（大多数头主要看第一个词元或词本身）。",
     "{count} of the {layers} layers attend within a sliding window of {window} tokens (longer than any input here).":
         "{layers} 层中有 {count} 层只在 {window} 个词元的滑动窗口内关注（比这里的任何输入都长）。",
 }}

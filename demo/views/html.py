@@ -194,7 +194,8 @@ CSS = """
 .bar-track { height: 0.6em; border-radius: 0.3em; background: var(--border-color-primary); overflow: hidden; }
 .bar-fill { display: block; height: 100%; background: var(--color-accent); }
 .bar-value { text-align: right; font-variant-numeric: tabular-nums; }
-.meaning, .legend { font-size: 0.85em; color: var(--body-text-color-subdued); margin-top: 0.6em; }
+/* captions at a readable contrast (the theme's "subdued" grey is about 2.5:1 on white) */
+.meaning, .legend { font-size: 0.85em; color: var(--body-text-color); opacity: 0.8; margin-top: 0.6em; }
 .sentence { font-size: 1.15em; line-height: 1.9; }
 mark.blank { background: var(--color-accent-soft); color: var(--body-text-color); border-bottom: 2px solid
              var(--color-accent); padding: 0.05em 0.25em; border-radius: 0.2em; }

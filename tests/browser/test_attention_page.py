@@ -25,13 +25,19 @@ def test_a_head_is_picked_from_the_tiles_by_click_and_by_keyboard(browser, base_
     view = page.locator("#next_sentence-view")
     shown = view.locator(".att-map:visible")
     expect(shown).to_have_count(1)
-    expect(shown).to_contain_text("Layer 2, head 1")  # the last layer's first head at first
+    first = view.locator(".attention > .legend").inner_text()  # "Shown first: layer L, head H, the head that …"
+    layer, head = first.split("layer ")[1].split(",")[0], first.split("head ")[1].split(",")[0]
+    expect(shown).to_contain_text(f"Layer {layer}, head {head}")  # the head the legend says was chosen
+    # its tokens on both axes: the keys across the top, the queries down the side
+    expect(shown.locator(".att-top")).to_contain_text("[SEP]")
+    expect(shown.locator(".att-side")).to_contain_text("[CLS]")
+    view.locator("label[title='average of all heads']").click()
+    expect(view.locator(".att-map:visible")).to_contain_text("Average of all 4 heads")
     view.locator("label[title='layer 1, head 2']").click()
     expect(view.locator(".att-map:visible")).to_contain_text("Layer 1, head 2")
     page.keyboard.press("ArrowRight")  # the picked tile's radio has the focus: arrows move between heads
     expect(view.locator(".att-map:visible")).to_contain_text("Layer 2, head 1")
     expect(view).to_contain_text("d_k = 16, 2 heads in each of 2 layers")  # the tiny BERT's
-    expect(view.locator(".att-tokens")).to_contain_text("[SEP]")
     page.screenshot(path=SCREENSHOTS / "attention.png", full_page=True)
     context.close()
 
