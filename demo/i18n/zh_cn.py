@@ -191,6 +191,8 @@ TEXTS = {
     "The model loads on this tab's first request.": "模型会在本页第一次请求时加载。",
     "Not answered": "未回答",
     "New visitor": "下一位访客",
+    "hub profile chosen": "选用了 hub 配置",
+    "embedded profile chosen": "选用了嵌入式配置",
     "{engine} has no “{view}” view: it answers this tab another way.": "{engine} 没有“{view}”视图：它用另一种方式回答这个标签页。",
     "{name} is empty: please type some text.": "{name}为空：请输入文字。",
     "{name} is missing: please type some text.": "缺少{name}：请输入文字。",

@@ -15,7 +15,7 @@ from collections import OrderedDict
 import gradio as gr
 
 from demo.i18n import ENGLISH, PAGE_TEXTS, UI_LANGUAGE, Text, in_the_page_language, localize, locales
-from demo.page.gradio_patches import translation_key
+from demo.page.gradio_patches import gradio_locale_js, translation_key
 from demo.page import status
 
 TRANSLATED_PROPS = ("label", "placeholder", "info", "value")
@@ -81,7 +81,11 @@ def language_switch(quiet: dict) -> tuple[gr.Textbox, gr.Radio]:
                       elem_id="language-switch", label="Language / 语言")
     locale = gr.Textbox(value=ENGLISH, visible=False, elem_id="ui-language")
     codes = json.dumps({name: code for code, name in names.items()})
-    switch.input(fn=None, inputs=switch, outputs=locale, js=f"(choice) => ({codes})[choice] || 'en'", **quiet)
+    switch.input(fn=None, inputs=switch, outputs=locale, js=f"""(choice) => {{
+        const code = ({codes})[choice] || 'en';
+        {gradio_locale_js("code")};
+        return code;
+    }}""", **quiet)
     return locale, switch
 
 

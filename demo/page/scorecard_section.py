@@ -10,7 +10,7 @@ from pathlib import Path
 import gradio as gr
 
 from demo.errors import InputError
-from demo.i18n import UI_LANGUAGE, Text, add_translations, listed, localize, ui_text
+from demo.i18n import UI_LANGUAGE, Text, add_translations, listed, localize, say, ui_text
 from demo.inference import RequestScope
 from demo.language import route
 from demo.page.batch_section import build_batch
@@ -113,8 +113,10 @@ def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
         # the tables take the section's whole width: at half of it their columns were cut off
         table = gr.Dataframe(headers=list(SUMMARY_COLUMNS), label=ui_text("Per side"), interactive=False,
                              elem_id="scorecard-table")
+        # the confusion shows once, as the view's shaded grid: this table is for the API
         confusion = gr.Dataframe(label=ui_text("Confusion: one row per side and true label, one column per "
-                                               "answer"), interactive=False, elem_id="scorecard-confusion")
+                                               "answer"), interactive=False, elem_id="scorecard-confusion",
+                                 visible=False)
         wrong = gr.Dataframe(headers=list(WRONG_COLUMNS), label=ui_text("Items each side got wrong"), interactive=False,
                              elem_id="scorecard-wrong", wrap=True)
         with gr.Row():
@@ -183,8 +185,11 @@ def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
             # choices only: a value sent back would undo a choice made while the switch was on its way
             choices = (gr.Radio(choices=choices_in_language(tasks, locale)),
                        gr.Radio(choices=choices_in_language(sources_of(tasks[title]), locale)))
-            if shown_tally is None:
-                return (*choices, *(gr.skip() for _ in range(6)))
+            if shown_tally is None:  # the empty tables' headers, in the new language
+                import pandas as pd
+
+                return (*choices, gr.skip(), gr.skip(), pd.DataFrame(columns=[say(h) for h in SUMMARY_COLUMNS]),
+                        gr.skip(), pd.DataFrame(columns=[say(h) for h in WRONG_COLUMNS]), gr.skip())
             return (*choices, *said_again(shown_tally), localize(shown_tally[-1], locale))
         finally:
             UI_LANGUAGE.reset(token)

@@ -13,7 +13,16 @@ EMPTY = Text("")
 
 
 def _details(details: Text | str) -> Text:
-    return Text("\n\n<details><summary>Details</summary>\n\n{details}\n\n</details>", details=details)
+    return Text("\n\n<details><summary>Details</summary>\n\n{details}\n\n</details>", details=_parts(details))
+
+
+def _parts(details: Text | str) -> Text | str:
+    """A card's details ("model@rev · CPU · hub profile chosen") with each part said in the page's
+    language where it is a phrase the catalogs know (a model id stays as it is)."""
+    if isinstance(details, Text) or not isinstance(details, str):  # (a Text is a str too)
+        return details
+    parts = [f"`{part}`" if "--" in part else part for part in details.split(" · ")]  # a flag reads as code
+    return Text(" · ".join(f"{{p{i}}}" for i in range(len(parts))), **{f"p{i}": Text(part) for i, part in enumerate(parts)})
 
 
 def _where(card: Card) -> Text:
@@ -35,7 +44,8 @@ def idle(english: Card, chinese: Card) -> Text:
         return line + _details(english.details)
     line = Text("English text is answered by **{english}**, Chinese text by **{chinese}**{where}.",
                 english=english.name, chinese=chinese.name, where=_where(english))
-    return line + _details(Text("{english}  \nChinese: {chinese}", english=english.details, chinese=chinese.details))
+    return line + _details(Text("{english}  \nChinese: {chinese}", english=_parts(english.details),
+                                chinese=_parts(chinese.details)))
 
 
 def answered(card: Card, routing: Routing, started: float, load_s: float, first: float | None = None,
@@ -58,7 +68,7 @@ def answered(card: Card, routing: Routing, started: float, load_s: float, first:
 def routed_details(card: Card, routing: Routing) -> Text:
     routed = Text(" · routed to the {language} model: {reason}",
                   language=Text("Chinese" if routing.language == "zh" else "English"), reason=routing_reason(routing))
-    return _details(Text("{details}{routed}", details=card.details, routed=routed))
+    return _details(Text("{details}{routed}", details=_parts(card.details), routed=routed))
 
 
 def generating(card: Card, routing: Routing) -> Text:

@@ -94,3 +94,37 @@ def test_a_heat_map_word_says_its_score_on_a_tap_and_a_weak_push_stays_visible(b
     expect(page.locator("#sentiment-view .legend")).to_contain_text("does not contradict it")
     page.screenshot(path=SCREENSHOTS / "phone_heat_dark.png")
     context.close()
+
+
+# what may stay in Latin script on the Chinese page: the product's name, model names, units
+ALLOWED_LATIN = {"Zero-training NLP", "BERT base", "BERT Chinese", "Erlangshen RoBERTa", "Gemma 3", "DistilBERT SST-2",
+                 "top k"}  # (top k: the parameter's name, as the API and the papers say it)
+
+
+def test_after_the_switch_to_chinese_no_visible_text_has_two_latin_words_in_a_row(browser, base_url):
+    """Every tab, Gradio's own texts included (the upload box, the footer): outside the examples (inputs),
+    code and formulas, no two Latin-script words in a row but model names."""
+    import re
+
+    context, page = open_page(browser, base_url)
+    page.get_by_text("中文", exact=True).click()
+    expect(page.locator("footer")).to_contain_text("通过 API 使用")  # Gradio's own footer follows the switch
+    page.locator("#scorecard").locator("button, summary, span").first.click()
+    found = {}
+    for key in ("sentiment", "fill_mask", "next_sentence", "generate", "classify"):
+        page.locator(f"#tab-{key}-button, button[role=tab]").nth(list(("sentiment", "fill_mask", "next_sentence",
+                                                                        "generate", "classify")).index(key)).click()
+        page.wait_for_timeout(300)
+        shown = page.evaluate("""() => { const out = []; const walk = (e) => {
+            if (e.nodeType === 3) { const p = e.parentElement;
+                if (p && p.offsetParent !== null && !p.closest('[id$="-examples"], code, pre, .katex, textarea'))
+                    out.push(e.textContent);
+                return; }
+            for (const c of e.childNodes) walk(c); };
+            walk(document.querySelector('.gradio-container')); return out.join('\\n'); }""")
+        pairs = set(re.findall(r"[A-Za-z][\w'-]*[ \t]+[A-Za-z][\w'-]*", shown)) - ALLOWED_LATIN
+        if pairs:
+            found[key] = sorted(pairs)
+    page.screenshot(path=SCREENSHOTS / "chinese_page.png", full_page=True)
+    context.close()
+    assert not found, found
