@@ -6,7 +6,9 @@
 Prints a table and one final JSON line. SST-2 dev is read from ../shared/data/sst2_dev.tsv (or
 --sst2), ChnSentiCorp dev from ../shared/data/chnsenticorp_dev.tsv (or --chnsenticorp); the
 next-sentence pairs and the cloze items, English and Chinese, are this project's own (bench/data/),
-as are the classify task's topic and intent sets (examples/scorecard/).
+as are the classify task's topic and intent sets (examples/scorecard/) and its real-text sets
+(bench/data/zero_shot_*.tsv, their test half; `python -m bench.zero_shot` gives every wording and the
+dev half).
 Nothing here is used to fit the solvers: their prompts and calibration inputs are fixed in code.
 The `*_dev.tsv` sets (and sentiment_en_own.tsv) are not measured here: they were written to choose
 between methods on, before the held-out figures of a change were read.
@@ -100,6 +102,15 @@ def classify_figures(engine, language: str) -> dict[str, float]:
             hits += next(iter(scores)) == item.gold
         figures[f"classify_{name}_acc"] = hits / len(items)
         figures[f"classify_{name}_s_per_text"] = statistics.median(seconds)
+    # the real-text sets (bench/data/zero_shot_*.tsv), their held-out half, mean over the label wordings
+    from bench.zero_shot import WORDINGS, engine_accuracy, read_set
+
+    for name in (f"topics_{language}", f"intents_{language}"):
+        rows = read_set(name, "test")
+        figures[f"classify_{name[:-3]}_real_test_acc"] = sum(
+            engine_accuracy(engine, rows, wording) for wording in WORDINGS[name].values()) / len(WORDINGS[name])
+    figures["classify_4_labels_s_per_text"] = median_time(
+        lambda: task.run(engine, lambda note: None, items[0].inputs[0], "sports, politics, science, business"), 5)
     twenty = ", ".join(f"topic {n}" for n in range(20))
     figures["classify_20_labels_s_per_text"] = median_time(
         lambda: task.run(engine, lambda note: None, items[0].inputs[0], twenty), 3)

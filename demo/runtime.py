@@ -188,12 +188,15 @@ class Runtime:
 
     def run_after_warm_up(self) -> None:
         """Each hook once, after `preload` (a hook registered later runs when this is called again)."""
+        started, count = time.perf_counter(), len(self.after_warm_up)
         while self.after_warm_up:
             hook = self.after_warm_up.pop(0)
             try:
                 hook()
             except Exception:  # noqa: BLE001 - a figure missed is no reason to stop serving
                 log.exception("a warm-up hook failed")
+        if count:
+            log.info("%d warm-up hooks ran in %.1f s", count, time.perf_counter() - started)
 
     def start_background_load(self) -> threading.Thread:
         """Run `preload` in a background thread, so the page is served while the models load."""

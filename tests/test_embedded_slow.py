@@ -236,6 +236,35 @@ def test_every_bundled_classify_example_gets_its_label(embedded):
         assert next(iter(scores)) == expected, (row, scores)
 
 
+@pytest.mark.parametrize("name", ["topics_en", "topics_zh", "intents_en", "intents_zh"])
+def test_real_text_nobody_wrote_for_the_method_is_sorted_with_labels_typed_as_a_user_would(embedded, name):
+    """Held-out real-text items (bench/data/zero_shot_*.tsv, test half: news leads, assistant requests),
+    each set's first wording, the default template: most right (the bench gives every wording)."""
+    from bench.zero_shot import WORDINGS, read_set
+
+    rows = read_set(name, "test")[::6]  # every sixth: each label, a quick look
+    wording = next(iter(WORDINGS[name].values()))
+    right = 0
+    for row in rows:
+        (scores,) = run(embedded, "classify", row["text"], ", ".join(wording.values()))
+        right += next(iter(scores)) == wording[row["label"]]
+    assert right / len(rows) >= 0.7, (name, right, len(rows))
+
+
+def test_the_default_template_means_gemmas_own_prompts_and_a_typed_one_is_read_as_written(embedded):
+    from demo.engines.gemma.classify import OWN_PROMPTS
+    from demo.engines.types import DEFAULT_TEMPLATES
+
+    english, chinese = embedded.engine("classify"), embedded.engine("classify", language="zh")
+    assert english.prompts(DEFAULT_TEMPLATES["en"]) == OWN_PROMPTS["en"]
+    assert chinese.prompts(DEFAULT_TEMPLATES["zh"]) == OWN_PROMPTS["zh"]
+    assert english.prompts("Topic: {}") == ("Topic: {}",)
+    text, labels = "The striker scored twice in the second half.", "sports, politics"
+    default, typed = run(embedded, "classify", text, labels)[0], run(embedded, "classify", text, labels, False,
+                                                                     "Topic: {}")[0]
+    assert next(iter(default)) == next(iter(typed)) == "sports" and default != typed  # the typed one was used
+
+
 def test_paris_is_more_expected_than_banana_and_the_true_sentence_less_perplexing(embedded):
     generator = embedded.engine("generate")
     true, false = generator.score("The capital of France is Paris."), generator.score("The capital of France is banana.")

@@ -9,7 +9,7 @@ import re
 import torch
 
 from demo.engines import recipes
-from demo.engines.substitutes import masked_substitutes
+from demo.engines.substitutes import Proposals, masked_substitutes
 from demo.engines.types import Filled, LabelScores
 from demo.errors import InputError
 from demo.explain import CLASSIC_STEPS, Attribution, integrated_gradients, require_short, tokens_of, words_of
@@ -162,8 +162,8 @@ class NextSentenceEngine:
                 "pretrained with NSP, such as google-bert/bert-base-uncased."
             )
 
-    def substitutes(self, text: str, spans: list[tuple[int, int]], k: int) -> list[list[str]]:
-        """Words BERT's masked-LM head puts in place of each word (the "what flips it" view's substitutions)."""
+    def substitutes(self, text: str, spans: list[tuple[int, int]], k: int) -> Proposals:
+        """Per word, the words BERT's masked-LM head puts in its place ("what flips it")."""
         return self.worker.call(masked_substitutes, self.loaded, text, spans, k)
 
     def judge(self, sentence_a: str, sentence_b: str) -> LabelScores:

@@ -16,6 +16,7 @@ import torch
 
 from demo.language import is_han
 
+Proposals = list[tuple[tuple[int, int], list[str]]]  # per word: its span as the model reads it, the words proposed
 LATIN_WORD = re.compile(r"[A-Za-z][a-z]*(?:'[a-z]+)?")
 CANDIDATES = 64  # tokens looked at per position before the filters keep `k`
 OPPOSITES = 2  # of a word's proposals, how many are its opposites (the rest: what fits its place)
@@ -68,9 +69,10 @@ def token_units(text: str, offsets: list[tuple[int, int]], spans: list[tuple[int
 
 
 @torch.inference_mode()
-def causal_substitutes(loaded, text: str, spans: list[tuple[int, int]], k: int) -> list[tuple[tuple[int, int], list[str]]]:
+def causal_substitutes(loaded, text: str, spans: list[tuple[int, int]], k: int) -> Proposals:
     """Per word (a Chinese one widened to its token), up to `k` words a causal LM proposes in its
-    place: its opposites first, then the words it expects after the words before it."""
+    place: its opposites first, then the words it expects after the words before it (with `k` 0, the
+    words only, and no pass of the model)."""
     from demo.engines.gemma.scoring import encode, next_token_logprobs
 
     tokenizer = loaded.tokenizer
@@ -83,8 +85,8 @@ def causal_substitutes(loaded, text: str, spans: list[tuple[int, int]], k: int) 
         if end > start and text[start] == " ":
             starts.setdefault(start + 1, position)  # "▁great" covers the space before the word
     units = token_units(text, offsets, spans)
-    if not units:
-        return []
+    if not units or k == 0:  # the words as this model reads them, nothing proposed
+        return [(unit, []) for unit in units]
     logits = loaded.model(input_ids=torch.tensor([ids], device=loaded.model.device)).logits[0].float()
     opposites = next_token_logprobs(loaded, [encode(loaded, opposites_prompt(text[a:b]), bos=True) for a, b in units])
     proposals = []
@@ -101,12 +103,12 @@ def causal_substitutes(loaded, text: str, spans: list[tuple[int, int]], k: int) 
 
 
 @torch.inference_mode()
-def masked_substitutes(loaded, text: str, spans: list[tuple[int, int]], k: int) -> list[tuple[tuple[int, int], list[str]]]:
+def masked_substitutes(loaded, text: str, spans: list[tuple[int, int]], k: int) -> Proposals:
     """Per word span, up to `k` words BERT's masked-LM head puts behind a [MASK] in its place."""
     tokenizer, model = loaded.tokenizer, loaded.model
     masked = [text[:start] + tokenizer.mask_token + text[end:] for start, end in spans]
-    if not masked:
-        return []
+    if not masked or k == 0:
+        return [(span, []) for span in spans]
     batch = tokenizer(masked, return_tensors="pt", padding=True, truncation=True, max_length=loaded.max_length)
     logits = model(**batch.to(model.device)).prediction_logits.float()
     proposals = []

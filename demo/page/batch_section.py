@@ -98,7 +98,8 @@ def build_batch(runtime, quiet: dict, ui_language: gr.State) -> None:
                     "Done: {answered} of {rows} answered{refused}, in {seconds} s.", answered=f"{answered:,}",
                     rows=count_of(len(rows), "row"), refused=refused, seconds=f"{took:.1f}"))
 
-    page_job(work, [task, upload], [table, download, report, upload, error, status], run, stop, "batch", quiet, ui_language)
+    page_job(work, [task, upload], [table, download, report, upload, error, status], run, stop, "batch", quiet,
+             ui_language)
     # choices only: a value sent back would undo a choice made while the switch was on its way
     ui_language.change(lambda locale: gr.Dropdown(choices=choices_in_language(titles, locale)),
                        inputs=ui_language, outputs=task, **quiet)

@@ -22,8 +22,8 @@ def margin_line(tally) -> str:
     n, z = tally.done, 1.96
     if not n:
         return say("no item is scored yet.")
-    parts = [say("{side} ±{points} points", side=localize(name),
-                 points=f"{100 * z * math.sqrt(s.accuracy * (1 - s.accuracy) / n + z * z / (4 * n * n)) / (1 + z * z / n):.0f}")
+    half_width = lambda p: 100 * z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)  # noqa: E731
+    parts = [say("{side} ±{points} points", side=localize(name), points=f"{half_width(s.accuracy):.0f}")
              for name, s in tally.sides.items()]
     return say("with {count} items, how far each accuracy may be from the truth (95%): {margins}.",
                count=f"{n:,}", margins=", ".join(parts))

@@ -22,7 +22,8 @@ def _parts(details: Text | str) -> Text | str:
     if isinstance(details, Text) or not isinstance(details, str):  # (a Text is a str too)
         return details
     parts = [f"`{part}`" if "--" in part else part for part in details.split(" · ")]  # a flag reads as code
-    return Text(" · ".join(f"{{p{i}}}" for i in range(len(parts))), **{f"p{i}": Text(part) for i, part in enumerate(parts)})
+    return Text(" · ".join(f"{{p{i}}}" for i in range(len(parts))),
+                **{f"p{i}": Text(part) for i, part in enumerate(parts)})
 
 
 def _where(card: Card) -> Text:

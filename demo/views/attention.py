@@ -149,7 +149,8 @@ def present(task, checked, outputs, card) -> str:
     radios, tiles, maps, rules = [], [], [], []
 
     def pick(key: str, label: str, image: str, title: str, alt: str, checked_now: bool) -> str:
-        radios.append(f'<input type="radio" name="{uid}" id="{key}" class="att-pick"{" checked" if checked_now else ""} '
+        checked_attr = " checked" if checked_now else ""
+        radios.append(f'<input type="radio" name="{uid}" id="{key}" class="att-pick"{checked_attr} '
                       f'aria-label="{escape(label)}">')
         maps.append(f'<div class="att-map" data-for="{key}">{axes(tokens, image, alt, title)}</div>')
         rules.append(f"#{key}:checked ~ .att-maps [data-for={key}]")

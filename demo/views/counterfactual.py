@@ -3,10 +3,10 @@ the model again (never a guess from word scores).
 
 Smallest first: each word left out on its own; then the words whose absence lowered the answer's
 confidence most, each replaced by the words the task's own model proposes in its place (Gemma's
-next-word guesses, BERT's masked-LM head; `demo.engines.substitutes`); when nothing flips the
-answer, two of the one-word edits that lowered its confidence most, together. A search is bounded: at most `MAX_CHECKS` questions to the
-model and `BUDGET_S` seconds; when nothing flips within them, "no edit tried changes it" is the
-answer, with how much was tried.
+opposites and next-word guesses, BERT's masked-LM head; `demo.engines.substitutes`); when nothing
+flips the answer, two of the one-word edits that lowered its confidence most, together. A search
+is bounded: at most `MAX_CHECKS` questions to the model and `BUDGET_S` seconds; when nothing flips
+within them, "no edit tried changes it" is the answer, with how much was tried.
 """
 
 from __future__ import annotations
@@ -131,11 +131,13 @@ def run(task, engine, warn, *checked):
         return answers
 
     proposer = getattr(engine, "substitutes", None)
-    # the model's own words, and its word boundaries (a Chinese word whole rather than its characters)
-    proposals = dict(proposer(text, spans, PROPOSALS)) if proposer is not None else {span: [] for span in spans}
-    tried([((span, ""),) for span in proposals])
+    # the words as the model reads them (a Chinese word whole rather than its characters); no more
+    # than the search can ask about
+    units = [unit for unit, _ in proposer(text, spans[:MAX_CHECKS], 0)] if proposer else spans[:MAX_CHECKS]
+    tried([((unit, ""),) for unit in units])
     weakest = [changes[0][0] for _, changes in sorted(kept)[:PAIRS_FROM]]
-    tried([((span, word),) for span in weakest for word in proposals.get(span, [])])
+    if proposer is not None and weakest and search.left() > 0:  # the model's own words for the weakest
+        tried([((unit, word),) for unit, words in proposer(text, weakest, PROPOSALS) for word in words])
     if not flips:  # two words: the single edits that shook the answer most, together
         best = [changes[0] for _, changes in sorted(kept)]
         pairs = [(a, b) for a, b in itertools.combinations(best[:PAIRS_FROM * 2], 2) if a[0][1] <= b[0][0] or
@@ -163,7 +165,8 @@ def present(task, checked, outputs, card) -> str:
     items = []
     for edit, edited, label, p, before, p_before in rows:
         items.append(f'<li><span class="edit">{escape(edit)}</span>: <q>{escape(edited)}</q> '
-                     f'<span class="flip">{escape(before)} {percent(p_before)} → <b>{escape(label)}</b> {percent(p)}</span></li>')
+                     f'<span class="flip">{escape(before)} {percent(p_before)} → <b>{escape(label)}</b> '
+                     f'{percent(p)}</span></li>')
     return (f'<div class="answer"><p class="perplexity">{escape(say("Smallest edits found that change the answer:"))}'
             f'</p><ol class="flips">{"".join(items)}</ol><p class="meaning">{escape(say(WHAT))}</p></div>')
 

@@ -66,7 +66,8 @@ def test_presenter_mode_hides_the_footer_puts_examples_first_and_a_new_visitor_s
 
 
 def test_a_share_link_answers_on_open_without_a_click(browser, base_url):
-    context, page = open_page(browser, f"{base_url}/?tab=next_sentence&sentence_a=It+rained.&sentence_b=The+streets+were+wet.")
+    link = f"{base_url}/?tab=next_sentence&sentence_a=It+rained.&sentence_b=The+streets+were+wet."
+    context, page = open_page(browser, link)
     expect(page.locator("#next-sentence-b textarea").first).to_have_value(
         "The streets were wet.")
     expect(page.locator("#next_sentence-view .verdict")).to_be_visible()

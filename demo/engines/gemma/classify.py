@@ -28,7 +28,7 @@ import torch
 
 from demo.engines.gemma.scoring import (encode, passes, prefixes_state, rows_after_each_prefix_logprobs,
                                         shared_prefix_logprobs)
-from demo.engines.substitutes import causal_substitutes
+from demo.engines.substitutes import Proposals, causal_substitutes
 from demo.engines.types import DEFAULT_TEMPLATES, LabelScores
 from demo.explain import Attribution, occlusion, require_short, tokens_of
 from demo.i18n import add_translations
@@ -93,7 +93,8 @@ class LabelLikelihood:
     def _rows(self, labels: tuple[str, ...], multi_label: bool, template: str) -> list[list[int]]:
         """Each label in each prompt, on the line after the text (the reference label's last)."""
         named = (*labels, REFERENCE[self.language]) if multi_label else labels
-        return [encode(self.loaded, "\n" + prompt.format(label)) for label in named for prompt in self.prompts(template)]
+        prompts = self.prompts(template)
+        return [encode(self.loaded, "\n" + prompt.format(label)) for label in named for prompt in prompts]
 
     def _summed(self, scored: list[list[float]], count: int) -> torch.Tensor:
         """[labels]: each label's log-likelihoods summed over its tokens and its prompts."""
@@ -136,15 +137,15 @@ class LabelLikelihood:
             return (calibrated[..., :-1] - calibrated[..., -1:]).sigmoid()
         return calibrated.softmax(-1)
 
-    def substitutes(self, text: str, spans: list[tuple[int, int]], k: int) -> list[list[str]]:
-        """Words Gemma expects in place of each word (the "what flips it" view's substitutions)."""
+    def substitutes(self, text: str, spans: list[tuple[int, int]], k: int) -> Proposals:
+        """Per word, the word as Gemma reads it and the words it proposes in its place ("what flips it")."""
         return self.worker.call(causal_substitutes, self.loaded, text, spans, k)
 
     def classify(self, text: str, labels: list[str], multi_label: bool, template: str) -> LabelScores:
         ids = encode(self.loaded, self.joiner + text)
         # budgeted like a long job: a long text with many labels is many passes (it still serves others between them)
-        probs = self.worker.call(lambda: self._probabilities(self._raw(ids[:MAX_TEXT_TOKENS], tuple(labels), multi_label,
-                                                                      template), tuple(labels), multi_label, template),
+        key = (tuple(labels), multi_label, template)
+        probs = self.worker.call(lambda: self._probabilities(self._raw(ids[:MAX_TEXT_TOKENS], *key), *key),
                                  budget_s=LONG_JOB_BUDGET_S, advice="fewer labels or a shorter text")
         return LabelScores(dict(zip(labels, probs.tolist(), strict=True)), max(0, len(ids) - MAX_TEXT_TOKENS),
                            MAX_TEXT_TOKENS)

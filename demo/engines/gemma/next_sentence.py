@@ -31,7 +31,7 @@ from collections import OrderedDict
 from demo.explain import Attribution, occlusion, require_short, tokens_of, words_of
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
-from demo.engines.substitutes import causal_substitutes
+from demo.engines.substitutes import Proposals, causal_substitutes
 from demo.engines.types import LabelScores
 from demo.engines.bert import IS_NEXT, NOT_NEXT
 from demo.engines.gemma.kept import kept
@@ -160,8 +160,8 @@ class GainNextSentence:
         unrelated = self._after_unrelated([b_ids for _, b_ids in pairs], between)
         return [gain(sum(x), sum(y), len(x)) for x, y in zip(with_a, unrelated, strict=True)]
 
-    def substitutes(self, text: str, spans: list[tuple[int, int]], k: int) -> list[list[str]]:
-        """Words Gemma expects in place of each word (the "what flips it" view's substitutions)."""
+    def substitutes(self, text: str, spans: list[tuple[int, int]], k: int) -> Proposals:
+        """Per word, the word as Gemma reads it and the words it proposes in its place ("what flips it")."""
         return self.worker.call(causal_substitutes, self.loaded, text, spans, k)
 
     def judge(self, sentence_a: str, sentence_b: str) -> LabelScores:

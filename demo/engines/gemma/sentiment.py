@@ -34,7 +34,7 @@ from demo.i18n import add_translations
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
 from demo.engines import recipes
-from demo.engines.substitutes import causal_substitutes
+from demo.engines.substitutes import Proposals, causal_substitutes
 from demo.engines.types import LabelScores
 from demo.engines.gemma.kept import kept
 from demo.engines.gemma.scoring import (Boundary, continuation_logprobs, encode, prefix_cache,
@@ -131,8 +131,8 @@ class PromptSentiment:
         power `pair_weight`), renormalised."""
         return ((uncalibrated.log() - self.prior.log()) * self.prompt.pair_weight).sum(-2).softmax(-1)
 
-    def substitutes(self, text: str, spans: list[tuple[int, int]], k: int) -> list[list[str]]:
-        """Words Gemma expects in place of each word (the "what flips it" view's substitutions)."""
+    def substitutes(self, text: str, spans: list[tuple[int, int]], k: int) -> Proposals:
+        """Per word, the word as Gemma reads it and the words it proposes in its place ("what flips it")."""
         return self.worker.call(causal_substitutes, self.loaded, text, spans, k)
 
     def classify(self, text: str) -> LabelScores:
@@ -234,8 +234,8 @@ class ChannelSentiment:
     def _margins(self, reviews: list[list[int]]) -> list[float]:
         return [sum(shares) for shares in self._shares(reviews)]
 
-    def substitutes(self, text: str, spans: list[tuple[int, int]], k: int) -> list[list[str]]:
-        """Words Gemma expects in place of each word (the "what flips it" view's substitutions)."""
+    def substitutes(self, text: str, spans: list[tuple[int, int]], k: int) -> Proposals:
+        """Per word, the word as Gemma reads it and the words it proposes in its place ("what flips it")."""
         return self.worker.call(causal_substitutes, self.loaded, text, spans, k)
 
     def classify(self, text: str) -> LabelScores:
