@@ -28,6 +28,15 @@ def test_flags_override_the_environment():
     assert settings.models == {"sentiment": ModelRef("env/model"), "generate": ModelRef("flag/gpt", "rev1")}
 
 
+def test_presenter_mode_is_a_flag_an_environment_variable_and_in_the_page_script():
+    from demo.page.builder import page_script
+
+    assert not parse_settings([], environ={}).presenter
+    assert parse_settings(["--presenter"], environ={}).presenter
+    assert parse_settings([], environ={"DEMO_PRESENTER": "1"}).presenter
+    assert "asked === null ? true" in page_script(True) and "asked === null ? false" in page_script(False)
+
+
 @pytest.mark.parametrize("flag", ["translate=x", "sentiment", "sentiment="])
 def test_bad_model_flags_are_refused(flag, capsys):
     with pytest.raises(SystemExit):
