@@ -239,10 +239,11 @@ def test_every_bundled_classify_example_gets_its_label(embedded):
 @pytest.mark.parametrize("name", ["topics_en", "topics_zh", "intents_en", "intents_zh"])
 def test_real_text_nobody_wrote_for_the_method_is_sorted_with_labels_typed_as_a_user_would(embedded, name):
     """Held-out real-text items (bench/data/zero_shot_*.tsv, test half: news leads, assistant requests),
-    each set's first wording, the default template: most right (the bench gives every wording)."""
+    each set's first wording, the default template, through the task as a request goes: at least 70%
+    right (every third item: 78-91% when written; `bench.zero_shot` gives every item and wording)."""
     from bench.zero_shot import WORDINGS, read_set
 
-    rows = read_set(name, "test")[::6]  # every sixth: each label, a quick look
+    rows = read_set(name, "test")[::3]  # every third: each label, 32 to 34 items (the bench has them all)
     wording = next(iter(WORDINGS[name].values()))
     right = 0
     for row in rows:
@@ -324,10 +325,14 @@ def test_gemma_proposes_opposites_where_a_word_stands():
     assert span == (14, 18) and "love" in words, words
 
 
-def test_the_bundled_english_reviews_flip_with_an_edit_the_model_confirms(embedded):
-    """Each flip returned, asked again through the task, gets the other label; most reviews flip."""
+def test_the_bundled_english_reviews_flip_with_an_edit_the_model_confirms(embedded, monkeypatch):
+    """Each flip returned, asked again through the task, gets the other label; most reviews flip. The
+    question count bounds the search here, not the clock (a loaded machine asks fewer in 4.5 s: the
+    view's time is a bench figure)."""
     from demo.registry import VIEWS
+    from demo.views import counterfactual
 
+    monkeypatch.setattr(counterfactual, "BUDGET_S", 120.0)
     view, task, flipped = VIEWS["counterfactual"], get_task("sentiment"), 0
     for text, label in list(EXPECTED["sentiment"].items())[:4]:
         best, table = view.run(task, embedded.engine("sentiment"), pytest.fail, text)
