@@ -27,6 +27,7 @@ class Endpoint:
     both_sides: bool = False  # `answer` gets the classic and the zero-shot engines (`Sides`)
     description: str = ""
     returns: tuple[str, ...] = ()
+    timed: bool = True  # times itself on the warm-up request (its forecast's first figure)
 
     def docstring(self) -> str:
         """What API docs and MCP tools say of it (Gradio reads the handler's docstring)."""
@@ -60,7 +61,7 @@ def view_endpoint(task: Task, view) -> Endpoint:
     return Endpoint(task, view.endpoint(task), view.takes(task), answer,
                     lambda checked, outputs, done, card: view.present(task, checked, outputs, card),
                     both_sides=view.both_sides, description=view.description.format(task=task.title.lower()),
-                    returns=view.returns)
+                    returns=view.returns, timed=view.timed)
 
 
 def prepare(endpoint: Endpoint, values: tuple) -> Prepared:

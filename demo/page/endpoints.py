@@ -158,6 +158,8 @@ class Responder:
     def warm_up(self) -> None:
         """Answer the task's warm-up request once, its time kept as this endpoint's first figure: the
         first visitor's long request already says how long it will likely take."""
+        if not self.endpoint.timed:
+            return
         prepared = prepare(self.endpoint, self.task.warm_up_input[: len(self.endpoint.params)])
         language = prepared.routing.language
         both = self.endpoint.both_sides

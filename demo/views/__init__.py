@@ -39,6 +39,7 @@ class View:
     both_sides: bool = False
     description: str = ""  # what the endpoint does ("{task}" becomes the task's title), for API docs and MCP
     returns: tuple[str, ...] = ()  # what each API output is, before the status line
+    timed: bool = True  # False: its time is its own fixed budget, not worth a warm-up request to learn
 
     def endpoint(self, task) -> str:
         return self.api_name.format(task=task.key)

@@ -190,7 +190,8 @@ VIEW = View("counterfactual", "What flips it: the smallest edit that changes the
                         "one the model proposes, then two words left out), each checked by asking the model again.",
             returns=("the edited text of the best edit found (empty when none changes the answer)",
                      "{headers, data}: rows [edit, edited text, label, confidence, label before, confidence before], "
-                     "smallest first; when no edit changes the answer, one row with no edit: the text and its answer"))
+                     "smallest first; when no edit changes the answer, one row with no edit: the text and its answer"),
+            timed=False)
 
 TRANSLATIONS = {"zh-CN": {
     "What flips it: the smallest edit that changes the answer": "什么会改变答案：最小的改动",
