@@ -38,6 +38,7 @@ textarea:focus-visible, input:focus-visible, button:focus-visible {
 body:not(.presenter) #new-visitor { display: none !important; }  /* (Gradio copies each rule under its container: a
    rule on the body matches only as written) */
 body.presenter .gradio-container { zoom: 1.2; }
+body.presenter #new-visitor { max-width: 12em; margin-left: auto; }
 body.presenter footer, body.presenter [id$="-settings"], body.presenter [id$="-share"] { display: none !important; }
 body.presenter .tabitem > .column, body.presenter .tabitem > div { display: flex; flex-direction: column; }
 body.presenter [id$="-examples"] { order: -1; }
