@@ -156,26 +156,20 @@ class Responder:
         return (*outputs, status.answered(card, prepared.routing, started, load_s, note=getattr(outputs, "note", "")))
 
     def warm_up(self) -> None:
-        """Answer the task's warm-up request once, its time kept as this endpoint's first figure: the
-        first visitor's long request already says how long it will likely take."""
-        if not self.endpoint.timed:
+        """Answer the task's warm-up request once, as a request would be (`answer` keeps its time as
+        this endpoint's first figure): the first visitor's long request already says how long it will
+        likely take. A stream says no forecast, so it is left out."""
+        if not self.endpoint.timed or self.endpoint.streaming:
             return
         prepared = prepare(self.endpoint, self.task.warm_up_input[: len(self.endpoint.params)])
         language = prepared.routing.language
-        both = self.endpoint.both_sides
         if not self.runtime.is_ready(self.task.key, language=language) or (
-                both and not self.runtime.is_ready(self.task.key, True, language)):
+                self.endpoint.both_sides and not self.runtime.is_ready(self.task.key, True, language)):
             return  # nothing loads for a figure: a side not loaded yet stays so until asked for
-        engine, _ = self._engine(lambda *args, **kwargs: None, language)
-        started = time.perf_counter()
         try:
-            outputs = self.endpoint.answer(engine, lambda message: None, *prepared.checked)
-            for _ in outputs if self.endpoint.streaming else ():
-                pass
-        except UserFacingError:  # a view this engine does not offer
+            self.answer(prepared, lambda *args, **kwargs: None)
+        except gr.Error:  # a view this engine does not offer (said in the log like any refusal)
             return
-        self.costs.record(self.runtime.card(self.task.key, language).name, size_of(prepared.checked),
-                          time.perf_counter() - started)
 
     def stream(self, prepared: Prepared, progress: gr.Progress, scope: RequestScope, locale: str = "en"):
         """(*outputs, status) as the answer grows; at most one screen update per STREAM_INTERVAL_S."""

@@ -6,23 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_page import CHROMIUM, SCREENSHOTS, expect, open_page, open_tab, playwright_api
+from tests.browser.test_page import CHROMIUM, SCREENSHOTS, browser, expect, open_page, open_tab  # noqa: F401 (fixture)
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}: install Debian's chromium"),
 ]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from tests.browser.test_page import FLAGS
-
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
