@@ -2,9 +2,9 @@
 substitutions (a model's own proposals, not a thesaurus).
 
 A left-to-right model proposes, for each word, its opposites (a few-shot prompt) and the words it
-expects after the words before it: one pass over the text gives every position's next-token
-distribution at once. A masked model (BERT's
-MLM head) sees both sides: each word is hidden behind one [MASK] and its head proposes the filler.
+expects after the words before it: one pass over the text gives the words' positions at once. A
+masked model (BERT's MLM head) sees both sides: each word is hidden behind one [MASK] and its head
+proposes the filler.
 Only proposals that are whole words in the text's script are kept, never the word itself.
 """
 
@@ -73,7 +73,7 @@ def causal_substitutes(loaded, text: str, spans: list[tuple[int, int]], k: int) 
     """Per word (a Chinese one widened to its token), up to `k` words a causal LM proposes in its
     place: its opposites first, then the words it expects after the words before it (with `k` 0, the
     words only, and no pass of the model)."""
-    from demo.engines.gemma.scoring import encode, next_token_logprobs
+    from demo.engines.gemma.scoring import encode, next_token_logprobs, softcap
 
     tokenizer = loaded.tokenizer
     encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
@@ -87,16 +87,22 @@ def causal_substitutes(loaded, text: str, spans: list[tuple[int, int]], k: int) 
     units = token_units(text, offsets, spans)
     if not units or k == 0:  # the words as this model reads them, nothing proposed
         return [(unit, []) for unit in units]
-    logits = loaded.model(input_ids=torch.tensor([ids], device=loaded.model.device)).logits[0].float()
+    # the word's first token: the position before it predicts it (bos first); the vocabulary projection
+    # only at those positions, not at every token of the text (512 x 262k logits would be 0.5 GB)
+    positions = {unit: starts[unit[0]] for unit in units if unit[0] in starts}
+    hidden = loaded.model.get_decoder()(input_ids=torch.tensor([ids], device=loaded.model.device)).last_hidden_state[0]
+    rows = sorted(set(positions.values()))
+    logits = softcap(loaded.model, loaded.model.get_output_embeddings()(hidden[rows]).float())
+    expected_at = dict(zip(rows, logits))
     opposites = next_token_logprobs(loaded, [encode(loaded, opposites_prompt(text[a:b]), bos=True) for a, b in units])
     proposals = []
     for (start, end), opposite in zip(units, opposites):
         original = text[start:end]
         words = first_words([tokenizer.decode([t]) for t in opposite.topk(CANDIDATES).indices.tolist()], original,
                             OPPOSITES)
-        position = starts.get(start)  # the word's first token: the row before it predicts it (bos first)
-        if position is not None:
-            expected = [tokenizer.decode([t]) for t in logits[position].topk(CANDIDATES).indices.tolist()]
+        if (start, end) in positions:
+            row = expected_at[positions[(start, end)]]
+            expected = [tokenizer.decode([t]) for t in row.topk(CANDIDATES).indices.tolist()]
             words += [word for word in first_words(expected, original, k) if word not in words]
         proposals.append(((start, end), words[:k]))
     return proposals

@@ -125,10 +125,9 @@ class LabelLikelihood:
     def _prior(self, labels: tuple[str, ...], multi_label: bool, template: str) -> torch.Tensor:
         """Each label's mean score after content-free texts and after ordinary ones, averaged: what it
         scores whatever the text."""
-        free = self._raw_after_each([self.text_ids(text) for text in CONTENT_FREE], labels, multi_label, template)
-        ordinary = self._raw_after_each([self.text_ids(text) for text in BACKGROUND[self.language]], labels,
-                                        multi_label, template)
-        return (free.mean(0) + ordinary.mean(0)) / 2
+        texts = (*CONTENT_FREE, *BACKGROUND[self.language])  # in the same passes
+        raw = self._raw_after_each([self.text_ids(text) for text in texts], labels, multi_label, template)
+        return (raw[: len(CONTENT_FREE)].mean(0) + raw[len(CONTENT_FREE):].mean(0)) / 2
 
     def _probabilities(self, raw: torch.Tensor, labels: tuple[str, ...], multi_label: bool,
                        template: str) -> torch.Tensor:
