@@ -10,6 +10,7 @@ import torch
 from transformers import AutoModelForPreTraining
 
 from demo.errors import InputError
+from demo.inference import RequestScope, run_in_scope
 from demo.models import detect_placement, load_model
 from demo.tasks import TASKS, get_task
 from demo.tasks.fill_mask import MAX_MASKS, fill_in, normalize_masks
@@ -199,6 +200,20 @@ def test_stop_event_ends_the_generation(runtime):
     while runtime.worker.long_job_running:
         assert time.monotonic() < deadline, "the inference thread was still decoding 30 s after Stop"
         time.sleep(0.01)
+
+
+def test_the_visitors_stop_ends_a_generation_decoded_with_others(runtime):
+    """The page's Stop sets its request scope's flag, not the stream's event: the batched decoder
+    must read it too (it once decoded every asked token after Stop)."""
+    engine = runtime.engine("generate")
+    prompt = engine.prepare("Once upon a time", 200)
+    settings = GenerationSettings(max_new_tokens=200, temperature=1.0, top_k=0, repetition_penalty=1.0)
+    scope = RequestScope()
+    stream = run_in_scope(scope, engine.stream, prompt, settings, threading.Event())
+    run_in_scope(scope, next, stream)
+    scope.stop_requested.set()
+    rest = run_in_scope(scope, list, stream)
+    assert len(rest) < 20
 
 
 def test_a_long_prompt_keeps_its_end_and_warns(runtime):

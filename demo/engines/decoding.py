@@ -82,7 +82,9 @@ class Row:
         return len(self.prompt_ids) + self.settings.max_new_tokens
 
     def unwanted(self) -> bool:
-        return self.stop.is_set() or (self.scope is not None and self.scope.cancelled.is_set())
+        """Its stream was left, its request went away, or its visitor pressed Stop."""
+        scope = self.scope
+        return self.stop.is_set() or (scope is not None and (scope.cancelled.is_set() or scope.stop_requested.is_set()))
 
 
 class Group:

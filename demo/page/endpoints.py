@@ -97,10 +97,12 @@ def not_read(request: gr.Request | None, scope: RequestScope) -> bool:
 
 async def stream_in_scope(pieces_of: Callable, request: gr.Request | None, stoppable: dict[str, RequestScope]):
     """Yield what the generator `pieces_of(scope)` yields, each step run in a worker thread inside a
-    new `RequestScope`, listed in `stoppable` under the request's session while it runs (so that
-    Stop can reach it). On the end or a cancel the scope is cancelled: queued model work is dropped."""
-    scope = RequestScope()
+    `RequestScope`, listed in `stoppable` under the request's session while it runs (so that Stop can
+    reach it): the one the page listed as Stop turned on, or a new one. On the end or a cancel the scope
+    is cancelled: queued model work is dropped."""
     session = getattr(request, "session_hash", None)
+    listed = stoppable.get(session) if session else None
+    scope = listed if listed is not None and not listed.cancelled.is_set() else RequestScope()
     if session:
         stoppable[session] = scope
     pieces = pieces_of(scope)

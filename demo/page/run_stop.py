@@ -23,9 +23,16 @@ def error_line(message: str):
 def run_and_stop(triggers: list, page: dict, run: gr.Button, stop: gr.Button, stoppable: dict[str, RequestScope],
                  quiet: dict):
     """Wire a stoppable page event: Run is off and Stop on while it runs; Stop ends the session's
-    running work at its next step (an answer that keeps what was made, not an error). Returns the event."""
-    busy = gr.on(triggers=triggers, fn=lambda: (gr.Button(interactive=False), gr.Button(interactive=True)),
-                 outputs=[run, stop], **quiet)
+    running work at its next step (an answer that keeps what was made, not an error). Returns the event.
+
+    The run's scope is listed when Stop turns on, before the work starts: a Stop pressed while the
+    request still waits for its turn holds too (it once fell between the two and was lost)."""
+
+    def busy_now(request: gr.Request):
+        stoppable[request.session_hash] = RequestScope()  # the stream takes it up (`stream_in_scope`)
+        return gr.Button(interactive=False), gr.Button(interactive=True)
+
+    busy = gr.on(triggers=triggers, fn=busy_now, outputs=[run, stop], **quiet)
     event = busy.then(**page)
     idle = lambda: (gr.Button(interactive=True), gr.Button(interactive=False))  # noqa: E731
     event.then(idle, outputs=[run, stop], **quiet)

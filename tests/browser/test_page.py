@@ -177,16 +177,18 @@ def test_generation_streams_partial_text_before_the_final_text(page):
 @pytest.fixture()
 def slow_tokens(monkeypatch):
     """50 ms between generated tokens: a tiny model writes hundreds of tokens faster than a click, and on
-    a loaded 2-core machine a click can take seconds to land (512 tokens: over 25 s to press Stop)."""
-    from demo.engines import causal_lm as generate
+    a loaded 2-core machine a click can take seconds to land (512 tokens: over 25 s to press Stop). Both
+    paths are slowed: the batched decoder's step and `generate`'s per-token checkpoint."""
+    from demo.engines import causal_lm, decoding
 
-    real_checkpoint = generate.Checkpoint.__call__
+    def slowed(real):
+        def slow(*args, **kwargs):
+            time.sleep(0.05)
+            return real(*args, **kwargs)
+        return slow
 
-    def slow_checkpoint(self, *args, **kwargs):
-        time.sleep(0.05)
-        return real_checkpoint(self, *args, **kwargs)
-
-    monkeypatch.setattr(generate.Checkpoint, "__call__", slow_checkpoint)
+    monkeypatch.setattr(causal_lm.Checkpoint, "__call__", slowed(causal_lm.Checkpoint.__call__))
+    monkeypatch.setattr(decoding.BatchedDecoder, "_step", slowed(decoding.BatchedDecoder._step))
 
 
 def test_stop_ends_generation(page, runtime, slow_tokens):
@@ -202,6 +204,8 @@ def test_stop_ends_generation(page, runtime, slow_tokens):
         time.sleep(0.05)
     expect(page.locator("#generate-status")).to_contain_text("Stopped after")
     expect(page.locator("#generate-status")).to_contain_text("new tokens")
+    made = int(re.search(r"after (\d+) new tokens", page.locator("#generate-status").inner_text()).group(1))
+    assert made < 512, "Stop was pressed, yet every token was written"
     stopped_at = generated_text(page)
     page.wait_for_timeout(500)  # once the page says it stopped, the text must not grow any more
     assert generated_text(page) == stopped_at
