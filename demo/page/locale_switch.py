@@ -16,6 +16,7 @@ import gradio as gr
 
 from demo.i18n import ENGLISH, PAGE_TEXTS, UI_LANGUAGE, Text, in_the_page_language, localize, locales
 from demo.page.gradio_patches import gradio_locale_js, translation_key
+from demo.language import route
 from demo.page import status
 
 TRANSLATED_PROPS = ("label", "placeholder", "info", "value")
@@ -109,8 +110,8 @@ def say_fixed_texts_in_the_page_language(app: gr.Blocks, ui_language: gr.Textbox
     def texts(locale: str):
         token = UI_LANGUAGE.set(locale)
         try:
-            headers = [gr.update(headers=[in_the_page_language(label) for label in table.header_labels])
-                       for table in tables]
+            headers = [gr.update(headers=[in_the_page_language(label) for label in table.header_labels],
+                                 samples=examples_in_the_page_language(table.rows, locale)) for table in tables]
         finally:
             UI_LANGUAGE.reset(token)
         return [gr.update(**{prop: PAGE_TEXTS.said(key, locale) for prop, key in keys.items()})
@@ -118,6 +119,13 @@ def say_fixed_texts_in_the_page_language(app: gr.Blocks, ui_language: gr.Textbox
 
     if fixed or tables:
         ui_language.change(texts, inputs=ui_language, outputs=[block for block, _ in fixed] + tables, **quiet)
+
+
+def examples_in_the_page_language(rows: list[list], locale: str) -> list[list]:
+    """The examples in the language of the page first, each language's rows in their own order (a
+    click loads the row shown: Gradio reads the session's samples as they were last set)."""
+    chinese_page = locale.split("-")[0] == "zh"
+    return sorted(rows, key=lambda row: (route(*(str(cell) for cell in row)).language == "zh") != chinese_page)
 
 
 def name_tabs_in_the_page_language(ui_language: gr.Textbox, built: list, quiet: dict) -> None:

@@ -125,6 +125,7 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
                                  cache_examples=False, elem_id=f"{task.key}-examples")
             name_example_columns(listed, [in_the_page_language(c.label) for c in all_inputs[:width]])
             listed.dataset.header_labels = [c.label for c in all_inputs[:width]]  # said again on a switch
+            listed.dataset.rows = examples  # and put in the page's language first
         link = links.build_share(task, all_inputs)
         with gr.Accordion(ui_text("How it works"), open=False, elem_id=f"{task.key}-how"):
             gr.Markdown(ui_text(task.embedded_how_it_works if zero_shot else task.how_it_works), latex_delimiters=LATEX)

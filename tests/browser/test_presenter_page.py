@@ -119,3 +119,17 @@ def test_after_the_switch_to_chinese_no_visible_text_has_two_latin_words_in_a_ro
     page.screenshot(path=SCREENSHOTS / "chinese_page.png", full_page=True)
     context.close()
     assert not found, found
+
+
+def test_the_chinese_page_lists_the_chinese_examples_first_and_a_click_loads_the_row_shown(browser, base_url):
+    context, page = open_page(browser, base_url)
+    examples = page.locator("#sentiment-examples")
+    expect(examples.locator(".gallery-item").first).to_contain_text("gorgeous")  # English first on the English page
+    page.get_by_text("中文", exact=True).click()
+    first = examples.locator(".gallery-item").first
+    expect(first).to_contain_text("酒店")
+    first.click()
+    expect(page.locator("#sentiment-text textarea")).to_have_value("这家酒店的服务很周到，房间也干净，下次还会再来。")
+    page.get_by_text("English", exact=True).click()
+    expect(examples.locator(".gallery-item").first).to_contain_text("gorgeous")
+    context.close()
