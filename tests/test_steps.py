@@ -53,3 +53,15 @@ def test_a_view_the_answering_engine_lacks_is_refused_with_a_message(runtime):
     endpoint = view_endpoint(get_task("sentiment"), VIEWS["steps"])
     with pytest.raises(InputError, match="is not offered by the model that answers this text"):
         endpoint.answer(runtime.engine("generate"), print, "the film was great fun")
+
+
+def test_a_long_inputs_tokens_show_their_two_ends_and_all_of_them_a_click_away():
+    from demo.views.steps import SHOWN_AT_EACH_END, token_chips
+
+    pairs = [(f"t{i}", i) for i in range(165)]
+    html = token_chips(pairs)
+    shown, _, every = html.partition("<details")
+    assert "t0<sub>0</sub>" in shown and "t164<sub>164</sub>" in shown and "t80<sub>" not in shown
+    assert f"{165 - 2 * SHOWN_AT_EACH_END} more" in shown
+    assert all(f"t{i}<sub>{i}</sub>" in every for i in range(165))  # nothing cut: every token in the details
+    assert "<details" not in token_chips(pairs[:12])

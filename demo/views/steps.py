@@ -22,10 +22,26 @@ def _numbers(values: dict[str, float], digits: int = 4) -> str:
     return ", ".join(f"{escape(name)} {value:.{digits}f}" for name, value in values.items())
 
 
+SHOWN_AT_EACH_END = 10  # a prompt of 165 tokens is a wall: its two ends, and the whole a click away
+
+
+def token_chips(pairs: list[tuple[str, int]]) -> str:
+    """The tokens and their ids as chips: all of a short input; of a long one its start and end, then
+    every token in a closed <details>."""
+    def chips(part):
+        return "".join(f'<span class="step-token">{escape(token)}<sub>{token_id}</sub></span>' for token, token_id in part)
+
+    if len(pairs) <= 3 * SHOWN_AT_EACH_END:
+        return chips(pairs)
+    hidden = len(pairs) - 2 * SHOWN_AT_EACH_END
+    gap = escape(say("… {count} more …", count=hidden))
+    return (f'{chips(pairs[:SHOWN_AT_EACH_END])}<span class="step-gap">{gap}</span>{chips(pairs[-SHOWN_AT_EACH_END:])}'
+            f'<details class="step-all"><summary>{escape(say("every token"))}</summary>{chips(pairs)}</details>')
+
+
 def present(task, checked, outputs, card) -> str:
     steps = outputs[0]
-    chips = "".join(f'<span class="step-token">{escape(token)}<sub>{token_id}</sub></span>'
-                    for token, token_id in zip(steps["tokens"], steps["ids"], strict=True))
+    chips = token_chips(list(zip(steps["tokens"], steps["ids"], strict=True)))
     shapes = "; ".join(f"<code>{escape(name)}</code> {escape(' × '.join(map(str, shape)))}"
                        for name, shape in steps["shapes"].items())
     post = [f'{escape(say(steps["raw_name"]))}: {_numbers(steps["raw"])}']
@@ -57,6 +73,8 @@ CSS = """
 .step-token { display: inline-block; font-family: var(--font-mono); font-size: 0.85em; padding: 0 0.3em;
               margin: 0.1em; border: 1px solid var(--border-color-primary); border-radius: 0.3em; }
 .step-token sub { color: var(--body-text-color-subdued); margin-left: 0.2em; }
+.step-gap { margin: 0 0.4em; color: var(--body-text-color-subdued); }
+.step-all summary { cursor: pointer; margin-top: 0.3em; }
 """
 
 VIEW = View("steps", "The four steps, and the code", "steps", "steps_{task}", run, present, build_outputs,
@@ -75,6 +93,8 @@ TRANSLATIONS = {"zh-CN": {
     "Presentation": "结果展示",
     "{count} tokens and their ids:": "{count} 个词元及其 id：",
     "tensor shapes: ": "张量形状：",
+    "… {count} more …": "……另外 {count} 个……",
+    "every token": "全部词元",
     "logits": "logits（未归一化的分数）",
     "log P(label word), over the two words": "标签词的对数概率（在两个词之间归一化）",
     "minus the content-free prior (log)": "减去无内容输入的先验（对数）",
