@@ -57,7 +57,7 @@ after A than after unrelated sentences $U_i$, $\log p(B\mid A)-\frac{1}{8}\sum_i
     preset_names = {BERT.id: "BERT base", BERT_CHINESE.id: "BERT Chinese"}
     warm_up_input = ("It rained.", "The streets were wet.")
     words = {IS_NEXT: "B follows A", NOT_NEXT: "B does not follow A"}
-    poles = ("IsNext", "NotNext")
+    poles = ("B follows A", "B does not follow A")
     heatmap_label = "Which words pushed the answer (A, then B)"
     classic_side = "BERT's own head"
     compare_meaning = ("The classic checkpoint is BERT's next-sentence head, trained on this exact question while "

@@ -191,7 +191,7 @@ CSS = """
 .attention .att-side { display: grid; grid-template-rows: repeat(var(--n), 1fr); text-align: right; }
 .attention .att-top span, .attention .att-side span { font-family: var(--font-mono); white-space: pre; overflow: hidden;
   font-size: clamp(5px, calc(var(--w) / var(--n) * 0.7), 0.8em); line-height: 1; }
-.attention .att-top span { writing-mode: vertical-rl; transform: rotate(180deg); max-height: 7em; align-self: end; }
+.attention .att-top span { writing-mode: vertical-rl; text-orientation: sideways; transform: rotate(180deg); max-height: 7em; align-self: end; }
 .attention .att-side span { max-width: 7em; align-self: center; }
 .attention .att-axes img { width: var(--w); height: var(--w); image-rendering: pixelated;
                            border: 1px solid var(--border-color-primary); }

@@ -167,14 +167,15 @@ def run(task, engine, warn, *checked):
 def present(task, checked, outputs, card) -> str:
     best, table = outputs
     rows = table["data"] if isinstance(table, dict) else table.values.tolist()
+    word = lambda label: say(task.words.get(label, label))  # noqa: E731 (POSITIVE is said 正面 on the Chinese page)
     if not best:
         _, _, label, p, *_ = rows[0]
-        return (f'<div class="answer"><p class="perplexity">{escape(say(NO_FLIP, label=label, p=percent(p)))}</p>'
+        return (f'<div class="answer"><p class="perplexity">{escape(say(NO_FLIP, label=word(label), p=percent(p)))}</p>'
                 f'<p class="meaning">{escape(say(WHAT))}</p></div>')
     items = []
     for edit, edited, label, p, before, p_before in rows:
         items.append(f'<li><span class="edit">{escape(edit)}</span>: <q>{escape(edited)}</q> '
-                     f'<span class="flip">{escape(before)} {percent(p_before)} → <b>{escape(label)}</b> '
+                     f'<span class="flip">{escape(word(before))} {percent(p_before)} → <b>{escape(word(label))}</b> '
                      f'{percent(p)}</span></li>')
     return (f'<div class="answer"><p class="perplexity">{escape(say("Smallest edits found that change the answer:"))}'
             f'</p><ol class="flips">{"".join(items)}</ol><p class="meaning">{escape(say(WHAT))}</p></div>')

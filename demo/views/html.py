@@ -27,13 +27,13 @@ def percent(probability: float) -> str:
 
 
 def bar(name: str, probability: float, *, strong: bool = False, api_label: str = "") -> str:
-    """One labelled bar: the name (and the API's label for it, where it is another word than the name:
-    "sports sports" and "Negative NEGATIVE" said one word twice), its share of the width, its percentage."""
+    """One labelled bar: the name, its share of the width, its percentage. The API's label for it
+    ("正面" is the API's POSITIVE) is a hover away, not printed beside it ("Negative NEGATIVE" said one
+    word twice, "正面 POSITIVE" read as an untranslated word on the Chinese page)."""
     width = max(0.0, min(1.0, probability)) * 100
     cls = "bar strong" if strong else "bar"
-    shown_apart = api_label and api_label.casefold() != name.casefold()
-    tag = f'<span class="api-label">{escape(api_label)}</span>' if shown_apart else ""
-    return (f'<div class="{cls}"><span class="bar-name">{escape(name)}{tag}</span>'
+    title = f' title="API: {escape(api_label)}"' if api_label else ""
+    return (f'<div class="{cls}"><span class="bar-name"{title}>{escape(name)}</span>'
             f'<span class="bar-track"><span class="bar-fill" style="width:{width:.1f}%"></span></span>'
             f'<span class="bar-value">{percent(probability)}</span></div>')
 
@@ -185,7 +185,6 @@ _SHADES = ('<span class="tok p0">50% +</span> <span class="tok p1">20–50%</spa
 CSS = """
 .answer .verdict { font-size: 1.6em; font-weight: 600; margin: 0.2em 0 0.5em; }
 .answer .verdict.unsure { color: var(--body-text-color-subdued); }
-.api-label { font-size: 0.8em; color: var(--body-text-color-subdued); margin-left: 0.3em; }
 .answer .lean { font-size: 0.55em; font-weight: 400; margin-left: 0.4em; }
 .bar { display: grid; grid-template-columns: minmax(6em, 14em) 1fr 3.5em; gap: 0.6em; align-items: center;
        margin: 0.3em 0; }

@@ -86,7 +86,8 @@ def test_sentiment_runs_on_enter_and_shows_model_and_latency(page):
     view = page.locator("#sentiment-view")
     expect(view).to_contain_text("Positive")
     expect(view).to_contain_text("Negative")
-    expect(view.locator(".api-label")).to_have_count(0)  # "Negative NEGATIVE" said one word twice
+    expect(view.locator(".bar-name").first).to_have_text(re.compile(r"^(Positive|Negative)$"))  # one word, not "Negative NEGATIVE"
+    expect(view.locator(".bar-name[title='API: NEGATIVE']")).to_have_count(1)  # the API's label a hover away
     expect(view).to_contain_text("not a measured accuracy")
     status = page.locator("#sentiment-status")
     # the model, where it ran and the request's latency
@@ -116,7 +117,7 @@ def test_next_sentence_runs(page):
     page.locator("#next-sentence-b textarea").fill("So I ate.")
     page.locator("#next_sentence-run").click()
     expect(page.locator("#next_sentence-view")).to_contain_text("B follows A")
-    expect(page.locator("#next_sentence-view")).to_contain_text("IsNext")
+    expect(page.locator("#next_sentence-view .bar-name[title='API: IsNext']")).to_have_count(1)
     expect(page.locator("#next_sentence-status")).to_contain_text("Answered by")
     page.screenshot(path=SCREENSHOTS / "next_sentence.png", full_page=True)
 
