@@ -55,3 +55,47 @@ def test_a_text_it_cannot_flip_says_so_within_its_bounds(runtime, monkeypatch):
     assert best == "" and table["data"][0][2] == "POSITIVE" and len(asked) <= MAX_CHECKS + 1  # the answer, then edits
     html = view.present(task, (" ".join(["word"] * 80),), (best, table), None)
     assert "it holds" in html
+
+
+def test_searches_of_several_visitors_run_side_by_side_each_within_its_budget(base_url, runtime, monkeypatch):
+    """A search's time is its budget, so six visitors' searches run at once (their own kind of work),
+    each asking fewer questions, instead of waiting for each other's whole budgets in turn."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from bench.server import call
+    from demo.views import counterfactual
+
+    engine, spans = runtime.engine("sentiment"), {}
+    real_classify, real_init, real_ask = engine.classify, counterfactual.Search.__init__, counterfactual.Search.ask
+
+    def slow_classify(text):
+        time.sleep(0.1)
+        return real_classify(text)
+
+    def timed_init(self, *args):
+        real_init(self, *args)
+        spans[id(self)] = [time.monotonic(), None]
+
+    def timed_ask(self, *args):
+        try:
+            return real_ask(self, *args)
+        finally:
+            spans[id(self)][1] = time.monotonic()
+
+    monkeypatch.setattr(engine, "classify", slow_classify)
+    monkeypatch.setattr(type(engine), "search_budget_s", 1.5, raising=False)
+    monkeypatch.setattr(counterfactual.Search, "__init__", timed_init)
+    monkeypatch.setattr(counterfactual.Search, "ask", timed_ask)
+
+    def visitor(n: int) -> str:
+        with httpx.Client(transport=httpx.HTTPTransport(local_address=f"127.0.4.{n + 1}"), timeout=120) as http:
+            return call(http, base_url, "counterfactual_sentiment", ["the film was great fun but the plot was bad"])[0]
+
+    with ThreadPoolExecutor(6) as pool:
+        kinds = list(pool.map(visitor, range(6)))
+    assert kinds == ["complete"] * 6
+    starts, ends = [start for start, _ in spans.values()], [end for _, end in spans.values()]
+    assert max(starts) < min(ends), "a search waited for another to end"

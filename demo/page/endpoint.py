@@ -28,6 +28,8 @@ class Endpoint:
     description: str = ""
     returns: tuple[str, ...] = ()
     timed: bool = True  # times itself on the warm-up request (its forecast's first figure)
+    kind: str = ""  # a view's concurrency id and how many run at once (`View`); the answer's are the task's
+    concurrency: int = 1
 
     def docstring(self) -> str:
         """What API docs and MCP tools say of it (Gradio reads the handler's docstring)."""
@@ -61,7 +63,8 @@ def view_endpoint(task: Task, view) -> Endpoint:
     return Endpoint(task, view.endpoint(task), view.takes(task), answer,
                     lambda checked, outputs, done, card: view.present(task, checked, outputs, card),
                     both_sides=view.both_sides, description=view.description.format(task=task.title.lower()),
-                    returns=view.returns, timed=view.timed)
+                    returns=view.returns, timed=view.timed, kind=view.kind,
+                    concurrency=view.concurrency)
 
 
 def prepare(endpoint: Endpoint, values: tuple) -> Prepared:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import gradio as gr
 
-from demo.admission import VIEWS_KIND
 from demo.engines import may_offer
 from demo.i18n import Text, in_the_page_language, localize, ui_text
 from demo.inference import RequestScope
@@ -24,9 +23,6 @@ from demo.tasks.base import BOOLEAN, INTEGER, TEXT, Param, Task
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "examples"
 LATEX = [{"left": "$$", "right": "$$", "display": True}, {"left": "$", "right": "$", "display": False}]
 QUIET = dict(api_visibility="private", queue=False, show_progress="hidden")  # UI-only events: no API, no queue
-# Every view is long work on the inference thread: they share one kind, admitted by its own share of
-# the queue (demo/admission.py), so that they never take the short tasks' room.
-VIEWS_CONCURRENCY = 2
 
 
 @dataclass
@@ -136,7 +132,7 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
     for (endpoint, action_outputs, button, own_panel), api_trigger in zip(endpoints, api_triggers, strict=True):
         responder = Responder(endpoint, runtime, stoppable)
         runtime.after_warm_up.append(responder.warm_up)
-        kind, limit = (task.key, task.concurrency) if button is run else (VIEWS_KIND, VIEWS_CONCURRENCY)
+        kind, limit = (task.key, task.concurrency) if button is run else (endpoint.kind, endpoint.concurrency)
         shared = dict(inputs=all_inputs[: len(endpoint.params)], concurrency_limit=limit, concurrency_id=kind)
         # The API: answers or raises, as its clients expect. The page: the same answer, read by the view.
         api_trigger.click(fn=api_handler(responder), outputs=[*action_outputs, status_line],

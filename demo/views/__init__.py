@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from demo.admission import VIEWS_KIND
+
 
 def required_texts(task) -> tuple:
     """The task's required text inputs: what most views take."""
@@ -40,6 +42,11 @@ class View:
     description: str = ""  # what the endpoint does ("{task}" becomes the task's title), for API docs and MCP
     returns: tuple[str, ...] = ()  # what each API output is, before the status line
     timed: bool = True  # False: its time is its own fixed budget, not worth a warm-up request to learn
+    # Every view is long work on the inference thread: views share one kind, admitted by its own share
+    # of the queue (`demo.admission`), so that they never take the short tasks' room; a view whose time
+    # is bounded otherwise may declare a kind of its own
+    kind: str = VIEWS_KIND
+    concurrency: int = 2  # how many of its kind run at once
 
     def endpoint(self, task) -> str:
         return self.api_name.format(task=task.key)

@@ -5,8 +5,11 @@ Smallest first: each word left out on its own; then the words whose absence lowe
 confidence most, each replaced by the words the task's own model proposes in its place (Gemma's
 opposites and next-word guesses, BERT's masked-LM head; `demo.engines.substitutes`); when nothing
 flips the answer, two of the one-word edits that lowered its confidence most, together. A search
-is bounded: at most `MAX_CHECKS` questions to the model and `BUDGET_S` seconds; when nothing flips
-within them, "no edit tried changes it" is the answer, with how much was tried.
+is bounded: at most `MAX_CHECKS` questions to the model and a budget of seconds (the engine's
+`search_budget_s`, else `BUDGET_S`); when nothing flips within them, "no edit tried changes it" is
+the answer, with how much was tried. A search's time is its budget whatever else runs, so searches
+are a kind of work of their own, several at once (`SEARCH_KIND`): each gets fewer questions on a
+busy machine instead of waiting for the others' whole budgets.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from html import escape
 
 import gradio as gr
 
+from demo.admission import declare
 from demo.i18n import Text, add_translations, say
 from demo.inference import RequestCancelled, current_scope
 from demo.views import View
@@ -27,7 +31,9 @@ from demo.views.compare import Answer
 from demo.views.html import percent
 
 MAX_CHECKS = 64  # questions to the model per search
-BUDGET_S = 4.5  # seconds per search (a view answers within 5 s): a loaded machine gets fewer questions
+BUDGET_S = 1.8  # seconds per search on a classic checkpoint (a hub view answers within 2 s); engines may declare theirs
+SEARCH_KIND = "search"  # searches run side by side: each is bounded by its budget, not by its questions
+SEARCHES_AT_ONCE = 8
 PAIRS_FROM = 5  # substitutions and pairs are tried on the words whose absence lowered the confidence most
 MAX_PAIRS = 24  # two-word edits tried when no one-word edit flips the answer
 PROPOSALS = 5  # replacement words proposed per word, by the task's own model
@@ -81,18 +87,18 @@ def top(scores: dict[str, float]) -> tuple[str, float]:
 class Search:
     """One bounded search: the questions asked so far, the clock, and the flips found."""
 
-    def __init__(self, task, checked: tuple, index: int, one_s: float):
-        self.task, self.checked, self.index, self.one_s = task, checked, index, one_s
+    def __init__(self, task, checked: tuple, index: int, one_s: float, budget_s: float):
+        self.task, self.checked, self.index, self.one_s, self.budget_s = task, checked, index, one_s, budget_s
         self.started, self.checks, self.scope = time.monotonic(), 0, current_scope()
         self.context = contextvars.copy_context()
 
     def left(self) -> int:
         """How many more questions the limits allow now: the time left at the pace measured so far."""
         spent = time.monotonic() - self.started
-        if spent >= BUDGET_S:
+        if spent >= self.budget_s:
             return 0
         pace = spent / self.checks if self.checks else self.one_s  # before any: the answer's own time
-        fit = int((PLANNED * BUDGET_S - spent) / pace) if pace else MAX_CHECKS
+        fit = int((PLANNED * self.budget_s - spent) / pace) if pace else MAX_CHECKS
         return max(0, min(MAX_CHECKS - self.checks, fit))
 
     def ask(self, engine, texts: list[str]) -> list[dict[str, float]]:
@@ -126,7 +132,7 @@ def run(task, engine, warn, *checked):
         again = time.monotonic()
         task.solve(engine, lambda message: None, *checked)
         one_s, asked_first = time.monotonic() - again, 2
-    search = Search(task, checked, index, one_s)
+    search = Search(task, checked, index, one_s, getattr(engine, "search_budget_s", BUDGET_S))
     flips, kept = [], []  # kept: (confidence left in the answer, changes) of every one-word edit tried
 
     def tried(edits: list[tuple]) -> list[dict[str, float]]:
@@ -201,7 +207,9 @@ VIEW = View("counterfactual", "What flips it: the smallest edit that changes the
             returns=("the edited text of the best edit found (empty when none changes the answer)",
                      "{headers, data}: rows [edit, edited text, label, confidence, label before, confidence before], "
                      "smallest first; when no edit changes the answer, one row with no edit: the text and its answer"),
-            timed=False)
+            timed=False, kind=SEARCH_KIND, concurrency=SEARCHES_AT_ONCE)
+
+declare(SEARCH_KIND, share=32, per_client=1, names=("search for what flips the answer", "searches for what flips the answer"))
 
 TRANSLATIONS = {"zh-CN": {
     "What flips it: the smallest edit that changes the answer": "什么会改变答案：最小的改动",

@@ -28,6 +28,7 @@ import torch
 
 from demo.engines.gemma.scoring import (encode, passes, prefixes_state, rows_after_each_prefix_logprobs,
                                         shared_prefix_logprobs)
+from demo.engines.gemma.scoring import SEARCH_BUDGET_S
 from demo.engines.substitutes import Proposals, causal_substitutes
 from demo.engines.types import DEFAULT_TEMPLATES, LabelScores
 from demo.explain import Attribution, occlusion, require_short, tokens_of
@@ -71,6 +72,7 @@ class LabelLikelihood:
     """Calibrated label scoring with Gemma 3 270M, for any labels."""
 
     capabilities = frozenset({"attribute", "attend"})
+    search_budget_s = SEARCH_BUDGET_S
     meaning = ("The bars compare how likely a 270M model, never trained for this, finds each of your labels after "
                "the text, calibrated on ordinary and empty texts: a relative confidence, not a measured accuracy.")
     attribution_target = "the calibrated log-probability of the top label"

@@ -31,6 +31,7 @@ from collections import OrderedDict
 from demo.explain import Attribution, occlusion, require_short, tokens_of, words_of
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
+from demo.engines.gemma.scoring import SEARCH_BUDGET_S
 from demo.engines.substitutes import Proposals, causal_substitutes
 from demo.engines.types import LabelScores
 from demo.engines.bert import IS_NEXT, NOT_NEXT
@@ -81,6 +82,7 @@ class GainNextSentence:
     """IsNext probability under Gemma 3 270M: how much more B gains from A than from unrelated sentences."""
 
     capabilities = frozenset({"attribute", "attend"})
+    search_budget_s = SEARCH_BUDGET_S
     meaning = ("How much more likely a 270M model finds B after A than after unrelated sentences, turned into "
                "a confidence: not a measured accuracy. A sentence on the same topic, or A repeated, often "
                "counts as a follow-up.")

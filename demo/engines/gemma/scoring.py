@@ -25,6 +25,9 @@ from demo.models import LoadedModel
 
 ROWS_PER_PASS = 16  # continuations per forward pass at most (each carries a copy of the prefix cache)
 POSITIONS_PER_PROJECTION = 64  # positions sent through the 262k-word output layer at once (~67 MB)
+# "What flips it" on Gemma: a 270M language model asks slower than a classic checkpoint, and an
+# embedded view answers within 5 s (`demo.views.counterfactual`)
+SEARCH_BUDGET_S = 4.5
 
 
 def tokens_per_pass(loaded: LoadedModel) -> int:

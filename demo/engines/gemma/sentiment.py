@@ -34,6 +34,7 @@ from demo.i18n import add_translations
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
 from demo.engines import recipes
+from demo.engines.gemma.scoring import SEARCH_BUDGET_S
 from demo.engines.substitutes import Proposals, causal_substitutes
 from demo.engines.types import LabelScores
 from demo.engines.gemma.kept import kept
@@ -86,6 +87,7 @@ class PromptSentiment:
     """Calibrated label-word scoring with Gemma 3 270M; reviews that arrive together share a batch."""
 
     capabilities = frozenset({"attribute", "attend", "steps"})
+    search_budget_s = SEARCH_BUDGET_S
     meaning = MEANING
     attribution_target = ("the score of the words <i>positive</i>, <i>great</i>, <i>good</i>, <i>happy</i> over "
                           "<i>negative</i>, <i>terrible</i>, <i>bad</i>, <i>sad</i>")
@@ -205,6 +207,7 @@ class ChannelSentiment:
     and label words). On 300 ChnSentiCorp dev reviews: channel 71.3%, direct 74.7%, both 81.3%."""
 
     capabilities = frozenset({"attribute", "attend"})
+    search_budget_s = SEARCH_BUDGET_S
     meaning = MEANING
     attribution_target = ("how much more likely your review is after <i>以下是一条好评</i> (here is a good review) "
                           "than after <i>以下是一条差评</i> (a bad review), the first of the answer's two readings")
