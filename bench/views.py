@@ -5,8 +5,9 @@
 
 The app runs as its own process (`--preload`); each endpoint is called over its REST API with the
 bundled examples of its tab (`examples/<task>.json`, the first `--examples` of each language),
-quiet (one call at a time: p50 and worst), then loaded (`--visitors` calls of the first example at
-once, each from its own address: p50 and worst). With `--profile hub` each preset's model is built
+quiet (one call at a time: p50 and worst), then loaded: `--visitors` calls at once, each from its
+own address, first all on the first example (a room following its presenter), then each with a text
+of its own (the example and the visitor's number): p50 and worst of each. With `--profile hub` each preset's model is built
 at its real size first (`bench/hub_sizes.py`) and loaded cold once, alone, in this process, for its
 load time and memory. Prints a Markdown table and one JSON line; the server's peak RSS is sampled.
 """
@@ -61,6 +62,14 @@ def timed(base_url: str, api_name: str, data: list, address: str = "127.0.0.1") 
         return time.perf_counter() - started, kind if kind == "complete" else f"{kind}: {str(payload)[:120]}"
 
 
+def visitor_input(example: list, n: int, own: bool) -> list:
+    """The example as it is, or (`own`) with the visitor's number after its first text: a text of
+    their own, so that no two visitors ask the same thing."""
+    if not own:
+        return list(example)
+    return [f"{example[0]} ({n + 1})", *example[1:]]
+
+
 def measure(base_url: str, per_language: int, visitors: int) -> list[dict]:
     rows = []
     for task, names in endpoints_of(base_url).items():
@@ -70,14 +79,18 @@ def measure(base_url: str, per_language: int, visitors: int) -> list[dict]:
             for example in examples:
                 seconds, kind = timed(base_url, name, list(example))
                 (quiet.append(seconds) if kind == "complete" else problems.append(kind))
-            with ThreadPoolExecutor(visitors) as pool:
-                loaded = list(pool.map(lambda n: timed(base_url, name, list(examples[0]), f"127.0.9.{n + 1}"),
-                                       range(visitors)))
-            problems += [kind for _, kind in loaded if kind != "complete"]
-            done = [s for s, kind in loaded if kind == "complete"]
-            rows.append({"endpoint": name, "quiet_p50_s": statistics.median(quiet) if quiet else None,
-                         "quiet_worst_s": max(quiet, default=None), "loaded_p50_s": statistics.median(done) if done else None,
-                         "loaded_worst_s": max(done, default=None), "problems": problems[:2]})
+            row = {"endpoint": name, "quiet_p50_s": statistics.median(quiet) if quiet else None,
+                   "quiet_worst_s": max(quiet, default=None)}
+            # a room following the presenter (one example), then each visitor with a text of their own
+            for label, own in (("loaded", False), ("distinct", True)):
+                with ThreadPoolExecutor(visitors) as pool:
+                    loaded = list(pool.map(lambda n: timed(base_url, name, visitor_input(examples[0], n, own),
+                                                           f"127.0.9.{n + 1}"), range(visitors)))
+                problems += [kind for _, kind in loaded if kind != "complete"]
+                done = [s for s, kind in loaded if kind == "complete"]
+                row |= {f"{label}_p50_s": statistics.median(done) if done else None,
+                        f"{label}_worst_s": max(done, default=None)}
+            rows.append(row | {"problems": problems[:2]})
             print(json.dumps(rows[-1]), flush=True)
     return rows
 
@@ -133,11 +146,12 @@ def main() -> None:
             rows = measure(base_url, args.examples, args.visitors)
             stop.set()
             figures["rss_peak_mb"] = peak[0] / 2**20
-    print(f"\n| endpoint ({args.profile}) | quiet p50 | quiet worst | {args.visitors} at once p50 | worst |")
-    print("| --- | --- | --- | --- | --- |")
+    print(f"\n| endpoint ({args.profile}) | quiet p50 | quiet worst | {args.visitors} at once, one example: p50 | worst "
+          f"| {args.visitors} at once, each their own text: p50 | worst |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for row in rows:
         cells = [f"{row[k]:.2f} s" if row[k] is not None else "–" for k in
-                 ("quiet_p50_s", "quiet_worst_s", "loaded_p50_s", "loaded_worst_s")]
+                 ("quiet_p50_s", "quiet_worst_s", "loaded_p50_s", "loaded_worst_s", "distinct_p50_s", "distinct_worst_s")]
         print(f"| {row['endpoint']} | {' | '.join(cells)} |" + (f" {row['problems']}" if row["problems"] else ""))
     print(json.dumps(figures | {"endpoints": rows}, default=str))
 

@@ -20,6 +20,15 @@ from demo.runtime import Runtime  # noqa: E402
 from demo.settings import Settings  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def no_answer_kept_from_another_test():
+    """Identical view requests share kept answers (`demo.page.shared`); a test that changes an engine
+    must not read an answer another test's engine gave."""
+    from demo.page.endpoints import SHARED_ANSWERS
+
+    SHARED_ANSWERS.forget()
+
+
 @pytest.fixture(scope="session")
 def tiny_paths(tmp_path_factory) -> dict[str, Path]:
     """One tiny random checkpoint folder per task (and per task's Chinese model), built once per session."""

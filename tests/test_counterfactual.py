@@ -92,7 +92,8 @@ def test_searches_of_several_visitors_run_side_by_side_each_within_its_budget(ba
 
     def visitor(n: int) -> str:
         with httpx.Client(transport=httpx.HTTPTransport(local_address=f"127.0.4.{n + 1}"), timeout=120) as http:
-            return call(http, base_url, "counterfactual_sentiment", ["the film was great fun but the plot was bad"])[0]
+            text = f"the film was great fun but the plot was bad, said visitor {n}"  # their own: nothing shared
+            return call(http, base_url, "counterfactual_sentiment", [text])[0]
 
     with ThreadPoolExecutor(6) as pool:
         kinds = list(pool.map(visitor, range(6)))

@@ -30,6 +30,7 @@ class Endpoint:
     timed: bool = True  # times itself on the warm-up request (its forecast's first figure)
     kind: str = ""  # a view's concurrency id and how many run at once (`View`); the answer's are the task's
     concurrency: int = 1
+    shared: bool = False  # identical requests share one answer (a view: `demo.page.shared`)
 
     def docstring(self) -> str:
         """What API docs and MCP tools say of it (Gradio reads the handler's docstring)."""
@@ -64,7 +65,7 @@ def view_endpoint(task: Task, view) -> Endpoint:
                     lambda checked, outputs, done, card: view.present(task, checked, outputs, card),
                     both_sides=view.both_sides, description=view.description.format(task=task.title.lower()),
                     returns=view.returns, timed=view.timed, kind=view.kind,
-                    concurrency=view.concurrency)
+                    concurrency=view.concurrency, shared=True)
 
 
 def prepare(endpoint: Endpoint, values: tuple) -> Prepared:

@@ -24,6 +24,7 @@ from demo.page import status
 from demo.page.endpoint import Endpoint, Prepared, prepare, present
 from demo.page.expected import RecentCosts, size_of
 from demo.page.gradio_patches import client_gone, unread_messages, with_gradio_signature
+from demo.page.shared import SharedAnswers
 from demo.page.run_stop import error_line, toast
 from demo.tasks.base import Task
 
@@ -35,6 +36,8 @@ UNREAD_LIMIT_S = 20.0  # work whose messages nobody has read for this long is st
 GPU_FULL = "The GPU ran out of memory for this request. Please try a shorter text or fewer new tokens."
 UNEXPECTED = "The model could not process this input. The app is still running: please try another input."
 CANCELLED = "The request was cancelled before its answer was ready."
+SHARED_NOTE = "Computed once for this and an identical request from another visitor."
+SHARED_ANSWERS = SharedAnswers()  # identical view requests of every endpoint: one computation (`demo.page.shared`)
 _DONE = object()  # the end of a stream, handed across the thread boundary
 # An answer is kept in the session for a language switch when its texts are at most this long
 # (a page of text: hundreds of sessions may each keep one answer per tab)
@@ -149,13 +152,22 @@ class Responder:
             if (expected := self.costs.forecast(card.name, size)) is not None:
                 progress(None, desc=localize(expected, locale))  # no bar: a forecast, not a measure
             ran = time.perf_counter()
-            outputs = self.endpoint.answer(engine, warner(locale), *prepared.checked)
-            self.costs.record(card.name, size, time.perf_counter() - ran)
+            compute = lambda warn: self.endpoint.answer(engine, warn, *prepared.checked)  # noqa: E731
+            if self.endpoint.shared:
+                key = (self.endpoint.api_name, card.name, prepared.routing.language, repr(prepared.checked))
+                outputs, shared = SHARED_ANSWERS.answer(key, compute, warner(locale))
+            else:
+                outputs, shared = compute(warner(locale)), False
+            if not shared:  # a shared answer's time says nothing of this model's pace
+                self.costs.record(card.name, size, time.perf_counter() - ran)
         except (CancelledError, RequestCancelled):  # the request went away: nobody reads this
             raise gr.Error(CANCELLED, print_exception=False) from None
         except Exception as exc:
             raise as_user_error(exc, self.task) from None
-        return (*outputs, status.answered(card, prepared.routing, started, load_s, note=getattr(outputs, "note", "")))
+        note = getattr(outputs, "note", "")
+        if shared:
+            note = Text("{shared} {note}", shared=Text(SHARED_NOTE), note=note)
+        return (*outputs, status.answered(card, prepared.routing, started, load_s, note=note))
 
     def warm_up(self) -> None:
         """Answer the task's warm-up request once, as a request would be (`answer` keeps its time as

@@ -1,0 +1,125 @@
+"""Identical view requests share one answer.
+
+A room follows its presenter: "pick the first example, press Explain" sends the same request from
+every visitor at once. A view's answer depends only on its inputs and its model, so the first
+request computes it and the others wait for it, or find it kept (for `KEPT_FOR_S`, the most recent
+`KEPT_ANSWERS`, within `KEPT_BYTES`). Eight identical explanations cost one instead of eight
+passes in turn on the one inference thread. The notes the computation said (a shortened text) are
+said again to every visitor it answers; a failure is every waiting visitor's answer too, except a
+cancel (the first visitor left): then one of the waiting ones computes it again.
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import CancelledError
+from dataclasses import dataclass, field
+from typing import Any
+
+from demo.inference import RequestCancelled
+
+KEPT_ANSWERS = 64
+KEPT_BYTES = 64 * 2**20  # all kept answers together (an attention map is ~3 MB)
+KEPT_FOR_S = 600.0
+
+
+@dataclass(eq=False)
+class Flight:
+    """One computation in flight: what it said and how it ended, for the requests that wait for it."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    outputs: Any = None
+    failure: BaseException | None = None
+    notes: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Kept:
+    outputs: Any
+    notes: tuple
+    size: int
+    at: float
+
+
+class SharedAnswers:
+    """The answers in flight and the recent ones, by request key (endpoint, model, inputs)."""
+
+    def __init__(self, entries: int = KEPT_ANSWERS, max_bytes: int = KEPT_BYTES, kept_for_s: float = KEPT_FOR_S):
+        self.entries, self.max_bytes, self.kept_for_s = entries, max_bytes, kept_for_s
+        self._flights: dict[tuple, Flight] = {}
+        self._kept: OrderedDict[tuple, Kept] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def answer(self, key: tuple, compute: Callable[[Callable], Any], warn: Callable) -> tuple[Any, bool]:
+        """(outputs, shared): `compute(warn)` run once for every identical request in flight or kept;
+        `shared` says the outputs were computed for another request."""
+        while True:
+            with self._lock:
+                kept = self._fresh(key)
+                flight = None if kept else self._flights.get(key)
+                leads = kept is None and flight is None
+                if leads:
+                    flight = self._flights[key] = Flight()
+            if kept is not None:
+                return self._replay(kept.outputs, kept.notes, warn), True
+            if leads:
+                return self._lead(key, flight, compute, warn), False
+            flight.done.wait()
+            if isinstance(flight.failure, (CancelledError, RequestCancelled)):
+                continue  # its visitor left: this request asks again, and may compute it itself
+            if flight.failure is not None:
+                raise flight.failure
+            return self._replay(flight.outputs, tuple(flight.notes), warn), True
+
+    def _lead(self, key: tuple, flight: Flight, compute: Callable[[Callable], Any], warn: Callable) -> Any:
+        def said(message) -> None:
+            flight.notes.append(message)
+            warn(message)
+
+        try:
+            flight.outputs = compute(said)
+        except BaseException as exc:
+            flight.failure = exc
+            raise
+        finally:
+            with self._lock:
+                del self._flights[key]
+                if flight.failure is None:
+                    self._keep(key, flight)
+            flight.done.set()
+        return flight.outputs
+
+    def forget(self) -> None:
+        """Drop every kept answer (answers in flight still reach their waiting requests)."""
+        with self._lock:
+            self._kept.clear()
+
+    @staticmethod
+    def _replay(outputs: Any, notes: tuple, warn: Callable) -> Any:
+        for note in notes:
+            warn(note)
+        return outputs
+
+    def _fresh(self, key: tuple) -> Kept | None:
+        kept = self._kept.get(key)
+        if kept is not None and time.monotonic() - kept.at > self.kept_for_s:
+            del self._kept[key]
+            return None
+        if kept is not None:
+            self._kept.move_to_end(key)
+        return kept
+
+    def _keep(self, key: tuple, flight: Flight) -> None:
+        try:
+            size = len(pickle.dumps(flight.outputs))
+        except Exception:  # noqa: BLE001 - an answer that cannot be measured is not kept
+            return
+        if size > self.max_bytes // 4:
+            return
+        self._kept[key] = Kept(flight.outputs, tuple(flight.notes), size, time.monotonic())
+        while len(self._kept) > self.entries or sum(k.size for k in self._kept.values()) > self.max_bytes:
+            self._kept.popitem(last=False)

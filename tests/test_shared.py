@@ -1,0 +1,79 @@
+"""Identical view requests share one answer: in flight and kept; a cancel of the first is not the
+others' answer; a refusal is (real threads; the endpoint path through a launched app)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from demo.errors import InputError
+from demo.inference import RequestCancelled
+from demo.page.shared import SharedAnswers
+
+
+def test_eight_identical_requests_at_once_compute_once_and_each_hears_the_note():
+    shared, computed, heard = SharedAnswers(), [], []
+    start = threading.Barrier(8)
+
+    def compute(warn):
+        computed.append(1)
+        warn("shortened")
+        time.sleep(0.3)
+        return ("answer",)
+
+    def visitor(n):
+        start.wait()
+        return shared.answer(("explain", "m", "en", "'x'"), compute, lambda note: heard.append((n, note)))
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(visitor, range(8)))
+    assert len(computed) == 1
+    assert [outputs for outputs, _ in results] == [("answer",)] * 8
+    assert sorted(was_shared for _, was_shared in results) == [False] + [True] * 7
+    assert sorted(n for n, _ in heard) == list(range(8))  # the note reached every visitor
+    assert shared.answer(("explain", "m", "en", "'x'"), compute, print) == (("answer",), True)  # kept
+    assert shared.answer(("explain", "m", "en", "'y'"), compute, print)[1] is False and len(computed) == 2
+
+
+def test_a_cancelled_first_request_leaves_the_others_to_compute_and_a_refusal_is_everyones():
+    shared, began = SharedAnswers(), threading.Event()
+
+    def cancelled(warn):
+        began.set()
+        time.sleep(0.2)
+        raise RequestCancelled()
+
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(shared.answer, ("k",), cancelled, print)
+        began.wait()
+        second = pool.submit(shared.answer, ("k",), lambda warn: ("mine",), print)
+        with pytest.raises(RequestCancelled):
+            first.result()
+        assert second.result() == (("mine",), False)
+
+    def refused(warn):
+        raise InputError("too long")
+
+    with pytest.raises(InputError):
+        shared.answer(("r",), refused, print)
+    assert shared.answer(("r",), lambda warn: ("fine now",), print) == (("fine now",), False)  # refusals are not kept
+
+
+def test_kept_answers_stay_within_their_count_and_age():
+    shared = SharedAnswers(entries=2, kept_for_s=0.2)
+    for key in "abc":
+        shared.answer((key,), lambda warn, key=key: (key,), print)
+    assert shared.answer(("a",), lambda warn: ("again",), print) == (("again",), False)  # the oldest left
+    assert shared.answer(("c",), lambda warn: ("again",), print) == (("c",), True)
+    time.sleep(0.25)
+    assert shared.answer(("c",), lambda warn: ("fresh",), print) == (("fresh",), False)  # too old
+
+
+def test_the_second_identical_explanation_through_the_app_says_it_was_shared(client):
+    first = client.predict("Shared answers are a fine idea.", api_name="/explain_sentiment")
+    second = client.predict("Shared answers are a fine idea.", api_name="/explain_sentiment")
+    assert first[:-1] == second[:-1]
+    assert "identical request" in second[-1] and "identical request" not in first[-1]
