@@ -6,8 +6,9 @@
 The app runs as its own process (`--preload`); each endpoint is called over its REST API with the
 bundled examples of its tab (`examples/<task>.json`, the first `--examples` of each language),
 quiet (one call at a time: p50 and worst), then loaded: `--visitors` calls at once, each from its
-own address, first all on the first example (a room following its presenter), then each with a text
-of its own (the example and the visitor's number): p50 and worst of each. With `--profile hub` each preset's model is built
+own address, first all on one text (a room following its presenter: the first example with a "(0)"
+after it, so the quiet pass has not asked it), then each with a text of its own (the visitor's
+number after it): p50 and worst of each. With `--profile hub` each preset's model is built
 at its real size first (`bench/hub_sizes.py`) and loaded cold once, alone, in this process, for its
 load time and memory. Prints a Markdown table and one JSON line; the server's peak RSS is sampled.
 """
@@ -63,11 +64,10 @@ def timed(base_url: str, api_name: str, data: list, address: str = "127.0.0.1") 
 
 
 def visitor_input(example: list, n: int, own: bool) -> list:
-    """The example as it is, or (`own`) with the visitor's number after its first text: a text of
-    their own, so that no two visitors ask the same thing."""
-    if not own:
-        return list(example)
-    return [f"{example[0]} ({n + 1})", *example[1:]]
+    """The example with a number after its first text: 0 for every visitor (the room asks one new
+    question: the quiet pass asked the example itself, whose views are kept), or (`own`) the
+    visitor's number, so that no two visitors ask the same thing."""
+    return [f"{example[0]} ({n + 1 if own else 0})", *example[1:]]
 
 
 def measure(base_url: str, per_language: int, visitors: int) -> list[dict]:

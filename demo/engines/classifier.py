@@ -28,6 +28,7 @@ class ClassifierEngine:
     int8_ok = True
     head_hint = "a checkpoint fine-tuned for sentiment classification, such as DistilBERT-SST2"
     capabilities = frozenset({"attribute", "attend", "steps"})
+    answers_together = True  # concurrent requests share one pass (`call_batched`)
     meaning = ("The bars are the classifier's confidence, not a measured accuracy: it was fine-tuned on movie "
                "reviews and can be wrong, above all on other kinds of text.")
     attribution_target = "POSITIVE over NEGATIVE"

@@ -102,8 +102,10 @@ class Search:
         return max(0, min(MAX_CHECKS - self.checks, fit))
 
     def ask(self, engine, texts: list[str]) -> list[dict[str, float]]:
-        """The answers to the edited texts, as many as the limits allow, `ASKED_AT_ONCE` at a time:
-        engines that batch requests (sentiment) answer each group in one pass, the others in turn."""
+        """The answers to the edited texts, as many as the limits allow: `ASKED_AT_ONCE` at a time to
+        an engine that answers requests together (`answers_together`: sentiment, one pass a group),
+        one at a time to the others, which answer in turn anyway: the budget is then looked at before
+        each question (eight searches' groups, committed at once, once ran three budgets long)."""
 
         def one(edited: str) -> dict[str, float]:
             values = (*self.checked[: self.index], edited, *self.checked[self.index + 1:])
@@ -113,7 +115,8 @@ class Search:
         while len(answers) < len(texts) and self.left() > 0:
             if self.scope is not None and self.scope.cancelled.is_set():
                 raise RequestCancelled()
-            group = texts[len(answers): len(answers) + min(ASKED_AT_ONCE, self.left())]
+            at_once = ASKED_AT_ONCE if getattr(engine, "answers_together", False) else 1
+            group = texts[len(answers): len(answers) + min(at_once, self.left())]
             self.checks += len(group)
             with ThreadPoolExecutor(len(group)) as pool:
                 answers += pool.map(one, group)

@@ -133,3 +133,30 @@ def test_the_chinese_page_lists_the_chinese_examples_first_and_a_click_loads_the
     page.get_by_text("English", exact=True).click()
     expect(examples.locator(".gallery-item").first).to_contain_text("gorgeous")
     context.close()
+
+
+def test_while_a_view_runs_the_previous_answer_stays_in_view_dimmed(browser, base_url, runtime, monkeypatch):
+    import time
+
+    engine = runtime.engine("sentiment")
+    real = engine.attribute
+
+    def slow(*args, **kwargs):
+        time.sleep(3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "attribute", slow)
+    context, page = open_page(browser, base_url)
+    page.locator("#sentiment-text textarea").fill("A warm and lovely film, dimmed while explained.")
+    page.locator("#sentiment-run").click()
+    verdict = page.locator("#sentiment-view .verdict")
+    expect(verdict).to_be_visible()
+    page.locator("#explain_sentiment").click()
+    expect(page.locator("#sentiment-view .heatmap, #sentiment-view .heat")).to_have_count(0)  # still working
+    expect(verdict).to_be_visible()  # the answer so far stays on the page meanwhile
+    opacity = page.evaluate("""() => { let e = document.querySelector('#sentiment-view .verdict'), o = 1;
+        for (; e; e = e.parentElement) o *= parseFloat(getComputedStyle(e).opacity); return o; }""")
+    page.screenshot(path=SCREENSHOTS / "view_running.png")
+    assert opacity < 1, "the answer being replaced is not dimmed"
+    expect(page.locator("#sentiment-view").get_by_text("Which words pushed")).to_be_visible(timeout=30_000)
+    context.close()

@@ -87,6 +87,7 @@ class PromptSentiment:
     """Calibrated label-word scoring with Gemma 3 270M; reviews that arrive together share a batch."""
 
     capabilities = frozenset({"attribute", "attend", "steps"})
+    answers_together = True  # concurrent requests share one pass (`call_batched`)
     search_budget_s = SEARCH_BUDGET_S
     meaning = MEANING
     attribution_target = ("the score of the words <i>positive</i>, <i>great</i>, <i>good</i>, <i>happy</i> over "
@@ -207,6 +208,7 @@ class ChannelSentiment:
     and label words). On 300 ChnSentiCorp dev reviews: channel 71.3%, direct 74.7%, both 81.3%."""
 
     capabilities = frozenset({"attribute", "attend"})
+    answers_together = True  # concurrent requests share one pass (`call_batched`)
     search_budget_s = SEARCH_BUDGET_S
     meaning = MEANING
     attribution_target = ("how much more likely your review is after <i>以下是一条好评</i> (here is a good review) "
