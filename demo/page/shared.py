@@ -24,7 +24,8 @@ from demo.inference import RequestCancelled
 
 KEPT_ANSWERS = 64
 KEPT_BYTES = 64 * 2**20  # all kept answers together (an attention map is ~3 MB)
-KEPT_FOR_S = 600.0
+KEPT_FOR_S = 120.0  # a room follows its presenter within a minute or two; longer would only tell more visitors
+# that someone asked the same thing (an instant answer says so, whatever the status line words)
 
 
 @dataclass(eq=False)
