@@ -100,3 +100,25 @@ def test_searches_of_several_visitors_run_side_by_side_each_within_its_budget(ba
     assert kinds == ["complete"] * 6
     starts, ends = [start for start, _ in spans.values()], [end for _, end in spans.values()]
     assert max(starts) < min(ends), "a search waited for another to end"
+
+
+def test_bert_proposals_skip_ids_its_tokenizer_lacks(runtime):
+    """An output layer wider than the tokenizer (vocabularies padded to a round size) proposes ids
+    with no token: they are skipped, not an error (a real-size BERT with random weights hit this)."""
+    import copy
+    from types import SimpleNamespace
+
+    import torch
+
+    from demo.engines.substitutes import masked_substitutes
+
+    loaded = runtime.engine("next_sentence").loaded
+    model = copy.deepcopy(loaded.model)
+    width = len(loaded.tokenizer)
+    model.resize_token_embeddings(width + 64)
+    with torch.no_grad():
+        model.cls.predictions.decoder.bias[width:] = 1e4  # the padded ids are every position's top guesses
+    wide = SimpleNamespace(tokenizer=loaded.tokenizer, model=model, max_length=loaded.max_length)
+    proposals = masked_substitutes(wide, "the film was great fun", [(4, 8), (13, 18)], 5)
+    assert [span for span, _ in proposals] == [(4, 8), (13, 18)]
+    assert all(isinstance(word, str) for _, words in proposals for word in words)

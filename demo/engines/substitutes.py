@@ -123,6 +123,7 @@ def masked_substitutes(loaded, text: str, spans: list[tuple[int, int]], k: int) 
         if not len(where):
             continue
         top = logits[row, where[0, 0]].topk(CANDIDATES).indices.tolist()
-        pieces = [tokenizer.convert_ids_to_tokens(token) for token in top]
-        proposals.append(((start, end), first_words([p for p in pieces if not p.startswith("##")], text[start:end], k)))
+        pieces = [tokenizer.convert_ids_to_tokens(token) for token in top]  # None: an id the tokenizer lacks
+        proposals.append(((start, end), first_words([p for p in pieces if p and not p.startswith("##")],
+                                                    text[start:end], k)))
     return proposals
