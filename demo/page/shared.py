@@ -87,10 +87,11 @@ class SharedAnswers:
             flight.failure = exc
             raise
         finally:
+            size = None if flight.failure is not None else self._size(flight.outputs)  # measured outside the lock
             with self._lock:
                 del self._flights[key]
-                if flight.failure is None:
-                    self._keep(key, flight)
+                if size is not None and size <= self.max_bytes // 4:
+                    self._keep(key, Kept(flight.outputs, tuple(flight.notes), size, time.monotonic()))
             flight.done.set()
         return flight.outputs
 
@@ -114,13 +115,15 @@ class SharedAnswers:
             self._kept.move_to_end(key)
         return kept
 
-    def _keep(self, key: tuple, flight: Flight) -> None:
+    @staticmethod
+    def _size(outputs: Any) -> int | None:
+        """The answer's size in bytes as pickled; None for one that cannot be measured (not kept)."""
         try:
-            size = len(pickle.dumps(flight.outputs))
-        except Exception:  # noqa: BLE001 - an answer that cannot be measured is not kept
-            return
-        if size > self.max_bytes // 4:
-            return
-        self._kept[key] = Kept(flight.outputs, tuple(flight.notes), size, time.monotonic())
+            return len(pickle.dumps(outputs))
+        except Exception:  # noqa: BLE001
+            return None
+
+    def _keep(self, key: tuple, kept: Kept) -> None:
+        self._kept[key] = kept
         while len(self._kept) > self.entries or sum(k.size for k in self._kept.values()) > self.max_bytes:
             self._kept.popitem(last=False)

@@ -26,9 +26,8 @@ from functools import lru_cache
 
 import torch
 
-from demo.engines.gemma.scoring import (encode, passes, prefixes_state, rows_after_each_prefix_logprobs,
-                                        shared_prefix_logprobs)
-from demo.engines.gemma.scoring import SEARCH_BUDGET_S
+from demo.engines.gemma.scoring import (SEARCH_BUDGET_S, encode, passes, prefixes_state,
+                                        rows_after_each_prefix_logprobs, shared_prefix_logprobs)
 from demo.engines.substitutes import Proposals, causal_substitutes
 from demo.engines.types import DEFAULT_TEMPLATES, LabelScores
 from demo.explain import Attribution, occlusion, require_short, tokens_of
