@@ -24,8 +24,8 @@ from demo.page import status
 from demo.page.endpoint import Endpoint, Prepared, prepare, present
 from demo.page.expected import RecentCosts, size_of
 from demo.page.gradio_patches import client_gone, unread_messages, with_gradio_signature
-from demo.page.shared import SharedAnswers
 from demo.page.run_stop import error_line, toast
+from demo.page.shared import SharedAnswers
 from demo.tasks.base import Task
 
 log = logging.getLogger(__name__)

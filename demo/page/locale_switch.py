@@ -14,10 +14,10 @@ from collections import OrderedDict
 
 import gradio as gr
 
-from demo.i18n import ENGLISH, PAGE_TEXTS, UI_LANGUAGE, Text, in_the_page_language, localize, locales
-from demo.page.gradio_patches import gradio_locale_js, translation_key
+from demo.i18n import ENGLISH, PAGE_TEXTS, UI_LANGUAGE, Text, in_the_page_language, locales, localize
 from demo.language import route
 from demo.page import status
+from demo.page.gradio_patches import gradio_locale_js, translation_key
 
 TRANSLATED_PROPS = ("label", "placeholder", "info", "value")
 
