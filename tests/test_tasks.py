@@ -293,11 +293,14 @@ def test_a_seed_repeats_its_sample_alone_or_beside_other_visitors(runtime):
     assert text(8) != alone
 
 
-@pytest.mark.parametrize("key", ["sentiment", "fill_mask", "next_sentence", "generate"])
+@pytest.mark.parametrize("key", ["sentiment", "fill_mask", "next_sentence", "generate", "classify"])
 def test_every_explanation_exists_for_both_profiles_and_its_formulas_are_well_formed(key):
+    from demo.i18n import localize
+
     task = get_task(key)
     for text in (task.summary, task.embedded_summary, task.how_it_works, task.embedded_how_it_works):
         assert text.strip()
+        assert localize(text, "zh-CN") != text, "said in English on the Chinese page"
         assert not [c for c in text if ord(c) < 32 and c != "\n"], "a backslash sequence became a control character"
         assert text.count("\\left") == text.count("\\right") and text.count("$$") % 2 == 0
     assert "Gemma" in task.embedded_summary

@@ -87,7 +87,12 @@ $$s(y)=\log p\left(\text{prompt}(y)\mid x\right)-\tfrac{1}{2}\left(\overline{\lo
 A short or common label is likely after any text; the calibration removes that. The bars are
 $\mathrm{softmax}_y\,s(y)$. A template you type replaces the prompts and is read the same way.
 With **several labels may apply**, each label is judged on its own against a reference label,
-"other things": $p(y)=\sigma\left(s(y)-s(\text{other things})\right)$. FIGURES
+"other things": $p(y)=\sigma\left(s(y)-s(\text{other things})\right)$.
+
+On texts written for measuring it and held out while the method was chosen (`bench/data/`, the test
+halves: 100 news leads and 96 assistant requests per language), averaged over four ways of writing
+the labels (as typed, short, long, in the other language): four-topic news 83.0% in English, 80.5%
+in Chinese; eight assistant intents 85.8% and 81.9% (`python -m bench.zero_shot --split test`).
 """
     params = (Param("text", label="Text", placeholder="Type or paste the text to sort…",
                     help="The text to classify, in English or Chinese"),
@@ -180,13 +185,20 @@ $$p(y\mid x)=\mathrm{softmax}_y\;\mathrm{logit}_{\mathrm{entail}}(x,\ h_y)$$
 勾选**可以有多个标签**时，每个标签单独判断：蕴含对矛盾。嵌入式配置改问一个语言模型，它完全没有做过 NLI 训练。
 """,
     ClassifyTask.embedded_how_it_works: r"""
-语言模型给文字的每种续写一个概率。应用把你的每个标签写进模板、接在文字后面，比较它们的对数似然，再减去同一标签接在
-“N/A”等无内容文本后面的对数似然（**上下文校准**，Zhao 等，2021）：
+语言模型给文字的每种续写一个概率。应用把你的文字写成“Text: …”（中文“文本：…”），把你的每个标签当作下一行来读：
+“Category: *标签*”（中文两种说法，“类别：*标签*”和“这条新闻的类别是*标签*”，分数相加），再减去同一标签接在与它
+无关的文字后面的平均对数似然：“N/A”等无内容文本（**上下文校准**，Zhao 等，2021），以及十六句各种各样的普通句子
+（就像**批校准**用一批里的文字，Zhou 等，2024）：
 
-$$s(y)=\log p\left(\text{模板}(y)\mid x\right)-\tfrac{1}{3}\sum_{c\,\in\,\{\text{N/A},\ \varnothing,\ \text{[MASK]}\}}\log p\left(\text{模板}(y)\mid c\right)$$
+$$s(y)=\log p\left(\text{提示}(y)\mid x\right)-\tfrac{1}{2}\left(\overline{\log p\left(\text{提示}(y)\mid c\right)}_{c\,\in\,\text{无内容}}+\overline{\log p\left(\text{提示}(y)\mid b\right)}_{b\,\in\,\text{普通句子}}\right)$$
 
-短的或常见的标签接在任何文字后面都很可能，校准去掉了这一点。条形是 $\mathrm{softmax}_y\,s(y)$。勾选**可以有多个标签**时，
-每个标签单独和参照标签“其他事情”比较：$p(y)=\sigma\left(s(y)-s(\text{其他事情})\right)$。
+短的或常见的标签接在任何文字后面都很可能，校准去掉了这一点。条形是 $\mathrm{softmax}_y\,s(y)$。你自己写的模板会代替这些
+提示，用同样的方法读。勾选**可以有多个标签**时，每个标签单独和参照标签“其他事情”比较：
+$p(y)=\sigma\left(s(y)-s(\text{其他事情})\right)$。
+
+在专为衡量而写、选方法时没有用过的文字上（`bench/data/` 的测试一半：每种语言 100 条新闻导语、96 条助手请求），对四种
+标签写法（照原样、简短、详细、另一种语言）取平均：四类新闻英文 83.0%、中文 80.5%；八种助手意图 85.8% 和 81.9%
+（`python -m bench.zero_shot --split test`）。
 """,
     "Labels (2 to 20, separated by commas)": "标签（2 到 20 个，用逗号分隔）",
     "Type or paste the text to sort…": "输入或粘贴要分类的文字……",
