@@ -24,7 +24,7 @@ from demo.settings import Settings  # noqa: E402
 def no_answer_kept_from_another_test():
     """Identical view requests share kept answers (`demo.page.shared`); a test that changes an engine
     must not read an answer another test's engine gave."""
-    from demo.page.endpoints import SHARED_ANSWERS
+    from demo.page.shared import SHARED_ANSWERS
 
     SHARED_ANSWERS.forget()
 

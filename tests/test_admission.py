@@ -173,11 +173,11 @@ def test_every_request_inherits_admission_per_address(base_url, runtime):
 def test_a_generation_nobody_reads_is_stopped(base_url, runtime, monkeypatch):
     """Posted and never fetched: Gradio would run it to its end (four such 512-token generations held
     a loaded server for minutes). Its messages wait unread, so it is stopped."""
-    from demo.page import endpoints
+    from demo.page import liveness
     from demo.engines.types import Piece
 
     wait_for_ready(runtime)
-    monkeypatch.setattr(endpoints, "UNREAD_LIMIT_S", 2.0)
+    monkeypatch.setattr(liveness, "UNREAD_LIMIT_S", 2.0)
     engine, made = runtime.engine("generate"), []
 
     def endless(prompt, settings, stop):

@@ -83,7 +83,6 @@ def page_script(presenter: bool = False) -> str:
 
 
 PHONE_WIDTH = 640  # px: the widths the page treats as a phone (the CSS's media query too)
-TAB_KEYS = page_script()  # the default page script (kept under its first name for callers)
 
 
 def profile_summary(runtime) -> Text:

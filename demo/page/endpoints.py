@@ -5,7 +5,6 @@ answer read by the view, in the page's language, and a refusal shown under the i
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -13,32 +12,27 @@ from concurrent.futures import CancelledError
 from dataclasses import dataclass
 from typing import Any
 
-import anyio
 import gradio as gr
 import torch
 
 from demo.errors import UserFacingError
 from demo.i18n import Text, localize
-from demo.inference import RequestCancelled, RequestScope, run_in_scope
+from demo.inference import RequestCancelled, RequestScope
 from demo.page import status
 from demo.page.endpoint import Endpoint, Prepared, prepare, present
 from demo.page.expected import RecentCosts, size_of
-from demo.page.gradio_patches import client_gone, unread_messages, with_gradio_signature
+from demo.page.gradio_patches import with_gradio_signature
+from demo.page.liveness import stream_in_scope, while_wanted
 from demo.page.run_stop import error_line, toast
-from demo.page.shared import SharedAnswers
+from demo.page.shared import SHARED_ANSWERS, SHARED_NOTE
 from demo.tasks.base import Task
 
 log = logging.getLogger(__name__)
 
 STREAM_INTERVAL_S = 0.04  # at most 25 screen updates a second: each costs the server CPU the model needs
-LIVENESS_POLL_S = 0.25  # how often a running request looks whether its client is still there
-UNREAD_LIMIT_S = 20.0  # work whose messages nobody has read for this long is stopped
 GPU_FULL = "The GPU ran out of memory for this request. Please try a shorter text or fewer new tokens."
 UNEXPECTED = "The model could not process this input. The app is still running: please try another input."
 CANCELLED = "The request was cancelled before its answer was ready."
-SHARED_NOTE = "Computed once for this and an identical request from another visitor."
-SHARED_ANSWERS = SharedAnswers()  # identical view requests of every endpoint: one computation (`demo.page.shared`)
-_DONE = object()  # the end of a stream, handed across the thread boundary
 # An answer is kept in the session for a language switch when its texts are at most this long
 # (a page of text: hundreds of sessions may each keep one answer per tab)
 MAX_KEPT_CHARS = 20_000
@@ -67,57 +61,6 @@ def as_user_error(exc: Exception, task: Task) -> gr.Error:
         return gr.Error(GPU_FULL, print_exception=False)
     log.exception("%s failed", task.key)
     return gr.Error(UNEXPECTED, print_exception=False)
-
-
-async def while_wanted(request: gr.Request | None, scope: RequestScope, fn: Callable, *args: Any) -> Any:
-    """`fn(*args)` in a worker thread inside `scope`; once the client is gone (a closed tab or
-    stream) or has left its messages unread for `UNREAD_LIMIT_S`, the scope is cancelled: queued
-    model work is dropped, running work stops at its next checkpoint. Gradio itself only stops a
-    generator, at its next yield, and only when a stream it knew of closes."""
-    work = asyncio.ensure_future(anyio.to_thread.run_sync(run_in_scope, scope, fn, *args, abandon_on_cancel=True))
-    try:
-        while not (await asyncio.wait({work}, timeout=LIVENESS_POLL_S))[0]:
-            if client_gone(request) or not_read(request, scope):
-                scope.cancel()
-        return work.result()
-    finally:
-        work.cancel()
-
-
-def not_read(request: gr.Request | None, scope: RequestScope) -> bool:
-    """Whether the request's messages have waited for a reader for `UNREAD_LIMIT_S` (measured on the
-    scope, across a stream's pieces)."""
-    now = time.monotonic()
-    if not unread_messages(request):
-        scope.unread_since = None
-        return False
-    scope.unread_since = scope.unread_since or now
-    if now - scope.unread_since < UNREAD_LIMIT_S:
-        return False
-    log.info("stopping work whose messages nobody read for %.0f s", now - scope.unread_since)
-    return True
-
-
-async def stream_in_scope(pieces_of: Callable, request: gr.Request | None, stoppable: dict[str, RequestScope]):
-    """Yield what the generator `pieces_of(scope)` yields, each step run in a worker thread inside a
-    `RequestScope`, listed in `stoppable` under the request's session while it runs (so that Stop can
-    reach it): the one the page listed as Stop turned on, or a new one. On the end or a cancel the scope
-    is cancelled: queued model work is dropped."""
-    session = getattr(request, "session_hash", None)
-    listed = stoppable.get(session) if session else None
-    scope = listed if listed is not None and not listed.cancelled.is_set() else RequestScope()
-    if session:
-        stoppable[session] = scope
-    pieces = pieces_of(scope)
-    try:
-        while (item := await while_wanted(request, scope, next, pieces, _DONE)) is not _DONE:
-            if scope.cancelled.is_set() or not_read(request, scope):  # Gradio would go on asking for pieces
-                return
-            yield item
-    finally:
-        scope.cancel()  # after the end this is a no-op; on cancel it drops the work
-        if session and stoppable.get(session) is scope:
-            del stoppable[session]
 
 
 class Responder:

@@ -16,10 +16,11 @@ from demo.csv_files import MAX_CSV_BYTES
 from demo.errors import InputError, UserFacingError
 from demo.i18n import UI_LANGUAGE, Text, add_translations, localize
 from demo.inference import RequestCancelled, RequestScope
-from demo.page.endpoints import UNEXPECTED, message_of, stream_in_scope
-from demo.page.run_stop import error_line, run_and_stop, toast
+from demo.page.endpoints import UNEXPECTED, message_of
 from demo.page.gradio_patches import upload_folder, with_gradio_signature
+from demo.page.liveness import stream_in_scope
 from demo.page.locale_switch import SESSION_LANGUAGES
+from demo.page.run_stop import error_line, run_and_stop, toast
 
 log = logging.getLogger(__name__)
 

@@ -127,3 +127,7 @@ class SharedAnswers:
         self._kept[key] = kept
         while len(self._kept) > self.entries or sum(k.size for k in self._kept.values()) > self.max_bytes:
             self._kept.popitem(last=False)
+
+
+SHARED_NOTE = "Computed once for this and an identical request from another visitor."
+SHARED_ANSWERS = SharedAnswers()  # identical view requests of every endpoint: one computation

@@ -133,10 +133,9 @@ def telling_head(weights: np.ndarray) -> tuple[int, int]:
 def axes(tokens: list[str], image: str, alt: str, title: str) -> str:
     """One large map with its tokens on both axes: keys (what is attended to) across the top, queries
     (who attends) down the side."""
-    top = "".join(f'<span>{escape(token)}</span>' for token in tokens)
-    side = "".join(f'<span>{escape(token)}</span>' for token in tokens)
+    labels = "".join(f'<span>{escape(token)}</span>' for token in tokens)  # the same tokens on both axes
     return (f'<div class="att-axes" style="--n:{len(tokens)}"><div class="blank-head att-title">{escape(title)}</div>'
-            f'<div class="att-top" aria-hidden="true">{top}</div><div class="att-side" aria-hidden="true">{side}</div>'
+            f'<div class="att-top" aria-hidden="true">{labels}</div><div class="att-side" aria-hidden="true">{labels}</div>'
             f'<img alt="{escape(alt)}" src="data:image/png;base64,{image}"></div>')
 
 
