@@ -18,6 +18,7 @@ from typing import Any
 
 import torch
 
+from demo import model_patches
 from demo.errors import ModelLoadError
 
 
@@ -210,6 +211,7 @@ def load_model(
             raise _explain_load_failure(ref, exc) from exc
     model.eval()
     model.requires_grad_(False)  # nothing trains: explanations take gradients of their inputs only
+    model_patches.speed_up(model)
     loaded = LoadedModel(ref=ref, model=model, tokenizer=tokenizer, placement=placement,
                          missing_keys=tuple(info.get("missing_keys") or ()))
     run(lambda: check_loaded(loaded))
