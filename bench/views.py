@@ -83,7 +83,8 @@ def measure(base_url: str, per_language: int, visitors: int) -> list[dict]:
                 seconds, kind = timed(base_url, name, list(example))
                 (quiet.append(seconds) if kind == "complete" else problems.append(kind))
             row = {"endpoint": name, "first_use_s": first,
-                   "quiet_p50_s": statistics.median(quiet) if quiet else None, "quiet_worst_s": max(quiet, default=None)}
+                   "quiet_p50_s": statistics.median(quiet) if quiet else None,
+                   "quiet_worst_s": max(quiet, default=None)}
             # a room following the presenter (one example), then each visitor with a text of their own
             for label, own in (("loaded", False), ("distinct", True)):
                 with ThreadPoolExecutor(visitors) as pool:
@@ -149,8 +150,8 @@ def main() -> None:
             rows = measure(base_url, args.examples, args.visitors)
             stop.set()
             figures["rss_peak_mb"] = peak[0] / 2**20
-    print(f"\n| endpoint ({args.profile}) | first use | quiet p50 | quiet worst | {args.visitors} at once, one example: "
-          f"p50 | worst | {args.visitors} at once, each their own text: p50 | worst |")
+    print(f"\n| endpoint ({args.profile}) | first use | quiet p50 | quiet worst | {args.visitors} at once, one "
+          f"example: p50 | worst | {args.visitors} at once, each their own text: p50 | worst |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for row in rows:
         cells = [f"{row[k]:.2f} s" if row[k] is not None else "–" for k in

@@ -22,7 +22,8 @@ def tiny_deberta(path, share_att_key: bool, buckets: int):
                              intermediate_size=64, max_position_embeddings=128, relative_attention=True,
                              position_buckets=buckets, max_relative_positions=128, norm_rel_ebd="layer_norm",
                              share_att_key=share_att_key, pos_att_type=["p2c", "c2p"], position_biased_input=False,
-                             type_vocab_size=0, initializer_range=0.5, id2label=labels, label2id={n: i for i, n in labels.items()})
+                             type_vocab_size=0, initializer_range=0.5, id2label=labels,
+                             label2id={n: i for i, n in labels.items()})
     DebertaV2ForSequenceClassification(config).save_pretrained(path)
     return path
 
