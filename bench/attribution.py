@@ -61,7 +61,8 @@ def integrated_gradients_words(engine, text: str) -> list[tuple[str, float]]:
         logits = decoder(inputs_embeds=embeds).last_hidden_state[:, -1] @ head.T
         return (logits[:, 0::2] - logits[:, 1::2]).mean(-1)  # the label-word pairs' mean margin
 
-    (scores,), _ = integrated_gradients(margin, (user,), IG_STEPS, model, lambda: None, rows_per_pass=4)
+    (scores,), _ = integrated_gradients(margin, (user,), IG_STEPS, model, lambda: None, rows_per_pass=4,
+                                        context_tokens=len(before) + len(tail_ids))
     return words_of(text, spans, scores)
 
 

@@ -33,6 +33,11 @@ CLASSIC_STEPS = 12
 ROWS_PER_PASS = 12  # steps that share one forward and backward pass
 
 MAX_EXPLAIN_TOKENS = 256  # per text: an explanation costs STEPS forward and backward passes
+# A pass's activations kept for the backward pass take ~56 bytes per row, token, hidden unit and layer
+# (BERT-large, 12 rows of 99 tokens: +1.55 GB; recomputed: +0.57 GB). Above this they are recomputed,
+# at the cost of another forward pass.
+KEPT_BYTES_PER_UNIT = 56
+KEPT_ACTIVATIONS_MAX_BYTES = 768 * 2**20
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,10 @@ def require_short(ids: list[int], name: str, limit: int = MAX_EXPLAIN_TOKENS) ->
 
 def integrated_gradients(forward: Callable[..., torch.Tensor], inputs: tuple[torch.Tensor, ...], steps: int,
                          model: torch.nn.Module, checkpoint: Callable[[], None],
-                         rows_per_pass: int = ROWS_PER_PASS) -> tuple[list[list[float]], float]:
-    """Per-token attributions of `forward` (one score per row) for each input [1, tokens, dim].
+                         rows_per_pass: int = ROWS_PER_PASS,
+                         context_tokens: int = 3) -> tuple[list[list[float]], float]:
+    """Per-token attributions of `forward` (one score per row) for each input [1, tokens, dim];
+    `context_tokens`: the tokens `forward` puts around the inputs (their activations count too).
 
     `checkpoint` (the inference thread's) runs before each pass and before each layer of `model`:
     waiting requests are answered, and the time budget and a cancel are checked, between two
@@ -76,7 +83,10 @@ def integrated_gradients(forward: Callable[..., torch.Tensor], inputs: tuple[tor
         checkpoint()
         return forward(*rows)
 
-    with torch.enable_grad(), checkpoint_between_layers(model, checkpoint):
+    row_tokens = min(steps, rows_per_pass) * (sum(x.shape[1] for x in inputs) + context_tokens)
+    kept = row_tokens * inputs[0].shape[-1] * len(layers_of(model)) * KEPT_BYTES_PER_UNIT
+    recompute = kept > KEPT_ACTIVATIONS_MAX_BYTES
+    with torch.enable_grad(), checkpoint_between_layers(model, checkpoint, recompute):
         attributions, delta = IntegratedGradients(checked_forward).attribute(
             inputs, baselines=tuple(torch.zeros_like(x) for x in inputs), n_steps=steps,
             internal_batch_size=rows_per_pass, return_convergence_delta=True)
@@ -85,16 +95,22 @@ def integrated_gradients(forward: Callable[..., torch.Tensor], inputs: tuple[tor
     return [a[0].sum(-1).detach().float().tolist() for a in attributions], delta_value
 
 
+def layers_of(model: torch.nn.Module) -> torch.nn.ModuleList | list:
+    """The model's stack of layers: its longest `ModuleList`."""
+    return max((m for m in model.modules() if isinstance(m, torch.nn.ModuleList)), key=len, default=[])
+
+
 @contextmanager
-def checkpoint_between_layers(model: torch.nn.Module, checkpoint: Callable[[], None]):
-    """While inside: call `checkpoint` before each layer of `model` (its longest `ModuleList`), and
-    keep only each layer's input for the backward pass, recomputing the rest there (activation
-    checkpointing). Kept whole, Gemma's activations took ~0.5 GB per integration row of a 460-token
-    pair; checkpointed, ~25 MB.
+def checkpoint_between_layers(model: torch.nn.Module, checkpoint: Callable[[], None], recompute: bool = True):
+    """While inside: call `checkpoint` before each layer of `model` (its longest `ModuleList`), and,
+    with `recompute`, keep only each layer's input for the backward pass, recomputing the rest there
+    (activation checkpointing). Kept whole, Gemma's activations took ~0.5 GB per integration row of a
+    460-token pair; checkpointed, ~25 MB. A short text's are small, and recomputing them made a
+    24-character Chinese review's explanation on a BERT-large-shaped model take 4.0 s instead of 2.9 s.
 
     Requests answered from a checkpoint run the same model under inference mode: the hook then does
     nothing and the layers run as usual, so nothing nests."""
-    layers = max((m for m in model.modules() if isinstance(m, torch.nn.ModuleList)), key=len, default=[])
+    layers = layers_of(model)
     inside = False
 
     def before_layer(module, args) -> None:
@@ -116,14 +132,15 @@ def checkpoint_between_layers(model: torch.nn.Module, checkpoint: Callable[[], N
         return run
 
     handles = [layer.register_forward_pre_hook(before_layer) for layer in layers]
-    for layer in layers:
+    recomputing = layers if recompute else []
+    for layer in recomputing:
         layer.forward = recomputed(layer.forward)
     try:
         yield
     finally:
         for handle in handles:
             handle.remove()
-        for layer in layers:
+        for layer in recomputing:
             del layer.forward  # back to the class's own forward
 
 

@@ -111,3 +111,40 @@ def test_explanation_endpoints_answer_in_their_shapes(client):
 def test_an_explanation_of_bad_input_is_a_clear_error(client):
     with pytest.raises(AppError, match="Sentence B is empty"):
         client.predict("I went to the store.", "", api_name="/explain_next_sentence")
+
+
+class CountedLinear(torch.nn.Linear):
+    calls = 0
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.calls += 1
+        return super().forward(x)
+
+
+class Layers(torch.nn.Module):
+    """A stack of one layer: what `checkpoint_between_layers` looks for."""
+
+    def __init__(self):
+        super().__init__()
+        self.layers = torch.nn.ModuleList([CountedLinear(4, 1)])
+        self.rows = 0
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # [rows, tokens, 4] -> [rows]
+        self.rows += x.shape[0]
+        return torch.sigmoid(self.layers[0](x).sum((1, 2)))
+
+
+@pytest.mark.parametrize("tokens, recomputed", [(3, False), (200, True)])
+def test_a_long_inputs_layers_are_recomputed_in_the_backward_pass_a_short_ones_kept(tokens, recomputed, monkeypatch):
+    from demo import explain
+
+    # six rows of (tokens + 3) tokens, 4 hidden units, 1 layer: 8 KB kept for 3 tokens, 273 KB for 200
+    monkeypatch.setattr(explain, "KEPT_ACTIVATIONS_MAX_BYTES", 100_000)
+    model = Layers()
+    inputs = (torch.full((1, tokens, 4), 0.01),)
+    scores, delta = explain.integrated_gradients(model, inputs, 12, model, lambda: None, rows_per_pass=6)
+    assert model.rows == 12 + 2  # twelve steps six at a time, and both ends (one row each) for the delta
+    assert model.layers[0].calls == 4 + 2 * recomputed  # a recomputed layer runs again for the backward pass
+    with torch.no_grad():
+        change = float(model(inputs[0]) - model(torch.zeros_like(inputs[0])))
+    assert sum(scores[0]) == pytest.approx(change, abs=delta + 1e-6)  # kept or recomputed, the same integral
