@@ -5,8 +5,9 @@
 
 The app runs as its own process (`--preload`); each endpoint is called over its REST API with the
 bundled examples of its tab (`examples/<task>.json`, the first `--examples` of each language),
-first once on a text no later call asks (its first use: a model side loaded on first use, such as
-the hub profile's Gemma for Compare, is in this figure and not in the others), then quiet (one
+first once per example on a text no later call asks (its first use, the worst of those: a model
+side loaded on first use, such as the hub profile's Gemma for Compare, and a new label set's
+calibration are in this figure, not in the others), then quiet (one
 call at a time: p50 and worst), then loaded: `--visitors` calls at once, each from its
 own address, first all on one text (a room following its presenter: the first example with a "(0)"
 after it, so the quiet pass has not asked it), then each with a text of its own (the visitor's
@@ -77,8 +78,9 @@ def measure(base_url: str, per_language: int, visitors: int) -> list[dict]:
     for task, names in endpoints_of(base_url).items():
         examples = examples_of(task, per_language)
         for name in names:
-            first, kind = timed(base_url, name, [f"{examples[0][0]} (first)", *examples[0][1:]])
-            quiet, problems = [], [] if kind == "complete" else [kind]
+            firsts = [timed(base_url, name, [f"{example[0]} (first)", *example[1:]]) for example in examples]
+            first = max(seconds for seconds, _ in firsts)
+            quiet, problems = [], [kind for _, kind in firsts if kind != "complete"]
             for example in examples:
                 seconds, kind = timed(base_url, name, list(example))
                 (quiet.append(seconds) if kind == "complete" else problems.append(kind))

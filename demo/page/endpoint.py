@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from demo.errors import InputError
 from demo.i18n import UI_LANGUAGE, Text
 from demo.language import Routing, route
+from demo.tasks.answers import RECENT_ANSWERS
 from demo.tasks.base import Param, Task
 
 STATUS = "status: which model answered, on which device, and in how long (Markdown)"
@@ -49,7 +50,10 @@ class Prepared:
 
 
 def answer_endpoint(task: Task) -> Endpoint:
-    return Endpoint(task, task.api_name, task.params, task.solve, task.view, task.streaming,
+    def answer(engine, warn, *checked):
+        return RECENT_ANSWERS.solve_and_keep(task, engine, warn, *checked)
+
+    return Endpoint(task, task.api_name, task.params, answer, task.view, task.streaming,
                     description=task.api_description, returns=task.returns)
 
 

@@ -1,0 +1,66 @@
+"""A task's recent answers, kept per model: Explain after Run on the same input takes the answer Run
+computed instead of computing it again (an NLI answer is 4 pairs of an explanation's 72; a Gemma
+classify answer up to a second). Run itself always computes (its time is its figure, and Compare
+shows each side's time, so neither reads kept answers). Only answers that do not stream (generation
+samples); each entry is a few label scores, so the count bounds the memory. The notes the answer
+said (a shortened text) are said again with it.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections import OrderedDict
+from typing import Any
+
+KEPT_ANSWERS = 128
+
+
+class RecentAnswers:
+    def __init__(self, entries: int = KEPT_ANSWERS):
+        self.entries = entries
+        self._kept: OrderedDict[tuple, tuple[Any, Any, tuple]] = OrderedDict()  # key -> (engine, outputs, notes)
+        self._lock = threading.Lock()
+
+    def solve(self, task, engine, warn, *checked) -> Any:
+        """`task.solve(engine, warn, *checked)`, or its kept outputs for the same engine and inputs."""
+        if task.streaming:
+            return task.solve(engine, warn, *checked)
+        key = (task.key, id(engine), repr(checked))
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None and kept[0] is engine:
+                self._kept.move_to_end(key)
+            else:
+                kept = None
+        if kept is not None:
+            for note in kept[2]:
+                warn(note)
+            return copy.deepcopy(kept[1])
+        return self.solve_and_keep(task, engine, warn, *checked)
+
+    def solve_and_keep(self, task, engine, warn, *checked) -> Any:
+        """`task.solve(engine, warn, *checked)`, computed, and kept for a view of the same input."""
+        if task.streaming:
+            return task.solve(engine, warn, *checked)
+        key = (task.key, id(engine), repr(checked))
+        notes: list = []
+
+        def noted(message) -> None:
+            notes.append(message)
+            warn(message)
+
+        outputs = task.solve(engine, noted, *checked)
+        with self._lock:
+            self._kept[key] = (engine, copy.deepcopy(outputs), tuple(notes))
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.entries:
+                self._kept.popitem(last=False)
+        return outputs
+
+    def forget(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+RECENT_ANSWERS = RecentAnswers()
