@@ -27,8 +27,7 @@ def speed_up(model: torch.nn.Module) -> int:
 
 def windowed_disentangled_bias(self, query_layer, key_layer, relative_pos, rel_embeddings, scale_factor):
     """`DisentangledSelfAttention.disentangled_attention_bias`, over the relative positions in use."""
-    from transformers.models.deberta_v2.modeling_deberta_v2 import (build_relative_position, build_rpos,
-                                                                    scaled_size_sqrt)
+    from transformers.models.deberta_v2.modeling_deberta_v2 import build_relative_position, build_rpos, scaled_size_sqrt
 
     if relative_pos is None:
         relative_pos = build_relative_position(query_layer, key_layer, bucket_size=self.position_buckets,

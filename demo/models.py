@@ -21,7 +21,6 @@ import torch
 from demo import model_patches
 from demo.errors import ModelLoadError
 
-
 Report = Callable[[float, str], None]  # progress of a slow load: (fraction done, message for the user)
 LOAD_LOCK = threading.RLock()  # one model load at a time in the process; re-entrant for nested loads
 WAIT_POLL_S = 0.25

@@ -25,7 +25,7 @@ def no_answer_kept_from_another_test():
     """Identical view requests share kept answers (`demo.page.shared`); a test that changes an engine
     must not read an answer another test's engine gave."""
     from demo.page.shared import SHARED_ANSWERS
-    from demo.tasks.answers import RECENT_ANSWERS
+    from demo.answers import RECENT_ANSWERS
 
     SHARED_ANSWERS.forget()
     RECENT_ANSWERS.forget()

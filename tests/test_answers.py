@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from demo.answers import RECENT_ANSWERS
 from demo.page.endpoint import answer_endpoint, view_endpoint
 from demo.registry import VIEWS, get_task
-from demo.tasks.answers import RECENT_ANSWERS
 
 
 class Counted:

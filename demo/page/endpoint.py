@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from demo.answers import RECENT_ANSWERS
 from demo.errors import InputError
 from demo.i18n import UI_LANGUAGE, Text
 from demo.language import Routing, route
-from demo.tasks.answers import RECENT_ANSWERS
 from demo.tasks.base import Param, Task
 
 STATUS = "status: which model answered, on which device, and in how long (Markdown)"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gradio as gr
 
+from demo.answers import RECENT_ANSWERS
 from demo.i18n import say, ui_text
-from demo.tasks.answers import RECENT_ANSWERS
 from demo.views import View
 from demo.views.html import attribution_legend, heatmap
 
