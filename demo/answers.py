@@ -17,6 +17,9 @@ KEPT_ANSWERS = 128
 
 
 class RecentAnswers:
+    """The last `entries` answers, by (task, engine, inputs); the engine kept beside its answer so that
+    a new engine at a reused address never reads another's."""
+
     def __init__(self, entries: int = KEPT_ANSWERS):
         self.entries = entries
         self._kept: OrderedDict[tuple, tuple[Any, Any, tuple]] = OrderedDict()  # key -> (engine, outputs, notes)

@@ -27,10 +27,10 @@ def speed_up(model: torch.nn.Module) -> int:
 
 def windowed_disentangled_bias(self, query_layer, key_layer, relative_pos, rel_embeddings, scale_factor):
     """`DisentangledSelfAttention.disentangled_attention_bias`, over the relative positions in use."""
-    from transformers.models.deberta_v2.modeling_deberta_v2 import build_relative_position, build_rpos, scaled_size_sqrt
+    from transformers.models.deberta_v2 import modeling_deberta_v2 as deberta
 
     if relative_pos is None:
-        relative_pos = build_relative_position(query_layer, key_layer, bucket_size=self.position_buckets,
+        relative_pos = deberta.build_relative_position(query_layer, key_layer, bucket_size=self.position_buckets,
                                                max_position=self.max_relative_positions)
     if relative_pos.dim() == 2:
         relative_pos = relative_pos.unsqueeze(0).unsqueeze(0)
@@ -44,7 +44,7 @@ def windowed_disentangled_bias(self, query_layer, key_layer, relative_pos, rel_e
     c2p_pos = torch.clamp(relative_pos + span, 0, span * 2 - 1)
     p2c_pos = None
     if "p2c" in self.pos_att_type:
-        r_pos = build_rpos(query_layer, key_layer, relative_pos, self.max_relative_positions, self.position_buckets)
+        r_pos = deberta.build_rpos(query_layer, key_layer, relative_pos, self.max_relative_positions, self.position_buckets)
         p2c_pos = torch.clamp(-r_pos + span, 0, span * 2 - 1)
     used = [pos for pos, kind in ((c2p_pos, "c2p"), (p2c_pos, "p2c")) if kind in self.pos_att_type]
     if not used:
@@ -65,13 +65,13 @@ def windowed_disentangled_bias(self, query_layer, key_layer, relative_pos, rel_e
     score = 0
     if "c2p" in self.pos_att_type:
         pos_key_layer = projected(self.key_proj, getattr(self, "pos_key_proj", None))
-        scale = scaled_size_sqrt(pos_key_layer, scale_factor)
+        scale = deberta.scaled_size_sqrt(pos_key_layer, scale_factor)
         c2p_att = torch.gather(against_window(query_layer, pos_key_layer), dim=-1, index=(c2p_pos - first).squeeze(0)
                                .expand([query_layer.size(0), query_layer.size(1), relative_pos.size(-1)]))
         score += c2p_att / scale.to(dtype=c2p_att.dtype)
     if "p2c" in self.pos_att_type:
         pos_query_layer = projected(self.query_proj, getattr(self, "pos_query_proj", None))
-        scale = scaled_size_sqrt(pos_query_layer, scale_factor)
+        scale = deberta.scaled_size_sqrt(pos_query_layer, scale_factor)
         p2c_att = torch.gather(against_window(key_layer, pos_query_layer), dim=-1, index=(p2c_pos - first).squeeze(0)
                                .expand([query_layer.size(0), key_layer.size(-2), key_layer.size(-2)])).transpose(-1, -2)
         score += p2c_att / scale.to(dtype=p2c_att.dtype)
