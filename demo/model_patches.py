@@ -31,7 +31,7 @@ def windowed_disentangled_bias(self, query_layer, key_layer, relative_pos, rel_e
 
     if relative_pos is None:
         relative_pos = deberta.build_relative_position(query_layer, key_layer, bucket_size=self.position_buckets,
-                                               max_position=self.max_relative_positions)
+                                                       max_position=self.max_relative_positions)
     if relative_pos.dim() == 2:
         relative_pos = relative_pos.unsqueeze(0).unsqueeze(0)
     elif relative_pos.dim() == 3:
@@ -44,7 +44,8 @@ def windowed_disentangled_bias(self, query_layer, key_layer, relative_pos, rel_e
     c2p_pos = torch.clamp(relative_pos + span, 0, span * 2 - 1)
     p2c_pos = None
     if "p2c" in self.pos_att_type:
-        r_pos = deberta.build_rpos(query_layer, key_layer, relative_pos, self.max_relative_positions, self.position_buckets)
+        r_pos = deberta.build_rpos(query_layer, key_layer, relative_pos, self.max_relative_positions,
+                                   self.position_buckets)
         p2c_pos = torch.clamp(-r_pos + span, 0, span * 2 - 1)
     used = [pos for pos, kind in ((c2p_pos, "c2p"), (p2c_pos, "p2c")) if kind in self.pos_att_type]
     if not used:
