@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import weakref
 from collections import OrderedDict
 from typing import Any
 
@@ -17,12 +18,13 @@ KEPT_ANSWERS = 128
 
 
 class RecentAnswers:
-    """The last `entries` answers, by (task, engine, inputs); the engine kept beside its answer so that
-    a new engine at a reused address never reads another's."""
+    """The last `entries` answers, by (task, engine, inputs); a weak reference to the engine beside its
+    answer, so that an engine at a reused address never reads another's, and no engine is kept alive."""
 
     def __init__(self, entries: int = KEPT_ANSWERS):
         self.entries = entries
-        self._kept: OrderedDict[tuple, tuple[Any, Any, tuple]] = OrderedDict()  # key -> (engine, outputs, notes)
+        # key -> (the engine, weakly; its outputs; the notes it said)
+        self._kept: OrderedDict[tuple, tuple[weakref.ref, Any, tuple]] = OrderedDict()
         self._lock = threading.Lock()
 
     def solve(self, task, engine, warn, *checked) -> Any:
@@ -32,7 +34,7 @@ class RecentAnswers:
         key = (task.key, id(engine), repr(checked))
         with self._lock:
             kept = self._kept.get(key)
-            if kept is not None and kept[0] is engine:
+            if kept is not None and kept[0]() is engine:
                 self._kept.move_to_end(key)
             else:
                 kept = None
@@ -55,7 +57,7 @@ class RecentAnswers:
 
         outputs = task.solve(engine, noted, *checked)
         with self._lock:
-            self._kept[key] = (engine, copy.deepcopy(outputs), tuple(notes))
+            self._kept[key] = (weakref.ref(engine), copy.deepcopy(outputs), tuple(notes))
             self._kept.move_to_end(key)
             while len(self._kept) > self.entries:
                 self._kept.popitem(last=False)

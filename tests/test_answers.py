@@ -58,3 +58,16 @@ def test_streamed_answers_are_not_kept(runtime):
     values = task.check("Once upon a time", 4, 1.0, 1.0, 0, 1.0)
     RECENT_ANSWERS.solve_and_keep(task, engine, print, *values)
     assert not RECENT_ANSWERS._kept
+
+
+def test_a_kept_answer_keeps_no_engine_alive(runtime):
+    import gc
+    import weakref
+
+    task = get_task("sentiment")
+    engine = Counted(runtime.engine("sentiment"))
+    answer_endpoint(task).answer(engine, print, *task.check("the film was great fun"))
+    gone = weakref.ref(engine)
+    del engine
+    gc.collect()
+    assert gone() is None
