@@ -23,11 +23,11 @@ from demo.engines import Card, Context
 from demo.engines.types import Side, Sides
 from demo.i18n import Text
 from demo.inference import InferenceWorker
-from demo.language import LANGUAGES
+from demo.language import LANGUAGES, route
 from demo.models import ModelRegistry, Placement, Report, detect_placement, int8_unsupported
 from demo.profiles import Assignment
 from demo.registry import get_task
-
+from demo.tasks.base import load_examples
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +207,14 @@ class Runtime:
 
     def _warm_up(self, task: str, report: Report = _silent, language: str = "en") -> None:
         spec = get_task(task)
-        answer = spec.run(self.engine(task, report, language), lambda message: None, *spec.warm_up_input)
+        engine = self.engine(task, report, language)
+        answer = spec.run(engine, lambda message: None, *spec.warm_up_input)
         if spec.streaming:
             for _ in answer:
                 pass
+        for row in load_examples(task) if spec.warm_up_examples else ():
+            # the presenter's first clicks: a Gemma classify answer to a new label set calibrates it (seconds)
+            texts = [value for param, value in zip(spec.params, row, strict=False)
+                     if param.required and isinstance(value, str)]
+            if route(*texts).language == language:
+                spec.run(engine, lambda message: None, *row)

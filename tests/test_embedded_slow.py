@@ -129,7 +129,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize("key", ["sentiment", "next_sentence"])
 def test_every_bundled_example_is_answered_right_and_clearly(embedded, key):
-    from demo.page.tab import load_examples
+    from demo.tasks.base import load_examples
     from demo.views.html import UNSURE_MARGIN
 
     for row in load_examples(key):
@@ -140,7 +140,7 @@ def test_every_bundled_example_is_answered_right_and_clearly(embedded, key):
 
 
 def test_every_bundled_fill_mask_example_gets_its_word(embedded):
-    from demo.page.tab import load_examples
+    from demo.tasks.base import load_examples
 
     for (text,) in load_examples("fill_mask"):
         _, filled, _ = run(embedded, "fill_mask", text, 5)
@@ -228,12 +228,16 @@ def test_a_chinese_word_blank_is_filled_with_a_word_not_a_piece_of_the_next_phra
 CLASSIFY_EXPECTED = ["sports", "business", "set an alarm", "科学", "天气"]
 
 
-def test_every_bundled_classify_example_gets_its_label(embedded):
-    from demo.page.tab import load_examples
+def test_every_bundled_classify_example_gets_its_label_calibrated_before_its_first_click(embedded):
+    from demo.tasks.base import load_examples
 
+    engines = [embedded.engine("classify", language=language) for language in ("en", "zh")]
+    calibrated = [engine.prior.cache_info().misses for engine in engines]
     for row, expected in zip(load_examples("classify"), CLASSIFY_EXPECTED, strict=True):
         (scores,) = run(embedded, "classify", *row)
         assert next(iter(scores)) == expected, (row, scores)
+    # the preload answered them: no label set was calibrated now (a new one takes seconds)
+    assert [engine.prior.cache_info().misses for engine in engines] == calibrated
 
 
 @pytest.mark.parametrize("name", ["topics_en", "topics_zh", "intents_en", "intents_zh"])

@@ -3,9 +3,7 @@ and every view its engines offer, each with an API endpoint and a page event."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import gradio as gr
 
@@ -15,12 +13,11 @@ from demo.inference import RequestScope
 from demo.page import links, locale_switch, status
 from demo.page.endpoint import answer_endpoint, present, view_endpoint
 from demo.page.endpoints import Responder, api_handler, page_handler
-from demo.page.run_stop import run_and_stop
 from demo.page.gradio_patches import name_example_columns, raw_values
+from demo.page.run_stop import run_and_stop
 from demo.registry import VIEWS
-from demo.tasks.base import BOOLEAN, INTEGER, TEXT, Param, Task
+from demo.tasks.base import BOOLEAN, INTEGER, TEXT, Param, Task, load_examples
 
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "examples"
 LATEX = [{"left": "$$", "right": "$$", "display": True}, {"left": "$", "right": "$", "display": False}]
 QUIET = dict(api_visibility="private", queue=False, show_progress="hidden")  # UI-only events: no API, no queue
 
@@ -35,12 +32,6 @@ class BuiltTab:
     inputs: list
     tab: gr.Tab
     error: gr.HTML
-
-
-def load_examples(task_key: str) -> list[list]:
-    """Example rows for a task from `examples/<task>.json`; none when the file is absent."""
-    path = EXAMPLES_DIR / f"{task_key}.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
 
 
 def component(task: Task, param: Param):

@@ -9,13 +9,17 @@ share links, batch CSVs and the scorecard are built from these declarations alon
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from demo.errors import InputError, excerpt
 from demo.i18n import Text, add_translations
+
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "examples"
 
 Warn = Callable[[str], None]
 
@@ -95,6 +99,7 @@ class Task:
     preset_names: dict[str, str] = {}  # hub id -> a short name for the status line
     remote_ok: bool = False  # may be served by an OpenAI-compatible engine (`--model TASK=http://…`)
     warm_up_input: tuple = ()  # a small request run once by --preload: first calls build kernels and caches
+    warm_up_examples: bool = False  # its bundled examples are answered at warm-up too (a first answer calibrates)
     words: dict[str, str] = {}  # API label -> the page's word for it ("POSITIVE" -> "Positive")
     poles: tuple[str, str] = ("", "")  # what a heat map's +1 and -1 push toward
     heatmap_label: str = "Which words pushed the answer"
@@ -235,3 +240,9 @@ TRANSLATIONS = {"zh-CN": {
 }}
 
 add_translations(TRANSLATIONS)
+
+
+def load_examples(task_key: str) -> list[list]:
+    """Example rows for a task from `examples/<task>.json`; none when the file is absent."""
+    path = EXAMPLES_DIR / f"{task_key}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
