@@ -7,12 +7,11 @@ The app runs as its own process (`--preload`); each endpoint is called over its 
 bundled examples of its tab (`examples/<task>.json`, the first `--examples` of each language),
 first once per example on a text no later call asks (its first use, the worst of those: a model
 side loaded on first use, such as the hub profile's Gemma for Compare, and a new label set's
-calibration are in this figure, not in the others), then quiet (one
-call at a time: p50 and worst), then loaded: `--visitors` calls at once, each from its
-own address, first all on one text (a room following its presenter: the first example with a "(0)"
-after it, so the quiet pass has not asked it), then each with a text of its own (the visitor's
-number after it): p50 and worst of each. With `--profile hub` each preset's model is built
-at its real size first (`bench/hub_sizes.py`) and loaded cold once, alone, in this process, for its
+calibration are in this figure, not in the others), then quiet (one call at a time: p50 and
+worst), then loaded: `--visitors` calls at once, each from its own address, first all on one
+text (a room following its presenter: the first example with a "(0)" after it, so the quiet pass
+has not asked it), then each with a text of its own (the visitor's number after it): p50 and
+worst of each. With `--profile hub` each preset's model is built at its real size first (`bench/hub_sizes.py`) and loaded cold once, alone, in this process, for its
 load time and memory. Prints a Markdown table and one JSON line; the server's peak RSS is sampled.
 """
 

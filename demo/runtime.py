@@ -11,6 +11,7 @@ picks the plan. Where both languages name the same checkpoint they share one eng
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
@@ -71,6 +72,7 @@ class Runtime:
         self.states: dict[str, LoadState] = {route_key(task, language): LoadState()
                                              for language in LANGUAGES for task in plan}
         self.loading_in_background = False
+        self.stopping = threading.Event()  # set at exit: no further model loads start
         # run once the models are warm (the page's endpoints time themselves on a small request)
         self.after_warm_up: list[Callable[[], None]] = []
         self.warm = False
@@ -172,6 +174,8 @@ class Runtime:
         started = time.perf_counter()
         routes = self.routes()
         for task, language in routes:
+            if self.stopping.is_set():
+                return failures
             try:
                 self._warm_up(task, report, language)
             except Exception as exc:  # one broken model must not stop the others
@@ -203,7 +207,14 @@ class Runtime:
         self.loading_in_background = True
         thread = threading.Thread(target=self.preload, name="model-loader", daemon=True)
         thread.start()
+        atexit.register(self.stop_background_load, thread)
         return thread
+
+    def stop_background_load(self, thread: threading.Thread, timeout_s: float = 120.0) -> None:
+        """At exit: start no further load, and let the one under way end first: a thread stopped
+        inside torch at exit aborted the process ("terminate called without an active exception")."""
+        self.stopping.set()
+        thread.join(timeout_s)
 
     def _warm_up(self, task: str, report: Report = _silent, language: str = "en") -> None:
         spec = get_task(task)

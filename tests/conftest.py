@@ -22,10 +22,10 @@ from demo.settings import Settings  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def no_answer_kept_from_another_test():
-    """Identical view requests share kept answers (`demo.page.shared`); a test that changes an engine
-    must not read an answer another test's engine gave."""
-    from demo.page.shared import SHARED_ANSWERS
+    """Identical view requests share kept answers (`demo.page.shared`), and Explain reads Run's
+    (`demo.answers`); a test that changes an engine must not read an answer another test's engine gave."""
     from demo.answers import RECENT_ANSWERS
+    from demo.page.shared import SHARED_ANSWERS
 
     SHARED_ANSWERS.forget()
     RECENT_ANSWERS.forget()

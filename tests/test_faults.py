@@ -44,3 +44,24 @@ def test_preload_loads_every_task_and_reports_each_failure(tiny_models, tmp_path
     failures = runtime.preload()
     assert list(failures) == ["generate"] and "Could not load the model" in failures["generate"]
     assert all(runtime.is_ready(task) for task in ("sentiment", "fill_mask", "next_sentence"))
+
+
+def test_a_process_that_exits_while_its_models_load_exits_cleanly(tiny_paths):
+    """Ctrl-C or the end of a test session while the background load runs: the load under way ends, no
+    other starts, and the process exits with its own status (a thread stopped inside torch at exit
+    aborted it: "terminate called without an active exception", status 134)."""
+    import subprocess
+    import sys
+
+    from bench.server import ROOT
+
+    models = {task: str(path) for task, path in tiny_paths.items() if "." not in task}
+    script = ("import sys; from demo.models import ModelRef; from demo.profiles import plan; "
+              "from demo.runtime import Runtime; "
+              f"runtime = Runtime(plan('hub', {{k: ModelRef(v) for k, v in {models!r}.items()}})); "
+              "import time; runtime.start_background_load(); "
+              "[time.sleep(0.01) for _ in range(3000) if not runtime.is_ready('sentiment')]; sys.exit(3)")
+    # exits once the first model is loaded, while the next ones load (before: aborted, most runs)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 3, done.stderr[-2000:]
+    assert "terminate called" not in done.stderr
