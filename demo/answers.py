@@ -31,24 +31,22 @@ class RecentAnswers:
         """`task.solve(engine, warn, *checked)`, or its kept outputs for the same engine and inputs."""
         if task.streaming:
             return task.solve(engine, warn, *checked)
-        key = (task.key, id(engine), repr(checked))
         with self._lock:
-            kept = self._kept.get(key)
-            if kept is not None and kept[0]() is engine:
-                self._kept.move_to_end(key)
-            else:
+            kept = self._kept.get(key := self._key(task, engine, checked))
+            if kept is None or kept[0]() is not engine:
                 kept = None
-        if kept is not None:
-            for note in kept[2]:
-                warn(note)
-            return copy.deepcopy(kept[1])
-        return self.solve_and_keep(task, engine, warn, *checked)
+            else:
+                self._kept.move_to_end(key)
+        if kept is None:
+            return self.solve_and_keep(task, engine, warn, *checked)
+        for note in kept[2]:
+            warn(note)
+        return copy.deepcopy(kept[1])
 
     def solve_and_keep(self, task, engine, warn, *checked) -> Any:
         """`task.solve(engine, warn, *checked)`, computed, and kept for a view of the same input."""
         if task.streaming:
             return task.solve(engine, warn, *checked)
-        key = (task.key, id(engine), repr(checked))
         notes: list = []
 
         def noted(message) -> None:
@@ -57,11 +55,16 @@ class RecentAnswers:
 
         outputs = task.solve(engine, noted, *checked)
         with self._lock:
+            key = self._key(task, engine, checked)
             self._kept[key] = (weakref.ref(engine), copy.deepcopy(outputs), tuple(notes))
             self._kept.move_to_end(key)
             while len(self._kept) > self.entries:
                 self._kept.popitem(last=False)
         return outputs
+
+    @staticmethod
+    def _key(task, engine, checked: tuple) -> tuple:
+        return task.key, id(engine), repr(checked)
 
     def forget(self) -> None:
         with self._lock:

@@ -24,11 +24,11 @@ from demo.engines import Card, Context
 from demo.engines.types import Side, Sides
 from demo.i18n import Text
 from demo.inference import InferenceWorker
-from demo.language import LANGUAGES, route
+from demo.language import LANGUAGES
 from demo.models import ModelRegistry, Placement, Report, detect_placement, int8_unsupported
 from demo.profiles import Assignment
 from demo.registry import get_task
-from demo.tasks.base import load_examples
+from demo.tasks.base import load_examples, routed
 
 log = logging.getLogger(__name__)
 
@@ -225,7 +225,5 @@ class Runtime:
                 pass
         for row in load_examples(task) if spec.warm_up_examples else ():
             # the presenter's first clicks: a Gemma classify answer to a new label set calibrates it (seconds)
-            texts = [value for param, value in zip(spec.params, row, strict=False)
-                     if param.required and isinstance(value, str)]
-            if route(*texts).language == language:
+            if routed(spec.params, row).language == language:
                 spec.run(engine, lambda message: None, *row)

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from demo.answers import RECENT_ANSWERS
 from demo.errors import InputError
 from demo.i18n import UI_LANGUAGE, Text
-from demo.language import Routing, route
-from demo.tasks.base import Param, Task
+from demo.language import Routing
+from demo.tasks.base import Param, Task, routed
 
 STATUS = "status: which model answered, on which device, and in how long (Markdown)"
 
@@ -74,9 +74,7 @@ def view_endpoint(task: Task, view) -> Endpoint:
 
 def prepare(endpoint: Endpoint, values: tuple) -> Prepared:
     """Check the values (an `InputError` says what to change) and read their language: once."""
-    checked = endpoint.task.check(*values)
-    texts = [value for param, value in zip(endpoint.params, values) if param.required and isinstance(value, str)]
-    return Prepared(checked, route(*texts))
+    return Prepared(endpoint.task.check(*values), routed(endpoint.params, values))
 
 
 def present(endpoint: Endpoint, runtime, prepared: Prepared, outputs: tuple, done: bool, locale: str) -> str:

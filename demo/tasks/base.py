@@ -18,6 +18,7 @@ from typing import Any
 
 from demo.errors import InputError, excerpt
 from demo.i18n import Text, add_translations
+from demo.language import Routing, route
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "examples"
 
@@ -246,3 +247,8 @@ def load_examples(task_key: str) -> list[list]:
     """Example rows for a task from `examples/<task>.json`; none when the file is absent."""
     path = EXAMPLES_DIR / f"{task_key}.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+
+
+def routed(params: tuple[Param, ...], values: tuple | list) -> Routing:
+    """The language a request is in, read from its required text values: how every request is routed."""
+    return route(*(value for param, value in zip(params, values) if param.required and isinstance(value, str)))
