@@ -73,6 +73,7 @@ class Runtime:
                                              for language in LANGUAGES for task in plan}
         self.loading_in_background = False
         self.stopping = threading.Event()  # set at exit: no further model loads start
+        self.loader: threading.Thread | None = None  # the background load's thread, once started
         # run once the models are warm (the page's endpoints time themselves on a small request)
         self.after_warm_up: list[Callable[[], None]] = []
         self.warm = False
@@ -205,16 +206,22 @@ class Runtime:
     def start_background_load(self) -> threading.Thread:
         """Run `preload` in a background thread, so the page is served while the models load."""
         self.loading_in_background = True
-        thread = threading.Thread(target=self.preload, name="model-loader", daemon=True)
-        thread.start()
-        atexit.register(self.stop_background_load, thread)
-        return thread
+        self.loader = threading.Thread(target=self._load_in_background, name="model-loader", daemon=True)
+        atexit.register(self.stop_background_load)  # only while it loads: it keeps this runtime alive
+        self.loader.start()
+        return self.loader
 
-    def stop_background_load(self, thread: threading.Thread, timeout_s: float = 120.0) -> None:
+    def _load_in_background(self) -> None:
+        try:
+            self.preload()
+        finally:
+            atexit.unregister(self.stop_background_load)
+
+    def stop_background_load(self, timeout_s: float = 120.0) -> None:
         """At exit: start no further load, and let the one under way end first: a thread stopped
         inside torch at exit aborted the process ("terminate called without an active exception")."""
         self.stopping.set()
-        thread.join(timeout_s)
+        self.loader.join(timeout_s)
 
     def _warm_up(self, task: str, report: Report = _silent, language: str = "en") -> None:
         spec = get_task(task)

@@ -65,3 +65,16 @@ def test_a_process_that_exits_while_its_models_load_exits_cleanly(tiny_paths):
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 3, done.stderr[-2000:]
     assert "terminate called" not in done.stderr
+
+
+def test_a_runtime_whose_background_load_ended_is_not_kept_alive_for_the_exit(tiny_models):
+    """The exit waits for a background load only while it runs: once it ends, nothing holds the runtime."""
+    import gc
+    import weakref
+
+    runtime = Runtime(plan("hub", tiny_models))  # every model loads: no failure kept in a log record
+    runtime.start_background_load().join(120)
+    gone = weakref.ref(runtime)
+    del runtime
+    gc.collect()
+    assert gone() is None
