@@ -17,20 +17,24 @@ def counted(monkeypatch, launched_app):
     while not all(s.phase in ("ready", "failed") for s in launched_app.runtime.states.values()):
         assert time.monotonic() < deadline, launched_app.runtime.states
         time.sleep(0.1)
+    loader = launched_app.runtime.loader  # its warm-ups go on after the models are ready: wait for them too
+    if loader is not None:
+        loader.join(max(0.0, deadline - time.monotonic()))
+        assert not loader.is_alive(), "the background load did not end"
     calls = {"check": 0, "route": 0}
     task = get_task("sentiment")
-    check, route = task.check, endpoint.route
+    check, routed = task.check, endpoint.routed
 
     def counting_check(*values):
         calls["check"] += 1
         return check(*values)
 
-    def counting_route(*texts):
+    def counting_route(params, values):
         calls["route"] += 1
-        return route(*texts)
+        return routed(params, values)
 
     monkeypatch.setattr(task, "check", counting_check)
-    monkeypatch.setattr(endpoint, "route", counting_route)
+    monkeypatch.setattr(endpoint, "routed", counting_route)
     return calls
 
 
