@@ -15,6 +15,7 @@ import pytest
 
 from bench.room import presses_at_once
 from bench.server import running_replicas
+from bench.tiny_models import build_distilbert_classifier
 from demo.admission import LONG_PER_CLIENT, VIEWS_KIND
 
 NGINX = Path(os.environ.get("NGINX", "/usr/sbin/nginx"))
@@ -27,8 +28,12 @@ pytestmark = [pytest.mark.replicas,
 
 @pytest.fixture(scope="module")
 def space_behind_proxy(tiny_paths, tmp_path_factory):
-    models = [arg for task, path in tiny_paths.items() for arg in ("--model", f"{task}={path}")]
-    log = tmp_path_factory.mktemp("room") / "room.log"
+    """Tiny models, but sentiment at DistilBERT base's size (random weights): its explanations take a
+    second or more, so a visitor's admitted ones are still running while the rest of a burst arrives."""
+    root = tmp_path_factory.mktemp("room")
+    paths = tiny_paths | {"sentiment": build_distilbert_classifier(root / "distilbert-base", 512, "base")}
+    models = [arg for task, path in paths.items() for arg in ("--model", f"{task}={path}")]
+    log = root / "room.log"
     with running_replicas(["--as-space", "--replicas", "1"], ["--profile", "hub", "--preload", *models], log) as started:
         yield started["url"]
 
@@ -46,14 +51,17 @@ def test_every_visitor_in_the_room_is_answered_and_none_refused(space_behind_pro
 @pytest.mark.parametrize("forged", [False, True], ids=["plain", "forging X-Forwarded-For"])
 def test_one_visitor_with_thirty_explanations_is_still_refused_past_its_share(space_behind_proxy, forged):
     """A greedy visitor, and one who writes a new X-Forwarded-For on every request: the address the
-    proxy appends is the one counted, so both get their share of explanations and no more."""
+    proxy appends is the one counted, so both get their share of explanations and no more. Each request
+    explains a text of its own: an explanation asked before is answered from the kept ones in
+    milliseconds, and its slot is free again while the burst still arrives."""
     share = LONG_PER_CLIENT[VIEWS_KIND]
     start = threading.Barrier(30)
     limits = httpx.Limits(max_connections=30)
     with httpx.Client(transport=httpx.HTTPTransport(local_address=f"127.0.2.{1 + forged}", limits=limits), timeout=60) as http:
         def post(n: int) -> httpx.Response:
             start.wait()
-            return http.post(f"{space_behind_proxy}/gradio_api/call/explain_sentiment", json={"data": ["A fine film."]},
+            review = f"Review {n} of {'a forger' if forged else 'a visitor'}: a fine film, warm and funny. " * 4
+            return http.post(f"{space_behind_proxy}/gradio_api/call/explain_sentiment", json={"data": [review]},
                              headers={"X-Forwarded-For": f"198.51.100.{n}"} if forged else {})
 
         with ThreadPoolExecutor(30) as pool:
