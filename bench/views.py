@@ -139,7 +139,8 @@ def main() -> None:
 
             models = build_hub_profile(Path(scratch))
             figures["cold_loads"] = cold_loads(models)
-        with running_app(models, ("--preload", "--profile", args.profile)) as (base_url, process):
+        with running_app(models, ("--preload", "--profile", args.profile, "--compare-sides", "start")) as (
+                base_url, process):
             server, peak, stop = psutil.Process(process.pid), [0], threading.Event()
 
             def sample() -> None:

@@ -45,7 +45,8 @@ def create_runtime(settings: Settings) -> Runtime:
     hub_problem = functools.cache(probe_hub)  # asked at most once for both languages
     return Runtime(plan(settings.profile, settings.models, hub_problem),
                    plan_zh=plan(settings.profile, settings.models, hub_problem, language="zh"),
-                   worker=zerogpu.worker(settings.max_batch), int8=settings.int8)
+                   worker=zerogpu.worker(settings.max_batch), int8=settings.int8,
+                   compare_sides=settings.compare_sides == "start")
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None):

@@ -63,8 +63,10 @@ class Runtime:
 
     def __init__(self, plan: dict[str, Assignment], placement: Placement | None = None,
                  registry: ModelRegistry | None = None, worker: InferenceWorker | None = None, int8: bool = False,
-                 plan_zh: dict[str, Assignment] | None = None):
+                 plan_zh: dict[str, Assignment] | None = None, compare_sides: bool = False):
         self.plan = plan  # English, the default
+        # whether `preload` loads and warms each Compare's zero-shot side too (else on the first Compare)
+        self.compare_sides = compare_sides
         self.plans = {"en": plan, "zh": plan_zh or same_models_for_chinese(plan)}
         self.placement = placement or detect_placement()
         self.registry = registry or ModelRegistry()
@@ -185,6 +187,13 @@ class Runtime:
         for task in self.plan:  # a Chinese route that shares the English engine is as ready as it is
             if self.is_ready(task, language="zh"):
                 self.states[route_key(task, "zh")] = LoadState("ready", 1.0, "Ready")
+        for task, language in self.zero_shot_sides() if self.compare_sides else ():
+            if self.stopping.is_set():
+                return failures
+            try:
+                self._warm_up_zero_shot(task, report, language)
+            except Exception as exc:  # Compare then loads it on its first use, and says why it cannot
+                log.warning("the zero-shot side of %s's Compare loads on first use: %s", route_key(task, language), exc)
         log.info("models loaded and warmed in %.1f s (%d of %d ready)", time.perf_counter() - started,
                  len(routes) - len(failures), len(routes))
         self.warm = True
@@ -223,14 +232,37 @@ class Runtime:
         self.stopping.set()
         self.loader.join(timeout_s)
 
+    def zero_shot_sides(self) -> list[tuple[str, str]]:
+        """(task, language) of each zero-shot engine that Compare sets beside a classic checkpoint
+        (once per engine: languages whose prompts are the same share one)."""
+        sides: dict[tuple, tuple[str, str]] = {}
+        for language in LANGUAGES:
+            for task in self.plan:
+                spec = get_task(task)
+                if spec.zero_shot is not None and not self.plans[language][task].embedded:
+                    sides.setdefault(engines.zero_shot_key(spec, language), (task, language))
+        return list(sides.values())
+
     def _warm_up(self, task: str, report: Report = _silent, language: str = "en") -> None:
+        key = self._engine_key(task, language)
+        self._answer_warm_up(get_task(task), self.engine(task, report, language),
+                             lambda other: self._engine_key(task, other) == key)
+
+    def _warm_up_zero_shot(self, task: str, report: Report, language: str) -> None:
         spec = get_task(task)
-        engine = self.engine(task, report, language)
+        key = engines.zero_shot_key(spec, language)
+        self._answer_warm_up(spec, self.zero_shot_engine(task, report, language),
+                             lambda other: engines.zero_shot_key(spec, other) == key)
+
+    @staticmethod
+    def _answer_warm_up(spec, engine, serves: Callable[[str], bool]) -> None:
+        """One small request, and with `warm_up_examples` each bundled example in a language the
+        engine `serves`: a Gemma classify answer to a new label set calibrates it (seconds), so the
+        presenter's first clicks would wait for it."""
         answer = spec.run(engine, lambda message: None, *spec.warm_up_input)
         if spec.streaming:
             for _ in answer:
                 pass
-        for row in load_examples(task) if spec.warm_up_examples else ():
-            # the presenter's first clicks: a Gemma classify answer to a new label set calibrates it (seconds)
-            if routed(spec.params, row).language == language:
+        for row in load_examples(spec.key) if spec.warm_up_examples else ():
+            if serves(routed(spec.params, row).language):
                 spec.run(engine, lambda message: None, *row)

@@ -14,6 +14,9 @@ from demo.models import ModelRef
 from demo.profiles import PROFILES, env_overrides, override_keys, task_keys
 
 
+COMPARE_SIDES = ("start", "first-use")
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"
@@ -27,6 +30,7 @@ class Settings:
     trusted_proxies: frozenset[str] = frozenset()  # peers whose X-Forwarded-For names the client
     mcp: bool = False  # serve every endpoint as an MCP tool too (/gradio_api/mcp/)
     presenter: bool = False  # the page opens in presenter mode (?presenter=0 turns it off)
+    compare_sides: str = "start"  # "start": Compare's zero-shot side loads with the models; "first-use"
 
 
 def on_a_space(environ: Mapping[str, str]) -> bool:
@@ -97,6 +101,10 @@ def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str]
     parser.add_argument("--presenter", action="store_true", default=_env_flag(environ, "DEMO_PRESENTER"),
                         help="open the page in presenter mode: larger type, examples first, no API footer, a New "
                              "visitor button (any address with ?presenter=1 does the same; ?presenter=0 turns it off)")
+    parser.add_argument("--compare-sides", choices=COMPARE_SIDES, default=environ.get("DEMO_COMPARE_SIDES", "start"),
+                        help="when the zero-shot side of Compare (Gemma, ~1.2 GB) loads beside the classic "
+                             "checkpoints: with the models at start (default: DEMO_COMPARE_SIDES, else start), or "
+                             "on the first Compare (a few seconds then)")
     parser.add_argument("--trusted-proxy", action="append", default=None, metavar="ADDRESS",
                         help="a reverse proxy's address whose X-Forwarded-For header names the client, or * for "
                              "every peer (repeatable; default: DEMO_TRUSTED_PROXIES, comma-separated, else * on a "
@@ -104,6 +112,8 @@ def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str]
     args = parser.parse_args(argv)
     if args.profile not in PROFILES:
         parser.error(f"DEMO_PROFILE must be one of {', '.join(PROFILES)}, got '{args.profile}'")
+    if args.compare_sides not in COMPARE_SIDES:
+        parser.error(f"DEMO_COMPARE_SIDES must be one of {', '.join(COMPARE_SIDES)}, got '{args.compare_sides}'")
     port = _whole_number(parser, "--port", args.port, "GRADIO_SERVER_PORT", environ, Settings.port, 1, 65535)
     max_batch = _whole_number(parser, "--max-batch", args.max_batch, "DEMO_MAX_BATCH", environ,
                               Settings.max_batch, 1, 4096)
@@ -126,4 +136,4 @@ def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str]
                          f"peer is a proxy), got '{address}'")
     return Settings(host=args.host, port=port, profile=args.profile, preload=args.preload, lazy=args.lazy,
                     max_batch=max_batch, int8=args.int8, models=models, trusted_proxies=trusted, mcp=args.mcp,
-                    presenter=args.presenter)
+                    presenter=args.presenter, compare_sides=args.compare_sides)
