@@ -3,12 +3,15 @@ engine, the launched app's API, batch CSVs and the any-label scorecard."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from gradio_client.exceptions import AppError
 
 from demo.batch import read_batch_csv, run_batch
 from demo.engines.nli import NliClassifier, nli_labels
 from demo.errors import InputError
+from demo.explain import occlusion, tokens_of
 from demo.scorecard import MAX_LABELS, built_in, labels_of, read_csv, score
 from demo.engines.types import Side, Sides
 from demo.tasks import get_task
@@ -57,6 +60,40 @@ def test_the_words_of_the_text_are_explained_for_the_top_label(runtime):
     engine = runtime.engine("classify")
     attribution = engine.attribute("the film was great fun", ["film", "music"], False, "This text is about {}.")
     assert "".join(word for word, _ in attribution.words[0]) == "the film was great fun"
+
+
+def test_several_labels_are_explained_with_the_top_labels_pairs_only_and_the_same_scores(runtime, monkeypatch):
+    """With several labels each label's probability is its own pair's: occluding a word changes the top
+    label's pair only, so the other labels' pairs are not scored for the variants (4 labels: 4x fewer)."""
+    engine = runtime.engine("classify")
+    text, labels = "the film was great fun and the music was loud", ["film", "music", "sport", "food"]
+    template = "This text is about {}."
+    pairs = []
+    scores = engine._scores
+
+    def counted(premises, hypotheses, multi_label):
+        pairs.append(len(premises) * len(hypotheses))
+        return scores(premises, hypotheses, multi_label)
+
+    monkeypatch.setattr(engine, "_scores", counted)
+    several = engine.attribute(text, labels, True, template).words[0]
+    words = len(several)
+    assert sum(pairs) == len(labels) + words  # the whole text with every label, each variant with the top one
+
+    # the same scores as every label's pair for every variant (what it scored before)
+    monkeypatch.setattr(engine, "_scores", scores)
+    hypotheses = [engine.loaded.tokenizer(template.format(label), add_special_tokens=False)["input_ids"]
+                  for label in labels]
+    ids, spans = tokens_of(engine.loaded.tokenizer, text)
+
+    def every_pair(variants):
+        grid = scores(variants, hypotheses, True)
+        best = max(range(len(labels)), key=grid[0].__getitem__)
+        return [math.log(max(row[best], 1e-9)) for row in grid]
+
+    expected = engine.worker.call(occlusion, text, ids, spans, every_pair)
+    assert [word for word, _ in several] == [word for word, _ in expected]
+    assert [score for _, score in several] == pytest.approx([score for _, score in expected], abs=1e-5)
 
 
 def test_the_api_classifies_in_english_and_chinese_and_refuses_bad_labels(client):

@@ -105,9 +105,15 @@ class NliClassifier:
                       for label in labels]
 
         def top_logprob(variants: list[list[int]]) -> list[float]:
-            grid = self._scores(variants, hypotheses, multi_label)  # the first variant is the whole text
-            best = max(range(len(labels)), key=grid[0].__getitem__)
-            return [math.log(max(row[best], 1e-9)) for row in grid]
+            if not multi_label:  # one label: its probability is softmaxed over every label's pair
+                grid = self._scores(variants, hypotheses, multi_label)  # the first variant is the whole text
+                best = max(range(len(labels)), key=grid[0].__getitem__)
+                return [math.log(max(row[best], 1e-9)) for row in grid]
+            # several labels: each is judged on its own, so the variants need the top label's pair only
+            whole = self._scores(variants[:1], hypotheses, multi_label)[0]
+            best = max(range(len(labels)), key=whole.__getitem__)
+            rest = self._scores(variants[1:], [hypotheses[best]], multi_label)
+            return [math.log(max(p, 1e-9)) for p in (whole[best], *(row[0] for row in rest))]
 
         words = self.worker.call(occlusion, text, ids, spans, top_logprob, long=True, budget_s=LONG_JOB_BUDGET_S)
         return Attribution([words], 0.0)
