@@ -79,3 +79,14 @@ def test_the_second_identical_explanation_through_the_app_says_it_was_shared(cli
     second = client.predict("Shared answers are a fine idea.", api_name="/explain_sentiment")
     assert first[:-1] == second[:-1]
     assert "identical request" in second[-1] and "identical request" not in first[-1]
+
+
+def test_a_second_identical_answer_is_shared_too_and_a_generation_stays_each_visitors_own(client):
+    """A room presses Run on the presenter's example together: the answer is computed once. A
+    generation streams as it grows, so each visitor's is their own."""
+    first = client.predict("Shared runs are a fine idea.", api_name="/sentiment")
+    second = client.predict("Shared runs are a fine idea.", api_name="/sentiment")
+    assert first[:-1] == second[:-1]
+    assert "identical request" in second[-1] and "identical request" not in first[-1]
+    for _ in range(2):
+        assert "identical request" not in client.predict("Once upon a shared time", api_name="/generate")[-1]

@@ -31,7 +31,7 @@ class Endpoint:
     timed: bool = True  # times itself on the warm-up request (its forecast's first figure)
     kind: str = ""  # a view's concurrency id and how many run at once (`View`); the answer's are the task's
     concurrency: int = 1
-    shared: bool = False  # identical requests share one answer (a view: `demo.page.shared`)
+    shared: bool = False  # identical requests share one answer (`demo.page.shared`)
 
     def docstring(self) -> str:
         """What API docs and MCP tools say of it (Gradio reads the handler's docstring)."""
@@ -53,8 +53,10 @@ def answer_endpoint(task: Task) -> Endpoint:
     def answer(engine, warn, *checked):
         return RECENT_ANSWERS.solve_and_keep(task, engine, warn, *checked)
 
+    # a room presses Run on the presenter's example together: identical answers are computed once
+    # (a stream is each visitor's own: it is read as it grows)
     return Endpoint(task, task.api_name, task.params, answer, task.view, task.streaming,
-                    description=task.api_description, returns=task.returns)
+                    description=task.api_description, returns=task.returns, shared=not task.streaming)
 
 
 def view_endpoint(task: Task, view) -> Endpoint:

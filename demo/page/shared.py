@@ -1,7 +1,7 @@
-"""Identical view requests share one answer.
+"""Identical requests share one answer: every view's, and every task's answer that does not stream.
 
 A room follows its presenter: "pick the first example, press Explain" sends the same request from
-every visitor at once. A view's answer depends only on its inputs and its model, so the first
+every visitor at once. An answer depends only on its inputs and its model, so the first
 request computes it and the others wait for it, or find it kept (for `KEPT_FOR_S`, the most recent
 `KEPT_ANSWERS`, within `KEPT_BYTES`). Eight identical explanations cost one instead of eight
 passes in turn on the one inference thread. The notes the computation said (a shortened text) are
@@ -130,4 +130,4 @@ class SharedAnswers:
 
 
 SHARED_NOTE = "Computed once for this and an identical request from another visitor."
-SHARED_ANSWERS = SharedAnswers()  # identical view requests of every endpoint: one computation
+SHARED_ANSWERS = SharedAnswers()  # identical requests of every endpoint that shares: one computation
