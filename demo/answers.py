@@ -1,14 +1,16 @@
 """A task's recent answers, kept per model: Explain after Run on the same input takes the answer Run
 computed instead of computing it again (an NLI answer is 4 pairs of an explanation's 72; a Gemma
-classify answer up to a second). Run itself always computes (its time is its figure, and Compare
-shows each side's time, so neither reads kept answers). Only answers that do not stream (generation
-samples); each entry is a few label scores, so the count bounds the memory. The notes the answer
-said (a shortened text) are said again with it.
+classify answer up to a second). Run and Compare do not read them (Compare shows each side's time;
+identical Run requests share one answer in `demo.page.shared`, which says so). Only answers that do
+not stream (generation samples); each entry is a few label scores and a digest of its inputs (a text
+can be 200,000 characters), so the count bounds the memory. The notes the answer said (a shortened
+text) are said again with it.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import threading
 import weakref
 from collections import OrderedDict
@@ -64,7 +66,7 @@ class RecentAnswers:
 
     @staticmethod
     def _key(task, engine, checked: tuple) -> tuple:
-        return task.key, id(engine), repr(checked)
+        return task.key, id(engine), inputs_digest(checked)
 
     def forget(self) -> None:
         with self._lock:
@@ -72,3 +74,9 @@ class RecentAnswers:
 
 
 RECENT_ANSWERS = RecentAnswers()
+
+
+def inputs_digest(checked: tuple) -> bytes:
+    """A request's checked inputs as 16 bytes, for the keys of kept answers: a kept key holding the text
+    itself took up to 800 KB (200,000 Chinese characters) for an answer of a few label scores."""
+    return hashlib.blake2b(repr(checked).encode("utf-8"), digest_size=16).digest()

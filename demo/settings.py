@@ -30,7 +30,7 @@ class Settings:
     trusted_proxies: frozenset[str] = frozenset()  # peers whose X-Forwarded-For names the client
     mcp: bool = False  # serve every endpoint as an MCP tool too (/gradio_api/mcp/)
     presenter: bool = False  # the page opens in presenter mode (?presenter=0 turns it off)
-    compare_sides: str = "start"  # "start": Compare's zero-shot side loads with the models; "first-use"
+    compare_sides: str = "start"  # when Compare's zero-shot side loads beside hub checkpoints: "start" or "first-use"
 
 
 def on_a_space(environ: Mapping[str, str]) -> bool:

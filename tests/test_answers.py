@@ -71,3 +71,12 @@ def test_a_kept_answer_keeps_no_engine_alive(runtime):
     del engine
     gc.collect()
     assert gone() is None
+
+
+def test_a_kept_answer_is_keyed_by_a_digest_of_its_inputs_not_by_the_text(runtime):
+    """128 kept answers keyed by their texts held up to 128 texts of 200,000 characters."""
+    task = get_task("sentiment")
+    text = task.check("a long review " * 10_000)
+    answer_endpoint(task).answer(runtime.engine("sentiment"), print, *text)
+    (key,) = [key for key in RECENT_ANSWERS._kept if key[0] == "sentiment"]
+    assert len(repr(key)) < 200

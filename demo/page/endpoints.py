@@ -15,6 +15,7 @@ from typing import Any
 import gradio as gr
 import torch
 
+from demo.answers import inputs_digest
 from demo.errors import UserFacingError
 from demo.i18n import Text, localize
 from demo.inference import RequestCancelled, RequestScope
@@ -97,7 +98,7 @@ class Responder:
             ran = time.perf_counter()
             compute = lambda warn: self.endpoint.answer(engine, warn, *prepared.checked)  # noqa: E731
             if self.endpoint.shared:
-                key = (self.endpoint.api_name, card.name, prepared.routing.language, repr(prepared.checked))
+                key = (self.endpoint.api_name, card.name, prepared.routing.language, inputs_digest(prepared.checked))
                 outputs, shared = SHARED_ANSWERS.answer(key, compute, warner(locale))
             else:
                 outputs, shared = compute(warner(locale)), False
