@@ -166,7 +166,7 @@ TEXTS = {
     "Answered by **{model}**{where} in {seconds} s{load}{first}.{why}":
         "由 **{model}** {where}回答，用时 {seconds} 秒{load}{first}。{why}",
     " · routed to the {language} model: {reason}": " · 已交给{language}模型：{reason}",
-    "Computed once for this and an identical request from another visitor.": "与另一位访客的相同请求共用一次计算。",
+    "Computed once for this and an identical request made recently.": "与最近一次相同的请求共用一次计算。",
     "Chinese": "中文",
     "English": "英文",
     "{han} Chinese characters, {words} Latin-script words": "{han} 个汉字，{words} 个拉丁字母单词",

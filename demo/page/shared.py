@@ -129,5 +129,6 @@ class SharedAnswers:
             self._kept.popitem(last=False)
 
 
-SHARED_NOTE = "Computed once for this and an identical request from another visitor."
+# the same words whoever asked first: another visitor, or the presenter pressing the same button again
+SHARED_NOTE = "Computed once for this and an identical request made recently."
 SHARED_ANSWERS = SharedAnswers()  # identical requests of every endpoint that shares: one computation
