@@ -256,13 +256,13 @@ class Runtime:
 
     @staticmethod
     def _answer_warm_up(spec, engine, serves: Callable[[str], bool]) -> None:
-        """One small request, and with `warm_up_examples` each bundled example in a language the
-        engine `serves`: a Gemma classify answer to a new label set calibrates it (seconds), so the
-        presenter's first clicks would wait for it."""
+        """One small request, and, for an engine that declares `warm_up_examples`, each bundled example
+        in a language it `serves`: a Gemma classify answer to a new label set calibrates it (seconds),
+        so the presenter's first clicks would wait for it."""
         answer = spec.run(engine, lambda message: None, *spec.warm_up_input)
         if spec.streaming:
             for _ in answer:
                 pass
-        for row in load_examples(spec.key) if spec.warm_up_examples else ():
+        for row in load_examples(spec.key) if getattr(engine, "warm_up_examples", False) else ():
             if serves(routed(spec.params, row).language):
                 spec.run(engine, lambda message: None, *row)

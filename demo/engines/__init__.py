@@ -5,8 +5,9 @@ A task declares what can serve it: `classic`, an engine class that wraps a loade
 (its class attributes say which transformers Auto class loads it, whether --int8 applies, what a
 checkpoint without its head should be replaced with), and `zero_shot`, a `ZeroShot` that solves it
 with Gemma. Each engine class declares its `capabilities` (what views it can serve: "attribute",
-"score", ...), read here without loading anything, and `meaning`, the page's line on what its
-numbers are. A `Card` says who answers, for the status line, built once per task and language.
+"score", ...), read here without loading anything, `meaning`, the page's line on what its
+numbers are, and, where a first answer sets something up (Gemma's classify calibrates each label
+set), `warm_up_examples`: the warm-up answers its task's bundled examples too. A `Card` says who answers, for the status line, built once per task and language.
 """
 
 from __future__ import annotations

@@ -100,7 +100,6 @@ class Task:
     preset_names: dict[str, str] = {}  # hub id -> a short name for the status line
     remote_ok: bool = False  # may be served by an OpenAI-compatible engine (`--model TASK=http://…`)
     warm_up_input: tuple = ()  # a small request run once by --preload: first calls build kernels and caches
-    warm_up_examples: bool = False  # its bundled examples are answered at warm-up too (a first answer calibrates)
     words: dict[str, str] = {}  # API label -> the page's word for it ("POSITIVE" -> "Positive")
     poles: tuple[str, str] = ("", "")  # what a heat map's +1 and -1 push toward
     heatmap_label: str = "Which words pushed the answer"

@@ -115,7 +115,6 @@ in Chinese; eight assistant intents 85.8% and 81.9% (`python -m bench.zero_shot 
     presets = {"en": NLI, "zh": NLI}  # one multilingual checkpoint (MIT licence) for both languages
     preset_names = {NLI.id: "mDeBERTa-v3 NLI (27 languages)"}
     warm_up_input = ("A match report.", "sports, politics")
-    warm_up_examples = True  # their label sets calibrated before the first click
     poles = ("the top label", "the other labels")
     heatmap_label = "Which words pushed the top label"
     classic_side = "NLI model"

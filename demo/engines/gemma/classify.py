@@ -76,6 +76,8 @@ class LabelLikelihood:
                "the text, calibrated on ordinary and empty texts: a relative confidence, not a measured accuracy.")
     attribution_target = "the calibrated log-probability of the top label"
     attribution_method = "occlusion"
+    # its first answer to a label set calibrates that set (seconds): the warm-up answers the bundled examples
+    warm_up_examples = True
 
     def __init__(self, loaded: LoadedModel, worker: InferenceWorker, language: str = "en"):
         self.loaded, self.worker, self.language = loaded, worker, language
