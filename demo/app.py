@@ -16,7 +16,7 @@ from demo.gate import RequestGate, UploadBook
 from demo.csv_files import keep_folder_swept
 from demo.i18n import PAGE_TEXTS
 from demo.page.builder import CSS, build_app, page_script
-from demo.page.gradio_patches import stream_held, trust_proxies, upload_folder
+from demo.page.gradio_patches import stream_held, trust_proxies, upload_folder, wait_patiently_for_the_page
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 log = logging.getLogger(__name__)
@@ -77,6 +77,7 @@ def launch(app, settings: Settings, prevent_thread_lock: bool = False, **kwargs)
                       stream_held=lambda event_id, session: stream_held(app, event_id, session))
     trust_proxies(app, settings.trusted_proxies)
     keep_folder_swept(Path(upload_folder()))  # every file a request made, whoever made it
+    wait_patiently_for_the_page()
 
     served = app.launch(
         server_name=settings.host,

@@ -117,3 +117,52 @@ def test_unknown_handlers_events_and_sessions_get_a_clear_404_and_the_app_serves
             answer = http.get(url)
             assert answer.status_code == 404 and "No such event or session" in answer.text, url
         assert call(http, base_url, "sentiment", ["Still serving."])[0] == "complete"
+
+
+def test_launch_still_stops_the_app_when_its_own_page_fails_gradios_check():
+    source = inspect.getsource(gr.Blocks.launch)
+    assert "networking.url_ok(self.local_url)" in source and "localhost is not accessible" in source
+
+
+def slow_page(delay_s: float):
+    """A real HTTP server on loopback whose page answers a HEAD after `delay_s`; yields its URL."""
+    import http.server
+    import threading
+    import time
+
+    class Slow(http.server.BaseHTTPRequestHandler):
+        def do_HEAD(self):  # noqa: N802 - the handler's name for HEAD
+            time.sleep(delay_s)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def test_a_page_that_answers_its_check_in_4_s_is_served_and_one_that_never_does_is_not(monkeypatch):
+    """Gradio's own check gives up on one HEAD over 3 s (a busy machine stopped a replica at start)."""
+    import importlib.util
+
+    from gradio import networking
+
+    from demo.page import gradio_patches
+    from demo.page.gradio_patches import patient_url_ok
+
+    # Gradio's own check, from its source (a launched app has replaced the module's attribute)
+    spec = importlib.util.spec_from_file_location("gradio_networking_as_shipped", networking.__file__)
+    shipped = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(shipped)
+    server, url = slow_page(4.0)
+    try:
+        assert shipped.url_ok(url) is False  # Gradio's: the app would stop
+        assert patient_url_ok(url) is True
+    finally:
+        server.shutdown()
+    monkeypatch.setattr(gradio_patches, "STARTUP_CHECK_S", 1.0)
+    server.server_close()
+    assert patient_url_ok(url) is False  # nothing listens there any more: it gives up after the wait

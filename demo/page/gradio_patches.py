@@ -9,11 +9,13 @@ import copy
 import inspect
 import json
 import os
+import time
 from typing import Any
 
 import gradio as gr
+import httpx
 from fastapi import HTTPException
-from gradio import queueing
+from gradio import networking, queueing
 from gradio.exceptions import InvalidPathError
 from gradio.state_holder import SessionState, StateHolder
 
@@ -269,3 +271,28 @@ GRADIO_CSS = """
   .tab-like-container { height: auto !important; }  /* a slider's number box and reset button grow with them */
 }
 """
+
+
+STARTUP_CHECK_S = 60.0  # how long launch waits for the page it serves to answer its own check
+ANSWERED = frozenset({200, 401, 301, 302, 303, 307, 308})  # what Gradio's check counts as an answer
+
+
+def patient_url_ok(url: str) -> bool:
+    """`gradio.networking.url_ok`, waiting up to STARTUP_CHECK_S. Gradio's launch asks its own page
+    once before serving and stops the process with "When localhost is not accessible…" when one HEAD
+    takes over 3 s: on a busy 2-core machine (two replicas starting beside a test run) one did."""
+    deadline = time.monotonic() + STARTUP_CHECK_S
+    while True:
+        try:
+            if httpx.head(url, timeout=10, verify=False).status_code in ANSWERED:
+                return True
+        except (httpx.ConnectError, httpx.TimeoutException):
+            pass
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.5)
+
+
+def wait_patiently_for_the_page() -> None:
+    """Launch's check of its own page (`networking.url_ok`, read at call time) waits as above."""
+    networking.url_ok = patient_url_ok
