@@ -50,10 +50,45 @@ def test_chinese_text_and_labels_get_the_chinese_template():
     ("Sports, sports", "This text is about {}.", "The label 'sports' is given twice"),
     ("sports, " + "x" * 101, "This text is about {}.", "is 101 characters long; at most 100"),
     ("sports, politics", "About the label.", "must contain {} exactly once"),
+    # a template is plain text: escaped braces, format specs, fields and conversions are refused at once
+    # (`{{}}{:㐀>3000}` padded each label to 3,000 characters and held the server 400 s)
+    ("sports, politics", "{{}}{:㐀>3000}", "and no other braces"),
+    ("sports, politics", "{{}}{:x>40}", "and no other braces"),
+    ("sports, politics", "{{}}{x}", "and no other braces"),
+    ("sports, politics", "{} {1}", "and no other braces"),
+    ("sports, politics", "{}{0}", "and no other braces"),
+    ("sports, politics", "{!r}{}", "and no other braces"),
+    ("sports, politics", "About {} }", "and no other braces"),
 ])
 def test_bad_labels_and_templates_are_refused_before_any_model_runs(labels, template, message):
     with pytest.raises(InputError, match=message.replace("(", r"\(").replace("{}", r"\{\}")):
         TASK.check("A goal in the final.", labels, False, template)
+
+
+def test_a_template_is_filled_as_plain_text_never_formatted():
+    from demo.engines.types import hypothesis
+
+    assert hypothesis("About {} and more.", "{0} {:>9}") == "About {0} {:>9} and more."  # a label is text too
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_label_in_its_template_is_bounded_in_tokens_before_any_pass(runtime, monkeypatch, language):
+    """What the model reads is bounded, not only what the visitor types: a label that reads as more than
+    `MAX_HYPOTHESIS_TOKENS` in its template is refused with its count before a forward pass runs."""
+    from demo.engines.types import MAX_HYPOTHESIS_TOKENS
+
+    engine = runtime.engine("classify", language=language)
+    passes = []
+    monkeypatch.setattr(engine, "_scores", lambda *args: passes.append(args))
+    # inside every character bound: a 100-character label, or a 300-character template
+    text, labels, template = (("A goal in the final.", "sports, politics", "About {}: " + "x " * 140)
+                              if language == "en" else ("他进了两个球。", "体育, " + "字" * 99, "关于{}。"))
+    checked = TASK.check(text, labels, False, template)
+    with pytest.raises(InputError, match=f"reads as .* tokens; the model reads at most {MAX_HYPOTHESIS_TOKENS}"):
+        TASK.solve(engine, print, *checked)
+    with pytest.raises(InputError, match="reads as"):
+        engine.attribute(*checked)
+    assert passes == []
 
 
 def test_the_words_of_the_text_are_explained_for_the_top_label(runtime):

@@ -57,6 +57,67 @@ def test_a_text_it_cannot_flip_says_so_within_its_bounds(runtime, monkeypatch):
     assert "it holds" in html
 
 
+def slowed(engine, monkeypatch, seconds: float) -> list[str]:
+    """The engine answers every question alike (nothing flips it), `seconds` a question: a busy machine."""
+    import time
+
+    asked = []
+
+    def steady(text):
+        asked.append(text)
+        time.sleep(seconds)
+        return type("Scores", (), {"scores": {"POSITIVE": 0.9, "NEGATIVE": 0.1}, "dropped_tokens": 0})()
+
+    monkeypatch.setattr(engine, "classify", steady)
+    monkeypatch.setattr(type(engine), "answers_together", False, raising=False)  # one question at a time
+    return asked
+
+
+def test_on_a_busy_machine_every_one_word_edit_of_a_short_review_is_tried_before_it_holds(runtime, monkeypatch):
+    """Slow questions (a busy machine) once left a 4.5 s search with 3 questions, and it said "it holds":
+    a short review's one-word deletions are all asked, past the budget, before the answer is said to hold."""
+    from demo.registry import VIEWS, get_task
+
+    view, task, engine = VIEWS["counterfactual"], get_task("sentiment"), runtime.engine("sentiment")
+    monkeypatch.setattr(type(engine), "search_budget_s", 1.0, raising=False)
+    asked = slowed(engine, monkeypatch, 0.2)  # 12 deletions: 2.4 s, over the budget, within its hard limit
+    text = "the plot was thin and the jokes were old but the cast"
+    best, table = view.run(task, engine, print, text)
+    assert best == "" and {text.replace(word + " ", "", 1) for word in ("plot", "jokes", "cast")} & set(asked)
+    assert len(asked) >= 1 + len(text.split())  # the answer, then every word left out
+    assert "it holds" in view.present(task, (text,), (best, table), None)
+
+
+def test_a_search_that_could_not_try_the_edits_says_how_far_it_got_and_never_that_it_holds(runtime, monkeypatch):
+    from demo.errors import UserFacingError
+    from demo.registry import VIEWS, get_task
+    from demo.views.counterfactual import HARD_LIMIT_BUDGETS
+
+    view, task, engine = VIEWS["counterfactual"], get_task("sentiment"), runtime.engine("sentiment")
+    monkeypatch.setattr(type(engine), "search_budget_s", 0.2, raising=False)
+    asked = slowed(engine, monkeypatch, 0.3)  # past the hard limit (0.8 s) after a few questions
+    text = "the plot was thin and the jokes were old but the cast"
+    with pytest.raises(UserFacingError, match=r"only \d+ of the text's 12 one-word edits could be asked") as said:
+        view.run(task, engine, print, text)
+    assert "holds" not in str(said.value) and len(asked) < 1 + 12
+    assert HARD_LIMIT_BUDGETS * 0.2 < 12 * 0.3
+
+
+def test_a_long_review_is_refused_by_the_search_at_once_with_its_bound(client):
+    """Every question re-reads the text: a 200,000-character review made a search take 13-74 s."""
+    import time
+
+    from gradio_client.exceptions import AppError
+
+    from demo.views.counterfactual import MAX_SEARCH_CHARS
+
+    started = time.monotonic()
+    with pytest.raises(AppError, match=f"the limit is {MAX_SEARCH_CHARS:,}"):
+        client.predict("a fine film. " * 15_000, api_name="/counterfactual_sentiment")
+    assert time.monotonic() - started < 10
+    assert client.predict("a fine film. " * 100, api_name="/sentiment")[0]["label"]  # Run still reads it whole
+
+
 def test_searches_of_several_visitors_run_side_by_side_each_within_its_budget(base_url, runtime, monkeypatch):
     """A search's time is its budget, so six visitors' searches run at once (their own kind of work),
     each asking fewer questions, instead of waiting for each other's whole budgets in turn."""

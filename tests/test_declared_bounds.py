@@ -52,6 +52,17 @@ def test_the_classify_template_is_bounded_before_any_model_sees_it(client):
         client.predict("A match report.", "sports, politics", False, "{}" + " x" * 8000, api_name="/classify")
 
 
+@pytest.mark.parametrize("template", ["{{}}{:㐀>3000}", "{{}}{x}", "{} {1}", "{}{0}"])
+def test_a_13_character_template_that_pads_every_label_is_refused_at_once(client, template):
+    """`{{}}{:㐀>3000}` once padded each label to 3,000 characters and held the server 400 s; its kin ended
+    in tracebacks. A template is plain text with one `{}`: refused before any model sees it."""
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="exactly once, where the label goes, and no other braces"):
+        client.predict("A short text.", "lab3000x0, lab3000x1", False, template, api_name="/classify")
+    assert client.predict("A short text.", "alpha, beta", False, "About {}.", api_name="/classify")[0]["label"]
+
+
 def test_a_number_of_any_size_gets_the_range_message(client):
     from gradio_client.exceptions import AppError
 

@@ -11,7 +11,7 @@ import math
 
 import torch
 
-from demo.engines.types import LabelScores
+from demo.engines.types import LabelScores, bounded_hypotheses
 from demo.errors import ModelLoadError
 from demo.explain import Attribution, occlusion, require_short, tokens_of
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
@@ -67,11 +67,13 @@ class NliClassifier:
 
     def classify(self, text: str, labels: list[str], multi_label: bool, template: str) -> LabelScores:
         premise = self.loaded.tokenizer(text, add_special_tokens=False)["input_ids"]
-        hypotheses = [self.loaded.tokenizer(template.format(label), add_special_tokens=False)["input_ids"]
-                      for label in labels]
+        hypotheses = bounded_hypotheses(self._ids, template, labels)
         room = self.loaded.max_length - max(map(len, hypotheses)) - 4
         scores = self.worker.call(self._scores, [premise[:room]], hypotheses, multi_label)[0]
         return LabelScores(dict(zip(labels, scores, strict=True)), max(0, len(premise) - room), room)
+
+    def _ids(self, text: str) -> list[int]:
+        return self.loaded.tokenizer(text, add_special_tokens=False)["input_ids"]
 
     @torch.inference_mode()
     def _scores(self, premises: list[list[int]], hypotheses: list[list[int]], multi_label: bool) -> list[list[float]]:
@@ -101,8 +103,7 @@ class NliClassifier:
         """Each word's effect on the top label's log-probability: with the word, minus without it."""
         ids, spans = tokens_of(self.loaded.tokenizer, text)
         require_short(ids, "The text")
-        hypotheses = [self.loaded.tokenizer(template.format(label), add_special_tokens=False)["input_ids"]
-                      for label in labels]
+        hypotheses = bounded_hypotheses(self._ids, template, labels)
 
         def top_logprob(variants: list[list[int]]) -> list[float]:
             if not multi_label:  # one label: its probability is softmaxed over every label's pair

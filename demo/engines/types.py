@@ -7,12 +7,36 @@ from typing import Any
 
 import torch
 
+from demo.errors import InputError
+from demo.i18n import Text
+
 GREEDY_BELOW = 0.01  # temperatures under this decode greedily
 
 
 # classify's default hypothesis template per language: the NLI model writes each label into it; Gemma
 # reads it as "your own prompts" (`demo.engines.gemma.classify.OWN_PROMPTS`), a template typed as written
 DEFAULT_TEMPLATES = {"en": "This text is about {}.", "zh": "这段文字的主题是{}。"}
+# a label written into its template, as the model reads it: the bound on what one label costs, in tokens
+# (a 13-character template padded each label to 3,000 characters once, 9,000 tokens a pass, 400 s)
+MAX_HYPOTHESIS_TOKENS = 48
+
+
+def hypothesis(template: str, label: str) -> str:
+    """The label written into the template. A template is plain text with one `{}`, never a format
+    string (a format width or field in it once padded labels to thousands of characters)."""
+    return template.replace("{}", label, 1)
+
+
+def bounded_hypotheses(tokenize, template: str, labels, prefix: str = "") -> list[list[int]]:
+    """Each label in the template as token ids (`tokenize(text)`), or an `InputError` naming the first
+    that reads as more than `MAX_HYPOTHESIS_TOKENS`: checked before any pass."""
+    rows = [tokenize(prefix + hypothesis(template, label)) for label in labels]
+    for label, row in zip(labels, rows, strict=True):
+        if len(row) > MAX_HYPOTHESIS_TOKENS:
+            raise InputError(Text("The label '{label}' written into the template reads as {count} tokens; the model "
+                                  "reads at most {most} per label. Please use a shorter label or template.",
+                                  label=label[:30], count=f"{len(row):,}", most=MAX_HYPOTHESIS_TOKENS))
+    return rows
 
 
 @dataclass(frozen=True)

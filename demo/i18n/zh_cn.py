@@ -214,4 +214,6 @@ TEXTS = {
     "HF_HUB_OFFLINE is set": "设置了 HF_HUB_OFFLINE",
     "no hub checkpoint is pinned for this task": "这个任务没有固定的 Hub 模型",
     "POSITIVE over NEGATIVE": "正面相对负面的得分",
+    "The label '{label}' written into the template reads as {count} tokens; the model reads at most {most} per label. "
+    "Please use a shorter label or template.": "标签“{label}”写进模板后有 {count} 个词元；模型每个标签最多读 {most} 个。请缩短标签或模板。",
 }

@@ -75,7 +75,11 @@ def view_endpoint(task: Task, view) -> Endpoint:
 
 
 def prepare(endpoint: Endpoint, values: tuple) -> Prepared:
-    """Check the values (an `InputError` says what to change) and read their language: once."""
+    """Check the values (an `InputError` says what to change) and read their language: once. A view's
+    own bound on an input (a search re-reads its text) is checked before the task's checks."""
+    if endpoint.params is not endpoint.task.params:
+        for param, value in zip(endpoint.params, values):
+            param.check(value)
     return Prepared(endpoint.task.check(*values), routed(endpoint.params, values))
 
 

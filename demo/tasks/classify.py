@@ -14,7 +14,7 @@ import gradio as gr
 from demo.engines import ZeroShot
 from demo.engines.gemma.classify import LabelLikelihood
 from demo.engines.nli import NliClassifier
-from demo.engines.types import DEFAULT_TEMPLATES
+from demo.engines.types import DEFAULT_TEMPLATES, MAX_HYPOTHESIS_TOKENS
 from demo.errors import InputError
 from demo.i18n import Text, say
 from demo.language import route
@@ -55,6 +55,14 @@ def split_labels(text: str) -> list[str]:
             raise InputError(Text("The label '{label}' is given twice: each label once, please.", label=label))
         seen[label.casefold()] = label
     return labels
+
+
+def check_template(template: str) -> None:
+    """A template is a plain sentence with `{}` once where the label goes and no other brace: no
+    format fields, widths or conversions (`{{}}{:㐀>3000}` padded each label to 3,000 characters)."""
+    if template.count("{}") != 1 or "{" in template.replace("{}", "", 1) or "}" in template.replace("{}", "", 1):
+        raise InputError(Text("The template must contain {{}} exactly once, where the label goes, and no other "
+                              "braces, e.g. '{example}'.", example=TEMPLATE))
 
 
 class ClassifyTask(Task):
@@ -99,12 +107,14 @@ in Chinese; eight assistant intents 85.8% and 81.9% (`python -m bench.zero_shot 
               Param("labels", label="Labels (2 to 20, separated by commas)", named="Labels", max_chars=MAX_LABELS_CHARS,
                     placeholder="sports, politics, science, business",
                     help=f"{MIN_LABELS} to {MAX_LABELS} labels separated by commas, each up to {MAX_LABEL_CHARS} "
-                         "characters, in English or Chinese"),
+                         f"characters and {MAX_HYPOTHESIS_TOKENS} tokens once written into the template, in English "
+                         "or Chinese"),
               Param("multi_label", False, BOOLEAN, "Several labels may apply", setting=True,
                     help="Whether several labels may apply (each judged on its own)"),
               Param("template", TEMPLATE, label="Hypothesis template ({} is the label)", setting=True,
                     max_chars=MAX_TEMPLATE_CHARS, named="Template",
-                    help="The sentence each label is written into; {} stands for the label (left as it is, the "
+                    help="The plain sentence each label is written into; {} once stands for the label, no other "
+                         "braces (left as it is, the "
                          "Chinese default is used for Chinese text, and Gemma scores labels in its own prompts)"))
     api_description = ("Sort a text into the labels you give, with no training: each label's probability, from a "
                        "pretrained model.")
@@ -127,9 +137,7 @@ in Chinese; eight assistant intents 85.8% and 81.9% (`python -m bench.zero_shot 
     def check(self, *values) -> tuple:
         text, labels, multi_label, template = super().check(*values)
         labels = split_labels(labels)
-        if template.count("{}") != 1:
-            raise InputError(Text("The template must contain {{}} exactly once, where the label goes, e.g. "
-                                  "'{example}'.", example=TEMPLATE))
+        check_template(template)
         if template == TEMPLATE and route(text, *labels).language == "zh":
             template = TEMPLATE_ZH
         return text, labels, multi_label, template
@@ -213,8 +221,8 @@ $p(y)=\sigma\left(s(y)-s(\text{其他事情})\right)$。
     "The label '{label}…' is {count} characters long; at most {most} are allowed.":
         "标签“{label}……”有 {count} 个字符；最多 {most} 个。",
     "The label '{label}' is given twice: each label once, please.": "标签“{label}”写了两次：每个标签只写一次。",
-    "The template must contain {{}} exactly once, where the label goes, e.g. '{example}'.":
-        "模板里必须恰好有一个 {{}}，表示标签的位置，例如“{example}”。",
+    "The template must contain {{}} exactly once, where the label goes, and no other braces, e.g. '{example}'.":
+        "模板里必须恰好有一个 {{}}，表示标签的位置，不能有别的花括号，例如“{example}”。",
     "Applies: {labels}": "适用：{labels}",
     "None of the labels applies": "没有适用的标签",
     "Each label on its own: it applies from 50%.": "每个标签单独判断：50% 起算适用。",

@@ -15,6 +15,7 @@ busy machine instead of waiting for the others' whole budgets.
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import itertools
 import re
 import time
@@ -24,6 +25,7 @@ from html import escape
 import gradio as gr
 
 from demo.admission import declare
+from demo.errors import UserFacingError
 from demo.i18n import Text, add_translations, say
 from demo.inference import RequestCancelled, current_scope
 from demo.views import View
@@ -41,6 +43,12 @@ ASKED_AT_ONCE = 16  # edited texts asked at once (engines that batch answer them
 SLOW_FIRST_S = 1.0  # a first answer slower than this is timed again for the pace
 PLANNED = 0.75  # of the budget planned for at the pace so far: a group of questions may run slower than one
 MAX_SHOWN = 5
+# the text a search edits, in characters: each question re-reads it (a 200,000-character review once made a
+# search of two questions take 13-74 s and its client's slot held for minutes)
+MAX_SEARCH_CHARS = 2_000
+# a short text's one-word deletions are all tried whatever the pace (a busy machine asked 3 questions of a
+# 4.5 s budget and said the answer holds), within this many budgets from the request's start
+DELETIONS_ALWAYS, HARD_LIMIT_BUDGETS = 24, 4
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[\u3400-\u9fff]", re.UNICODE)
 COLUMNS = ["edit", "edited text", "label", "confidence", "label before", "confidence before"]
 
@@ -87,19 +95,26 @@ def top(scores: dict[str, float]) -> tuple[str, float]:
 class Search:
     """One bounded search: the questions asked so far, the clock, and the flips found."""
 
-    def __init__(self, task, checked: tuple, index: int, one_s: float, budget_s: float):
+    def __init__(self, task, checked: tuple, index: int, one_s: float, budget_s: float, started: float):
         self.task, self.checked, self.index, self.one_s, self.budget_s = task, checked, index, one_s, budget_s
-        self.started, self.checks, self.scope = time.monotonic(), 0, current_scope()
+        self.started, self.checks, self.scope = started, 0, current_scope()  # the budget counts from the request
+        self.asked_at = started + one_s  # when the questions began: their pace is measured from there
+        self.floor = 0  # questions owed whatever the budget says (a short text's deletions), within the hard limit
         self.context = contextvars.copy_context()
 
     def left(self) -> int:
-        """How many more questions the limits allow now: the time left at the pace measured so far."""
-        spent = time.monotonic() - self.started
-        if spent >= self.budget_s:
+        """How many more questions the limits allow now: the time left at the pace measured so far, and
+        at least the owed ones until the hard limit."""
+        now = time.monotonic()
+        spent = now - self.started
+        if spent >= HARD_LIMIT_BUDGETS * self.budget_s:
             return 0
-        pace = spent / self.checks if self.checks else self.one_s  # before any: the answer's own time
+        owed = max(0, self.floor - self.checks)
+        if spent >= self.budget_s:
+            return min(owed, MAX_CHECKS - self.checks)
+        pace = (now - self.asked_at) / self.checks if self.checks else self.one_s  # before any: the answer's own
         fit = int((PLANNED * self.budget_s - spent) / pace) if pace else MAX_CHECKS
-        return max(0, min(MAX_CHECKS - self.checks, fit))
+        return max(0, min(MAX_CHECKS - self.checks, max(fit, owed)))
 
     def ask(self, engine, texts: list[str]) -> list[dict[str, float]]:
         """The answers to the edited texts, as many as the limits allow: `ASKED_AT_ONCE` at a time to
@@ -135,7 +150,8 @@ def run(task, engine, warn, *checked):
         again = time.monotonic()
         task.solve(engine, lambda message: None, *checked)
         one_s, asked_first = time.monotonic() - again, 2
-    search = Search(task, checked, index, one_s, getattr(engine, "search_budget_s", BUDGET_S))
+    search = Search(task, checked, index, one_s, getattr(engine, "search_budget_s", BUDGET_S), started)
+    search.asked_at = time.monotonic()
     flips, kept = [], []  # kept: (confidence left in the answer, changes) of every one-word edit tried
 
     def tried(edits: list[tuple]) -> list[dict[str, float]]:
@@ -152,7 +168,14 @@ def run(task, engine, warn, *checked):
     # the words as the model reads them (a Chinese word whole rather than its characters); no more
     # than the search can ask about
     units = [unit for unit, _ in proposer(text, spans[:MAX_CHECKS], 0)] if proposer else spans[:MAX_CHECKS]
-    tried([((unit, ""),) for unit in units])
+    search.floor = len(units) if len(units) <= DELETIONS_ALWAYS else 0
+    deletions = len(tried([((unit, ""),) for unit in units]))
+    if not flips and deletions < min(len(units), DELETIONS_ALWAYS):  # never "it holds" on edits not tried
+        raise UserFacingError(Text(
+            "No edit found that changes the answer ({label}, {p}), but only {tried} of the text's {words} one-word "
+            "edits could be asked within {seconds} s: the models are busy. Please try again in a moment.",
+            label=before, p=percent(confidence), tried=deletions, words=len(units),
+            seconds=f"{time.monotonic() - started:.1f}"))
     weakest = [changes[0][0] for _, changes in sorted(kept)[:PAIRS_FROM]]
     if proposer is not None and weakest and search.left() > 0:  # the model's own words for the weakest
         tried([((unit, word),) for unit, words in proposer(text, weakest, PROPOSALS) for word in words])
@@ -171,6 +194,12 @@ def run(task, engine, warn, *checked):
                 seconds=f"{seconds:.1f}", cut=Text(" (its limit)") if search.left() <= 0 else "",
                 how=Text("; words left out only: this model proposes no replacements") if proposer is None else "")
     return Answer((rows[0][1] if flips else "", {"headers": COLUMNS, "data": rows}), note)
+
+
+def searched_params(task) -> tuple:
+    """The task's inputs, the edited one bounded for a search (every question re-reads it)."""
+    return tuple(dataclasses.replace(param, max_chars=min(param.max_chars, MAX_SEARCH_CHARS))
+                 if i == task.counterfactual_input else param for i, param in enumerate(task.params))
 
 
 def present(task, checked, outputs, card) -> str:
@@ -204,7 +233,7 @@ def build_outputs(task, outputs: list) -> list:
 
 
 VIEW = View("counterfactual", "What flips it: the smallest edit that changes the answer", "attribute",
-            "counterfactual_{task}", run, present, build_outputs, takes=lambda task: task.params,
+            "counterfactual_{task}", run, present, build_outputs, takes=searched_params,
             description="The smallest edits found that change the {task} answer (a word left out or replaced by "
                         "one the model proposes, then two words left out), each checked by asking the model again.",
             returns=("the edited text of the best edit found (empty when none changes the answer)",
@@ -223,6 +252,10 @@ TRANSLATIONS = {"zh-CN": {
     "asked the model {checks} times in {seconds} s{cut}{how}": "{seconds} 秒内问了模型 {checks} 次{cut}{how}",
     "; words left out only: this model proposes no replacements": "；只删词：这个模型不提出替换词",
     " (its limit)": "（达到上限）",
+    "No edit found that changes the answer ({label}, {p}), but only {tried} of the text's {words} one-word edits "
+    "could be asked within {seconds} s: the models are busy. Please try again in a moment.":
+        "没有找到能改变答案（{label}，{p}）的改动，但 {seconds} 秒内只问到了这段文字 {words} 个删词改动中的 {tried} 个："
+        "模型正忙。请稍后再试。",
     "Best edit": "最佳改动",
     "Edits that change the answer": "改变答案的改动",
 }}

@@ -29,7 +29,7 @@ import torch
 from demo.engines.gemma.scoring import (SEARCH_BUDGET_S, encode, passes, prefixes_state,
                                         rows_after_each_prefix_logprobs, shared_prefix_logprobs)
 from demo.engines.substitutes import Proposals, causal_substitutes
-from demo.engines.types import DEFAULT_TEMPLATES, LabelScores
+from demo.engines.types import DEFAULT_TEMPLATES, LabelScores, bounded_hypotheses
 from demo.explain import Attribution, occlusion, require_short, tokens_of
 from demo.i18n import add_translations
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
@@ -97,7 +97,8 @@ class LabelLikelihood:
         """Each label in each prompt, on the line after the text (the reference label's last)."""
         named = (*labels, REFERENCE[self.language]) if multi_label else labels
         prompts = self.prompts(template)
-        return [encode(self.loaded, "\n" + prompt.format(label)) for label in named for prompt in prompts]
+        rows = [bounded_hypotheses(lambda row: encode(self.loaded, row), prompt, named, "\n") for prompt in prompts]
+        return [row for per_label in zip(*rows, strict=True) for row in per_label]  # label by label, prompt by prompt
 
     def _summed(self, scored: list[list[float]], count: int) -> torch.Tensor:
         """[labels]: each label's log-likelihoods summed over its tokens and its prompts."""
