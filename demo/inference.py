@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from demo.errors import UserFacingError
-from demo.i18n import Text, add_translations
+from demo.i18n import Text
 
 MAX_BATCH = 32
 START_TIMEOUT_S = 180.0  # a job not started by then is answered "busy": a room's queue of long jobs reaches it
@@ -72,6 +72,9 @@ class RequestScope:
 
 
 _current_scope: contextvars.ContextVar[RequestScope | None] = contextvars.ContextVar("request_scope", default=None)
+# set in work that gives way (warm-ups): its jobs do not make the thread look busy to `wait_idle`
+giving_way: contextvars.ContextVar[bool] = contextvars.ContextVar("giving_way", default=False)
+QUIET_S = 0.5  # `wait_idle`: this long with no visitor's job queued or running counts as idle
 
 
 def current_scope() -> RequestScope | None:
@@ -112,8 +115,23 @@ class InferenceWorker:
         self._wakeup = threading.Condition()
         self._thread: threading.Thread | None = None
         self._running: list[_Job] = []  # the job running now, and the ones it serves from its checkpoints
+        self._visitors = 0  # visitors' jobs queued or running
+        self._last_visitor = float("-inf")  # when one last ended
 
     batches_generation = True  # concurrent generations decode together (`demo.engines.decoding`)
+
+    def wait_idle(self, quiet_s: float = QUIET_S, most_s: float = 30.0) -> float:
+        """Block until no visitor's job has queued or run for `quiet_s` (at most `most_s`): work that gives
+        way (warm-ups) takes a step only then, so a visitor waits for one step of it at most. Returns
+        the seconds waited."""
+        started = time.monotonic()
+        with self._wakeup:
+            while time.monotonic() - started < most_s:
+                quiet = time.monotonic() - self._last_visitor
+                if not self._visitors and quiet >= quiet_s:
+                    break
+                self._wakeup.wait(max(0.05, quiet_s - quiet) if not self._visitors else 0.25)
+        return time.monotonic() - started
 
     def long_job_waiting(self) -> bool:
         """Whether a long job waits for its turn (a generation loop then gives the thread up)."""
@@ -206,6 +224,10 @@ class InferenceWorker:
         job.scope = _current_scope.get()
         if job.scope is not None:
             job.scope.add(job.future)
+        if not giving_way.get():
+            with self._wakeup:
+                self._visitors += 1
+            job.future.add_done_callback(self._visitor_done)
         with self._wakeup:
             if self._thread is None:  # started on first use: nothing runs at import or build time
                 self._thread = threading.Thread(target=self._loop, name="inference", daemon=True)
@@ -213,6 +235,12 @@ class InferenceWorker:
             self._jobs.append(job)
             self._wakeup.notify()
         return job.future
+
+    def _visitor_done(self, future: Future) -> None:
+        with self._wakeup:
+            self._visitors -= 1
+            self._last_visitor = time.monotonic()
+            self._wakeup.notify_all()
 
     def _next_group(self) -> list[_Job]:
         with self._wakeup:
@@ -292,11 +320,3 @@ def _take_group(jobs: deque[_Job], max_batch: int) -> list[_Job]:
             jobs.remove(job)
     return group
 
-
-TRANSLATIONS = {"zh-CN": {
-    "This request needed more than {seconds} s of model time and was stopped so that others can be served. Please "
-    "ask for less: {advice}.": "这个请求需要超过 {seconds} 秒的模型时间，为了服务其他人已被停止。请减少要求：{advice}。",
-    "a shorter text": "更短的文本",
-}}
-
-add_translations(TRANSLATIONS)

@@ -23,7 +23,7 @@ from demo import engines
 from demo.engines import Card, Context
 from demo.engines.types import Side, Sides
 from demo.i18n import Text
-from demo.inference import InferenceWorker
+from demo.inference import InferenceWorker, giving_way
 from demo.language import LANGUAGES
 from demo.models import ModelRegistry, Placement, Report, detect_placement, int8_unsupported
 from demo.profiles import Assignment
@@ -173,23 +173,53 @@ class Runtime:
     def preload(self, report: Report = _silent) -> dict[str, str]:
         """Load every task's model and answer one small request with it, so that the first user's
         request is as fast as the later ones; returns the error message of each task that failed."""
-        failures = {}
+        token = giving_way.set(True)  # its jobs give way to visitors' (`InferenceWorker.wait_idle`)
+        try:
+            return self._preload(report)
+        finally:
+            giving_way.reset(token)
+
+    def _preload(self, report: Report) -> dict[str, str]:
+        """The tabs' models first, each with one small request; what the first answers do not need
+        (the bundled examples' label sets, Compare's other sides, the forecasts) after, one step at a
+        time while no visitor waits. A failed route is tried once more after the others."""
+        failures: dict[str, str] = {}
         started = time.perf_counter()
         routes = self.routes()
-        for task, language in routes:
+        for n, (task, language) in enumerate(routes, 1):
             if self.stopping.is_set():
                 return failures
+            self.worker.wait_idle()
+            log.info("loading %s (%d of %d)…", route_key(task, language), n, len(routes))
             try:
                 self._warm_up(task, report, language)
             except Exception as exc:  # one broken model must not stop the others
+                failures[route_key(task, language)] = str(exc)
+                log.warning("%s failed (%s); it is tried once more after the others", route_key(task, language), exc)
+        for task, language in [(task, language) for task, language in routes if route_key(task, language) in failures]:
+            self.worker.wait_idle()
+            try:
+                self._warm_up(task, report, language)
+                del failures[route_key(task, language)]
+                log.info("%s is ready on its second try", route_key(task, language))
+            except Exception as exc:
                 failures[route_key(task, language)] = str(exc)
                 log.warning("%s will show an error until fixed: %s", route_key(task, language), exc)
         for task in self.plan:  # a Chinese route that shares the English engine is as ready as it is
             if self.is_ready(task, language="zh"):
                 self.states[route_key(task, "zh")] = LoadState("ready", 1.0, "Ready")
+        log.info("every tab is ready, %.1f s after the load began (%d of %d models); the bundled examples and "
+                 "Compare's other sides warm up next, a step at a time while nobody waits",
+                 time.perf_counter() - started, len(routes) - len(failures), len(routes))
+        for task, language in routes:
+            if route_key(task, language) not in failures and not self.stopping.is_set():
+                key = self._engine_key(task, language)
+                self._warm_up_examples(get_task(task), self.engine(task, language=language),
+                                       lambda other, task=task, key=key: self._engine_key(task, other) == key)
         for task, language in self.zero_shot_sides() if self.compare_sides else ():
             if self.stopping.is_set():
                 return failures
+            self.worker.wait_idle()
             try:
                 self._warm_up_zero_shot(task, report, language)
             except Exception as exc:  # Compare then loads it on its first use, and says why it cannot
@@ -205,6 +235,7 @@ class Runtime:
         started, count = time.perf_counter(), len(self.after_warm_up)
         while self.after_warm_up:
             hook = self.after_warm_up.pop(0)
+            self.worker.wait_idle()
             try:
                 hook()
             except Exception:  # noqa: BLE001 - a figure missed is no reason to stop serving
@@ -244,25 +275,32 @@ class Runtime:
         return list(sides.values())
 
     def _warm_up(self, task: str, report: Report = _silent, language: str = "en") -> None:
-        key = self._engine_key(task, language)
-        self._answer_warm_up(get_task(task), self.engine(task, report, language),
-                             lambda other: self._engine_key(task, other) == key)
+        """The route's model loaded, and one small request answered (kernels and caches built)."""
+        self._answer_small(get_task(task), self.engine(task, report, language))
 
     def _warm_up_zero_shot(self, task: str, report: Report, language: str) -> None:
         spec = get_task(task)
         key = engines.zero_shot_key(spec, language)
-        self._answer_warm_up(spec, self.zero_shot_engine(task, report, language),
-                             lambda other: engines.zero_shot_key(spec, other) == key)
+        engine = self.zero_shot_engine(task, report, language)
+        self._answer_small(spec, engine)
+        self._warm_up_examples(spec, engine, lambda other: engines.zero_shot_key(spec, other) == key)
 
     @staticmethod
-    def _answer_warm_up(spec, engine, serves: Callable[[str], bool]) -> None:
-        """One small request, and, for an engine that declares `warm_up_examples`, each bundled example
-        in a language it `serves`: a Gemma classify answer to a new label set calibrates it (seconds),
-        so the presenter's first clicks would wait for it."""
+    def _answer_small(spec, engine) -> None:
         answer = spec.run(engine, lambda message: None, *spec.warm_up_input)
         if spec.streaming:
             for _ in answer:
                 pass
+
+    def _warm_up_examples(self, spec, engine, serves: Callable[[str], bool]) -> None:
+        """For an engine that declares `warm_up_examples`, each bundled example in a language it `serves`,
+        one at a time while nobody waits: a Gemma classify answer to a new label set calibrates it
+        (seconds), so the presenter's first clicks would wait for it. One that fails is logged and left
+        to the first click."""
         for row in load_examples(spec.key) if getattr(engine, "warm_up_examples", False) else ():
-            if serves(routed(spec.params, row).language):
-                spec.run(engine, lambda message: None, *row)
+            if serves(routed(spec.params, row).language) and not self.stopping.is_set():
+                self.worker.wait_idle()
+                try:
+                    spec.run(engine, lambda message: None, *row)
+                except Exception as exc:  # noqa: BLE001 - the example's first click does it instead
+                    log.warning("%s's bundled example %r was not warmed up: %s", spec.key, row[0][:40], exc)

@@ -119,3 +119,36 @@ def test_a_long_jobs_budget_counts_its_own_model_time_not_the_requests_it_serves
         others = [pool.submit(worker.call, time.sleep, 0.15) for _ in range(12)]  # 1.8 s of others' work
         assert answer.result(timeout=60) == "done"
         assert all(other.result(timeout=60) is None for other in others)
+
+
+def test_work_that_gives_way_takes_no_step_while_a_visitor_keeps_the_thread_busy():
+    """Warm-ups held the thread for minutes at start (a visitor's p95 4.6 s meanwhile): each of their steps
+    waits until no visitor's job has queued or run for a moment, so a visitor waits for one step at most."""
+    from demo.inference import QUIET_S, giving_way
+
+    worker, order, visiting = InferenceWorker(), [], threading.Event()
+
+    def warm_ups():
+        giving_way.set(True)
+        for _ in range(40):
+            worker.wait_idle()
+            worker.call(lambda: (order.append("warm-up"), time.sleep(0.02)))
+
+    def visitor():
+        visiting.set()
+        for _ in range(15):  # a request every 0.1 s: never quiet for QUIET_S
+            worker.call(lambda: order.append("visitor"))
+            time.sleep(0.1)
+
+    assert 0.1 < QUIET_S
+    loader = threading.Thread(target=warm_ups)
+    loader.start()
+    while order.count("warm-up") < 3:
+        time.sleep(0.01)
+    visit = threading.Thread(target=visitor)
+    visit.start()
+    visit.join()
+    loader.join(30)
+    first, last = order.index("visitor"), len(order) - 1 - order[::-1].index("visitor")
+    assert order[first:last + 1].count("warm-up") <= 1, order  # the step under way when the visitor came
+    assert order.count("warm-up") == 40  # and every step ran once the visitor was gone

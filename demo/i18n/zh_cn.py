@@ -216,4 +216,7 @@ TEXTS = {
     "POSITIVE over NEGATIVE": "正面相对负面的得分",
     "The label '{label}' written into the template reads as {count} tokens; the model reads at most {most} per label. "
     "Please use a shorter label or template.": "标签“{label}”写进模板后有 {count} 个词元；模型每个标签最多读 {most} 个。请缩短标签或模板。",
+    "This request needed more than {seconds} s of model time and was stopped so that others can be served. Please "
+    "ask for less: {advice}.": "这个请求需要超过 {seconds} 秒的模型时间，为了服务其他人已被停止。请减少要求：{advice}。",
+    "a shorter text": "更短的文本",
 }
