@@ -201,11 +201,22 @@ class Shown:
     line: str
 
 
+def same_texts(task: Task, shown: Shown | None, values) -> bool:
+    """Whether the answer shown was for the texts now typed (a view refused on the same text leaves it)."""
+    if shown is None or shown.prepared is None:
+        return False
+    earlier = shown.prepared.checked
+    return all(i < len(values) and str(values[i]) == str(earlier[i])
+               for i, param in enumerate(task.params) if param.required)
+
+
 def page_handler(responder: Responder, output_count: int, panels_shown: tuple[bool, ...] = (),
-                 page_language: Callable[[Any, str], str] = lambda request, locale: locale):
+                 page_language: Callable[[Any, str], str] = lambda request, locale: locale, idle_line: str = ""):
     """The page's event function: the same answer plus its view, in the page's language, and a
-    refusal or failure shown inline under the inputs (with a short toast) while the previous answer
-    stays. Never raises: a raised error would put an "Error" badge over the outputs and leave it there.
+    refusal or failure shown inline under the inputs (with a short toast); the previous answer stays
+    when it was for the same texts, and is cleared when it was for others (it once stood beside a new
+    text as if it were its answer). Never raises: a raised error would put an "Error" badge over the
+    outputs and leave it there.
     `panels_shown` opens (True) or closes (False) each view's panel once this answer is shown; the
     last output is the `Shown` answer. `page_language(request, locale)` is the page's language now
     (a stream follows a switch made while it runs)."""
@@ -214,11 +225,16 @@ def page_handler(responder: Responder, output_count: int, panels_shown: tuple[bo
     why = tuple(gr.update(visible=shown) for shown in panels_shown)
     keep_why = tuple(gr.skip() for _ in panels_shown)
 
-    def refused(message: str, locale: str) -> tuple:
+    closed = tuple(gr.update(visible=False) for _ in panels_shown)
+
+    def refused(message: str, locale: str, earlier: Shown | None, values) -> tuple:
         message = localize(message, locale)
         toast(message, "Not answered", locale, duration=6)
-        return (*(gr.skip() for _ in range(output_count)), gr.skip(), error_line(message), gr.skip(), *keep_why,
-                gr.skip())
+        if earlier is None or same_texts(endpoint.task, earlier, values):
+            return (*(gr.skip() for _ in range(output_count)), gr.skip(), error_line(message), gr.skip(),
+                    *keep_why, gr.skip())
+        return (*(gr.skip() for _ in range(output_count)), "", error_line(message), localize(idle_line, locale),
+                *closed, None)
 
     def shown(prepared: Prepared, outputs: tuple, done: bool, locale: str) -> str:
         return present(endpoint, runtime, prepared, outputs, done, locale)
@@ -227,11 +243,12 @@ def page_handler(responder: Responder, output_count: int, panels_shown: tuple[bo
         small = sum(len(value) for value in prepared.checked if isinstance(value, str)) <= MAX_KEPT_CHARS
         return Shown(endpoint.api_name, prepared if small else None, outputs if small else (), line)
 
-    async def answers(values, locale, progress, request):
+    async def answers(values, earlier, locale, progress, request):
+        earlier = earlier or None  # the session's `Shown` answer, if one is shown
         try:
             prepared = prepare(endpoint, tuple(values))
         except UserFacingError as exc:
-            yield refused(message_of(exc), locale)
+            yield refused(message_of(exc), locale, earlier, values)
             return
         outputs, line = None, ""
         try:
@@ -241,7 +258,7 @@ def page_handler(responder: Responder, output_count: int, panels_shown: tuple[bo
                 yield (*outputs, shown(prepared, tuple(outputs), done, locale), clear, localize(line, locale), *why,
                        kept(prepared, tuple(outputs), line) if done else gr.skip())
         except gr.Error as exc:
-            yield refused(getattr(exc, "text", exc.message), locale)
+            yield refused(getattr(exc, "text", exc.message), locale, earlier, values)
             return
         if endpoint.streaming and outputs is not None:
             locale = page_language(request, locale)
@@ -250,14 +267,14 @@ def page_handler(responder: Responder, output_count: int, panels_shown: tuple[bo
 
     if endpoint.streaming:
         async def handler(*args):
-            *values, locale, progress, request = args
-            async for item in answers(values, locale, progress, request):
+            *values, earlier, locale, progress, request = args
+            async for item in answers(values, earlier, locale, progress, request):
                 yield item
     else:
         async def handler(*args):  # one answer: a plain function for Gradio, not a stream
-            *values, locale, progress, request = args
-            async for item in answers(values, locale, progress, request):
+            *values, earlier, locale, progress, request = args
+            async for item in answers(values, earlier, locale, progress, request):
                 return item
 
-    params = [(p.name, p.default) for p in endpoint.params] + [("ui_language", "en")]
+    params = [(p.name, p.default) for p in endpoint.params] + [("shown_answer", ""), ("ui_language", "en")]
     return with_gradio_signature(handler, params, f"{endpoint.api_name}_page")

@@ -129,10 +129,11 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
         api_trigger.click(fn=api_handler(responder), outputs=[*action_outputs, status_line],
                           api_name=endpoint.api_name, **shared)
         shown = tuple(panel is own_panel for panel in panels)  # one answer's panel open, the others closed
-        page = dict(fn=page_handler(responder, len(action_outputs), shown, locale_switch.SESSION_LANGUAGES.now),
+        page = dict(fn=page_handler(responder, len(action_outputs), shown, locale_switch.SESSION_LANGUAGES.now,
+                                    status.idle(card, card_zh)),
                     outputs=[*action_outputs, view_html, error, status_line, *panels, shown_answer],
-                    api_visibility="private",
-                    show_progress_on=view_html, **shared | dict(inputs=[*shared["inputs"], ui_language]))
+                    api_visibility="private", show_progress_on=view_html,
+                    **shared | dict(inputs=[*shared["inputs"], shown_answer, ui_language]))
         triggers = [button.click]
         if button is run:
             triggers += [box.submit for box in inputs if isinstance(box, gr.Textbox)]
