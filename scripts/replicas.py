@@ -99,6 +99,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=7860, help="nginx's port; replicas use the next ones")
     parser.add_argument("--as-space", action="store_true",
                         help="reach the app as a Space's proxy does, the app in a Space's environment")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="torch threads per replica (default: the machine's cores split between the replicas: "
+                             "replicas that each took every core slowed each other's answers 2-4x)")
     parser.add_argument("app_args", nargs=argparse.REMAINDER, help="after --: flags for every app.py")
     args = parser.parse_args()
     app_args = [a for a in args.app_args if a != "--"]
@@ -109,7 +112,9 @@ def main() -> None:
     prefix = Path(tempfile.mkdtemp(prefix="showcase-nginx-"))
     bind = SPACE_PROXY_ADDRESS if args.as_space else None
     (prefix / "nginx.conf").write_text(nginx_config(prefix, args.host, args.port, ports, bind))
-    env = os.environ | {"GRADIO_ANALYTICS_ENABLED": "False"} | (SPACE_ENV if args.as_space else {})
+    threads = str(args.threads or max(1, (os.cpu_count() or 1) // args.replicas))
+    env = (os.environ | {"GRADIO_ANALYTICS_ENABLED": "False", "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads}
+           | (SPACE_ENV if args.as_space else {}))
     # their output goes to stderr: stdout carries only the JSON line that says all is ready
     # nginx is the replicas' only peer: they read each client's address from its X-Forwarded-For
     # (as a Space, with no flag: the app knows it is on a Space)
