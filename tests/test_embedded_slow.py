@@ -232,12 +232,12 @@ def test_every_bundled_classify_example_gets_its_label_calibrated_before_its_fir
     from demo.tasks.base import load_examples
 
     engines = [embedded.engine("classify", language=language) for language in ("en", "zh")]
-    calibrated = [engine.prior.cache_info().misses for engine in engines]
+    calibrated = [len(engine.label_priors) for engine in engines]
     for row, expected in zip(load_examples("classify"), CLASSIFY_EXPECTED, strict=True):
         (scores,) = run(embedded, "classify", *row)
         assert next(iter(scores)) == expected, (row, scores)
     # the preload answered them: no label set was calibrated now (a new one takes seconds)
-    assert [engine.prior.cache_info().misses for engine in engines] == calibrated
+    assert [len(engine.label_priors) for engine in engines] == calibrated
 
 
 @pytest.mark.parametrize("name", ["topics_en", "topics_zh", "intents_en", "intents_zh"])

@@ -157,3 +157,34 @@ def test_gemma_2_style_final_logit_soft_capping_is_read_under_its_transformers_n
     logits = torch.tensor([-30.0, -1.0, 0.0, 1.0, 30.0])
     assert torch.allclose(softcap(model, logits), torch.tanh(logits / 2.0) * 2.0)
     assert softcap(model, logits).abs().max() <= 2.0
+
+
+def test_a_new_label_set_is_calibrated_once_per_label_and_never_charged_to_the_answers_budget(tiny_lm, worker,
+                                                                                               monkeypatch):
+    """A new set of 20 Chinese labels, calibrated slowly (a busy machine), is still answered: the one-time
+    calibration is a job of its own, bounded by the labels' declared bounds, not the answer's 20 s (4 labels
+    on one sentence were refused once, "fewer labels or a shorter text"). Each label is calibrated once:
+    a later set that shares labels calibrates only its new ones, to the same scores."""
+    import time
+
+    from demo.engines.gemma import classify
+    from demo.engines.gemma.classify import LabelLikelihood
+
+    engine, fresh = LabelLikelihood(tiny_lm, worker, "zh"), LabelLikelihood(tiny_lm, worker, "zh")
+    calibrated, real = [], LabelLikelihood._raw_after_each
+
+    def slow(self, variants, labels, multi_label, template):
+        if len(variants) > 1:  # the calibration texts (an answer reads one text)
+            calibrated.append(labels)
+            time.sleep(0.6)
+        return real(self, variants, labels, multi_label, template)
+
+    monkeypatch.setattr(LabelLikelihood, "_raw_after_each", slow)
+    monkeypatch.setattr(classify, "LONG_JOB_BUDGET_S", 0.5)  # the answer's own budget, spent by the sleep alone
+    labels = [f"类别{n}" for n in range(20)]
+    scores = engine.classify("他在比赛中进了两个球。", labels, False, "这段文字的主题是{}。").scores
+    assert sorted(scores) == sorted(labels) and calibrated == [tuple(labels)]
+    again = engine.classify("他在比赛中进了两个球。", [*labels[:3], "体育"], False, "这段文字的主题是{}。").scores
+    assert calibrated[1:] == [("体育",)]  # only the new label
+    whole = fresh.classify("他在比赛中进了两个球。", [*labels[:3], "体育"], False, "这段文字的主题是{}。").scores
+    assert again == pytest.approx(whole, abs=1e-5)

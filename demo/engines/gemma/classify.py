@@ -22,8 +22,6 @@ labels and all variants, instead of two per variant.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import torch
 
 from demo.engines.gemma.scoring import (SEARCH_BUDGET_S, encode, passes, prefixes_state,
@@ -36,6 +34,11 @@ from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
 
 CONTENT_FREE = ("N/A", "", "[MASK]")
+MAX_LABEL_PRIORS = 4096  # labels kept calibrated (a float each)
+# a new label set's calibration, within the labels' declared bounds: 20 new Chinese labels, two prompts,
+# 19 texts, with other work on the cores; past it the set is refused with the true reason
+CALIBRATION_BUDGET_S = 120.0
+CALIBRATION_ADVICE = "fewer new labels at once (each new label is calibrated once, on 19 texts)"
 MAX_TEXT_TOKENS = 512
 REFERENCE = {"en": "other things", "zh": "其他事情"}  # what a label must beat to apply, with several labels
 # the text is shown as "Text: <text>" (Chinese "文本：<text>"): a text that starts the prompt bare reads
@@ -83,7 +86,9 @@ class LabelLikelihood:
         self.loaded, self.worker, self.language = loaded, worker, language
         head, self.joiner = FRAMING[language]
         self.head = [loaded.tokenizer.bos_token_id, *encode(loaded, head)]
-        self.prior = lru_cache(maxsize=64)(self._prior)  # per (labels, multi_label, template)
+        # each label's prior, per (label, template): a label's score after a text does not depend on the
+        # other labels, so a new set of known labels costs nothing, and visitors' labels share their work
+        self.label_priors: dict[tuple[str, str], torch.Tensor] = {}
 
     def prompts(self, template: str) -> tuple[str, ...]:
         """The prompts a label is scored in: this engine's own for the task's default template (in
@@ -126,12 +131,27 @@ class LabelLikelihood:
                                       for i in range(len(group))])
         return raw
 
-    def _prior(self, labels: tuple[str, ...], multi_label: bool, template: str) -> torch.Tensor:
+    def prior(self, labels: tuple[str, ...], multi_label: bool, template: str) -> torch.Tensor:
         """Each label's mean score after content-free texts and after ordinary ones, averaged: what it
-        scores whatever the text."""
-        texts = (*CONTENT_FREE, *BACKGROUND[self.language])  # in the same passes
-        raw = self._raw_after_each([self.text_ids(text) for text in texts], labels, multi_label, template)
-        return (raw[: len(CONTENT_FREE)].mean(0) + raw[len(CONTENT_FREE):].mean(0)) / 2
+        scores whatever the text. Computed once per label (the labels not seen yet, in the same passes)."""
+        named = (*labels, REFERENCE[self.language]) if multi_label else labels
+        new = tuple(label for label in dict.fromkeys(named) if (label, template) not in self.label_priors)
+        if new:
+            texts = (*CONTENT_FREE, *BACKGROUND[self.language])
+            raw = self._raw_after_each([self.text_ids(text) for text in texts], new, False, template)
+            for label, prior in zip(new, (raw[: len(CONTENT_FREE)].mean(0) + raw[len(CONTENT_FREE):].mean(0)) / 2,
+                                    strict=True):
+                if len(self.label_priors) >= MAX_LABEL_PRIORS:
+                    del self.label_priors[next(iter(self.label_priors))]  # the oldest
+                self.label_priors[label, template] = prior
+        return torch.stack([self.label_priors[label, template] for label in named])
+
+    def calibrate(self, labels: list[str], multi_label: bool, template: str) -> None:
+        """A new label's one-time calibration, as a job of its own: bounded by the labels' declared bounds
+        (at most 20, each `MAX_HYPOTHESIS_TOKENS` in its template), never charged to the answer's budget."""
+        self._rows(tuple(labels), multi_label, template)  # a label over its bound is refused before any pass
+        self.worker.call(self.prior, tuple(labels), multi_label, template, budget_s=CALIBRATION_BUDGET_S,
+                         advice=CALIBRATION_ADVICE)
 
     def _probabilities(self, raw: torch.Tensor, labels: tuple[str, ...], multi_label: bool,
                        template: str) -> torch.Tensor:
@@ -148,8 +168,9 @@ class LabelLikelihood:
         ids = encode(self.loaded, self.joiner + text)
         # budgeted like a long job: a long text with many labels is many passes (it still serves others between them)
         key = (tuple(labels), multi_label, template)
+        self.calibrate(labels, multi_label, template)
         probs = self.worker.call(lambda: self._probabilities(self._raw(ids[:MAX_TEXT_TOKENS], *key), *key),
-                                 budget_s=LONG_JOB_BUDGET_S, advice="fewer labels or a shorter text")
+                                 budget_s=LONG_JOB_BUDGET_S, advice="a shorter text")
         return LabelScores(dict(zip(labels, probs.tolist(), strict=True)), max(0, len(ids) - MAX_TEXT_TOKENS),
                            MAX_TEXT_TOKENS)
 
@@ -166,6 +187,7 @@ class LabelLikelihood:
         ids, spans = tokens_of(self.loaded.tokenizer, text, prefix=self.joiner)
         require_short(ids, "The text")
         key = (tuple(labels), multi_label, template)
+        self.calibrate(labels, multi_label, template)
 
         def top_logprob(variants: list[list[int]]) -> list[float]:
             probabilities = self._probabilities(self._raw_after_each(variants, *key), *key)  # row 0: the whole text
@@ -176,6 +198,6 @@ class LabelLikelihood:
         return Attribution([words], 0.0)
 
 
-TRANSLATIONS = {"zh-CN": {"fewer labels or a shorter text": "更少的标签或更短的文本"}}
+TRANSLATIONS = {"zh-CN": {CALIBRATION_ADVICE: "一次少用一些新标签（每个新标签第一次用时要在 19 段文字上校准一次）"}}
 
 add_translations(TRANSLATIONS)
