@@ -4,7 +4,7 @@ classify answer up to a second). Run and Compare do not read them (Compare shows
 identical Run requests share one answer in `demo.page.shared`, which says so). Only answers that do
 not stream (generation samples); each entry is a few label scores and a digest of its inputs (a text
 can be 200,000 characters), so the count bounds the memory. The notes the answer said (a shortened
-text) are said again with it.
+text) are said again with it. Each visitor reads only their own (`RequestScope.visitor`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import threading
 import weakref
 from collections import OrderedDict
 from typing import Any
+
+from demo.inference import current_scope
 
 KEPT_ANSWERS = 128
 
@@ -66,7 +68,10 @@ class RecentAnswers:
 
     @staticmethod
     def _key(task, engine, checked: tuple) -> tuple:
-        return task.key, id(engine), inputs_digest(checked)
+        """The visitor's own: another visitor's Explain on the same text computes its answer again, so that
+        its time says nothing of what was asked before (the room shares answers in flight instead)."""
+        scope = current_scope()
+        return task.key, id(engine), scope.visitor if scope is not None else None, inputs_digest(checked)
 
     def forget(self) -> None:
         with self._lock:

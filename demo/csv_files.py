@@ -41,14 +41,15 @@ def decoded_rows(data: bytes, what: str) -> tuple[list[str], Iterator[tuple[int,
         raise InputError(Text("The file is not UTF-8 text (byte {byte} cannot be read). Save it as UTF-8 CSV.",
                               byte=f"{exc.start:,}")) from None
     csv.field_size_limit(MAX_CSV_BYTES)  # a cell may be as long as the file; each task checks its own limit
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote never closed is an error, not the rest of the file read as one cell
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [name.strip().lower() for name in next(reader)]
     except csv.Error as exc:
         raise InputError(Text("The file is not valid CSV: {reason}.", reason=str(exc))) from None
 
     def rows():
-        count = 0
+        count, line = 0, 1
         try:
             for line, row in enumerate(reader, start=2):
                 if not any(cell.strip() for cell in row):
@@ -63,6 +64,10 @@ def decoded_rows(data: bytes, what: str) -> tuple[list[str], Iterator[tuple[int,
                                           header=excerpt(",".join(header))))
                 yield line, row
         except csv.Error as exc:
+            if "unexpected end of data" in str(exc):  # the row after the last one read opened a quote
+                raise InputError(Text("A quote (\") opened in the row that starts on line {line} is never closed. "
+                                      "Close it, or write a quote inside a cell as two (\"\").",
+                                      line=str(line + 1))) from None
             raise InputError(Text("The file is not valid CSV near line {line}: {reason}.", line=str(reader.line_num),
                                    reason=str(exc))) from None
 

@@ -60,6 +60,7 @@ class RequestScope:
         self.cancelled = threading.Event()  # the request went away: its results are not wanted
         self.stop_requested = threading.Event()  # the user pressed Stop: end early, keep what was made
         self.unread_since: float | None = None  # since when its client has left its messages unread
+        self.visitor: str | None = None  # whose request it is (a session): what one visitor's answers are kept for
         self._futures: list[Future] = []
 
     def add(self, future: Future) -> None:

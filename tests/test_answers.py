@@ -5,20 +5,9 @@ from __future__ import annotations
 from demo.answers import RECENT_ANSWERS
 from demo.page.endpoint import answer_endpoint, view_endpoint
 from demo.registry import VIEWS, get_task
+from tests.helpers import Counted
 
 
-class Counted:
-    """An engine that counts its answers and otherwise is the engine it wraps."""
-
-    def __init__(self, engine):
-        self.engine, self.answers = engine, 0
-
-    def __getattr__(self, name):
-        return getattr(self.engine, name)
-
-    def classify(self, *args, **kwargs):
-        self.answers += 1
-        return self.engine.classify(*args, **kwargs)
 
 
 def test_explain_after_run_takes_runs_answer(runtime):

@@ -90,3 +90,44 @@ def test_a_second_identical_answer_is_shared_too_and_a_generation_stays_each_vis
     assert "identical request" in second[-1] and "identical request" not in first[-1]
     for _ in range(2):
         assert "identical request" not in client.predict("Once upon a shared time", api_name="/generate")[-1]
+
+
+def test_a_typed_text_is_not_told_to_a_later_visitor_but_the_presenters_example_is(base_url, monkeypatch):
+    """An instant answer with "Computed once" told a second visitor that someone had typed that text a
+    minute earlier. A typed text's answer is shared only while identical presses arrive together
+    (`TYPED_KEPT_FOR_S`); a bundled example's, what a presenter shows a room, for longer."""
+    from gradio_client import Client
+
+    from demo.page import endpoints
+    from demo.tasks.base import load_examples
+
+    monkeypatch.setattr(endpoints, "TYPED_KEPT_FOR_S", 0.5)  # the window, short for the test
+    first, second = (Client(base_url, verbose=False) for _ in range(2))
+    typed = f"A secret review typed at {time.time()}: the film was fine."
+    example = load_examples("sentiment")[0][0]
+    first.predict(typed, api_name="/sentiment")
+    first.predict(example, api_name="/sentiment")
+    time.sleep(0.8)
+    assert "identical request" not in second.predict(typed, api_name="/sentiment")[-1]
+    assert "identical request" in second.predict(example, api_name="/sentiment")[-1]
+
+
+def test_explain_reads_only_its_own_visitors_run(runtime):
+    """Explain after Run takes Run's answer for the same visitor; another visitor's Explain on that text
+    computes it again, so its time says nothing of what the first asked."""
+    from demo.inference import RequestScope, run_in_scope
+    from demo.page.endpoint import answer_endpoint, view_endpoint
+    from demo.registry import VIEWS, get_task
+    from tests.helpers import Counted
+
+    task = get_task("sentiment")
+    engine = Counted(runtime.engine("sentiment"))
+    run, explain = answer_endpoint(task), view_endpoint(task, VIEWS["attribution"])
+    text = task.check(f"the film was great fun at {time.time()}")
+    first, second = RequestScope(), RequestScope()
+    first.visitor, second.visitor = "visitor-1", "visitor-2"
+    run_in_scope(first, run.answer, engine, print, *text)
+    run_in_scope(second, explain.answer, engine, print, *text)
+    assert engine.answers == 2  # another visitor: computed again
+    run_in_scope(first, explain.answer, engine, print, *text)
+    assert engine.answers == 2  # the same visitor: Run's answer

@@ -219,4 +219,6 @@ TEXTS = {
     "This request needed more than {seconds} s of model time and was stopped so that others can be served. Please "
     "ask for less: {advice}.": "这个请求需要超过 {seconds} 秒的模型时间，为了服务其他人已被停止。请减少要求：{advice}。",
     "a shorter text": "更短的文本",
+    "A quote (\") opened in the row that starts on line {line} is never closed. Close it, or write a quote inside a "
+    "cell as two (\"\").": "从第 {line} 行开始的那一行里有一个引号（\"）没有闭合。请闭合它；单元格里的引号要写成两个（\"\"）。",
 }

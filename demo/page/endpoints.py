@@ -5,6 +5,7 @@ answer read by the view, in the page's language, and a refusal shown under the i
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -25,8 +26,8 @@ from demo.page.expected import RecentCosts, size_of
 from demo.page.gradio_patches import with_gradio_signature
 from demo.page.liveness import stream_in_scope, while_wanted
 from demo.page.run_stop import error_line, toast
-from demo.page.shared import SHARED_ANSWERS, SHARED_NOTE
-from demo.tasks.base import Task
+from demo.page.shared import KEPT_FOR_S, SHARED_ANSWERS, SHARED_NOTE, TYPED_KEPT_FOR_S
+from demo.tasks.base import Task, load_examples
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,19 @@ CANCELLED = "The request was cancelled before its answer was ready."
 # An answer is kept in the session for a language switch when its texts are at most this long
 # (a page of text: hundreds of sessions may each keep one answer per tab)
 MAX_KEPT_CHARS = 20_000
+
+
+@functools.cache
+def bundled_texts(task: Task) -> frozenset[tuple]:
+    """The required texts of the task's bundled examples: what a presenter shows a room."""
+    return frozenset(tuple(str(value) for param, value in zip(task.params, row) if param.required)
+                     for row in load_examples(task.key))
+
+
+def bundled(task: Task, checked: tuple) -> bool:
+    """Whether a request asks about a bundled example (its answer may be kept longer for a room)."""
+    texts = tuple(str(value) for param, value in zip(task.params, checked) if param.required)
+    return texts in bundled_texts(task)
 
 
 def message_of(exc: BaseException) -> str:
@@ -99,7 +113,8 @@ class Responder:
             compute = lambda warn: self.endpoint.answer(engine, warn, *prepared.checked)  # noqa: E731
             if self.endpoint.shared:
                 key = (self.endpoint.api_name, card.name, prepared.routing.language, inputs_digest(prepared.checked))
-                outputs, shared = SHARED_ANSWERS.answer(key, compute, warner(locale))
+                kept_for_s = KEPT_FOR_S if bundled(self.task, prepared.checked) else TYPED_KEPT_FOR_S
+                outputs, shared = SHARED_ANSWERS.answer(key, compute, warner(locale), kept_for_s)
             else:
                 outputs, shared = compute(warner(locale)), False
             if not shared:  # a shared answer's time says nothing of this model's pace
@@ -160,6 +175,7 @@ class Responder:
                 yield item
             return
         scope = RequestScope()
+        scope.visitor = getattr(request, "session_hash", None)  # the answers kept for this visitor only
         try:
             yield await while_wanted(request, scope, self.answer, prepared, progress, locale)
         finally:

@@ -2,8 +2,8 @@
 
 A room follows its presenter: "pick the first example, press Explain" sends the same request from
 every visitor at once. An answer depends only on its inputs and its model, so the first
-request computes it and the others wait for it, or find it kept (for `KEPT_FOR_S`, the most recent
-`KEPT_ANSWERS`, within `KEPT_BYTES`). Eight identical explanations cost one instead of eight
+request computes it and the others wait for it, or find it kept (a bundled example for `KEPT_FOR_S`, a typed
+text for `TYPED_KEPT_FOR_S`; the most recent `KEPT_ANSWERS`, within `KEPT_BYTES`). Eight identical explanations cost one instead of eight
 passes in turn on the one inference thread. The notes the computation said (a shortened text) are
 said again to every visitor it answers; a failure is every waiting visitor's answer too, except a
 cancel (the first visitor left): then one of the waiting ones computes it again.
@@ -24,8 +24,10 @@ from demo.inference import RequestCancelled
 
 KEPT_ANSWERS = 64
 KEPT_BYTES = 64 * 2**20  # all kept answers together (an attention map is ~3 MB)
-KEPT_FOR_S = 120.0  # a room follows its presenter within a minute or two; longer would only tell more visitors
-# that someone asked the same thing (an instant answer says so, whatever the status line words)
+KEPT_FOR_S = 120.0  # a bundled example: a room follows its presenter's clicks within a minute or two
+# a text a visitor typed: kept only while a room's identical presses arrive; longer, an instant answer would tell
+# a later visitor that someone had asked it (whatever the status line words)
+TYPED_KEPT_FOR_S = 10.0
 
 
 @dataclass(eq=False)
@@ -55,12 +57,14 @@ class SharedAnswers:
         self._kept: OrderedDict[tuple, Kept] = OrderedDict()
         self._lock = threading.Lock()
 
-    def answer(self, key: tuple, compute: Callable[[Callable], Any], warn: Callable) -> tuple[Any, bool]:
-        """(outputs, shared): `compute(warn)` run once for every identical request in flight or kept;
-        `shared` says the outputs were computed for another request."""
+    def answer(self, key: tuple, compute: Callable[[Callable], Any], warn: Callable,
+               kept_for_s: float | None = None) -> tuple[Any, bool]:
+        """(outputs, shared): `compute(warn)` run once for every identical request in flight or kept
+        (for `kept_for_s`, at most the store's own); `shared` says the outputs were computed for another
+        request."""
         while True:
             with self._lock:
-                kept = self._fresh(key)
+                kept = self._fresh(key, self.kept_for_s if kept_for_s is None else min(kept_for_s, self.kept_for_s))
                 flight = None if kept else self._flights.get(key)
                 leads = kept is None and flight is None
                 if leads:
@@ -106,11 +110,14 @@ class SharedAnswers:
             warn(note)
         return outputs
 
-    def _fresh(self, key: tuple) -> Kept | None:
+    def _fresh(self, key: tuple, kept_for_s: float) -> Kept | None:
         kept = self._kept.get(key)
-        if kept is not None and time.monotonic() - kept.at > self.kept_for_s:
+        age = time.monotonic() - kept.at if kept is not None else 0.0
+        if age > self.kept_for_s:
             del self._kept[key]
             return None
+        if age > kept_for_s:
+            return None  # too old for this request (a bundled example's serves a longer window)
         if kept is not None:
             self._kept.move_to_end(key)
         return kept
