@@ -9,6 +9,8 @@
   Gradio runs each MCP tool call as a new HTTP request from 127.0.0.1 carrying the caller's headers,
   and uvicorn believes `X-Forwarded-For` from 127.0.0.1, so a forged header passed through, and
   without one every MCP caller was the one client 127.0.0.1.
+- A request file made before this process started (a previous run's scorecard, upload or report)
+  gets 404: the folder is swept by age only, every 10 minutes.
 - A result stream (`/call/NAME/EVENT_ID`, `queue/data`) for an event or session the queue does not
   hold gets 404 before the stream starts (Gradio raised inside the started stream: a traceback in
   the log and a dropped connection).
@@ -34,6 +36,8 @@ MCP_PREFIX = "/gradio_api/mcp"
 UPLOADS_PER_MINUTE = 10
 UPLOAD_DISK_BUDGET = 64 * 2**20
 CALL_PREFIX = "/gradio_api/call/"
+FILE_PREFIX = "/gradio_api/file="
+STARTED = time.time()  # files in the request folder from before this are a previous process's
 _FILENAME = re.compile(rb'content-disposition:[^\r\n]*filename="([^"\r\n]*)"', re.IGNORECASE)
 
 
@@ -86,8 +90,10 @@ class RequestGate:
     def __init__(self, app, api_names: Callable[[], set[str]] = set, uploads: UploadBook | None = None,
                  trusted_proxies: frozenset[str] = frozenset(), max_bytes: int = MAX_BODY_BYTES,
                  max_upload_bytes: int = MAX_UPLOAD_BODY_BYTES,
-                 stream_held: Callable[[str | None, str | None], bool] | None = None):
+                 stream_held: Callable[[str | None, str | None], bool] | None = None,
+                 file_folder: Callable[[], Path] | None = None):
         self.app, self.api_names, self.uploads, self.stream_held = app, api_names, uploads, stream_held
+        self.file_folder = file_folder  # the request files' folder: what a previous process left is not served
         self.trusted_proxies, self.max_bytes, self.max_upload_bytes = trusted_proxies, max_bytes, max_upload_bytes
 
     async def __call__(self, scope, receive, send):
@@ -105,6 +111,9 @@ class RequestGate:
             if wanted is not None and not self.stream_held(*wanted):
                 return await _answer(send, 404, "No such event or session: its results were already read, or it "
                                                 "never existed. Send the request again.")
+        if scope.get("method") in ("GET", "HEAD") and path.startswith(FILE_PREFIX) and self._before_start(path):
+            return await _answer(send, 404, "That file was made before the app last started, and is no longer "
+                                            "served. Run the request again for a new one.")
         upload = path.endswith(UPLOAD_PATH) and scope.get("method") == "POST"
         limit = self.max_upload_bytes if upload else self.max_bytes
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
@@ -148,6 +157,17 @@ class RequestGate:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
+
+    def _before_start(self, path: str) -> bool:
+        """Whether a requested file lies in the request-file folder and was made before this process
+        started: a previous process's scorecards and uploads were served by URL until swept (10 min)."""
+        if self.file_folder is None:
+            return False
+        try:
+            wanted = Path(path[len(FILE_PREFIX):]).resolve()
+            return wanted.is_relative_to(self.file_folder().resolve()) and wanted.stat().st_mtime < STARTED
+        except (OSError, ValueError):
+            return False
 
     async def _too_large(self, send, limit: int) -> None:
         await _answer(send, 413, f"Request body too large: the limit is {limit:,} bytes. "

@@ -50,19 +50,22 @@ http {{
   }}
   server {{
     listen {host}:{port};
-    client_max_body_size 1m;
-    location / {{
-      proxy_pass http://showcase;{bind}
-      proxy_http_version 1.1;
-      proxy_set_header Upgrade $http_upgrade;
-      proxy_set_header Connection $connection_upgrade;
-      proxy_set_header Host $host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto $scheme;
-      proxy_buffering off;  # server-sent events: every token goes out as it comes
-      proxy_read_timeout 300s;
-      proxy_next_upstream error timeout;  # a replica that is down: the next one takes the session
-      add_header X-Replica $upstream_addr always;
+    # the app's own bounds (`demo.gate`): a body over them gets nginx's 413, with the same limits
+    client_max_body_size 1000k;{bind}
+    proxy_http_version 1.1;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection $connection_upgrade;
+    proxy_set_header Host $host;
+    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    proxy_set_header X-Forwarded-Proto $scheme;
+    proxy_buffering off;  # server-sent events: every token goes out as it comes
+    proxy_read_timeout 300s;
+    proxy_next_upstream error timeout;  # a replica that is down: the next one takes the session
+    add_header X-Replica $upstream_addr always;
+    location / {{ proxy_pass http://showcase; }}
+    location = /gradio_api/upload {{
+      client_max_body_size 2064k;  # a 2 MB CSV and its multipart envelope
+      proxy_pass http://showcase;
     }}
   }}
 }}
@@ -75,7 +78,7 @@ SPACE_ENV = {"SYSTEM": "spaces", "SPACE_ID": "showcase/zero-training-nlp", "GRAD
 
 def nginx_config(prefix: Path, host: str, port: int, replica_ports: list[int], bind: str | None = None) -> str:
     servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in replica_ports)
-    bind_line = f"\n      proxy_bind {bind};" if bind else ""
+    bind_line = f"\n    proxy_bind {bind};" if bind else ""
     return CONFIG.format(prefix=prefix, host=host, port=port, servers=servers, bind=bind_line)
 
 

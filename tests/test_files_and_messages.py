@@ -6,7 +6,9 @@ import csv
 import io
 import os
 import time
+from pathlib import Path
 
+import httpx
 import pytest
 
 from demo.errors import InputError
@@ -148,3 +150,19 @@ def test_a_share_link_says_what_it_cut_or_skipped():
         "top_k 'inf' is not a number; its default is kept."]
     assert [localize(note, "zh-CN") for note in notes] == [
         f"text 只取了前 {MAX_LINK_CHARS:,} 个字符（链接中有 9,000 个）。", "top_k “inf”不是数字，保留其默认值。"]
+
+
+def test_a_file_a_previous_process_left_is_not_served_and_a_new_one_is(base_url):
+    """Scorecards and uploads of a previous process were served by URL until the sweep (up to 10 minutes)."""
+    from demo.gate import STARTED
+    from demo.page.gradio_patches import upload_folder
+
+    folder = Path(upload_folder()) / "previous-run-test"
+    folder.mkdir(parents=True, exist_ok=True)
+    old, new = folder / "scorecard-old.csv", folder / "scorecard-new.csv"
+    old.write_text("text,label\nold,1\n")
+    new.write_text("text,label\nnew,1\n")
+    os.utime(old, (STARTED - 60, STARTED - 60))
+    gone = httpx.get(f"{base_url}/gradio_api/file={old}", timeout=30)
+    assert gone.status_code == 404 and "before the app last started" in gone.text
+    assert httpx.get(f"{base_url}/gradio_api/file={new}", timeout=30).text == "text,label\nnew,1\n"

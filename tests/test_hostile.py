@@ -17,7 +17,10 @@ HOSTILE = [
     ("/sentiment", ["bad\x00byte \x07 bell \x1b[31m escape"], None),
     ("/sentiment", ["😀🔥 ‏مرحبا بالعالم‏ zero\u200bwidth\u200d joiner"], None),
     ("/sentiment", [None], "missing"),
-    ("/sentiment", [12345], None),
+    # a value of another type, or one value too many, is named, not read as text or dropped
+    ("/sentiment", [12345], "text must be text"),
+    ("/sentiment", [True], "text must be text"),
+    ("/sentiment", ["A fine film.", "one", "two", "three"], "takes at most 1 value"),
     ("/fill_mask", ["no mask at all", 5], "No mask found"),
     ("/fill_mask", ["a <mask> spelling", 5], None),
     ("/fill_mask", [" ".join(["[MASK]"] * 11), 5], "at most 10"),

@@ -52,6 +52,21 @@ def load(base_url: str, rounds: int = 3) -> Counter:
         return Counter(served)
 
 
+def test_nginx_keeps_the_apps_body_bounds_a_big_csv_passes_and_an_oversized_body_is_413(replicas):
+    """nginx refused every upload over 1 MB (the app takes CSVs up to 2 MB), and a 3 MB body got 502 as
+    often as 413: nginx's limits are the app's own now."""
+    url = replicas["url"]
+    csv_file = b"text,label\n" + b"A fine film.,1\n" * 100_000  # 1.5 MB
+    taken = httpx.post(f"{url}/gradio_api/upload", files={"files": ("set.csv", csv_file, "text/csv")}, timeout=60)
+    assert taken.status_code == 200, taken.text[:200]
+    codes = [httpx.post(f"{url}/gradio_api/call/sentiment", content=b"x" * 3_000_000,
+                        headers={"content-type": "application/json"}, timeout=60).status_code for _ in range(10)]
+    assert codes == [413] * 10
+    big = httpx.post(f"{url}/gradio_api/upload", files={"files": ("big.csv", b"x" * 2_200_000, "text/csv")},
+                     timeout=60)
+    assert big.status_code == 413
+
+
 def test_both_replicas_serve_and_a_stopped_one_leaves_new_sessions_to_the_other(replicas):
     by_replica = load(replicas["url"])
     print(f"\nrequests per replica, {len(CLIENTS)} client addresses x 3: {dict(by_replica)}")

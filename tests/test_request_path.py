@@ -48,7 +48,7 @@ def test_a_page_request_checks_once_routes_once_and_is_said_in_the_page_language
     import gradio as gr
 
     page = next(fn.fn for fn in launched_app.fns.values() if fn.api_name == "sentiment_page")
-    label, view, error, status, *panels = asyncio.run(page("这部电影很好看。", "zh-CN", gr.Progress(), None))
+    label, view, error, status, *panels = asyncio.run(page("这部电影很好看。", "", "zh-CN", gr.Progress(), None))
     assert counted == {"check": 1, "route": 1}
     assert status.startswith("由 **") and "中文文本：" in status and "<summary>详情</summary>" in status
     assert 'class="verdict' in view and any(word in view for word in ("正面", "负面", "不确定"))

@@ -90,14 +90,24 @@ class ShowcaseBlocks(gr.Blocks):
     def validate_inputs(self, block_fn, inputs: list[Any]) -> None:
         """Fill in the defaults of trailing optional inputs; name the missing required ones (Gradio's
         own message is hidden from clients with `show_error=False`, which answered `{"error": null}`)."""
+        names = [p.name for p in _parameters(block_fn)]
+        if len(inputs) > len(block_fn.inputs):  # extra values were dropped without a word
+            raise gr.Error(f"This endpoint takes at most {len(block_fn.inputs)} value"
+                           f"{'s' * (len(block_fn.inputs) != 1)} ({', '.join(names[:len(block_fn.inputs)])}); "
+                           f"the request sent {len(inputs)}.", print_exception=False)
+        for position, (component, value) in enumerate(zip(block_fn.inputs, inputs)):
+            if isinstance(component, gr.Textbox) and value is not None and not isinstance(value, str):
+                name = names[position] if position < len(names) else f"value {position + 1}"
+                raise gr.Error(f"{name} must be text (a JSON string); got {excerpt(json.dumps(value), 40)}.",
+                               print_exception=False)  # Gradio read true as the text "True"
         missing = block_fn.inputs[len(inputs):]
         if all(getattr(c, "value", None) is not None for c in missing):
             inputs.extend(c.value for c in missing)
         elif missing:
             needed = len(block_fn.inputs) - sum(getattr(c, "value", None) is not None for c in block_fn.inputs)
-            names = [p.name for p in _parameters(block_fn)][: max(needed, 1)]
             raise gr.Error(f"This endpoint needs at least {needed} value{'s' * (needed != 1)} "
-                           f"({', '.join(names)}); the request sent {len(inputs)}.", print_exception=False)
+                           f"({', '.join(names[: max(needed, 1)])}); the request sent {len(inputs)}.",
+                           print_exception=False)
         super().validate_inputs(block_fn, inputs)
 
 
@@ -296,3 +306,27 @@ def patient_url_ok(url: str) -> bool:
 def wait_patiently_for_the_page() -> None:
     """Launch's check of its own page (`networking.url_ok`, read at call time) waits as above."""
     networking.url_ok = patient_url_ok
+
+
+def readable_mcp_refusals() -> None:
+    """An MCP tool call runs through Gradio's own client on the app's internal URL: a refusal (429, 413)
+    reached the caller as httpx's error with that URL. It is the app's own message now."""
+    from gradio.mcp import GradioMCPServer
+
+    for name in ("_execute_tool_without_progress", "_execute_tool_with_progress"):
+        original = getattr(GradioMCPServer, name)
+        if getattr(original, "readable", False):
+            continue
+
+        async def said_plainly(self, *args, _original=original, **kwargs):
+            try:
+                return await _original(self, *args, **kwargs)
+            except httpx.HTTPStatusError as refused:
+                try:
+                    message = refused.response.json().get("detail") or refused.response.reason_phrase
+                except (ValueError, AttributeError, httpx.ResponseNotRead):
+                    message = refused.response.reason_phrase
+                raise RuntimeError(str(message)) from None
+
+        said_plainly.readable = True
+        setattr(GradioMCPServer, name, said_plainly)
