@@ -52,6 +52,9 @@ http {{
     listen {host}:{port};
     # the app's own bounds (`demo.gate`): a body over them gets nginx's 413, with the same limits
     client_max_body_size 1000k;{bind}
+    # a body is kept in memory up to the largest accepted: nginx's workers (user nobody when started as
+    # root) could not write the temporary files of bodies over 16 KB, and a 1.5 MB CSV got 500
+    client_body_buffer_size 2064k;
     proxy_http_version 1.1;
     proxy_set_header Upgrade $http_upgrade;
     proxy_set_header Connection $connection_upgrade;

@@ -19,8 +19,11 @@ from bench.tiny_models import build_distilbert_classifier
 from demo.admission import LONG_PER_CLIENT, VIEWS_KIND
 
 NGINX = Path(os.environ.get("NGINX", "/usr/sbin/nginx"))
-PRESSES = [("sentiment", ["A warm, funny film."]), ("explain_sentiment", ["A warm, funny film."]),
-           ("generate", ["Once upon a time", 20])]
+def press(kind: int, visitor: int, case: str) -> tuple[str, list]:
+    """Visitor `visitor`'s press in `case`: a text of their own (identical requests share one answer,
+    so a room on one text would time the store, not the room)."""
+    text = f"A warm, funny film, says visitor {visitor} of the {case} room."
+    return [("sentiment", [text]), ("explain_sentiment", [text]), ("generate", [f"Once upon a time {visitor}", 20])][kind]
 
 pytestmark = [pytest.mark.replicas,
               pytest.mark.skipif(not NGINX.exists(), reason=f"no nginx at {NGINX}: install Debian's nginx")]
@@ -39,8 +42,10 @@ def space_behind_proxy(tiny_paths, tmp_path_factory):
 
 
 @pytest.mark.parametrize("presses", [
-    pytest.param([PRESSES[n % 3] for n in range(40)], id="40 visitors, a third each of sentiment, explain, generate"),
-    pytest.param([PRESSES[2]] * 8 + [PRESSES[1]] * 4, id="12 visitors with long work, 8 generations, 4 explanations"),
+    pytest.param([press(n % 3, n, "first") for n in range(40)],
+                 id="40 visitors, a third each of sentiment, explain, generate"),
+    pytest.param([press(2, n, "second") for n in range(8)] + [press(1, n, "second") for n in range(8, 12)],
+                 id="12 visitors with long work, 8 generations, 4 explanations"),
 ])
 def test_every_visitor_in_the_room_is_answered_and_none_refused(space_behind_proxy, presses):
     ended = Counter((api_name, how) for api_name, how, _ in presses_at_once(space_behind_proxy, presses))
