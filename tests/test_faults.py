@@ -78,3 +78,26 @@ def test_a_runtime_whose_background_load_ended_is_not_kept_alive_for_the_exit(ti
     del runtime
     gc.collect()
     assert gone() is None
+
+
+def test_a_warm_up_that_fails_once_is_tried_again_and_the_log_says_so(tiny_models, caplog):
+    """A route whose load or warm-up failed once (a busy machine's refusal) was left failed until a
+    visitor's request; it is tried once more after the others, and the log says what happened."""
+    import logging
+
+    runtime = Runtime(plan("hub", tiny_models))
+    real, failed = runtime._warm_up, []
+
+    def once(task, report, language="en"):
+        if task == "fill_mask" and not failed:
+            failed.append(task)
+            raise RuntimeError("refused by a busy machine")
+        return real(task, report, language)
+
+    runtime._warm_up = once
+    with caplog.at_level(logging.INFO, logger="demo.runtime"):
+        assert runtime.preload() == {}
+    assert failed == ["fill_mask"] and runtime.is_ready("fill_mask")
+    said = caplog.text
+    assert "tried once more after the others" in said and "ready on its second try" in said
+    assert "every tab is ready" in said

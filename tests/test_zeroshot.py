@@ -173,20 +173,46 @@ def test_a_new_label_set_is_calibrated_once_per_label_and_never_charged_to_the_a
     engine, fresh = LabelLikelihood(tiny_lm, worker, "zh"), LabelLikelihood(tiny_lm, worker, "zh")
     calibrated, real = [], LabelLikelihood._raw_after_each
 
-    def slow(self, variants, labels, multi_label, template):
+    def slow(self, variants, prompts):
         if len(variants) > 1:  # the calibration texts (an answer reads one text)
-            calibrated.append(labels)
+            calibrated.append(len(prompts[0][1]))  # how many labels
             end = time.process_time() + (1.2 * torch.get_num_threads() if len(calibrated) == 1 else 0)
             while time.process_time() < end:  # the new set of 20: 1.2 s of model time, past the answer's budget
                 pass
-        return real(self, variants, labels, multi_label, template)
+        return real(self, variants, prompts)
 
     monkeypatch.setattr(LabelLikelihood, "_raw_after_each", slow)
     monkeypatch.setattr(classify, "LONG_JOB_BUDGET_S", 0.5)  # the answer's own budget, spent by the calibration alone
-    labels = [f"类别{n}" for n in range(20)]
+    labels = [f"类别{n}" for n in range(20)]  # rows sharing more than the prompt: kept apart, still exact
     scores = engine.classify("他在比赛中进了两个球。", labels, False, "这段文字的主题是{}。").scores
-    assert sorted(scores) == sorted(labels) and calibrated == [tuple(labels)]
+    assert sorted(scores) == sorted(labels) and calibrated == [20]
     again = engine.classify("他在比赛中进了两个球。", [*labels[:3], "体育"], False, "这段文字的主题是{}。").scores
-    assert calibrated[1:] == [("体育",)]  # only the new label
+    assert calibrated[1:] == [1]  # only the new label
     whole = fresh.classify("他在比赛中进了两个球。", [*labels[:3], "体育"], False, "这段文字的主题是{}。").scores
     assert again == pytest.approx(whole, abs=1e-5)
+
+
+@pytest.mark.parametrize("language, labels, multi_label", [
+    ("en", ["sports", "politics", "science and technology"], False),
+    ("en", ["sports", "politics", "science and technology"], True),
+    ("zh", ["体育", "财经", "科技", "国际新闻"], False),
+])
+def test_reading_the_prompts_shared_start_once_gives_the_same_probabilities(tiny_lm, worker, monkeypatch,
+                                                                             language, labels, multi_label):
+    """Every label's row starts with the same tokens ("\\nCategory:"): read once after the text and left
+    out of the scores, every label's score moves alike, so the answer, the calibration and an
+    explanation are the same as with whole rows (which read those positions once per label)."""
+    from demo.engines.gemma import classify
+    from demo.engines.gemma.classify import LabelLikelihood
+
+    text = "The match ended two all after extra time." if language == "en" else "比赛在加时赛后二比二结束。"
+    template = "This text is about {}." if language == "en" else "这段文字的主题是{}。"
+    shared = LabelLikelihood(tiny_lm, worker, language)
+    assert all(len(start) > 0 for start, _ in shared._rows(tuple(labels), multi_label, template))
+    once = shared.classify(text, labels, multi_label, template).scores
+    explained = [score for _, score in shared.attribute(text, labels, multi_label, template).words[0]]
+    monkeypatch.setattr(classify, "common_start", lambda rows: 0)  # whole rows, as before
+    whole = LabelLikelihood(tiny_lm, worker, language)
+    assert once == pytest.approx(whole.classify(text, labels, multi_label, template).scores, abs=1e-4)
+    assert explained == pytest.approx(
+        [score for _, score in whole.attribute(text, labels, multi_label, template).words[0]], abs=1e-3)

@@ -24,16 +24,18 @@ from __future__ import annotations
 
 import torch
 
-from demo.engines.gemma.scoring import (SEARCH_BUDGET_S, encode, passes, prefixes_state,
-                                        rows_after_each_prefix_logprobs, shared_prefix_logprobs)
+from demo.engines.gemma.scoring import (SEARCH_BUDGET_S, continued_prefixes_state, continued_state, encode,
+                                        passes, prefix_state, prefixes_state, rows_after_each_prefix_logprobs,
+                                        shared_prefix_logprobs)
 from demo.engines.substitutes import Proposals, causal_substitutes
-from demo.engines.types import DEFAULT_TEMPLATES, LabelScores, bounded_hypotheses
+from demo.engines.types import DEFAULT_TEMPLATES, LabelScores, bounded_hypotheses, hypothesis
 from demo.explain import Attribution, occlusion, require_short, tokens_of
 from demo.i18n import add_translations
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
 
 CONTENT_FREE = ("N/A", "", "[MASK]")
+PROBES = ("x", "中")  # two labels with nothing in common: where a prompt's own start ends
 MAX_LABEL_PRIORS = 4096  # labels kept calibrated (a float each)
 # a new label set's calibration, within the labels' declared bounds: 20 new Chinese labels, two prompts,
 # 19 texts, with other work on the cores; past it the set is refused with the true reason
@@ -70,6 +72,14 @@ BACKGROUND = {
 }
 
 
+def common_start(rows: list[list[int]]) -> int:
+    """How many tokens every row starts with, leaving each row one token at least."""
+    shortest, n = min(len(row) for row in rows), 0
+    while n < shortest - 1 and all(row[n] == rows[0][n] for row in rows):
+        n += 1
+    return n
+
+
 class LabelLikelihood:
     """Calibrated label scoring with Gemma 3 270M, for any labels."""
 
@@ -98,53 +108,71 @@ class LabelLikelihood:
     def text_ids(self, text: str) -> list[int]:
         return encode(self.loaded, self.joiner + text)[:MAX_TEXT_TOKENS]
 
-    def _rows(self, labels: tuple[str, ...], multi_label: bool, template: str) -> list[list[int]]:
-        """Each label in each prompt, on the line after the text (the reference label's last)."""
+    def _rows(self, labels: tuple[str, ...], multi_label: bool, template: str) -> list[tuple[list[int], list[list[int]]]]:
+        """Per prompt, each label in it on the line after the text (the reference label's last), as the
+        tokens every label's row starts with ("\nCategory:") and each label's rest. The shared start
+        scores the same for every label, so it is read once after the text and left out of the scores:
+        every label's score moves alike and the probabilities are the same, with a third of the
+        positions through the 262k-word output layer."""
         named = (*labels, REFERENCE[self.language]) if multi_label else labels
-        prompts = self.prompts(template)
-        rows = [bounded_hypotheses(lambda row: encode(self.loaded, row), prompt, named, "\n") for prompt in prompts]
-        return [row for per_label in zip(*rows, strict=True) for row in per_label]  # label by label, prompt by prompt
-
-    def _summed(self, scored: list[list[float]], count: int) -> torch.Tensor:
-        """[labels]: each label's log-likelihoods summed over its tokens and its prompts."""
-        return torch.tensor([sum(row) for row in scored]).view(count, -1).sum(-1)
+        out = []
+        for prompt in self.prompts(template):
+            rows = bounded_hypotheses(lambda row: encode(self.loaded, row), prompt, named, "\n")
+            # the prompt's own start, whatever the labels ("类别0", "类别1" share more than the prompt)
+            probes = [encode(self.loaded, "\n" + hypothesis(prompt, probe)) for probe in PROBES]
+            shared = common_start(rows + probes)
+            out.append((rows[0][:shared], [row[shared:] for row in rows]))
+        return out
 
     def _raw(self, text_ids: list[int], labels: tuple[str, ...], multi_label: bool, template: str) -> torch.Tensor:
-        """Uncalibrated scores of one text: each label's log-likelihood in the prompts after it."""
-        rows = self._rows(labels, multi_label, template)
-        scored = shared_prefix_logprobs(self.loaded, self.head + text_ids, rows, between=self.worker.checkpoint)
-        return self._summed(scored, len(rows) // len(self.prompts(template)))
+        """Uncalibrated scores of one text: each label's log-likelihood in the prompts after it (less
+        each prompt's shared start, the same for every label)."""
+        prefix = self.head + text_ids
+        state, total = prefix_state(self.loaded, prefix), 0
+        for shared, rows in self._rows(labels, multi_label, template):
+            after = continued_state(self.loaded, state, len(prefix), shared) if shared else state
+            scored = shared_prefix_logprobs(self.loaded, prefix + shared, rows, between=self.worker.checkpoint,
+                                            state=after)
+            total = total + torch.tensor([sum(row) for row in scored])
+        return total
 
-    def _raw_after_each(self, variants: list[list[int]], labels: tuple[str, ...], multi_label: bool,
-                        template: str) -> torch.Tensor:
-        """`_raw` for several texts at once, [texts, labels]: the texts' prefixes share left-padded
-        passes (at most `tokens_per_pass` tokens each), every row runs once after each pass's texts."""
-        rows = self._rows(labels, multi_label, template)
-        count = len(rows) // len(self.prompts(template))
+    def _raw_after_each(self, variants: list[list[int]], prompts: list[tuple[list[int], list[list[int]]]]) -> torch.Tensor:
+        """`_raw` for several texts at once, [texts, labels], the labels' `_rows` given: the texts'
+        prefixes share left-padded passes (at most `tokens_per_pass` tokens each), every row runs once
+        after each pass's texts."""
+        count = len(prompts[0][1])
         prefixes = [self.head + ids for ids in variants]
-        raw = torch.empty(len(prefixes), count)
+        raw = torch.zeros(len(prefixes), count)
         for group in passes(self.loaded, [len(prefix) for prefix in prefixes]):
             self.worker.checkpoint()
             state = prefixes_state(self.loaded, [prefixes[i] for i in group])
-            scores = rows_after_each_prefix_logprobs(self.loaded, state, rows, between=self.worker.checkpoint)
-            raw[group] = torch.stack([self._summed(scores[i * len(rows):(i + 1) * len(rows)], count)
-                                      for i in range(len(group))])
+            for shared, rows in prompts:
+                after = continued_prefixes_state(self.loaded, state, shared) if shared else state
+                scores = rows_after_each_prefix_logprobs(self.loaded, after, rows, between=self.worker.checkpoint)
+                raw[group] += torch.tensor([sum(row) for row in scores]).view(len(group), count)
         return raw
 
     def prior(self, labels: tuple[str, ...], multi_label: bool, template: str) -> torch.Tensor:
         """Each label's mean score after content-free texts and after ordinary ones, averaged: what it
         scores whatever the text. Computed once per label (the labels not seen yet, in the same passes)."""
         named = (*labels, REFERENCE[self.language]) if multi_label else labels
-        new = tuple(label for label in dict.fromkeys(named) if (label, template) not in self.label_priors)
+        # a prior is kept with the prompts' shared starts it left out (the same for every label but in
+        # rare label sets whose rows share more, or tokenize the prompt's end otherwise)
+        prompts = self._rows(tuple(named), False, template)
+        starts = (template, tuple(tuple(start) for start, _ in prompts))
+        new = [i for i, label in enumerate(named) if (label, starts) not in self.label_priors]
+        new = [i for i in new if named.index(named[i]) == i]  # each label once
         if new:
             texts = (*CONTENT_FREE, *BACKGROUND[self.language])
-            raw = self._raw_after_each([self.text_ids(text) for text in texts], new, False, template)
+            subset = [(start, [rows[i] for i in new]) for start, rows in prompts]
+            raw = self._raw_after_each([self.text_ids(text) for text in texts], subset)
+            new = [named[i] for i in new]
             for label, prior in zip(new, (raw[: len(CONTENT_FREE)].mean(0) + raw[len(CONTENT_FREE):].mean(0)) / 2,
                                     strict=True):
                 if len(self.label_priors) >= MAX_LABEL_PRIORS:
                     del self.label_priors[next(iter(self.label_priors))]  # the oldest
-                self.label_priors[label, template] = prior
-        return torch.stack([self.label_priors[label, template] for label in named])
+                self.label_priors[label, starts] = prior
+        return torch.stack([self.label_priors[label, starts] for label in named])
 
     def calibrate(self, labels: list[str], multi_label: bool, template: str) -> None:
         """A new label's one-time calibration, as a job of its own: bounded by the labels' declared bounds
@@ -178,7 +206,8 @@ class LabelLikelihood:
         """`classify` for several texts, their prefixes batched (the scorecard and `bench.zero_shot`)."""
         key = (tuple(labels), multi_label, template)
         ids = [encode(self.loaded, self.joiner + text) for text in texts]
-        probs = self._probabilities(self._raw_after_each([row[:MAX_TEXT_TOKENS] for row in ids], *key), *key)
+        probs = self._probabilities(self._raw_after_each([row[:MAX_TEXT_TOKENS] for row in ids], self._rows(*key)),
+                                    *key)
         return [LabelScores(dict(zip(labels, row, strict=True)), max(0, len(whole) - MAX_TEXT_TOKENS), MAX_TEXT_TOKENS)
                 for whole, row in zip(ids, probs.tolist(), strict=True)]
 
@@ -188,9 +217,10 @@ class LabelLikelihood:
         require_short(ids, "The text")
         key = (tuple(labels), multi_label, template)
         self.calibrate(labels, multi_label, template)
+        prompts = self._rows(*key)
 
         def top_logprob(variants: list[list[int]]) -> list[float]:
-            probabilities = self._probabilities(self._raw_after_each(variants, *key), *key)  # row 0: the whole text
+            probabilities = self._probabilities(self._raw_after_each(variants, prompts), *key)  # row 0: the whole text
             best = int(probabilities[0].argmax())
             return probabilities[:, best].clamp_min(1e-9).log().tolist()
 

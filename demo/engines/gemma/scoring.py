@@ -200,6 +200,32 @@ def rows_after_each_prefix_logprobs(loaded: LoadedModel, state, rows: list[list[
     return scores
 
 
+@torch.inference_mode()
+def continued_state(loaded: LoadedModel, state, length: int, tokens: list[int]):
+    """A kept `prefix_state` of `length` tokens continued by `tokens`: the state of prefix + tokens,
+    the prefix not read again."""
+    model, device = loaded.model, loaded.model.device
+    out = model.get_decoder()(input_ids=torch.tensor([tokens], device=device),
+                              position_ids=torch.arange(length, length + len(tokens), device=device)[None],
+                              past_key_values=copy.deepcopy(state[0]), use_cache=True)
+    first = softcap(model, model.get_output_embeddings()(out.last_hidden_state[0, -1:]).float())[0].log_softmax(-1)
+    return out.past_key_values, first
+
+
+@torch.inference_mode()
+def continued_prefixes_state(loaded: LoadedModel, state, tokens: list[int]):
+    """A kept `prefixes_state` with the same `tokens` after every prefix, in one pass over them."""
+    cache, mask, _ = state
+    model, rows, length = loaded.model, len(mask), len(tokens)
+    ids = torch.tensor([tokens], device=mask.device).expand(rows, length)
+    positions = mask.sum(-1, keepdim=True) + torch.arange(length, device=mask.device)
+    full_mask = torch.cat([mask, torch.ones(rows, length, dtype=mask.dtype, device=mask.device)], 1)
+    out = model.get_decoder()(input_ids=ids, attention_mask=full_mask, position_ids=positions,
+                              past_key_values=copy.deepcopy(cache), use_cache=True)
+    first = softcap(model, model.get_output_embeddings()(out.last_hidden_state[:, -1]).float()).log_softmax(-1)
+    return out.past_key_values, full_mask, first
+
+
 def prefix_cache(loaded: LoadedModel, prefix: list[int]):
     """The key/value cache of `prefix`: rows continue copies of it, so it can be kept and reused."""
     return prefix_state(loaded, prefix)[0]
