@@ -34,10 +34,11 @@ LONG_SEARCHES = [("counterfactual_sentiment", [LONG_REVIEW]), ("counterfactual_s
 REVIEW = ("The first hour drags, the jokes land half the time, and yet the last scene, quiet and warm, stayed with "
           "me all week; the lead is wonderful and the music is lovely. ")
 # the longest valid work of each kind: searches within their 2,000 characters, explanations of a long text
-MAX_WORK = [("counterfactual_sentiment", [(REVIEW * 13)[:2_000]]),
-            ("counterfactual_classify", [(REVIEW * 13)[:2_000], "film, music, sport, food"]),
-            ("explain_sentiment", [REVIEW * 4]),
-            ("explain_classify", [REVIEW * 4, ", ".join(f"topic {n}" for n in range(20))])]
+# (each gets " (client-request)" after it: a text of its own)
+MAX_WORK = [("counterfactual_sentiment", [(REVIEW * 13)[:1_985]]),
+            ("counterfactual_classify", [(REVIEW * 13)[:1_985], "film, music, sport, food"]),
+            ("explain_sentiment", [REVIEW * 3]),  # ~170 Gemma tokens: explanations read 256 at most
+            ("explain_classify", [REVIEW * 3, ", ".join(f"topic {n}" for n in range(20))])]
 WORDS = "warm cold bright dull long short kind cruel calm loud sweet bitter quick slow".split()
 
 
@@ -56,9 +57,12 @@ def attacks(base_url: str) -> dict:
     return out
 
 
+ASKED = itertools.count()  # across the phases of a run: a text asked in an earlier phase would come back kept
+
+
 def good_visitor(base_url: str, until: float, address: str = "127.0.202.1") -> dict:
     """Sentiment with a new text each time until `until`: latencies of answers, and failures."""
-    latencies, failures, count = [], [], itertools.count()
+    latencies, failures, count = [], [], ASKED
     with from_address(address, 600) as http:
         while time.monotonic() < until:
             n = next(count)
@@ -76,7 +80,7 @@ def good_visitor(base_url: str, until: float, address: str = "127.0.202.1") -> d
 def mix(base_url: str, addresses: int, seconds: float) -> dict:
     """`addresses` clients sending the longest valid work for `seconds`, a good visitor beside them."""
     until = time.monotonic() + seconds
-    done = {"complete": 0, "refused": 0}
+    done, said = {"complete": 0, "refused": 0}, {}
     lock = threading.Lock()
 
     def hostile(n: int) -> None:
@@ -86,9 +90,11 @@ def mix(base_url: str, addresses: int, seconds: float) -> dict:
                     return
                 name, data = MAX_WORK[i % len(MAX_WORK)]
                 data = [f"{data[0]} ({n}-{i})", *data[1:]]  # a text of its own: no kept answer serves it
-                kind, _ = call(http, base_url, name, data)
+                kind, payload = call(http, base_url, name, data)
                 with lock:
                     done["complete" if kind == "complete" else "refused"] += 1
+                    if kind != "complete":
+                        said.setdefault(name, str(payload)[:120])  # what each kind was refused with, once
 
     threads = [threading.Thread(target=hostile, args=(n,)) for n in range(addresses)]
     for thread in threads:
@@ -96,7 +102,8 @@ def mix(base_url: str, addresses: int, seconds: float) -> dict:
     visitor = good_visitor(base_url, until)
     for thread in threads:
         thread.join()
-    return {"visitor": visitor, "hostile_answered": done["complete"], "hostile_refused": done["refused"]}
+    return {"visitor": visitor, "hostile_answered": done["complete"], "hostile_refused": done["refused"],
+            "refused_with": said}
 
 
 def main() -> None:

@@ -4,7 +4,9 @@
     python -m bench.load --soak-minutes 10                  # soak: RSS of the server each minute
     python -m bench.load --disconnect                       # a client drops mid-generation
     python -m bench.load --hostile [--embedded]             # load plus big bodies, cancels, long work,
-                                                            # a queue-filling client, explanations, an upload flood
+                                                            # a queue-filling client, explanations, an upload flood,
+                                                            # the template and search attacks (bench.hostile), and
+                                                            # a good visitor's answers to new texts meanwhile
     python -m bench.load --room [--visitors 40 --seconds 60 --embedded]   # a room behind a Space's proxy
                                                             # (bench.room, which takes the flags after it)
 
@@ -270,10 +272,15 @@ def main() -> None:
                             time.sleep(0.5)
 
                     threading.Thread(target=sample, daemon=True).start()
-                    with ThreadPool(1) as pool:
+                    from bench.hostile import attacks, good_visitor  # it reads this module's helpers
+
+                    figures["attacks"] = attacks(base_url)  # the 13-character template and its kin, long searches
+                    with ThreadPool(2) as pool:
                         hostile = pool.apply_async(run_hostile, (base_url, args.seconds, uploads))
+                        visitor = pool.apply_async(good_visitor, (base_url, time.monotonic() + args.seconds))
                         figures |= run_load(base_url, args.clients, args.seconds)
                         figures |= hostile.get()
+                        figures["good_visitor_new_texts"] = visitor.get()
                     sampling.set()
                     figures["server_rss_peak_mb"] = peak[0]
                     figures["clients"], figures["seconds"] = args.clients, args.seconds

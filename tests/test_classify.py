@@ -176,3 +176,12 @@ def test_a_labelled_file_with_too_many_or_too_few_labels_is_refused_naming_them(
         read_csv(b"text,label\na,x\nb,x\n", "classify")
     with pytest.raises(InputError, match="Row 3: the label is empty"):
         read_csv(b"text,label\na,x\nb,\n", "classify")
+
+
+def test_an_explanation_of_a_text_that_does_not_fit_beside_its_labels_says_so(runtime):
+    """The tiny NLI model reads 128 positions: a 150-token text and its hypothesis once failed inside the
+    model ("could not process this input"); the text's bound is what fits beside the longest label."""
+    engine = runtime.engine("classify")
+    text = " ".join(["the film was great fun and the music was loud"] * 15)
+    with pytest.raises(InputError, match="explanations take texts of up to"):
+        engine.attribute(text, [f"topic {n}" for n in range(20)], False, "This text is about {}.")

@@ -79,8 +79,8 @@ def test_on_a_busy_machine_every_one_word_edit_of_a_short_review_is_tried_before
     from demo.registry import VIEWS, get_task
 
     view, task, engine = VIEWS["counterfactual"], get_task("sentiment"), runtime.engine("sentiment")
-    monkeypatch.setattr(type(engine), "search_budget_s", 1.0, raising=False)
-    asked = slowed(engine, monkeypatch, 0.2)  # 12 deletions: 2.4 s, over the budget, within its hard limit
+    monkeypatch.setattr(type(engine), "search_budget_s", 1.5, raising=False)
+    asked = slowed(engine, monkeypatch, 0.2)  # 12 deletions: 2.4 s, over the budget, well within its hard limit
     text = "the plot was thin and the jokes were old but the cast"
     best, table = view.run(task, engine, print, text)
     assert best == "" and {text.replace(word + " ", "", 1) for word in ("plot", "jokes", "cast")} & set(asked)

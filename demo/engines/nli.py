@@ -13,7 +13,7 @@ import torch
 
 from demo.engines.types import LabelScores, bounded_hypotheses
 from demo.errors import ModelLoadError
-from demo.explain import Attribution, occlusion, require_short, tokens_of
+from demo.explain import MAX_EXPLAIN_TOKENS, Attribution, occlusion, require_short, tokens_of
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel, outside_base
 
@@ -102,8 +102,10 @@ class NliClassifier:
     def attribute(self, text: str, labels: list[str], multi_label: bool, template: str) -> Attribution:
         """Each word's effect on the top label's log-probability: with the word, minus without it."""
         ids, spans = tokens_of(self.loaded.tokenizer, text)
-        require_short(ids, "The text")
         hypotheses = bounded_hypotheses(self._ids, template, labels)
+        # the text and the longest label's hypothesis must fit the model together (a 128-position model
+        # once failed with "could not process this input")
+        require_short(ids, "The text", min(MAX_EXPLAIN_TOKENS, self.loaded.max_length - max(map(len, hypotheses)) - 4))
 
         def top_logprob(variants: list[list[int]]) -> list[float]:
             if not multi_label:  # one label: its probability is softmaxed over every label's pair

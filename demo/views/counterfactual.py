@@ -48,7 +48,7 @@ MAX_SHOWN = 5
 MAX_SEARCH_CHARS = 2_000
 # a short text's one-word deletions are all tried whatever the pace (a busy machine asked 3 questions of a
 # 4.5 s budget and said the answer holds), within this many budgets from the request's start
-DELETIONS_ALWAYS, HARD_LIMIT_BUDGETS = 24, 4
+DELETIONS_ALWAYS, HARD_LIMIT_BUDGETS = 24, 3
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[\u3400-\u9fff]", re.UNICODE)
 COLUMNS = ["edit", "edited text", "label", "confidence", "label before", "confidence before"]
 

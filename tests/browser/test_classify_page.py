@@ -36,6 +36,22 @@ def test_your_own_labels_are_scored_explained_and_a_bad_list_is_refused(browser,
     context.close()
 
 
+@pytest.mark.parametrize("locale, said", [("en-US", "and no other braces"), ("zh-CN", "不能有别的花括号")])
+def test_a_share_link_with_a_padding_template_is_refused_at_once_in_the_page_language(browser, base_url, locale,
+                                                                                      said):
+    """`template={{}}{:x>40}` in a share link once ran for everyone who opened it: the template is refused
+    before any model sees it, under the inputs, in the page's language."""
+    from urllib.parse import urlencode
+
+    query = urlencode({"tab": "classify", "text": "A short text.", "labels": "alpha, beta",
+                       "template": "{{}}{:x>40}"})
+    context, page = open_page(browser, f"{base_url}/?{query}", locale=locale)
+    expect(page.locator("#classify-text textarea")).to_have_value("A short text.")
+    page.locator("#classify-run").click()
+    expect(page.locator("#classify-error")).to_contain_text(said, timeout=15_000)
+    context.close()
+
+
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_on_a_phone_all_five_tabs_are_one_tap_away_and_nothing_overflows(browser, base_url, theme):
     context, page = open_page(browser, f"{base_url}/?__theme={theme}", viewport={"width": 390, "height": 844},
