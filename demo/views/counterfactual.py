@@ -98,7 +98,7 @@ class Search:
     def __init__(self, task, checked: tuple, index: int, one_s: float, budget_s: float, started: float):
         self.task, self.checked, self.index, self.one_s, self.budget_s = task, checked, index, one_s, budget_s
         self.started, self.checks, self.scope = started, 0, current_scope()  # the budget counts from the request
-        self.asked_at = started + one_s  # when the questions began: their pace is measured from there
+        self.asked_at = started + one_s  # when the questions began (set again when they do): their pace
         self.floor = 0  # questions owed whatever the budget says (a short text's deletions), within the hard limit
         self.context = contextvars.copy_context()
 
@@ -174,7 +174,7 @@ def run(task, engine, warn, *checked):
         raise UserFacingError(Text(
             "No edit found that changes the answer ({label}, {p}), but only {tried} of the text's {words} one-word "
             "edits could be asked within {seconds} s: the models are busy. Please try again in a moment.",
-            label=before, p=percent(confidence), tried=deletions, words=len(units),
+            label=Text(task.words.get(before, before)), p=percent(confidence), tried=deletions, words=len(units),
             seconds=f"{time.monotonic() - started:.1f}"))
     weakest = [changes[0][0] for _, changes in sorted(kept)[:PAIRS_FROM]]
     if proposer is not None and weakest and search.left() > 0:  # the model's own words for the weakest
