@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextvars
 import gc
 import os
-import ctypes
 import threading
 import time
 from collections import deque
@@ -26,10 +25,9 @@ from concurrent.futures import Future, TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
-import torch
-
 from demo.errors import UserFacingError
 from demo.i18n import Text
+from demo.process import model_clock, return_freed_memory
 
 MAX_BATCH = 32
 START_TIMEOUT_S = 180.0  # a job not started by then is answered "busy": a room's queue of long jobs reaches it
@@ -296,29 +294,6 @@ class InferenceWorker:
             return
         for job, result in zip(group, results):
             job.future.set_result(result)
-
-
-def model_clock() -> float:
-    """Seconds of model time: the process's CPU time over the cores torch uses. A budget on it stops work
-    that asks for too much arithmetic, not work slowed by other processes on the cores (on a busy 2-core
-    machine a valid classify ran past a wall-clock budget of 20 s and was refused)."""
-    return time.process_time() / max(1, torch.get_num_threads())
-
-
-def return_freed_memory() -> None:
-    """Hand the heap pages freed by a long job back to the system. glibc keeps freed memory for
-    reuse: after an explanation's peak the process stayed gigabytes above its working size."""
-    global _malloc_trim
-    if _malloc_trim is None:
-        try:
-            _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
-        except (OSError, AttributeError):  # not glibc: nothing to do
-            _malloc_trim = False
-    if _malloc_trim:
-        _malloc_trim(0)
-
-
-_malloc_trim = None
 
 
 def _take_group(jobs: deque[_Job], max_batch: int) -> list[_Job]:
