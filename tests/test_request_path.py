@@ -52,3 +52,19 @@ def test_a_page_request_checks_once_routes_once_and_is_said_in_the_page_language
     assert counted == {"check": 1, "route": 1}
     assert status.startswith("由 **") and "中文文本：" in status and "<summary>详情</summary>" in status
     assert 'class="verdict' in view and any(word in view for word in ("正面", "负面", "不确定"))
+
+
+def test_a_refusal_keeps_the_answer_shown_for_the_same_texts_as_typed_and_not_for_others():
+    """A refused view on the text and labels the answer was for leaves the answer; other texts clear it.
+    The labels box is compared as typed ("film, music"), not as the list the check made of it."""
+    from demo.page.endpoint import answer_endpoint, prepare
+    from demo.page.endpoints import Shown, same_texts, typed_digest
+    from demo.registry import get_task
+
+    task = get_task("classify")
+    values = ("The film was great fun.", "film, music", False, "This text is about {}.")
+    prepared = prepare(answer_endpoint(task), values)
+    shown = Shown("classify", prepared, ({"film": 0.9},), "Answered", typed_digest(task, values))
+    assert same_texts(task, shown, values[:2])  # a view takes the texts alone
+    assert not same_texts(task, shown, ("Another text.", "film, music"))
+    assert not same_texts(task, None, values)

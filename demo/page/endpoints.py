@@ -215,15 +215,17 @@ class Shown:
     prepared: Prepared | None  # None when its inputs were too long to keep (only the status is said again)
     outputs: tuple
     line: str
+    typed: bytes = b""  # a digest of the texts it answered, as typed
+
+
+def typed_digest(task: Task, values) -> bytes:
+    """The required texts of a request as typed (the labels box as written, not as split), digested."""
+    return inputs_digest(tuple(str(value) for param, value in zip(task.params, values) if param.required))
 
 
 def same_texts(task: Task, shown: Shown | None, values) -> bool:
     """Whether the answer shown was for the texts now typed (a view refused on the same text leaves it)."""
-    if shown is None or shown.prepared is None:
-        return False
-    earlier = shown.prepared.checked
-    return all(i < len(values) and str(values[i]) == str(earlier[i])
-               for i, param in enumerate(task.params) if param.required)
+    return shown is not None and bool(shown.typed) and shown.typed == typed_digest(task, values)
 
 
 def page_handler(responder: Responder, output_count: int, panels_shown: tuple[bool, ...] = (),
@@ -255,9 +257,10 @@ def page_handler(responder: Responder, output_count: int, panels_shown: tuple[bo
     def shown(prepared: Prepared, outputs: tuple, done: bool, locale: str) -> str:
         return present(endpoint, runtime, prepared, outputs, done, locale)
 
-    def kept(prepared: Prepared, outputs: tuple, line: str) -> Shown:
+    def kept(prepared: Prepared, outputs: tuple, line: str, values) -> Shown:
         small = sum(len(value) for value in prepared.checked if isinstance(value, str)) <= MAX_KEPT_CHARS
-        return Shown(endpoint.api_name, prepared if small else None, outputs if small else (), line)
+        return Shown(endpoint.api_name, prepared if small else None, outputs if small else (), line,
+                     typed_digest(endpoint.task, values))
 
     async def answers(values, earlier, locale, progress, request):
         earlier = earlier or None  # the session's `Shown` answer, if one is shown
@@ -272,14 +275,14 @@ def page_handler(responder: Responder, output_count: int, panels_shown: tuple[bo
                 locale = page_language(request, locale)
                 done = not endpoint.streaming
                 yield (*outputs, shown(prepared, tuple(outputs), done, locale), clear, localize(line, locale), *why,
-                       kept(prepared, tuple(outputs), line) if done else gr.skip())
+                       kept(prepared, tuple(outputs), line, values) if done else gr.skip())
         except gr.Error as exc:
             yield refused(getattr(exc, "text", exc.message), locale, earlier, values)
             return
         if endpoint.streaming and outputs is not None:
             locale = page_language(request, locale)
             yield (*(gr.skip() for _ in outputs), shown(prepared, tuple(outputs), True, locale), gr.skip(),
-                   localize(line, locale), *keep_why, kept(prepared, tuple(outputs), line))
+                   localize(line, locale), *keep_why, kept(prepared, tuple(outputs), line, values))
 
     if endpoint.streaming:
         async def handler(*args):
