@@ -153,17 +153,26 @@ def prefixes_state(loaded: LoadedModel, prefixes: list[list[int]]):
     return out.past_key_values, batch["attention_mask"], first
 
 
+def _same_tokens_after_each(loaded: LoadedModel, cache, mask: torch.Tensor, tokens: list[int]):
+    """`tokens` run after every prefix of a kept left-padded cache, on a copy of it: (the decoder's output,
+    the ids, the mask with the tokens added)."""
+    rows, length = len(mask), len(tokens)
+    ids = torch.tensor([tokens], device=mask.device).expand(rows, length)
+    positions = mask.sum(-1, keepdim=True) + torch.arange(length, device=mask.device)
+    full_mask = torch.cat([mask, torch.ones(rows, length, dtype=mask.dtype, device=mask.device)], 1)
+    out = loaded.model.get_decoder()(input_ids=ids, attention_mask=full_mask, position_ids=positions,
+                                     past_key_values=copy.deepcopy(cache), use_cache=True)
+    return out, ids, full_mask
+
+
 @torch.inference_mode()
 def after_each_prefix_logprobs(loaded: LoadedModel, state, continuation: list[int]) -> list[list[float]]:
     """Per-token log P(continuation | prefix) after each prefix of a kept `prefixes_state`, in one
     pass over the continuation's tokens alone."""
     cache, mask, first = state
     model, rows, length = loaded.model, len(mask), len(continuation)
-    ids = torch.tensor([continuation], device=mask.device).expand(rows, length)
-    positions = mask.sum(-1, keepdim=True) + torch.arange(length, device=mask.device)
-    full_mask = torch.cat([mask, torch.ones(rows, length, dtype=mask.dtype, device=mask.device)], 1)
-    hidden = model.get_decoder()(input_ids=ids, attention_mask=full_mask, position_ids=positions,
-                                 past_key_values=copy.deepcopy(cache), use_cache=True).last_hidden_state
+    out, ids, _ = _same_tokens_after_each(loaded, cache, mask, continuation)
+    hidden = out.last_hidden_state
     # position j predicts token j + 1; each prefix's last position predicted token 0
     rest = picked_logprobs(model, hidden[:, :-1].reshape(-1, hidden.shape[-1]), ids[:, 1:].reshape(-1))
     return torch.cat([first[:, continuation[0]][:, None], rest.view(rows, length - 1)], 1).tolist()
@@ -217,12 +226,8 @@ def continued_state(loaded: LoadedModel, state, length: int, tokens: list[int]):
 def continued_prefixes_state(loaded: LoadedModel, state, tokens: list[int]):
     """A kept `prefixes_state` with the same `tokens` after every prefix, in one pass over them."""
     cache, mask, _ = state
-    model, rows, length = loaded.model, len(mask), len(tokens)
-    ids = torch.tensor([tokens], device=mask.device).expand(rows, length)
-    positions = mask.sum(-1, keepdim=True) + torch.arange(length, device=mask.device)
-    full_mask = torch.cat([mask, torch.ones(rows, length, dtype=mask.dtype, device=mask.device)], 1)
-    out = model.get_decoder()(input_ids=ids, attention_mask=full_mask, position_ids=positions,
-                              past_key_values=copy.deepcopy(cache), use_cache=True)
+    model = loaded.model
+    out, _, full_mask = _same_tokens_after_each(loaded, cache, mask, tokens)
     first = softcap(model, model.get_output_embeddings()(out.last_hidden_state[:, -1]).float()).log_softmax(-1)
     return out.past_key_values, full_mask, first
 
