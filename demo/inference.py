@@ -1,4 +1,5 @@
-"""One thread runs every forward pass; requests queue for it, and requests of one kind are batched.
+"""One thread runs every forward pass; requests queue for it, the one that has had the least model
+time goes first (`demo.turns`), and requests of one kind are batched.
 
 Why one thread: torch's CPU backend (OpenMP) gives each thread that runs a model its own pool of
 helper threads. Once two pools exist there are more busy-waiting threads than cores, OpenMP stops
@@ -28,6 +29,7 @@ from typing import Any
 from demo.errors import UserFacingError
 from demo.i18n import Text
 from demo.process import model_clock, return_freed_memory
+from demo.turns import charge, take_group
 
 MAX_BATCH = 32
 START_TIMEOUT_S = 180.0  # a job not started by then is answered "busy": a room's queue of long jobs reaches it
@@ -61,6 +63,7 @@ class RequestScope:
         self.stop_requested = threading.Event()  # the user pressed Stop: end early, keep what was made
         self.unread_since: float | None = None  # since when its client has left its messages unread
         self.visitor: str | None = None  # whose request it is (a session): what one visitor's answers are kept for
+        self.used_s = 0.0  # model time its jobs have had: who goes next (`demo.turns`)
         self._futures: list[Future] = []
 
     def add(self, future: Future) -> None:
@@ -104,6 +107,8 @@ class _Job:
     scope: RequestScope | None = None
     future: Future = field(default_factory=Future)
     deadline: float = float("inf")
+    served_s: float = 0.0  # model time spent from its checkpoints on others' jobs (not its own)
+    gives_way: bool = False  # queued by work that gives way (warm-ups): runs after every visitor's
 
 
 class InferenceWorker:
@@ -195,8 +200,9 @@ class InferenceWorker:
             return
         started = model_clock()
         while waiting:
-            self._run_group(_take_group(waiting, self.max_batch))
+            self._run_group(take_group(waiting, self.max_batch))
         if self._running:
+            self._running[-1].served_s += model_clock() - started
             self._running[-1].deadline += model_clock() - started
 
     def checkpoint(self) -> None:
@@ -226,7 +232,8 @@ class InferenceWorker:
         job.scope = _current_scope.get()
         if job.scope is not None:
             job.scope.add(job.future)
-        if not giving_way.get():
+        job.gives_way = giving_way.get()
+        if not job.gives_way:
             with self._quiet:
                 self._visitors += 1
             job.future.add_done_callback(self._visitor_done)
@@ -248,7 +255,7 @@ class InferenceWorker:
         with self._wakeup:
             while not self._jobs:
                 self._wakeup.wait()
-            return _take_group(self._jobs, self.max_batch)
+            return take_group(self._jobs, self.max_batch)
 
     def _loop(self) -> None:
         while True:
@@ -269,6 +276,7 @@ class InferenceWorker:
         finally:
             self._running.pop()
             first = group[0]
+            charge(group, model_clock() - now - first.served_s)
             if first.budget_s is not None and not self._running:  # a long job with a peak: hand it back
                 if first.future.done() and first.future.exception(timeout=0) is not None:
                     gc.collect()  # a stopped job's tensors wait in reference cycles (exception, frames)
@@ -294,15 +302,3 @@ class InferenceWorker:
             return
         for job, result in zip(group, results):
             job.future.set_result(result)
-
-
-def _take_group(jobs: deque[_Job], max_batch: int) -> list[_Job]:
-    """Pop the first job and, when it is batched, up to `max_batch - 1` more for the same function."""
-    first = jobs.popleft()
-    group = [first]
-    if first.batched:
-        group += [job for job in jobs if job.fn == first.fn][: max_batch - 1]
-        for job in group[1:]:
-            jobs.remove(job)
-    return group
-

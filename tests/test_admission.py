@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-import httpx
 import pytest
 
 from bench.server import BrowserSession, call
@@ -12,19 +11,11 @@ from demo.admission import ANY_PEER, LONG_PER_CLIENT, MAX_WAITING_PER_CLIENT, QU
 from demo.inference import RequestCancelled
 from demo.registry import get_task
 from demo.settings import parse_settings
-from tests.test_bounded import hold_worker
+from tests.helpers import from_address, hold_worker, wait_for_ready
 
 
-def from_address(address: str, timeout: float = 60) -> httpx.Client:
-    """An HTTP client whose requests come from `address` (any 127.x.y.z reaches the loopback server)."""
-    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=timeout)
 
 
-def wait_for_ready(runtime) -> None:
-    deadline = time.monotonic() + 60
-    while not all(state.phase == "ready" for state in runtime.states.values()):
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
 
 
 def test_admission_rules_count_per_client_per_kind_and_per_share():
@@ -199,3 +190,13 @@ def test_a_generation_nobody_reads_is_stopped(base_url, runtime, monkeypatch):
             assert time.monotonic() < deadline, f"still generating after 30 s unread ({len(made)} pieces)"
     print(f"\nstopped after {len(made)} unread pieces")
     assert 0 < len(made) < 30 / 0.02
+
+
+def test_a_client_may_send_its_next_search_as_soon_as_the_last_one_answered(base_url, runtime):
+    """Gradio drops an answered event only after its clean-up: meanwhile the next search of the same
+    client was refused "You already have 1 search" (a good client that waits for each answer)."""
+    wait_for_ready(runtime)
+    with from_address("127.0.0.61", 120) as client:
+        kinds = [call(client, base_url, "counterfactual_sentiment", [f"A {word} film, and a {word} cast."])[0]
+                 for word in ("plain", "bold", "quiet", "sharp", "gentle", "stern")]
+    assert kinds == ["complete"] * 6, kinds

@@ -21,14 +21,9 @@ from demo.profiles import plan
 from demo.runtime import Runtime
 from demo.tasks import get_task
 from demo.engines.gemma import scoring
+from tests.helpers import hold_worker
 
 
-def hold_worker(worker: InferenceWorker) -> threading.Event:
-    """Occupy the worker with a long job until the returned event is set."""
-    started, release = threading.Event(), threading.Event()
-    worker.start(lambda: (started.set(), release.wait(30)))
-    assert started.wait(10)
-    return release
 
 
 def test_shared_prefix_scores_equal_full_forward_scores_in_small_chunks(tiny_paths, monkeypatch):
@@ -65,6 +60,25 @@ def test_rows_after_each_of_several_prefixes_score_as_after_each_prefix_alone(ti
     assert max(map(len, prefixes)) >= 5 and len(steps) == 3  # one row after all three prefixes per pass
 
 
+def test_rows_after_each_prefix_send_a_bounded_number_of_positions_through_the_output_layer(tiny_paths, monkeypatch):
+    """Twenty labels after nineteen calibration texts fit the cache bound in one pass, whose 1,100
+    positions through Gemma's 262k-word output layer held the inference thread for 13 s: a pass
+    projects at most `tokens_per_pass` / 2 positions (one row at least), with the same scores."""
+    lm = load_model(ModelRef(str(tiny_paths["generate"])), AutoModelForCausalLM, detect_placement())
+    prefixes = [scoring.encode(lm, text, bos=True) for text in ("The quick brown fox", "A dog", "quick fox", "Yes")]
+    rows = [scoring.encode(lm, f"\nThis is about topic {n}.") for n in range(12)]
+    wide = scoring.rows_after_each_prefix_logprobs(lm, scoring.prefixes_state(lm, prefixes), rows)
+    projected, real_picked = [], scoring.picked_logprobs
+    monkeypatch.setattr(scoring, "picked_logprobs", lambda model, hidden, targets: (
+        projected.append(len(targets)), real_picked(model, hidden, targets))[1])
+    monkeypatch.setattr(scoring, "tokens_per_pass", lambda loaded: 64)  # the cache bound alone: all 12 rows at once
+    bounded = scoring.rows_after_each_prefix_logprobs(lm, scoring.prefixes_state(lm, prefixes), rows)
+    per_row = len(prefixes) * (max(map(len, rows)) - 1)
+    assert len(projected) > 1 and max(projected) <= max(32, per_row), projected
+    for mine, reference in zip(bounded, wide, strict=True):
+        assert mine == pytest.approx(reference, abs=1e-4)
+
+
 def test_cancelled_requests_never_reach_the_model(base_url, runtime, monkeypatch):
     deadline = time.monotonic() + 60
     while not all(state.phase == "ready" for state in runtime.states.values()):  # background warm-ups done
@@ -73,7 +87,9 @@ def test_cancelled_requests_never_reach_the_model(base_url, runtime, monkeypatch
     engine = runtime.engine("fill_mask")
     reached = []
     real_fill = engine._fill
-    monkeypatch.setattr(engine, "_fill", lambda *args: (reached.append(args), real_fill(*args))[1])
+    # the cancelled requests' texts only: a warm-up of the views may still fill its own example meanwhile
+    monkeypatch.setattr(engine, "_fill", lambda *args: (reached.append(args[0]) if "sat on the mat" in args[0] else None,
+                                                        real_fill(*args))[1])
     release = hold_worker(runtime.worker)
     try:
         with httpx.Client(timeout=30) as http:

@@ -21,6 +21,10 @@ def test_the_queue_still_accepts_events_in_push_and_holds_them_where_fair_queue_
     assert "self.alive = True" in event_init and "self.concurrency_id" in event_init
     assert "self.queue: list[Event]" in inspect.getsource(queueing.EventQueue.__init__)
     assert issubclass(FairQueue, queueing.Queue)
+    # an answer goes out through `send_message` before the event is dropped: FairQueue stops counting it there
+    assert list(inspect.signature(queueing.Queue.send_message).parameters) == ["self", "event", "event_message"]
+    assert "ProcessCompletedMessage(" in inspect.getsource(queueing.Queue.process_events)
+    assert "self.event_ids_to_events.pop(event._id, None)" in inspect.getsource(queueing.Queue.process_events)
 
 
 def test_a_closed_stream_still_marks_its_sessions_events_dead():

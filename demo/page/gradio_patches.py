@@ -17,6 +17,7 @@ import httpx
 from fastapi import HTTPException
 from gradio import networking, queueing
 from gradio.exceptions import InvalidPathError
+from gradio.server_messages import ProcessCompletedMessage
 from gradio.state_holder import SessionState, StateHolder
 
 from demo.admission import QUEUE_SIZE, TooMany, Waiting, admit, client_address
@@ -148,10 +149,15 @@ class FairQueue(queueing.Queue):
             event.client_address = client
         return answer
 
+    def send_message(self, event, event_message) -> None:
+        if isinstance(event_message, ProcessCompletedMessage):  # Gradio drops the event only after its
+            event.answered = True  # clean-up: a client's next request was refused "already have 1" meanwhile
+        super().send_message(event, event_message)
+
     def _held(self) -> list[Waiting]:
         waiting = {id(e) for q in self.event_queue_per_concurrency_id.values() for e in q.queue}
         return [Waiting(e.concurrency_id, getattr(e, "client_address", ""), id(e) not in waiting)
-                for e in list(self.event_ids_to_events.values())]
+                for e in list(self.event_ids_to_events.values()) if not getattr(e, "answered", False)]
 
 
 def use_fair_queue(app: gr.Blocks) -> None:

@@ -36,7 +36,7 @@ def tokens_per_pass(loaded: LoadedModel) -> int:
     many rows it holds (Gemma 3 270M: ~7 ms a token on 2 cores, 1 row or 40), so small passes lose
     nothing and let the inference thread answer others and check the budget every few seconds; a
     GPU gains from wide passes."""
-    return 8192 if loaded.model.device.type == "cuda" else 512
+    return 8192 if loaded.model.device.type == "cuda" else 256
 
 
 def passes(loaded: LoadedModel, lengths: list[int], max_rows: int | None = None) -> list[list[int]]:
@@ -183,10 +183,15 @@ def rows_after_each_prefix_logprobs(loaded: LoadedModel, state, rows: list[list[
                                     between: Callable[[], None] = lambda: None) -> list[list[float]]:
     """Per-token log P(row | prefix) for every row after every prefix of a kept `prefixes_state`,
     [prefix][row] flattened prefix-major: each pass carries as many rows after all the prefixes as
-    keep its copies of their cache within `tokens_per_pass` x `ROWS_PER_PASS` tokens."""
+    keep its copies of their cache within `tokens_per_pass` x `ROWS_PER_PASS` tokens, and the
+    positions it sends through the 262k-word output layer within `tokens_per_pass` / 2 (a position
+    there costs about two through the rest of the model: 20 labels after 19 calibration texts in one
+    pass held the inference thread for 13 s on a busy CPU)."""
     cache, mask, first = state
     model, prefixes = loaded.model, len(mask)
-    per_pass = max(1, tokens_per_pass(loaded) * ROWS_PER_PASS // (prefixes * mask.shape[1]))
+    predicted = prefixes * max(1, max(len(row) for row in rows) - 1)  # positions each row adds to the projection
+    per_pass = max(1, min(tokens_per_pass(loaded) * ROWS_PER_PASS // (prefixes * mask.shape[1]),
+                          tokens_per_pass(loaded) // 2 // predicted))
     scores: list[list[float]] = [None] * (prefixes * len(rows))  # type: ignore[list-item]
     for start in range(0, len(rows), per_pass):
         between()
