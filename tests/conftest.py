@@ -150,3 +150,15 @@ def space(tiny_paths, tmp_path_factory):
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test module (tests/browser/pages.py says where)."""
+    from tests.browser.pages import CHROMIUM, FLAGS, SCREENSHOTS, playwright_api
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield launched
+        launched.close()

@@ -8,7 +8,7 @@ import pytest
 from demo import registry
 from demo.errors import InputError
 from demo.page.endpoint import answer_endpoint, view_endpoint
-from demo.tasks.base import BOOLEAN, INTEGER, MAX_TEXT_CHARS, TEXT
+from demo.tasks.base import BOOLEAN, INTEGER, MAX_TEXT_CHARS, NUMBER, TEXT, Param
 
 HUGE = 10**400  # a float cannot hold it: it once answered {"error": null} and logged an OverflowError
 
@@ -20,6 +20,17 @@ def every_input():
         for endpoint in endpoints:
             for param in endpoint.params:
                 yield pytest.param(param, id=f"{endpoint.api_name}.{param.name}")
+
+
+def test_an_input_without_its_bound_cannot_be_declared():
+    """No default bound: a text input without `max_chars`, or a number without its range, fails when the
+    task or view is defined (it once took 200,000 characters by default, unseen)."""
+    with pytest.raises(TypeError, match="'note' declares no max_chars"):
+        Param("note", label="Note")
+    for kind in (INTEGER, NUMBER):
+        with pytest.raises(TypeError, match="'size' declares no range"):
+            Param("size", 1, kind)
+    assert Param("note", max_chars=10).max_chars == 10 and Param("size", 1, INTEGER, range=(1, 5)).range == (1, 5)
 
 
 @pytest.mark.parametrize("param", list(every_input()))

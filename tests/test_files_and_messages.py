@@ -18,7 +18,7 @@ from demo.page.jobs import RESULTS_SUBFOLDER, results_folder
 from demo.csv_files import (FORMULA_STARTS, KEEP_FILES_S, keep_folder_swept, records_csv,
                              remove_old_files)
 from demo.scorecard import read_csv
-from tests.test_admission import from_address
+from tests.helpers import from_address
 
 def live_formulas(cells: list[str]) -> list[str]:
     """Cells a spreadsheet would evaluate: starting with = + - @ tab or CR, and not a plain number."""

@@ -45,10 +45,29 @@ HOSTILE = [
 ]
 
 
+LABELS = {"/sentiment": {"POSITIVE", "NEGATIVE"}, "/next_sentence": {"IsNext", "NotNext"}}
+
+
+def answered_correctly(endpoint: str, data: list, outputs) -> None:
+    """What a correct answer of each endpoint is: a label of its own with confidences adding up to 1; each
+    mask filled with a word, top_k of them; a continuation of the prompt (as far as the model read it)."""
+    if endpoint in LABELS:
+        label = outputs[0]
+        assert label["label"] in LABELS[endpoint], label
+        assert sum(c["confidence"] for c in label["confidences"]) == pytest.approx(1, abs=1e-3)
+    elif endpoint == "/fill_mask":
+        candidates, filled = outputs[0]["confidences"], outputs[1]
+        assert len(candidates) == data[1] and all(c["label"].strip() for c in candidates), candidates
+        assert "[MASK]" not in filled and "<mask>" not in filled and filled.strip()
+    else:
+        text = outputs[0]
+        assert isinstance(text, str) and text.strip() and data[0].split()[-1] in text, text[-200:]
+        assert len(outputs[1]) <= data[1] + 1  # the pieces: at most the new tokens asked for (and the prompt's end)
+
+
 def check(client, endpoint, data, expected):
     if expected is None:
-        outputs = client.predict(*data, api_name=endpoint)
-        assert outputs[0] not in (None, "")
+        answered_correctly(endpoint, data, client.predict(*data, api_name=endpoint))
     else:
         with pytest.raises(AppError, match=expected) as caught:
             client.predict(*data, api_name=endpoint)

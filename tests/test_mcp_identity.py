@@ -17,8 +17,7 @@ from demo.models import ModelRef
 from demo.profiles import plan
 from demo.runtime import Runtime
 from demo.settings import Settings
-from tests.test_admission import wait_for_ready
-from tests.test_bounded import hold_worker
+from tests.helpers import hold_worker, wait_for_ready
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from gradio_client import Client
 from bench.server import ROOT
 from demo.registry import TASKS
 from demo.storage import cache_root, settle
-from tests.browser.test_page import CHROMIUM, SCREENSHOTS, browser, expect, open_page  # noqa: F401 (fixture)
+from tests.browser.pages import CHROMIUM, SCREENSHOTS, expect, open_page
 
 TEST_TOOLS = ("pytest", "playwright", "psutil", "transformers[serving]")
 

@@ -3,19 +3,12 @@ against the same model, prints the probabilities the API gives, within 1e-4."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 
 from demo.tasks import get_task
+from tests.helpers import run_script
 
 
-def run_script(code: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def confidences(label: dict) -> dict:

@@ -111,7 +111,9 @@ def open_share_links(loaded, ui_language: gr.Textbox, tabs: gr.Tabs, built: list
     # (a tab's contents are drawn once it is shown: the press waits for its Run button, up to 10 s)
     filled.then(fn=None, js=f"""() => {{
         const query = new URLSearchParams(window.location.search), key = query.get('tab'), needs = {answered}[key];
-        if (!needs || !needs.every((name) => (query.get(name) || '').trim())) return;
+        const answers = !!needs && needs.every((name) => (query.get(name) || '').trim());
+        document.documentElement.dataset.shareLink = answers ? 'answers' : 'waits';  // what the link decided
+        if (!answers) return;
         const press = (tries) => {{
             const run = document.getElementById(key + '-run');
             if (run && run.offsetParent) run.click(); else if (tries > 0) setTimeout(() => press(tries - 1), 100);

@@ -40,7 +40,7 @@ class Param:
     default: Any = None
     kind: str = TEXT
     label: str = ""
-    range: tuple[float, float] = (0, 0)
+    range: tuple[float, float] | None = None  # a number's bounds: required of every number input
     step: float = 1
     placeholder: str = ""
     setting: bool = False
@@ -48,7 +48,14 @@ class Param:
     named: str = ""  # how messages name it, when not by its label ("Text" for "Text with [MASK]")
     elem_id: str = ""  # its element id on the page, when not "<task>-<name>"
     help: str = ""  # what it is, for API docs and MCP tools (its kind, range and default are added)
-    max_chars: int = MAX_TEXT_CHARS  # a text's bound, declared here and checked before any model sees it
+    max_chars: int | None = None  # a text's bound, required of every text input, checked before any model sees it
+
+    def __post_init__(self) -> None:
+        """An input without its bound is a mistake made once, at start-up, not a request that runs unbounded."""
+        if self.kind == TEXT and not self.max_chars:
+            raise TypeError(f"the text input {self.name!r} declares no max_chars")
+        if self.kind in (INTEGER, NUMBER) and self.range is None:
+            raise TypeError(f"the number input {self.name!r} declares no range")
 
     def describe(self) -> str:
         """One line for API docs and MCP tools: what it is, its kind and range, its default."""

@@ -19,7 +19,7 @@ from demo.errors import InputError
 from demo.i18n import Text, say
 from demo.language import route
 from demo.models import ModelRef
-from demo.tasks.base import BOOLEAN, Param, Task, Warn, cut_note
+from demo.tasks.base import BOOLEAN, MAX_TEXT_CHARS, Param, Task, Warn, cut_note
 from demo.views.html import bar, percent, verdict
 
 MIN_LABELS, MAX_LABELS, MAX_LABEL_CHARS = 2, 20, 100
@@ -103,7 +103,7 @@ the labels (as typed, short, long, in the other language): four-topic news 83.0%
 in Chinese; eight assistant intents 85.8% and 81.9% (`python -m bench.zero_shot --split test`).
 """
     params = (Param("text", label="Text", placeholder="Type or paste the text to sort…",
-                    help="The text to classify, in English or Chinese"),
+                    help="The text to classify, in English or Chinese", max_chars=MAX_TEXT_CHARS),
               Param("labels", label="Labels (2 to 20, separated by commas)", named="Labels", max_chars=MAX_LABELS_CHARS,
                     placeholder="sports, politics, science, business",
                     help=f"{MIN_LABELS} to {MAX_LABELS} labels separated by commas, each up to {MAX_LABEL_CHARS} "

@@ -9,7 +9,7 @@ from demo.engines.bert import BERT, BERT_CHINESE, MASK_SPELLINGS, MaskedLMEngine
 from demo.engines.gemma.fill_mask import RerankedFillMask
 from demo.errors import InputError
 from demo.i18n import Text, add_translations, say
-from demo.tasks.base import INTEGER, Param, Task, Warn, cut_note
+from demo.tasks.base import INTEGER, MAX_TEXT_CHARS, Param, Task, Warn, cut_note
 from demo.views.html import TABLE_HEADERS, filled_html, percent
 
 MAX_MASKS = 10
@@ -52,7 +52,8 @@ vocabulary. The embedded profile uses a left-to-right model instead: it proposes
 whole sentence in view, then ranks them by the likelihood of the complete sentence.
 """
     params = (Param("text", label="Text with [MASK]", named="Text", placeholder="The capital of France is [MASK].",
-                    help=f"A text with 1 to {MAX_MASKS} [MASK] blanks (in Chinese one [MASK] is one character)"),
+                    help=f"A text with 1 to {MAX_MASKS} [MASK] blanks (in Chinese one [MASK] is one character)",
+                    max_chars=MAX_TEXT_CHARS),
               Param("top_k", 5, INTEGER, "Candidates per mask (top k)", TOP_K_RANGE, help="Candidates per mask"))
     quicker = "Fewer masks or a lower top_k answer sooner."
     api_description = "Which words fit where a text has [MASK]: each blank's likeliest words, with probabilities."

@@ -14,7 +14,7 @@ from demo.engines.causal_lm import CausalLMEngine
 from demo.engines.types import GenerationSettings, Piece
 from demo.i18n import Text, add_translations, say
 from demo.models import ModelRef
-from demo.tasks.base import INTEGER, NUMBER, Param, Task, Warn, cut_note
+from demo.tasks.base import INTEGER, MAX_TEXT_CHARS, NUMBER, Param, Task, Warn, cut_note
 from demo.views.html import continuation, legend_tokens, percent
 
 DEFAULTS = GenerationSettings()
@@ -79,7 +79,8 @@ Temperature 0 always takes the likeliest token.
     preset_names = {"openai-community/gpt2": "GPT-2", "Qwen/Qwen2.5-0.5B": "Qwen2.5 0.5B"}
     warm_up_input = ("Once", 2)
     params = (
-        Param("prompt", label="Prompt", placeholder="Once upon a time,", help="The text to continue"),
+        Param("prompt", label="Prompt", placeholder="Once upon a time,", help="The text to continue",
+              max_chars=MAX_TEXT_CHARS),
         Param("max_new_tokens", DEFAULTS.max_new_tokens, INTEGER, "Max new tokens", MAX_NEW_TOKENS, setting=True),
         Param("temperature", DEFAULTS.temperature, NUMBER, "Temperature (0 = greedy)", TEMPERATURE, 0.05,
               setting=True),

@@ -8,7 +8,7 @@ from demo.engines import ZeroShot
 from demo.engines.bert import BERT, BERT_CHINESE, IS_NEXT, NOT_NEXT, NextSentenceEngine
 from demo.engines.gemma.next_sentence import GainNextSentence
 from demo.i18n import add_translations
-from demo.tasks.base import Param, Task, Warn, cut_note
+from demo.tasks.base import MAX_TEXT_CHARS, Param, Task, Warn, cut_note
 from demo.views.html import verdict
 
 
@@ -45,9 +45,10 @@ $$\mathcal{L}_{\mathrm{NSP}}=-\log p\left(y \mid h_{[\mathrm{CLS}]}\right),\qqua
 The embedded profile measures the same thing with a language model: how much more likely B is
 after A than after unrelated sentences $U_i$, $\log p(B\mid A)-\frac{1}{8}\sum_i\log p(B\mid U_i)$.
 """
-    params = (Param("sentence_a", label="Sentence A", elem_id="next-sentence-a", help="The first sentence"),
+    params = (Param("sentence_a", label="Sentence A", elem_id="next-sentence-a", help="The first sentence",
+                    max_chars=MAX_TEXT_CHARS),
               Param("sentence_b", label="Sentence B", elem_id="next-sentence-b",
-                    help="The sentence that may follow it"))
+                    help="The sentence that may follow it", max_chars=MAX_TEXT_CHARS))
     api_description = "Does sentence B follow sentence A? The probabilities of IsNext and NotNext."
     returns = ("{label, confidences: [{label: IsNext | NotNext, confidence}]}",)
     request_names = ("next-sentence request", "next-sentence requests")

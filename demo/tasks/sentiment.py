@@ -9,7 +9,7 @@ from demo.engines.classifier import ClassifierEngine
 from demo.engines.gemma.sentiment import ChannelSentiment, PromptSentiment
 from demo.i18n import add_translations
 from demo.models import ModelRef
-from demo.tasks.base import Param, Task, Warn, cut_note
+from demo.tasks.base import MAX_TEXT_CHARS, Param, Task, Warn, cut_note
 from demo.views.html import verdict
 
 
@@ -49,7 +49,7 @@ is DistilBERT fine-tuned on SST-2 movie reviews; the embedded profile asks a lan
 word, *positive* or *negative*, best follows the review, with no training at all.
 """
     params = (Param("text", label="Text", placeholder="Type a review, a tweet, a sentence…",
-                    help="The text to classify, in English or Chinese"),)
+                    help="The text to classify, in English or Chinese", max_chars=MAX_TEXT_CHARS),)
     api_description = "Is a text positive or negative? Both classes' probabilities, from a pretrained model."
     returns = ("{label, confidences: [{label: POSITIVE | NEGATIVE, confidence}]}",)
     concurrency = 16  # handlers only wait for the inference thread; more of them share batches

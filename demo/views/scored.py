@@ -30,7 +30,8 @@ def build_outputs(task, outputs: list) -> list:
 
 
 VIEW = View("scored", "Score the prompt: how expected is each token?", "score", "score_text", run, present,
-            build_outputs, takes=lambda task: (Param("text", label=task.params[0].label, help="The text to score"),),
+            build_outputs, takes=lambda task: (Param("text", label=task.params[0].label, help="The text to score",
+                                                    max_chars=task.params[0].max_chars),),
             description="How expected each token of a text is to the language model, given the text before it, and "
                         "the text's perplexity.",
             returns=("[{token, class_or_confidence}]: each piece of the text with its probability (null for a first "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_page import CHROMIUM, SCREENSHOTS, browser, expect, open_page  # noqa: F401 (fixture)
+from tests.browser.pages import CHROMIUM, SCREENSHOTS, expect, open_page
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}: install Debian's chromium")]

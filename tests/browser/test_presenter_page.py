@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_page import CHROMIUM, SCREENSHOTS, browser, expect, open_page, open_tab  # noqa: F401 (fixture)
+from tests.browser.pages import CHROMIUM, SCREENSHOTS, expect, open_page, open_tab
 
 pytestmark = [
     pytest.mark.browser,
@@ -58,6 +58,7 @@ def test_presenter_mode_hides_the_footer_puts_examples_first_and_a_new_visitor_s
 def test_a_share_link_answers_on_open_without_a_click(browser, base_url):
     link = f"{base_url}/?tab=next_sentence&sentence_a=It+rained.&sentence_b=The+streets+were+wet."
     context, page = open_page(browser, link)
+    expect(page.locator("html[data-share-link=answers]")).to_have_count(1)
     expect(page.locator("#next-sentence-b textarea").first).to_have_value(
         "The streets were wet.")
     expect(page.locator("#next_sentence-view .verdict")).to_be_visible()
@@ -66,7 +67,9 @@ def test_a_share_link_answers_on_open_without_a_click(browser, base_url):
     # a generation waits for a press of its own: a link never starts long work unasked
     context, page = open_page(browser, f"{base_url}/?tab=generate&prompt=Once+upon+a+time&max_new_tokens=12")
     expect(page.locator("#generate-prompt textarea")).to_have_value("Once upon a time")
-    page.wait_for_timeout(1500)
+    expect(page.locator("html[data-share-link=waits]")).to_have_count(1)  # the link decided: no press
+    expect(page.locator("#generate-run")).to_be_enabled()
+    expect(page.locator("#generate-stop")).to_be_disabled()  # no generation started
     expect(page.locator("#generate-view .continuation")).to_have_count(0)
     context.close()
 

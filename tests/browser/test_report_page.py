@@ -14,8 +14,7 @@ from demo.engines.types import Side, Sides
 from demo.report import build_report, reliability, wilson
 from demo.scorecard import built_in, labels_of, score
 from demo.tasks import get_task
-from tests.browser.test_page import CHROMIUM, SCREENSHOTS, browser  # noqa: F401 - the browser fixture
-
+from tests.browser.pages import CHROMIUM, SCREENSHOTS
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}: install Debian's chromium")]
 

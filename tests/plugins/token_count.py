@@ -10,7 +10,7 @@ import gradio as gr
 
 from demo.inference import InferenceWorker
 from demo.models import LoadedModel, outside_base
-from demo.tasks.base import Param, Task, Warn
+from demo.tasks.base import MAX_TEXT_CHARS, Param, Task, Warn
 
 
 class TokenCounter:
@@ -37,7 +37,7 @@ class TokenCountTask(Task):
     embedded_summary = summary
     how_it_works = "A tokenizer splits text into the pieces of the model's vocabulary."
     embedded_how_it_works = how_it_works
-    params = (Param("text", label="Text"),)
+    params = (Param("text", label="Text", max_chars=MAX_TEXT_CHARS),)
     classic = TokenCounter
     warm_up_input = ("A short text.",)
 
