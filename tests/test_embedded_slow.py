@@ -242,12 +242,12 @@ def test_every_bundled_classify_example_gets_its_label_calibrated_before_its_fir
 
 @pytest.mark.parametrize("name", ["topics_en", "topics_zh", "intents_en", "intents_zh"])
 def test_real_text_nobody_wrote_for_the_method_is_sorted_with_labels_typed_as_a_user_would(embedded, name):
-    """Held-out real-text items (bench/data/zero_shot_*.tsv, test half: news leads, assistant requests),
-    each set's first wording, the default template, through the task as a request goes: at least 70%
-    right (every third item: 78-91% when written; `bench.zero_shot` gives every item and wording)."""
+    """Real-text items (bench/data/zero_shot_*.tsv, dev half: news leads, assistant requests), each set's
+    first wording, the default template, through the task as a request goes: at least 70% right. The
+    test half is read by the benchmarks only (`bench.zero_shot --split test`, `bench.quality`)."""
     from bench.zero_shot import WORDINGS, read_set
 
-    rows = read_set(name, "test")[::3]  # every third: each label, 32 to 34 items (the bench has them all)
+    rows = read_set(name, "dev")[::3]  # every third: each label, 32 to 34 items (the bench has them all)
     wording = next(iter(WORDINGS[name].values()))
     right = 0
     for row in rows:
@@ -294,7 +294,7 @@ def test_chinese_reviews_are_explained_word_by_word(embedded):
 
 
 def test_the_code_for_a_gemma_answer_prints_its_probabilities(embedded):
-    from tests.test_steps import run_script
+    from tests.helpers import run_script
 
     engine = embedded.engine("sentiment")
     review = "I've been waiting for a HuggingFace course my whole life."

@@ -41,12 +41,12 @@ from demo.engines.gemma.scoring import (Boundary, after_each_prefix_logprobs, co
 
 CALIBRATION_PAIRS_ZH = [
     ("水壶开始鸣叫了。", "她把它从炉子上拿下来，泡了一壶茶。"),
-    ("我们的航班延误了三个小时。", "我们只好在机场的咖啡馆里看书打发时间。"),
-    ("他每天早上都为马拉松做训练。", "比赛那天，他用不到四个小时跑完了全程。"),
+    ("航班推迟了整整三个小时。", "大家只好在机场的咖啡馆里看书打发时间。"),
+    ("为了准备马拉松，他天天清晨练跑。", "比赛那天，他用不到四个小时跑完了全程。"),
     ("打印机又卡纸了。", "我打开纸盒，把皱成一团的纸抽了出来。"),
-    ("下了一整夜的雪。", "到了早上，道路都封闭了。"),
+    ("大雪从傍晚一直下到天亮。", "到了早上，道路都封闭了。"),
     ("博物馆九点开门。", "我们提早到了，好避开人群。"),
-    ("我的手机没电了。", "只好向同事借了一个充电器。"),
+    ("手机的电用光了。", "只好向同事借了一个充电器。"),
     ("球队输掉了决赛。", "球迷们默默地走出了体育场。"),
 ]
 CALIBRATION_PAIRS = [
@@ -63,11 +63,11 @@ CALIBRATION_PAIRS = [
 UNRELATED = [
     "The library closes early on Sundays.", "My brother bought a new bicycle.",
     "The meeting was moved to Thursday.", "A cat was sleeping on the windowsill.",
-    "The bakery on the corner sells fresh bread.", "I have never been to Japan.",
+    "The river froze early this year.", "I have never been to Japan.",
     "The train was packed this morning.", "Our neighbours are painting their fence.",
 ]
 UNRELATED_ZH = ["图书馆周日提前关门。", "我哥哥买了一辆新自行车。", "会议改到了星期四。", "一只猫在窗台上睡觉。",
-                "街角的面包店卖新鲜的面包。", "我从来没去过日本。", "今天早上的地铁很挤。", "邻居们在刷他们家的篱笆。"]
+                "街角的面包店卖新鲜的面包。", "我从来没学过下棋。", "他把旧报纸卖给了回收站。", "邻居们在刷他们家的篱笆。"]
 MAX_SENTENCE_TOKENS = 128  # per sentence: a pair of 256 each held the inference thread for 10 s on a CPU
 UNRELATED_PER_PASS = 4  # B after this many unrelated sentences per forward pass: 4 x 128 tokens at most
 KEPT_SECONDS = 64  # Bs whose scores after the unrelated sentences are kept: an explanation judges, then attributes

@@ -21,7 +21,7 @@ from demo.engines.gemma.scoring import encode, next_token_logprobs, prefix_state
 
 BLANK = "___"
 SHOTS = [
-    ("She put the milk back in the ___.", "fridge"),
+    ("He hung his coat on the ___.", "hook"),
     ("He wrote the letter with a blue ___.", "pen"),
     ("We ___ to the beach every summer.", "go"),
     ("The opposite of hot is ___.", "cold"),

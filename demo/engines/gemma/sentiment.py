@@ -58,13 +58,13 @@ class FewShot:
 
 
 ENGLISH = FewShot((
-    ("The soup was cold and the waiter ignored us all night.", " negative"),
+    ("Cold food, and a waiter who ignored us all night.", " negative"),
     ("A warm, funny story with a cast that clearly loved making it.", " positive"),
     ("I kept checking my watch; nothing on screen made me care.", " negative"),
     ("Every chapter surprised me, and the ending is simply perfect.", " positive"),
     ("a tedious, joyless slog that never finds its footing", " negative"),
     ("sharp writing and two terrific lead performances", " positive"),
-    ("the jokes fall flat and the plot makes no sense", " negative"),
+    ("wooden acting in a plot going nowhere", " negative"),
     ("a moving, beautifully shot film about growing up", " positive"),
 ), "Review: ", "\nSentiment:",
    ((" positive", " negative"), (" great", " terrible"), (" good", " bad"), (" happy", " sad")), 1.0)
@@ -196,7 +196,7 @@ CHANNEL_PREFIXES = ("以下是一条好评：", "以下是一条差评：")  # "
 CHANNEL_CALIBRATION = (
     ("老板很热情，菜量足，环境也干净。", True), ("衣服质量太差，洗一次就起球了。", False),
     ("这本小说情节紧凑，一口气读完了。", True), ("酒店隔音很差，整晚都能听到走廊的声音。", False),
-    ("耳机音质出色，戴着也舒服。", True), ("等了一个小时才上菜，而且是凉的。", False),
+    ("耳机音质出色，戴着也舒服。", True), ("外卖送到时汤洒了一半，饭也凉透了。", False),
     ("物流很快，第二天就收到了，很满意。", True), ("说明书写得乱七八糟，根本装不起来。", False),
 )
 
