@@ -283,7 +283,7 @@ def test_worst_embedded_requests_stay_under_3_gb_and_a_sentiment_sent_meanwhile_
     top_k 50 took 22.8 GB before, a next-sentence explanation 12 GB): the server stays under 3 GB,
     and a sentiment request sent meanwhile is answered. The bounds are generous (a loaded 2-core
     machine); the real figures are printed, and measured by `python -m bench.load --hostile`. Each
-    job's work is uniform in size (passes of at most 512 tokens), so its first pass reaches its peak:
+    job's work is uniform in size (passes of at most 256 tokens), so its first pass reaches its peak:
     the budget is 3 s here instead of 60."""
     monkeypatch.setenv("DEMO_LONG_JOB_BUDGET_S", "3")
     words = ("the old man walked slowly along the quiet river bank while the evening sun painted "
