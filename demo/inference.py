@@ -202,8 +202,9 @@ class InferenceWorker:
         while waiting:
             self._run_group(take_group(waiting, self.max_batch))
         if self._running:
-            self._running[-1].served_s += model_clock() - started
-            self._running[-1].deadline += model_clock() - started
+            served = model_clock() - started
+            self._running[-1].served_s += served
+            self._running[-1].deadline += served
 
     def checkpoint(self) -> None:
         """From inside a long job, between two steps: serve waiting requests, then stop the job if its

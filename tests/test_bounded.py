@@ -21,7 +21,7 @@ from demo.profiles import plan
 from demo.runtime import Runtime
 from demo.tasks import get_task
 from demo.engines.gemma import scoring
-from tests.helpers import hold_worker
+from tests.helpers import hold_worker, wait_for_ready
 
 
 
@@ -80,10 +80,7 @@ def test_rows_after_each_prefix_send_a_bounded_number_of_positions_through_the_o
 
 
 def test_cancelled_requests_never_reach_the_model(base_url, runtime, monkeypatch):
-    deadline = time.monotonic() + 60
-    while not all(state.phase == "ready" for state in runtime.states.values()):  # background warm-ups done
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    wait_for_ready(runtime)  # background warm-ups done
     engine = runtime.engine("fill_mask")
     reached = []
     real_fill = engine._fill

@@ -10,6 +10,7 @@ import pytest
 
 from demo.batching import length_groups
 from demo.inference import InferenceWorker
+from tests.helpers import hold_worker
 
 
 def compute(seconds: float) -> None:
@@ -18,13 +19,6 @@ def compute(seconds: float) -> None:
     while time.process_time() < end:
         pass
 
-
-def hold_worker(worker: InferenceWorker) -> threading.Event:
-    """Occupy the worker until the returned event is set, so that later requests queue up."""
-    started, release = threading.Event(), threading.Event()
-    worker.start(lambda: (started.set(), release.wait(10)))
-    assert started.wait(10)
-    return release
 
 
 def test_requests_that_wait_together_run_as_one_batch():

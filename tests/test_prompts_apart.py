@@ -24,6 +24,12 @@ def units(text: str) -> list[str]:
     return UNIT.findall(text.lower())
 
 
+def word_pairs(text: str) -> set[tuple[str, str]]:
+    """Each two units side by side: a near copy shares two of them at least (a quick filter)."""
+    found = units(text)
+    return set(zip(found, found[1:]))
+
+
 def alignment(written: list[str], judged: list[str]) -> tuple[float, int]:
     """The best stretch of `judged` aligned with `written` (a match +1, a word in one and not the other
     -GAP), and the longest run of units the two share in the same order with nothing between."""
@@ -90,11 +96,11 @@ def test_a_near_copy_is_found_and_a_shared_phrase_is_not():
 
 
 def test_no_text_a_method_is_built_from_nearly_copies_an_example_or_an_evaluation_item():
-    judged = [(name, text, set(zip(units(text), units(text)[1:]))) for name, text in judged_texts()]
+    judged = [(name, text, word_pairs(text)) for name, text in judged_texts()]
     assert len(judged) > 1_000  # the bundled sets at least
     copies = []
     for where, text in written_texts():
-        pairs = set(zip(units(text), units(text)[1:]))
+        pairs = word_pairs(text)
         copies += [f"{where}: {text!r} ~ {name}: {other[:80]!r}" for name, other, theirs in judged
                    if len(pairs & theirs) >= 2 and near_copy(text, other)]  # two shared word pairs at least
     assert copies == []
