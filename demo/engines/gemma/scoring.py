@@ -182,14 +182,12 @@ def after_each_prefix_logprobs(loaded: LoadedModel, state, continuation: list[in
 def rows_after_each_prefix_logprobs(loaded: LoadedModel, state, rows: list[list[int]],
                                     between: Callable[[], None] = lambda: None) -> list[list[float]]:
     """Per-token log P(row | prefix) for every row after every prefix of a kept `prefixes_state`,
-    [prefix][row] flattened prefix-major: each pass carries as many rows after all the prefixes as
-    keep its copies of their cache within `tokens_per_pass` x `ROWS_PER_PASS` tokens, and the
-    positions it sends through the 262k-word output layer within `tokens_per_pass` / 2 (a position
-    there costs about two through the rest of the model: 20 labels after 19 calibration texts in one
-    pass held the inference thread for 13 s on a busy CPU)."""
+    [prefix][row] flattened prefix-major. A pass keeps its cache copies within `tokens_per_pass` x
+    `ROWS_PER_PASS` tokens and its positions through the 262k-word output layer within half of
+    `tokens_per_pass` (20 labels after 19 texts in one pass held the thread 13 s on a busy CPU)."""
     cache, mask, first = state
     model, prefixes = loaded.model, len(mask)
-    predicted = prefixes * max(1, max(len(row) for row in rows) - 1)  # positions each row adds to the projection
+    predicted = prefixes * max(1, max(len(row) for row in rows) - 1)  # positions a row adds to the projection
     per_pass = max(1, min(tokens_per_pass(loaded) * ROWS_PER_PASS // (prefixes * mask.shape[1]),
                           tokens_per_pass(loaded) // 2 // predicted))
     scores: list[list[float]] = [None] * (prefixes * len(rows))  # type: ignore[list-item]
