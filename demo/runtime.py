@@ -297,7 +297,7 @@ class Runtime:
         one at a time while nobody waits: a Gemma classify answer to a new label set calibrates it
         (seconds), so the presenter's first clicks would wait for it. One that fails is logged and left
         to the first click."""
-        for row in load_examples(spec.key) if getattr(engine, "warm_up_examples", False) else ():
+        for row in load_examples(spec.key) if engine.warm_up_examples else ():
             if serves(routed(spec.params, row).language) and not self.stopping.is_set():
                 self.worker.wait_idle()
                 try:

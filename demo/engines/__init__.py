@@ -1,13 +1,10 @@
 """Every engine behind one `build`: the only place that knows a classic checkpoint from the
 embedded Gemma solvers from a remote OpenAI-compatible engine.
 
-A task declares what can serve it: `classic`, an engine class that wraps a loaded hub checkpoint
-(its class attributes say which transformers Auto class loads it, whether --int8 applies, what a
-checkpoint without its head should be replaced with), and `zero_shot`, a `ZeroShot` that solves it
-with Gemma. Each engine class declares its `capabilities` (what views it can serve: "attribute",
-"score", ...), read here without loading anything, `meaning`, the page's line on what its
-numbers are, and, where a first answer sets something up (Gemma's classify calibrates each label
-set), `warm_up_examples`: the warm-up answers its task's bundled examples too. A `Card` says who answers, for the status line, built once per task and language.
+A task declares what can serve it: `classic`, a `ClassicEngine` class that wraps a loaded hub
+checkpoint, and `zero_shot`, a `ZeroShot` that solves it with Gemma. Each engine class declares its
+traits (`demo.engines.base`: capabilities, meaning, ...), read here without loading anything. A `Card`
+says who answers, for the status line, built once per task and language.
 """
 
 from __future__ import annotations
@@ -50,7 +47,7 @@ class Card:
 
     @property
     def meaning(self) -> str:
-        return getattr(self.engine, "meaning", "")
+        return self.engine.meaning
 
 
 @dataclass
@@ -82,8 +79,7 @@ def engine_class(task, assignment, language: str = "en") -> type:
 def capabilities(task, assignment, language: str = "en") -> frozenset:
     """What the engine serving `task` offers to views: its class's own, plus "compare" wherever a
     zero-shot answer can stand beside it."""
-    own = frozenset(getattr(engine_class(task, assignment, language), "capabilities", frozenset()))
-    return own | ({"compare"} if task.zero_shot is not None and task.zero_shot.comparable else set())
+    return offered_by(task, [engine_class(task, assignment, language)])
 
 
 def may_offer(task, capability: str) -> bool:
@@ -93,16 +89,20 @@ def may_offer(task, capability: str) -> bool:
     classes = [task.classic] if task.classic is not None else []
     if task.zero_shot is not None:
         classes += [task.zero_shot.engine_for(language) for language in LANGUAGES]
-    offered = set().union(*(getattr(cls, "capabilities", ()) for cls in classes))
-    if task.zero_shot is not None and task.zero_shot.comparable:
-        offered.add("compare")
-    return capability in offered
+    return capability in offered_by(task, classes)
+
+
+def offered_by(task, classes: list[type]) -> frozenset:
+    """The capabilities of the engine classes, plus "compare" where the task's zero-shot answer can stand
+    beside another."""
+    comparable = task.zero_shot is not None and task.zero_shot.comparable
+    return frozenset().union(*(cls.capabilities for cls in classes)) | ({"compare"} if comparable else set())
 
 
 def uses_int8(task, assignment, context: Context) -> bool:
     """Whether a classic encoder runs with int8 linear layers (--int8, on CPU; generation stays float)."""
     return (context.int8 and kind_of(assignment) == CLASSIC
-            and getattr(task.classic, "int8_ok", False))
+            and task.classic.int8_ok)
 
 
 def card(task, assignment, context: Context, language: str = "en") -> Card:

@@ -16,6 +16,7 @@ from demo.explain import CLASSIC_STEPS, Attribution, integrated_gradients, requi
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.language import is_han, route
 from demo.models import LoadedModel, ModelRef, outside_base
+from demo.engines.base import ClassicEngine
 
 IS_NEXT, NOT_NEXT = "IsNext", "NotNext"
 # the pinned checkpoints with both heads, English and Chinese
@@ -66,7 +67,7 @@ def fit_pair(tokenizer, first: str, second: str, budget: int) -> tuple[str, str,
     return cut_a, cut_b, len_a + len_b - keep_a - keep_b
 
 
-class MaskedLMEngine:
+class MaskedLMEngine(ClassicEngine):
     """A masked language model (BERT by default): one forward pass scores every mask."""
 
     auto_model = "AutoModelForPreTraining"
@@ -137,7 +138,7 @@ class MaskedLMEngine:
         return Filled(candidates, max(0, total - limit), limit)
 
 
-class NextSentenceEngine:
+class NextSentenceEngine(ClassicEngine):
     """BERT's next-sentence-prediction head, as it was pretrained."""
 
     auto_model = "AutoModelForPreTraining"

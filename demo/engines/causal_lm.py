@@ -19,6 +19,7 @@ from demo.engines.types import GenerationSettings, Piece, Prompt, Scored
 from demo.errors import InputError
 from demo.inference import LONG_JOB_BUDGET_S, Busy, InferenceWorker
 from demo.models import LoadedModel, outside_base
+from demo.engines.base import ClassicEngine
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ class Checkpoint(StoppingCriteria):
 
 
 
-class CausalLMEngine:
+class CausalLMEngine(ClassicEngine):
     """A left-to-right language model (GPT-2 by default), streamed from the inference thread."""
 
     auto_model = "AutoModelForCausalLM"

@@ -11,13 +11,14 @@ from demo.explain import CLASSIC_STEPS, Attribution, integrated_gradients, requi
 from demo.batching import length_groups
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel, outside_base
+from demo.engines.base import ClassicEngine
 
 # Padded tokens per forward pass. bench/perf.py: batching ~250-token texts on CPU gave no more
 # throughput and a worse p95, so long texts run alone while short ones share a pass.
 BATCH_TOKENS = 512
 
 
-class ClassifierEngine:
+class ClassifierEngine(ClassicEngine):
     """A sequence classifier fine-tuned for sentiment (DistilBERT SST-2 by default).
 
     Requests that arrive together are classified in one batch on the inference thread, in groups

@@ -16,6 +16,7 @@ from demo.errors import ModelLoadError
 from demo.explain import MAX_EXPLAIN_TOKENS, Attribution, occlusion, require_short, tokens_of
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel, outside_base
+from demo.engines.base import ClassicEngine
 
 TOKENS_PER_PASS = 1024  # padded tokens of the premise-hypothesis pairs in one forward pass (~0.5 s on a 2-core CPU)
 
@@ -47,7 +48,7 @@ def pair_template(tokenizer) -> tuple[list[int], list[int], list[int], bool]:
     return ids[:start], ids[start + len(a) : middle], ids[middle + len(b) :], segments
 
 
-class NliClassifier:
+class NliClassifier(ClassicEngine):
     """Zero-shot labels from an NLI checkpoint (a multilingual XNLI model by default)."""
 
     auto_model = "AutoModelForSequenceClassification"

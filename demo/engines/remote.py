@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from demo.errors import UserFacingError
 from demo.inference import current_scope
+from demo.engines.base import Engine
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ class RemotePrompt:
     context: int = 0
 
 
-class RemoteGenerationEngine:
+class RemoteGenerationEngine(Engine):
     capabilities = frozenset()  # token probabilities of a given text are not served by the engine
     """Streams a continuation from an OpenAI-compatible server."""
 

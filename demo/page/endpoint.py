@@ -62,7 +62,7 @@ def answer_endpoint(task: Task) -> Endpoint:
 def view_endpoint(task: Task, view) -> Endpoint:
     def answer(engine, warn, *checked):
         # the page shows the button for the engine of its language; text in the other may go to one without it
-        if not view.both_sides and view.requires not in getattr(engine, "capabilities", ()):
+        if not view.both_sides and view.requires not in engine.capabilities:
             raise InputError(Text("{view} is not offered by the model that answers this text.",
                                   view=Text(view.button_for(task))))
         return view.run(task, engine, warn, *checked)

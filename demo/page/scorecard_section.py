@@ -72,7 +72,7 @@ def report_of(runtime, tally, key: str, chosen: str, labels: list[str], total: i
         models[sides.zero_shot.name] = localize(Text("{model}, no training: {method}", model=GEMMA_NAME,
                                                      method=spec.zero_shot.method or spec.title))
     code = None
-    if sides.classic.engine is not None and "steps" in getattr(sides.classic.engine, "capabilities", ()):
+    if sides.classic.engine is not None and "steps" in sides.classic.engine.capabilities:
         first = spec.scorecard_values(tally.items[0].inputs, labels)
         try:  # one small request; the report stands without it
             code = VIEWS["steps"].run(spec, sides.classic.engine, lambda message: None, *spec.check(*first))[1]

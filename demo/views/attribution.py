@@ -22,8 +22,7 @@ def run(task, engine, warn, *checked):
 
 
 def present(task, checked, outputs, card) -> str:
-    target = getattr(card.engine, "attribution_target", "")
-    method = getattr(card.engine, "attribution_method", "integrated gradients")
+    target, method = card.engine.attribution_target, card.engine.attribution_method
     heat = f'<div class="blank-head">{say(task.heatmap_label)}</div>{heatmap(outputs[1], *task.poles)}'
     return task.view(checked, outputs[:1], True, card) + heat + attribution_legend(*task.poles, target, method)
 

@@ -6,7 +6,7 @@ confidence most, each replaced by the words the task's own model proposes in its
 opposites and next-word guesses, BERT's masked-LM head; `demo.engines.substitutes`); when nothing
 flips the answer, two of the one-word edits that lowered its confidence most, together. A search
 is bounded: at most `MAX_CHECKS` questions to the model and a budget of seconds (the engine's
-`search_budget_s`, else `BUDGET_S`); when nothing flips within them, "no edit tried changes it" is
+`search_budget_s`, `demo.engines.base.Engine`); when nothing flips within them, "no edit tried changes it" is
 the answer, with how much was tried. A search's time is its budget whatever else runs, so searches
 are a kind of work of their own, several at once (`SEARCH_KIND`): each gets fewer questions on a
 busy machine instead of waiting for the others' whole budgets.
@@ -33,7 +33,6 @@ from demo.views.compare import Answer
 from demo.views.html import percent
 
 MAX_CHECKS = 64  # questions to the model per search
-BUDGET_S = 1.5  # seconds per search on a classic checkpoint (with the answer first, a hub view within 2 s); engines may declare theirs
 SEARCH_KIND = "search"  # searches run side by side: each is bounded by its budget, not by its questions
 SEARCHES_AT_ONCE = 8
 PAIRS_FROM = 5  # substitutions and pairs are tried on the words whose absence lowered the confidence most
@@ -130,7 +129,7 @@ class Search:
         while len(answers) < len(texts) and self.left() > 0:
             if self.scope is not None and self.scope.cancelled.is_set():
                 raise RequestCancelled()
-            at_once = ASKED_AT_ONCE if getattr(engine, "answers_together", False) else 1
+            at_once = ASKED_AT_ONCE if engine.answers_together else 1
             group = texts[len(answers): len(answers) + min(at_once, self.left())]
             self.checks += len(group)
             with ThreadPoolExecutor(len(group)) as pool:
@@ -150,7 +149,7 @@ def run(task, engine, warn, *checked):
         again = time.monotonic()
         task.solve(engine, lambda message: None, *checked)
         one_s, asked_first = time.monotonic() - again, 2
-    search = Search(task, checked, index, one_s, getattr(engine, "search_budget_s", BUDGET_S), started)
+    search = Search(task, checked, index, one_s, engine.search_budget_s, started)
     search.asked_at = time.monotonic()
     flips, kept = [], []  # kept: (confidence left in the answer, changes) of every one-word edit tried
 
@@ -164,7 +163,7 @@ def run(task, engine, warn, *checked):
                 kept.append((scores.get(before, 0.0), changes))
         return answers
 
-    proposer = getattr(engine, "substitutes", None)
+    proposer = engine.substitutes
     # the words as the model reads them (a Chinese word whole rather than its characters); no more
     # than the search can ask about
     units = [unit for unit, _ in proposer(text, spans[:MAX_CHECKS], 0)] if proposer else spans[:MAX_CHECKS]

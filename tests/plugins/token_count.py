@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import gradio as gr
 
+from demo.engines.base import ClassicEngine
 from demo.inference import InferenceWorker
 from demo.models import LoadedModel, outside_base
 from demo.tasks.base import MAX_TEXT_CHARS, Param, Task, Warn
 
 
-class TokenCounter:
+class TokenCounter(ClassicEngine):
     """The checkpoint's own tokenizer, run on the inference thread like every other model call."""
 
     auto_model = "AutoModelForMaskedLM"

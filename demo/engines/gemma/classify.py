@@ -33,6 +33,7 @@ from demo.explain import Attribution, occlusion, require_short, tokens_of
 from demo.i18n import add_translations
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
+from demo.engines.base import Engine
 
 CONTENT_FREE = ("N/A", "", "[MASK]")
 PROBES = ("x", "中")  # two labels with nothing in common: where a prompt's own start ends
@@ -80,7 +81,7 @@ def common_start(rows: list[list[int]]) -> int:
     return n
 
 
-class LabelLikelihood:
+class LabelLikelihood(Engine):
     """Calibrated label scoring with Gemma 3 270M, for any labels."""
 
     capabilities = frozenset({"attribute", "attend"})

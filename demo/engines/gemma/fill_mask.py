@@ -33,6 +33,7 @@ from demo.models import LoadedModel
 from demo.engines.types import Filled
 from demo.engines.gemma.proposers import BLANK, Proposers, fill_in_prompt, simplified, started_before
 from demo.engines.gemma.scoring import encode, prefix_state, shared_prefix_logprobs
+from demo.engines.base import Engine
 
 MASK = "[MASK]"
 POOL = 16  # candidates drawn from each proposer before reranking
@@ -72,7 +73,7 @@ def per_character(ranked: list[tuple[str, float]], count: int) -> tuple[str, lis
     return chosen, columns
 
 
-class RerankedFillMask:
+class RerankedFillMask(Engine):
     """Fill-mask with Gemma 3 270M: blank prompt proposes, full-sentence likelihood reranks."""
 
     mask_token = MASK

@@ -35,6 +35,7 @@ from demo.engines.gemma.scoring import SEARCH_BUDGET_S
 from demo.engines.substitutes import Proposals, causal_substitutes
 from demo.engines.types import LabelScores
 from demo.engines.bert import IS_NEXT, NOT_NEXT
+from demo.engines.base import Engine
 from demo.engines.gemma.kept import kept
 from demo.engines.gemma.scoring import (Boundary, after_each_prefix_logprobs, continuation_logprobs, encode,
                                         prefixes_state)
@@ -78,7 +79,7 @@ def gain(with_a: float, unrelated: float, length: int) -> float:
     return (with_a - unrelated) / math.sqrt(length)
 
 
-class GainNextSentence:
+class GainNextSentence(Engine):
     """IsNext probability under Gemma 3 270M: how much more B gains from A than from unrelated sentences."""
 
     capabilities = frozenset({"attribute", "attend"})

@@ -37,6 +37,7 @@ from demo.engines import recipes
 from demo.engines.gemma.scoring import SEARCH_BUDGET_S
 from demo.engines.substitutes import Proposals, causal_substitutes
 from demo.engines.types import LabelScores
+from demo.engines.base import Engine
 from demo.engines.gemma.kept import kept
 from demo.engines.gemma.scoring import (Boundary, continuation_logprobs, encode, prefix_cache,
                                        shared_prefix_next_tokens)
@@ -83,7 +84,7 @@ MEANING = ("The bars compare how strongly a 270M model, never trained for this t
            "a relative confidence, not a measured accuracy. It makes mistakes.")
 
 
-class PromptSentiment:
+class PromptSentiment(Engine):
     """Calibrated label-word scoring with Gemma 3 270M; reviews that arrive together share a batch."""
 
     capabilities = frozenset({"attribute", "attend", "steps"})
@@ -201,7 +202,7 @@ CHANNEL_CALIBRATION = (
 )
 
 
-class ChannelSentiment:
+class ChannelSentiment(Engine):
     """Chinese sentiment with Gemma 3 270M, two readings added as log-odds: the channel one (the mean
     per-token log-likelihood of the review after a "good review" prefix minus after a "bad review"
     prefix, calibrated on built-in reviews) and the direct one (`PromptSentiment` on Chinese examples
