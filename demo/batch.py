@@ -8,7 +8,7 @@ from typing import Any
 
 from demo.csv_files import decoded_rows
 from demo.errors import InputError, excerpt
-from demo.i18n import Text, add_translations
+from demo.i18n import Text
 from demo.registry import get_task
 from demo.tasks.base import BOOLEAN, TEXT
 
@@ -110,11 +110,3 @@ def labelled_tally(task: str, records: list[dict], side: str):
     if not items:
         return None
     return Tally(items, {side: tallied}, confidences={side: confidences})
-
-
-TRANSLATIONS = {"zh-CN": {
-    "The header must name the columns {required} (and optionally {optional}), each once; the file has '{header}'.":
-        "表头必须写出列 {required}（可选 {optional}），每列一次；这个文件的是“{header}”。",
-    "nothing else": "无其他列",
-}}
-add_translations(TRANSLATIONS)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from demo.errors import InputError, counted, excerpt
-from demo.i18n import Text, add_translations
+from demo.i18n import Text
 
 log = logging.getLogger(__name__)
 MAX_CSV_BYTES = 2_000_000
@@ -135,21 +135,3 @@ def keep_folder_swept(folder: Path, every_s: float = SWEEP_EVERY_S) -> threading
 
 
 _SWEPT: dict[Path, threading.Thread] = {}
-
-
-TRANSLATIONS = {"zh-CN": {
-    "The file is {size} bytes; the limit is {most} (2 MB).": "文件有 {size} 字节，上限是 {most}（2 MB）。",
-    "The file is empty. Its first line must be the header: {header}": "文件是空的。第一行必须是表头：{header}",
-    "The file has NUL bytes: it looks like UTF-16 (or another two-byte encoding). Save it as UTF-8 CSV.":
-        "文件里有 NUL 字节：它看起来是 UTF-16（或别的双字节编码）。请另存为 UTF-8 CSV。",
-    "The file is not UTF-8 text (byte {byte} cannot be read). Save it as UTF-8 CSV.":
-        "文件不是 UTF-8 文本（第 {byte} 个字节无法读取）。请另存为 UTF-8 CSV。",
-    "The file is not valid CSV: {reason}.": "文件不是有效的 CSV：{reason}。",
-    "The file has more than {most} rows; the limit is {most}.": "文件超过 {most} 行；上限是 {most} 行。",
-    "Row {line} has {fields}; it needs {needed} ({header}).": "第 {line} 行有 {fields}，需要 {needed} 个（{header}）。",
-    "{count} field": "{count} 个字段",
-    "{count} fields": "{count} 个字段",
-    "The file is not valid CSV near line {line}: {reason}.": "文件在第 {line} 行附近不是有效的 CSV：{reason}。",
-    "The file has a header but no rows.": "文件只有表头，没有数据行。",
-}}
-add_translations(TRANSLATIONS)

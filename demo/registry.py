@@ -14,7 +14,7 @@ import importlib
 import os
 
 from demo import admission
-from demo.i18n import add_catalog, add_translations
+from demo.i18n import add_plugin_texts
 from demo.tasks.base import Task
 from demo.views import View
 
@@ -45,9 +45,7 @@ def load_plugin(name: str) -> None:
         register_task(module.TASK)
     if hasattr(module, "VIEW"):
         register_view(module.VIEW)
-    if hasattr(module, "LOCALE"):
-        add_catalog(module)
-    add_translations(getattr(module, "TRANSLATIONS", {}))
+    add_plugin_texts(module)
     PLUGINS.append(name)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from html import escape
 
-from demo.i18n import add_translations, localize, say
+from demo.i18n import localize, say
 
 BINS = 10  # confidence bins of the reliability diagram: [0, 0.1), ..., [0.9, 1.0]
 Z95 = 1.96
@@ -228,40 +228,3 @@ HOW_TO_READ = ("Each bar: the items answered with that confidence, and how many 
                "the confidence is honest; a red gap above a bar is over-confidence. Expected calibration error: the "
                "gaps, weighted by their items.")
 CODE = "The classic checkpoint on the first item, with transformers alone:"
-
-TRANSLATIONS = {"zh-CN": {
-    "Scorecard: {task}": "评分卡：{task}",
-    "{set} · {done} of {total} items{stopped} · {labels}": "{set} · {total} 项中的 {done} 项{stopped} · {labels}",
-    " (stopped part-way)": "（中途停止）",
-    "Made {when} on {machine}.": "生成于 {when}，机器：{machine}。",
-    "Who answered": "谁来回答",
-    "side": "一方",
-    "model, revision and method": "模型、版本和方法",
-    "Accuracy": "准确率",
-    "items": "条目数",
-    "accuracy": "准确率",
-    "95% interval": "95% 区间",
-    "median latency": "延迟中位数",
-    "p95 latency": "p95 延迟",
-    "items per second": "每秒条目",
-    INTERVALS: "条目越多，区间越窄：条目少时，区间重叠的两方未必真有差别。",
-    "Per label": "每个标签",
-    "true \\ answered": "真实 \\ 回答",
-    "right": "正确率",
-    "Is the confidence honest?": "置信度可信吗？",
-    HOW_TO_READ: "每根柱子：以该置信度回答的条目，以及其中答对的比例。落在虚线上说明置信度可信；柱子上方的红色空隙表示过于自信。期望校准误差：各空隙按条目数加权的平均。",
-    "Expected calibration error: {ece} points": "期望校准误差：{ece} 个百分点",
-    "confidence": "置信度",
-    "Where the sides differ": "两方不一致的地方",
-    "They agree on {share} of the items.": "两方在 {share} 的条目上一致。",
-    "row": "行",
-    "input": "输入",
-    "label": "标签",
-    "answered": "回答",
-    "Items each side got wrong": "每一方答错的条目",
-    "Reproduce one answer": "复现一个回答",
-    CODE: "经典模型回答第一个条目，只用 transformers：",
-    "… and {count} more in the scored CSV.": "……另有 {count} 行，见评分后的 CSV。",
-}}
-
-add_translations(TRANSLATIONS)

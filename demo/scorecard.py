@@ -17,7 +17,7 @@ from pathlib import Path
 from demo.csv_files import decoded_rows, records_csv
 from demo.engines.types import Sides
 from demo.errors import InputError, excerpt
-from demo.i18n import Text, add_translations
+from demo.i18n import Text
 from demo.registry import TASKS, get_task
 from demo.tasks.base import MAX_TEXT_CHARS
 
@@ -192,20 +192,3 @@ def scored_csv(tally: Tally, task: str, folder: Path) -> Path:
                | {f"{n} confidence": round(tally.confidences[n][index], 4) for n in names}
                for index, item in enumerate(tally.items[: tally.done])]
     return records_csv(records, f"scorecard-{task}", folder)
-
-
-TRANSLATIONS = {"zh-CN": {
-    "The header must be '{columns}' for {task}; the file has '{header}'.":
-        "{task}的表头必须是“{columns}”；这个文件的是“{header}”。",
-    "Row {line}: the label is empty.": "第 {line} 行：标签为空。",
-    "Row {line}: the label '{label}' is not one of {allowed} (or 1 / 0).":
-        "第 {line} 行：标签“{label}”不是 {allowed} 之一（也可以用 1 / 0）。",
-    "Row {line}: {name} is empty.": "第 {line} 行：{name} 为空。",
-    "Row {line}: {name} is {size} characters; the limit is {most}.": "第 {line} 行：{name} 有 {size} 个字符，上限是 {most}。",
-    "The file has {count} distinct labels; at most {most} can be scored. The ones past the {most}th: {past}.":
-        "文件里有 {count} 个不同的标签，最多只能评 {most} 个。第 {most} 个之后的是：{past}。",
-    "The file has only one label ({label}); a labelled set needs at least two.":
-        "文件里只有一个标签（{label}）；带标注的数据集至少需要两个。",
-    "Neither the classic checkpoint nor the zero-shot model could be loaded.": "经典模型和零样本模型都无法加载。",
-}}
-add_translations(TRANSLATIONS)

@@ -158,3 +158,23 @@ def test_notes_on_a_shortened_input_are_said_in_the_page_language():
     assert localize(cut_note("The prompt", 1, 64, where="start"), "zh-CN") == \
         "提示超出了模型的长度上限（最多 64 个词元）：开头的 1 个词元被略去。"
     assert localize("Note", "zh-CN") == "提示"  # the toast's title
+
+
+def test_every_text_a_task_or_its_engines_declare_has_its_chinese_in_the_catalog():
+    """A module writes English; its Chinese is in `demo/i18n/zh_cn/`, keyed by that English. A text
+    changed in its module without its key would leave English on the Chinese page."""
+    from demo.i18n import CATALOGS
+    from demo.language import LANGUAGES
+    from demo.registry import TASKS
+
+    chinese = CATALOGS.texts["zh-CN"]
+    missing = []
+    for task in TASKS.values():
+        texts = [task.title, task.summary, task.embedded_summary, task.how_it_works, task.embedded_how_it_works,
+                 task.compare_meaning, task.heatmap_label, task.quicker]
+        texts += [param.label for param in task.params] + [param.placeholder for param in task.params]
+        engines = ([task.classic] if task.classic else []) + (
+            [task.zero_shot.engine_for(language) for language in LANGUAGES] if task.zero_shot else [])
+        texts += [text for engine in engines for text in (engine.meaning, engine.attribution_target)]
+        missing += [(task.key, text[:60]) for text in texts if text and text not in chinese]
+    assert not missing

@@ -1,9 +1,9 @@
 """The page in every language it has a catalog for: one module per locale in this package.
 
-A catalog module (`zh_cn.py`) holds `LOCALE` (the browser's code, "zh-CN"), `NAME` (what the
+A catalog (`zh_cn`, a module or a package of them) holds `LOCALE` (the browser's code, "zh-CN"), `NAME` (what the
 switch shows, "中文"), `ALIASES` (other codes that pick it) and `TEXTS`, every page string in that
 language keyed by its English text. A third language is one more module here, or one registered
-with `add_catalog` (a plug-in).
+by a plug-in (`add_plugin_texts`).
 
 Three kinds of text, one lookup:
 - what the components show (labels, buttons, tab names, summaries): `ui_text`, translated in the
@@ -95,14 +95,13 @@ for _found in pkgutil.iter_modules(__path__):
     CATALOGS.add(importlib.import_module(f"{__name__}.{_found.name}"))
 
 
-def add_catalog(module: ModuleType) -> None:
-    """Register a page language from a catalog module (a plug-in); call before the page is built."""
-    CATALOGS.add(module)
-
-
-def add_translations(translations: dict[str, dict[str, str]]) -> None:
-    """A plug-in's own texts in other page languages (locale -> English -> translation)."""
-    for locale, texts in translations.items():
+def add_plugin_texts(module: ModuleType) -> None:
+    """What a plug-in module from outside the app says in other page languages: a whole catalog
+    (`LOCALE`, `NAME`, `TEXTS`), or its own texts (`TRANSLATIONS`: locale -> English -> translation).
+    The app's own modules write English only; their translations are this package's catalogs."""
+    if hasattr(module, "LOCALE"):
+        CATALOGS.add(module)
+    for locale, texts in getattr(module, "TRANSLATIONS", {}).items():
         CATALOGS.texts.setdefault(locale, {}).update(texts)
 
 

@@ -10,7 +10,7 @@ import gradio as gr
 from demo.batch import labelled_tally, read_batch_csv, run_batch
 from demo.csv_files import MAX_ROWS, records_csv
 from demo.errors import InputError
-from demo.i18n import UI_LANGUAGE, Text, add_translations, say, ui_text
+from demo.i18n import UI_LANGUAGE, Text, say, ui_text
 from demo.inference import RequestScope
 from demo.page.jobs import UPDATE_S, count_of, page_job, results_folder, stopping, uploaded
 from demo.page.locale_switch import choices_in_language
@@ -103,27 +103,3 @@ def build_batch(runtime, quiet: dict, ui_language: gr.State) -> None:
     # choices only: a value sent back would undo a choice made while the switch was on its way
     ui_language.change(lambda locale: gr.Dropdown(choices=choices_in_language(titles, locale)),
                        inputs=ui_language, outputs=task, **quiet)
-
-
-TRANSLATIONS = {"zh-CN": {
-    "Choose a task: {tasks}.": "请选择一个任务：{tasks}。",
-    "Read {rows}; answering…": "已读取 {rows}，正在回答…",
-    "Answered {done} of {rows}…": "已回答 {done} / {rows}…",
-    "; {count} refused (see the error column)": "；{count} 行被拒绝（见 error 列）",
-    "Stopped after: {answered} of {rows} answered{refused}, in {seconds} s.":
-        "已停止：{rows}中回答了 {answered} 行{refused}，用时 {seconds} 秒。",
-    "Done: {answered} of {rows} answered{refused}, in {seconds} s.":
-        "完成：{rows}中回答了 {answered} 行{refused}，用时 {seconds} 秒。",
-    "Batch: a CSV of inputs in, the answers out (every task)": "批量：输入一个 CSV，输出答案（所有任务）",
-    "Your CSV": "你的 CSV",
-    "Answers (first 50 rows)": "答案（前 50 行）",
-    "All answers, as CSV": "全部答案（CSV）",
-    "Report to send (rows with a label column: HTML, opens offline)": "可发送的报告（有 label 列时：HTML，可离线打开）",
-    "your batch CSV": "你的批量 CSV",
-    "One row per request. The header names the task's inputs ({columns}). Up to {rows} rows and 2 MB; a row the "
-    "model cannot take gets its reason in an `error` column. With a `label` column (the expected answer, for "
-    "sentiment, next sentence and classify) the run also comes with a report.":
-        "每行一个请求。表头写任务的输入名（{columns}）。最多 {rows} 行、2 MB；模型不能处理的行会在 `error` 列里写明原因。"
-        "有 `label` 列（预期答案，适用于情感、下一句和分类）时，还会附上一份报告。",
-}}
-add_translations(TRANSLATIONS)

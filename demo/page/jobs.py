@@ -14,7 +14,7 @@ import gradio as gr
 from demo.admission import JOBS_KIND
 from demo.csv_files import MAX_CSV_BYTES
 from demo.errors import InputError, UserFacingError
-from demo.i18n import UI_LANGUAGE, Text, add_translations, localize
+from demo.i18n import UI_LANGUAGE, Text, localize
 from demo.inference import RequestCancelled, RequestScope
 from demo.page.endpoints import UNEXPECTED, message_of
 from demo.page.gradio_patches import upload_folder, with_gradio_signature
@@ -141,18 +141,3 @@ def uploaded(path: str | None) -> bytes:
         return Path(path).read_bytes()
     finally:
         Path(path).unlink(missing_ok=True)
-
-
-TRANSLATIONS = {"zh-CN": {
-    "{count} item": "{count} 项",
-    "{count} items": "{count} 项",
-    "{count} row": "{count} 行",
-    "{count} rows": "{count} 行",
-    "Choose a CSV file first.": "请先选择一个 CSV 文件。",
-    "That upload was read by an earlier run and deleted (uploads are never kept). Please choose the file again.":
-        "这个上传的文件已被上一次运行读取并删除（上传的文件从不保留）。请重新选择文件。",
-    "Waiting: this server runs at most {most} scorecard or batch runs at once, and {running} are running. Yours "
-    "starts when one of them ends (a run takes as long as its file).":
-        "等待中：这台服务器同时最多运行 {most} 个评分或批量任务，现在有 {running} 个在运行。其中一个结束后你的任务就会开始（任务用时取决于文件大小）。",
-}}
-add_translations(TRANSLATIONS)

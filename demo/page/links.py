@@ -14,7 +14,7 @@ from typing import Any
 import gradio as gr
 
 from demo.errors import excerpt
-from demo.i18n import Text, add_translations, localize, ui_text
+from demo.i18n import Text, localize, ui_text
 from demo.page.run_stop import error_line
 from demo.registry import TASKS
 from demo.tasks.base import TEXT, Task
@@ -120,12 +120,3 @@ def open_share_links(loaded, ui_language: gr.Textbox, tabs: gr.Tabs, built: list
         }};
         press(100);
     }}""")
-
-
-TRANSLATIONS = {"zh-CN": {
-    "{name} was cut to its first {limit} characters (the link has {length}).":
-        "{name} 只取了前 {limit} 个字符（链接中有 {length} 个）。",
-    "{name} '{value}' is not a number; its default is kept.": "{name} “{value}”不是数字，保留其默认值。",
-}}
-
-add_translations(TRANSLATIONS)

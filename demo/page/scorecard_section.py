@@ -10,7 +10,7 @@ from pathlib import Path
 import gradio as gr
 
 from demo.errors import InputError
-from demo.i18n import UI_LANGUAGE, Text, add_translations, listed, localize, say, ui_text
+from demo.i18n import UI_LANGUAGE, Text, listed, localize, say, ui_text
 from demo.inference import RequestScope
 from demo.language import route
 from demo.page.batch_section import build_batch
@@ -200,44 +200,3 @@ def build_scorecard(runtime, quiet: dict, ui_language: gr.State) -> None:
                 inputs=[task, ui_language], outputs=source, **quiet)
     ui_language.change(in_new_language, inputs=[ui_language, task, source, kept],
                        outputs=[task, source, view, plot, table, confusion, wrong, status], **quiet)
-
-
-TRANSLATIONS = {"zh-CN": {
-    "Choose a task ({tasks}) and one of its sets.": "请选择一个任务（{tasks}）和它的一个数据集。",
-    " (loading the models once)": "（首次加载模型）",
-    "Read {items}{loading}…": "已读取 {items}{loading}…",
-    "Scoring {items} with {sides}…": "正在用 {sides} 评分 {items}…",
-    "Stopped after {items} in {seconds} s ({rate} items/s).": "已停止：{seconds} 秒内评分 {items}（每秒 {rate} 项）。",
-    "Scored {items} in {seconds} s ({rate} items/s).": "已评分 {items}，用时 {seconds} 秒（每秒 {rate} 项）。",
-    "Labelled set": "带标注的数据集",
-    "Built-in set": "内置数据集",
-    "My CSV": "我的 CSV",
-    "Your CSV (used with \"My CSV\")": "你的 CSV（选择“我的 CSV”时使用）",
-    "Accuracy so far (%)": "目前的准确率（%）",
-    "Per side": "每一方",
-    "Confusion: one row per side and true label, one column per answer": "混淆矩阵：每行是一方和真实标签，每列是回答",
-    "Items each side got wrong": "每一方答错的条目",
-    "Scored CSV": "评分后的 CSV",
-    "Report to send (HTML: opens offline, prints to PDF)": "可发送的报告（HTML：离线打开，可打印为 PDF）",
-    "{model}, no training: {method}": "{model}，未经训练：{method}",
-    "Built-in Chinese set": "内置中文数据集",
-    "{source}: {name}": "{source}：{name}",
-    "{columns} (any 2 to 20 labels, for {task})": "{columns}（{task}：任意 2 到 20 个标签）",
-    "{columns} ({labels} or 1/0)": "{columns}（{labels} 或 1/0）",
-    " or ": "，或 ",
-    "topics": "主题",
-    "intents": "意图",
-    "Scorecard: a labelled set through the classic checkpoint and the zero-shot LLM, and batch CSV":
-        "评分卡：用带标注的数据集对比经典模型和零样本大模型，以及批量 CSV",
-    "Run a labelled set through the task's classic checkpoint and its zero-shot LLM: accuracy a"
-    "s it goes, how often they agree, each side's confusion, latency and mistakes. Use a built-"
-    "in set (written for this app: 100 reviews and 200 sentence pairs in English, 40 reviews an"
-    "d 100 pairs in Chinese, and for classify a topic set and an intent set of 20 texts in each"
-    " language) or your own CSV (Chinese text goes to the Chinese models): {formats}, up to 2,0"
-    "00 rows and 2 MB. Your file is read once and deleted.":
-        "把一个带标注的数据集交给任务的经典模型和它的零样本大模型：边评分边显示准确率、两者一致的比例、各自的混淆矩阵、延迟和错误。可以用内置数据集（为本应用编写：英文 100 条评论和 2"
-        "00 对句子，中文 40 条评论和 100 对句子；自定义分类另有每种语言 20 条的主题集和意图集），也可以用你自己的 CSV（中文文字交给中文模型）：{formats}，最多 "
-        "2,000 行、2 MB。你的文件只读取一次，读后即删除。",
-}}
-
-add_translations(TRANSLATIONS)

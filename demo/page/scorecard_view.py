@@ -8,7 +8,7 @@ from html import escape
 
 import gradio as gr
 
-from demo.i18n import add_translations, localize, say
+from demo.i18n import localize, say
 from demo.report import diagram, side_reliability
 from demo.scorecard import agreement, confusion_rows, labels_of, summary_rows, wrong_rows
 
@@ -121,36 +121,3 @@ def tally_outputs(tally, total: int, key: str, stopped: bool = False, final: boo
     summary = pd.DataFrame(said_sides(summary_rows(tally)), columns=[say(name) for name in SUMMARY_COLUMNS])
     wrong = pd.DataFrame(said_sides(wrong_rows(tally)), columns=[say(name) for name in WRONG_COLUMNS])
     return (view, plot, summary, confusion, wrong)
-
-
-TRANSLATIONS = {"zh-CN": {
-    "no item is scored yet.": "还没有评分任何条目。",
-    "{side} ±{points} points": "{side} ±{points} 个百分点",
-    "with {count} items, how far each accuracy may be from the truth (95%): {margins}.":
-        "共 {count} 项，每个准确率与真实值可能相差（95%）：{margins}。",
-    "{side} is not scored: {why}.": "{side}未参与评分：{why}。",
-    "true \\ answered": "真实 \\ 回答",
-    "right": "正确率",
-    "Stopped": "已停止",
-    "Done": "完成",
-    "Scoring": "评分中",
-    "; the two sides agree on {share} of them": "；两方在其中 {share} 上一致",
-    "{done} of {total} items": "{total} 项中的 {done} 项",
-    "progress": "进度",
-    "Accuracy is measured against the set's labels; {margin}": "准确率是对照数据集的标注测得的；{margin}",
-    "<b>{state}</b>: {count}{agree}.": "<b>{state}</b>：{count}{agree}。",
-    "items scored": "已评分条目",
-    "accuracy %": "准确率 %",
-    "side": "一方",
-    "items": "条目数",
-    "median latency ms": "延迟中位数（毫秒）",
-    "items/s": "每秒条目数",
-    "row": "行",
-    "input": "输入",
-    "true label": "真实标签",
-    "answer": "回答",
-    "answered {label}": "回答 {label}",
-    "confidence": "置信度",
-    HONEST: "柱子低于虚线：回答的置信度高于实际正确率（红色为差距）。柱子下的数字：以该置信度回答的条目数。",
-}}
-add_translations(TRANSLATIONS)

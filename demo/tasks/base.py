@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from demo.errors import InputError, excerpt
-from demo.i18n import Text, add_translations
+from demo.i18n import Text
 from demo.language import Routing, route
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "examples"
@@ -232,21 +232,6 @@ def cut_note(what: str, dropped: int, limit: int, where: str = "end") -> Text:
     template = (f"{{what}} was too long for the model ({{limit}} tokens at most): {{dropped}} "
                 f"{'token' if dropped == 1 else 'tokens'} at the {where} {'was' if dropped == 1 else 'were'} left out.")
     return Text(template, what=Text(what), limit=f"{limit:,}", dropped=f"{dropped:,}")
-
-
-TRANSLATIONS = {"zh-CN": {
-    **{f"{{what}} was too long for the model ({{limit}} tokens at most): {{dropped}} {noun} at the {where} {verb} left out.":
-       f"{{what}}超出了模型的长度上限（最多 {{limit}} 个词元）：{'开头' if where == 'start' else '末尾'}的 {{dropped}} 个词元被略去。"
-       for where in ("start", "end") for noun, verb in (("token", "was"), ("tokens", "were"))},
-    "The text": "文本",
-    "The two sentences together": "两个句子合起来",
-    "The prompt": "提示",
-    "Note": "提示",
-    "{name} is {length} characters long; the limit is {limit}. Please send a shorter text.":
-        "{name}有 {length} 个字符，上限是 {limit}。请缩短。",
-}}
-
-add_translations(TRANSLATIONS)
 
 
 def load_examples(task_key: str) -> list[list]:

@@ -8,7 +8,7 @@ from demo.engines import ZeroShot
 from demo.engines.bert import BERT, BERT_CHINESE, MASK_SPELLINGS, MaskedLMEngine, fill_in, normalize_masks
 from demo.engines.gemma.fill_mask import RerankedFillMask
 from demo.errors import InputError
-from demo.i18n import Text, add_translations, say
+from demo.i18n import Text, say
 from demo.tasks.base import INTEGER, MAX_TEXT_CHARS, Param, Task, Warn, cut_note
 from demo.views.html import TABLE_HEADERS, filled_html, percent
 
@@ -117,20 +117,3 @@ whole sentence in view, then ranks them by the likelihood of the complete senten
             for rank, (word, prob) in enumerate(words)
         ]
         return first, filled, table
-
-
-TRANSLATIONS = {"zh-CN": {
-    FillMaskTask.how_it_works:
-        "\nBERT 的预训练方法是遮住训练文本中 15% 的词，再从句子**两侧**把它们猜回来。它最小化的**掩码语言模型损失**是\n每个被遮住的词 $x_i$ 在可见词 $x_{\\setminus M}$ "
-        "下的负对数似然：\n\n$$\\mathcal{L}_{\\mathrm{MLM}}=-\\sum_{i\\in M}\\log p\\left(x_i \\mid x_{\\setminus "
-        "M}\\right)$$\n\n所以填空正是它学会的事情。中文 BERT 按字切分，一个 `[MASK]` 就是一个字，连续几个 `[MASK]` 组成一个词。\n",
-    FillMaskTask.embedded_how_it_works:
-        "\n从左到右的模型只看得到空白之前的词。所以应用先用一个展示整句的填空提示词问它哪些词合适，再加上它在左侧上下文\n之后最期待的词；然后按填入候选词 $w$ 之后整句的对数似然给每个候选打分：\n\n"
-        "$$\\mathrm{score}(w)=\\sum_{t}\\log p\\left(x_t \\mid x_{<t}\\right)$$\n\n显示的分数在候选之间归一化（softmax），只比较找到的候选。"
-        "中文里一个 `[MASK]` 是一个字：分词器常把“北京”\n写成一个词元，所以应用也会从“北”之前的位置找以“北”开头的词元，取它的下一个字。"
-        "连续的 `[MASK]` 是一个词：两个遮盖用两个字的词来填。只看整句时，模型偏爱顺着左边读下去的片段（坐**着车**去机场），"
-        "所以每个词的分数再加上它作为同一提示词（句子为空）的答案的对数似然的四分之一，"
-        "$0.25\\log p(w\\mid\\text{prompt}(\\_\\_\\_))$：衡量 $w$ 本身像不像一个词。\n",
-}}
-
-add_translations(TRANSLATIONS)

@@ -12,7 +12,7 @@ import gradio as gr
 from demo.engines import ZeroShot
 from demo.engines.causal_lm import CausalLMEngine
 from demo.engines.types import GenerationSettings, Piece
-from demo.i18n import Text, add_translations, say
+from demo.i18n import Text, say
 from demo.models import ModelRef
 from demo.tasks.base import INTEGER, MAX_TEXT_CHARS, NUMBER, Param, Task, Warn, cut_note
 from demo.views.html import continuation, legend_tokens, percent
@@ -153,17 +153,3 @@ Temperature 0 always takes the likeliest token.
         if ignored:
             warn(Text("The generation engine takes no {settings}: left out of this request.",
                       settings=" or ".join(ignored)))
-
-
-TRANSLATIONS = {"zh-CN": {
-    GenerateTask.embedded_how_it_works:
-        "\n从左到右的语言模型在预训练时只玩一个游戏：预测下一个词元。它把一段文字的概率写成下一个词元概率的乘积\n（**自回归解码**）：\n\n"
-        "$$p(x_1,\\dots,x_T)=\\prod_{t=1}^{T}p\\left(x_t \\mid x_{<t}\\right),\\qquad\np(x_t\\mid "
-        "x_{<t})=\\mathrm{softmax}\\!\\left(\\frac{z_t}{\\tau}\\right)$$\n\n写作时，它抽样一个词元、接上去、再重复。温度 $\\tau$ "
-        "让分布更尖（$\\tau<1$）或更平（$\\tau>1$），`top_k` 和\n`top_p` 只保留最可能的词元，重复惩罚避免打转，固定的随机种子让抽样可以复现。温度为 0 时总是取最可能的词元。\n",
-    "max_new_tokens lowered to {tokens}: this model reads at most {context} tokens, prompt and new tokens together.":
-        "max_new_tokens 已降到 {tokens}：这个模型最多读取 {context} 个词元（提示和新生成的词元合计）。",
-    "The generation engine takes no {settings}: left out of this request.": "生成引擎不接受 {settings}：本次请求未使用。",
-}}
-
-add_translations(TRANSLATIONS)

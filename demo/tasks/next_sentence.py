@@ -7,7 +7,6 @@ import gradio as gr
 from demo.engines import ZeroShot
 from demo.engines.bert import BERT, BERT_CHINESE, IS_NEXT, NOT_NEXT, NextSentenceEngine
 from demo.engines.gemma.next_sentence import GainNextSentence
-from demo.i18n import add_translations
 from demo.tasks.base import MAX_TEXT_CHARS, Param, Task, Warn, cut_note
 from demo.views.html import verdict
 
@@ -83,26 +82,3 @@ after A than after unrelated sentences $U_i$, $\log p(B\mid A)-\frac{1}{8}\sum_i
         if result.dropped_tokens:
             warn(cut_note("The two sentences together", result.dropped_tokens, result.limit))
         return (result.scores,)
-
-
-TRANSLATIONS = {"zh-CN": {
-    NextSentenceTask.how_it_works:
-        "\n除了填空，BERT 预训练时还玩第二个游戏：给两句话，B 是书中真正接在 A 后面的那句（**IsNext**），还是随机的一句\n（**NotNext**）？`[CLS]` 向量上的一个小预测头回答这个问题，"
-        "用 **NSP 损失**训练：\n\n$$\\mathcal{L}_{\\mathrm{NSP}}=-\\log p\\left(y \\mid "
-        "h_{[\\mathrm{CLS}]}\\right),\\qquad y\\in\\{\\text{IsNext},\\text{NotNext}\\}$$\n\n中文 BERT 同样带有这个预测头。"
-        "嵌入式配置用语言模型衡量同一件事：B 跟在 A 后面比跟在无关句子 $U_i$ 后面更可能多少，"
-        "$\\log p(B\\mid A)-\\frac{1}{8}\\sum_i\\log p(B\\mid U_i)$。\n",
-    NextSentenceTask.embedded_how_it_works:
-        "\n语言模型给每段文字一个概率。如果 B 真的接在 A 后面，先读 A 会比先读别的句子让 B 更可预期。得分以八句内置的、"
-        "谈其他日常话题的句子 $U_1,\\dots,U_8$ 为参照，衡量预期增加了多少，并除以 B 的词元数的平方根：\n\n"
-        "$$\\mathrm{score}(A,B)=\\frac{\\log p(B\\mid A)-\\frac{1}{8}\\sum_{i=1}^{8}\\log p(B\\mid U_i)}{\\sqrt{|B|}},\\qquad\n"
-        "p(\\text{IsNext})=\\sigma\\!\\left(\\frac{\\mathrm{score}-\\theta}{s}\\right)$$\n\n"
-        "若以单独的 $\\log p(B)$ 为参照，这就是点互信息；但放在整段文字的开头时，B 开头的几个词还要为“文章从这里开始”"
-        "付出代价，接在无关句子后面就没有这笔代价，剩下的就是 A 本身带来的（在 100 对句子上，每对与打乱的 B 相比，"
-        "以 0.5 为界判断 IsNext，英文和中文都有 89% 正确；以 $\\log p(B)$ 为参照时为 85% 和 87%）。"
-        "同类话题的句子接在任何 A 后面仍会更可能一点，所以阈值 $\\theta$ 和尺度 $s$ 在启动时由八对内置句子"
-        "（连贯的和打乱的）测出；中文句子用中文的参照句和八对句子。\n经典配置使用 BERT 自带的下一句预测头，"
-        "它预训练时练的正是这个问题。\n",
-}}
-
-add_translations(TRANSLATIONS)

@@ -7,7 +7,6 @@ import gradio as gr
 from demo.engines import ZeroShot
 from demo.engines.classifier import ClassifierEngine
 from demo.engines.gemma.sentiment import ChannelSentiment, PromptSentiment
-from demo.i18n import add_translations
 from demo.models import ModelRef
 from demo.tasks.base import MAX_TEXT_CHARS, Param, Task, Warn, cut_note
 from demo.views.html import verdict
@@ -93,23 +92,3 @@ word, *positive* or *negative*, best follows the review, with no training at all
         if result.dropped_tokens:
             warn(cut_note("The text", result.dropped_tokens, result.limit))
         return (result.scores,)
-
-
-TRANSLATIONS = {"zh-CN": {
-    SentimentTask.how_it_works:
-        "\n编码器一次读入整段文字。每一层用**缩放点积注意力**混合各个词，让每个词的向量从与它相关的词中更新：\n\n"
-        "$$\\mathrm{Attention}(Q,K,V)=\\mathrm{softmax}\\!\\left(\\frac{QK^\\top}{\\sqrt{d_k}}\\right)V$$\n\n第一个词元 "
-        "`[CLS]` 的向量概括整段文字，一个线性层把它变成类别概率：\n$p(y\\mid x)=\\mathrm{softmax}(W\\,h_{[\\mathrm{CLS}]}+b)$。英文用在 SST-2 "
-        "影评上微调的 DistilBERT，中文用在中文评论上\n微调的二郎神 RoBERTa；嵌入式配置则不做任何训练，直接问语言模型评论后面更可能接哪个词。\n",
-    SentimentTask.embedded_how_it_works:
-        "\n语言模型在预训练时只玩一个游戏：预测下一个词元。中文评论用两种读法，把两者的对数几率相加。第一种反过来问：你的评论接在\n“以下是一条好评：”之后更可能，还是接在“以下是一条差评："
-        "”之后更可能？（**噪声信道提示**，Min et al. 2022）\n评论的每个词元都是证据，按词元平均：\n\n$$m(x)=\\frac{1}{|x|}\\left(\\log p\\l"
-        "eft(x \\mid \\text{好评}\\right)-\\log p\\left(x \\mid \\text{差评}\\right)\\right),\\qquad\n\\mathrm{logi"
-        "t}_1=\\frac{m(x)-\\theta}{s}$$\n\n阈值 $\\theta$ 和尺度 $s$ 在启动时由本应用自己写的八条校准评论测出（正面和负面各四条）。第二种直接问：在四"
-        "条中文示例评论之后，\n“评价：”后面的下一个词是“满意”还是“失望”、“好”还是“差”、“喜欢”还是“讨厌”？每对词按内容为空的输入做上下文校准（Zhao et al. 2021）"
-        "，\n三对取几何平均。在 300 条 ChnSentiCorp 开发集评论上：第一种 71.3%，第二种 74.7%，两者相加 81.3%。\n英文评论用八条示例加 `Sentimen"
-        "t:` 的提示，读出四对词（*positive*/*negative*、*great*/*terrible*、*good*/*bad*、*happy*/*sad*），\n每对校准后相乘（在 SST-2 开发集上"
-        " 88.8%）。示例和校准评论都是为本应用写的，没有取自任何评测集。\n",
-}}
-
-add_translations(TRANSLATIONS)

@@ -208,30 +208,3 @@ VIEW = View("attention", "Attention: which words each head looks at", "attend", 
                         f"from the model that answers (up to {MAX_TOKENS} tokens).",
             returns=("{tokens, segment_starts, facts: {layers, heads, d_k, kv_heads, ...}, weights: [layer][head]"
                      "[query][key]}",))
-
-TRANSLATIONS = {"zh-CN": {
-    "Attention: which words each head looks at": "注意力：每个头在看哪些词",
-    "Attention weights": "注意力权重",
-    "Layer {l}, head {h}": "第 {l} 层，第 {h} 个头",
-    "layer {l}, head {h}": "第 {l} 层，第 {h} 个头",
-    "attention of layer {l}, head {h}": "第 {l} 层第 {h} 个头的注意力",
-    "All heads (rows: layers; pick one)": "所有注意力头（每行一层；点选一个）",
-    "Each map is one head's softmax(QKᵀ / √d_k): each row is how much its token (at the left) attends to each token "
-    "(at the top), and every row sums to 1. Here d_k = {d_k}, {heads} heads in each of {layers} layers ({model}).":
-        "每张图是一个头的 softmax(QKᵀ / √d_k)：每一行是左边那个词元对上方每个词元的关注程度，每行之和为 1。"
-        "这里 d_k = {d_k}，{layers} 层中每层 {heads} 个头（{model}）。",
-    "A left-to-right model: a token attends only to the tokens before it (the upper right is empty), and there is no "
-    "[CLS]; the first token is the start-of-text token.":
-        "这是从左到右的模型：每个词元只关注它前面的词元（右上方是空的），也没有 [CLS]；第一个词元是文本开始标记。",
-    "Grouped-query attention: the {heads} query heads of a layer share one key/value head.":
-        "分组查询注意力：每层的 {heads} 个查询头共用一个键/值头。",
-    "Grouped-query attention: the {heads} query heads of a layer share {kv} key/value heads.":
-        "分组查询注意力：每层的 {heads} 个查询头共用 {kv} 个键/值头。",
-    "average of all heads": "所有头的平均",
-    "Average of all {count} heads": "全部 {count} 个头的平均",
-    "the average attention of all heads": "所有头的平均注意力",
-    "Shown first: layer {l}, head {h}, the head that attends most to the other words (most heads look mainly at the "
-    "first token or at the word itself).": "先显示第 {l} 层第 {h} 个头：它最关注其他词（大多数头主要看第一个词元或词本身）。",
-    "{count} of the {layers} layers attend within a sliding window of {window} tokens (longer than any input here).":
-        "{layers} 层中有 {count} 层只在 {window} 个词元的滑动窗口内关注（比这里的任何输入都长）。",
-}}

@@ -26,7 +26,7 @@ import gradio as gr
 
 from demo.admission import declare
 from demo.errors import UserFacingError
-from demo.i18n import Text, add_translations, say
+from demo.i18n import Text, say
 from demo.inference import RequestCancelled, current_scope
 from demo.views import View
 from demo.views.compare import Answer
@@ -241,22 +241,3 @@ VIEW = View("counterfactual", "What flips it: the smallest edit that changes the
             timed=False, kind=SEARCH_KIND, concurrency=SEARCHES_AT_ONCE)
 
 declare(SEARCH_KIND, share=32, per_client=1, names=("search for what flips the answer", "searches for what flips the answer"))
-
-TRANSLATIONS = {"zh-CN": {
-    "What flips it: the smallest edit that changes the answer": "什么会改变答案：最小的改动",
-    "Smallest edits found that change the answer:": "找到的能改变答案的最小改动：",
-    NO_FLIP: "试过的改动都改变不了答案（{label}，{p}）：它站得住。",
-    WHAT: "每个改动都重新问过模型。先逐个删去一个词，再把答案最依赖的词换成模型自己提出的词，然后两处改动一起做；"
-          "能改变答案的改动说明答案依赖哪些词。",
-    "asked the model {checks} times in {seconds} s{cut}{how}": "{seconds} 秒内问了模型 {checks} 次{cut}{how}",
-    "; words left out only: this model proposes no replacements": "；只删词：这个模型不提出替换词",
-    " (its limit)": "（达到上限）",
-    "No edit found that changes the answer ({label}, {p}), but only {tried} of the text's {words} one-word edits "
-    "could be asked within {seconds} s: the models are busy. Please try again in a moment.":
-        "没有找到能改变答案（{label}，{p}）的改动，但 {seconds} 秒内只问到了这段文字 {words} 个删词改动中的 {tried} 个："
-        "模型正忙。请稍后再试。",
-    "Best edit": "最佳改动",
-    "Edits that change the answer": "改变答案的改动",
-}}
-
-add_translations(TRANSLATIONS)

@@ -82,22 +82,3 @@ VIEW = View("steps", "The four steps, and the code", "steps", "steps_{task}", ru
                         "argmax) and a self-contained Python script with transformers that reproduces it.",
             returns=("{tokens, ids, shapes, raw_name, raw, calibration, probabilities, answer, code}",
                      "the Python script (prints the probabilities as one JSON line)"))
-
-TRANSLATIONS = {"zh-CN": {
-    "The four steps, and the code": "推理四步，以及代码",
-    "The four steps": "推理四步",
-    "Code for this answer": "复现这个答案的代码",
-    "Input processing": "输入处理",
-    "Model inference": "模型推理",
-    "Output post-processing": "输出后处理",
-    "Presentation": "结果展示",
-    "{count} tokens and their ids:": "{count} 个词元及其 id：",
-    "tensor shapes: ": "张量形状：",
-    "… {count} more …": "……另外 {count} 个……",
-    "every token": "全部词元",
-    "logits": "logits（未归一化的分数）",
-    "log P(label word), over the two words": "标签词的对数概率（在两个词之间归一化）",
-    "minus the content-free prior (log)": "减去无内容输入的先验（对数）",
-    "the page says: ": "页面显示：",
-    "The code below reproduces these probabilities with transformers alone.": "下面的代码只用 transformers 就能复现这些概率。",
-}}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gradio as gr
 
 from demo.engines.bert import fill_in, normalize_masks
-from demo.i18n import add_translations, say
+from demo.i18n import say
 from demo.views import View
 from demo.views.html import TABLE_HEADERS, filled_html
 
@@ -57,11 +57,3 @@ VIEW = View("two_ways", "Two ways: each blank on its own vs one after another", 
                         "each seeing the best words before it.",
             returns=("the text filled with each mask on its own", "the text filled one mask after another",
                      "{headers, data}: rows [way, mask, rank, word, probability]"))
-
-
-TRANSLATIONS = {"zh-CN": {
-    "Two ways: each blank on its own vs one after another": "两种填法：各空单独填 vs 依次填",
-    ONE_BLANK: "只有一个空时两种填法是同一种（没有别的空可看）：再加一个 [MASK] 就能看到它们的区别。",
-}}
-
-add_translations(TRANSLATIONS)

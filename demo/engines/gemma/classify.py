@@ -30,7 +30,6 @@ from demo.engines.gemma.scoring import (SEARCH_BUDGET_S, continued_prefixes_stat
 from demo.engines.substitutes import Proposals, causal_substitutes
 from demo.engines.types import DEFAULT_TEMPLATES, LabelScores, bounded_hypotheses, hypothesis
 from demo.explain import Attribution, occlusion, require_short, tokens_of
-from demo.i18n import add_translations
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
 from demo.engines.base import Engine
@@ -227,8 +226,3 @@ class LabelLikelihood(Engine):
 
         words = self.worker.call(occlusion, text, ids, spans, top_logprob, long=True, budget_s=LONG_JOB_BUDGET_S)
         return Attribution([words], 0.0)
-
-
-TRANSLATIONS = {"zh-CN": {CALIBRATION_ADVICE: "一次少用一些新标签（每个新标签第一次用时要在 19 段文字上校准一次）"}}
-
-add_translations(TRANSLATIONS)

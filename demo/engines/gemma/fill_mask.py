@@ -26,7 +26,7 @@ from __future__ import annotations
 import torch
 
 from demo.errors import InputError
-from demo.i18n import Text, add_translations
+from demo.i18n import Text
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.language import is_han
 from demo.models import LoadedModel
@@ -173,12 +173,3 @@ class RerankedFillMask(Engine):
                 notes.append(Text("Mask {mask}: the embedded model proposed {count} distinct words, fewer than "
                                   "the {top_k} asked for.", mask=first + 1, count=len(ranked), top_k=top_k))
         return Filled(candidates, notes=tuple(notes))
-
-
-TRANSLATIONS = {"zh-CN": {
-    "fewer masks or fewer candidates (top_k)": "更少的遮盖或更少的候选（top_k）",
-    "Mask {mask}: the embedded model proposed {count} distinct words, fewer than the {top_k} asked for.":
-        "第 {mask} 个遮盖：嵌入式模型只给出了 {count} 个不同的词，少于要求的 {top_k} 个。",
-}}
-
-add_translations(TRANSLATIONS)

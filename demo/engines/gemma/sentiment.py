@@ -30,7 +30,6 @@ from dataclasses import dataclass
 import torch
 
 from demo.explain import Attribution, occlusion, require_short, tokens_of, words_of
-from demo.i18n import add_translations
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
 from demo.engines import recipes
@@ -268,13 +267,3 @@ class ChannelSentiment(Engine):
         require_short(ids, "The text")
         (shares,) = self.worker.call(self._shares, [ids], long=True, budget_s=LONG_JOB_BUDGET_S)
         return Attribution([words_of(text, spans, shares)], 0.0)
-
-
-TRANSLATIONS = {"zh-CN": {
-    PromptSentiment.attribution_target: "“positive”“great”“good”“happy”四个词相对“negative”“terrible”“bad”“sad”的得分",
-    ChannelSentiment.attribution_target:
-        "评论在“以下是一条好评：”之后比在“以下是一条差评：”之后更可能多少（回答所加的两种读法中的第一种）",
-    RAW_NAME: "标签词的对数概率（在一对词之间归一化），各对相加",
-}}
-
-add_translations(TRANSLATIONS)

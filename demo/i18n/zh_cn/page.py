@@ -1,14 +1,6 @@
-"""The Chinese (Simplified) page: every shared page string, keyed by its English text. A task,
-engine or view that writes its own long texts (How it works, advice) carries their translations
-in its module (`TRANSLATIONS`).
+"""The page's shared texts in Chinese: tabs, buttons, labels, status lines, verdicts and messages.
 
-Templates keep their "{name}" fields; the app fills them after the lookup. Model names, file
-names and numbers stay as they are. Long texts are written in pieces, one line each.
-"""
-
-LOCALE = "zh-CN"
-NAME = "中文"
-ALIASES = ("zh", "zh-Hans", "zh-SG")
+Keyed by the English text; see `demo.i18n.zh_cn`."""
 
 TEXTS = {
     "Sentiment": "情感分析",
