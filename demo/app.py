@@ -16,7 +16,7 @@ from demo.gate import RequestGate, UploadBook
 from demo.csv_files import keep_folder_swept
 from demo.i18n import PAGE_TEXTS
 from demo.page.builder import CSS, build_app, page_script
-from demo.page.gradio_patches import (readable_mcp_refusals, stream_held, trust_proxies, upload_folder,
+from demo.page.gradio_patches import (api_names, readable_mcp_refusals, stream_held, trust_proxies, upload_folder,
                                       wait_patiently_for_the_page)
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -72,8 +72,8 @@ def launch(app, settings: Settings, prevent_thread_lock: bool = False, **kwargs)
     otherwise: the page is served first, and the loads do not slow its start."""
     from starlette.middleware import Middleware
 
-    api_names = {fn.api_name for fn in app.fns.values() if fn.api_name}
-    gate = Middleware(RequestGate, api_names=lambda: api_names, trusted_proxies=settings.trusted_proxies,
+    endpoint_names = api_names(app)
+    gate = Middleware(RequestGate, api_names=lambda: endpoint_names, trusted_proxies=settings.trusted_proxies,
                       uploads=UploadBook(lambda: Path(upload_folder())),
                       stream_held=lambda event_id, session: stream_held(app, event_id, session),
                       file_folder=lambda: Path(upload_folder()))

@@ -147,7 +147,7 @@ def test_cancelling_a_generation_frees_the_inference_thread(client, runtime):
 def test_two_ways_with_one_blank_fills_once_and_says_why_the_ways_agree(runtime, monkeypatch):
     """With one blank there is no other blank to see: the two ways are one fill, made once."""
     from demo.registry import VIEWS
-    from demo.tasks import get_task
+    from demo.registry import get_task
 
     task, view, engine = get_task("fill_mask"), VIEWS["two_ways"], runtime.engine("fill_mask")
     fills = []

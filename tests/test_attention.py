@@ -9,7 +9,7 @@ from gradio_client.exceptions import AppError
 
 from demo.errors import InputError
 from demo.registry import VIEWS
-from demo.tasks import get_task
+from demo.registry import get_task
 from demo.views.attention import MAX_TOKENS
 
 VIEW = VIEWS["attention"]

@@ -19,7 +19,7 @@ from demo.inference import Busy, InferenceWorker, OverBudget, RequestScope, run_
 from demo.models import ModelRef, detect_placement, load_model
 from demo.profiles import plan
 from demo.runtime import Runtime
-from demo.tasks import get_task
+from demo.registry import get_task
 from demo.engines.gemma import scoring
 from tests.helpers import hold_worker, wait_for_ready
 

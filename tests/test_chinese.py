@@ -12,7 +12,7 @@ from demo.models import ModelRef
 from demo.profiles import HUB_PRESETS, HUB_PRESETS_ZH, env_overrides, plan
 from demo.runtime import Runtime
 from demo.settings import parse_settings
-from demo.tasks import get_task
+from demo.registry import get_task
 
 
 @pytest.mark.parametrize("texts, language", [

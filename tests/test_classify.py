@@ -14,7 +14,7 @@ from demo.errors import InputError
 from demo.explain import occlusion, tokens_of
 from demo.scorecard import MAX_LABELS, built_in, labels_of, read_csv, score
 from demo.engines.types import Side, Sides
-from demo.tasks import get_task
+from demo.registry import get_task
 
 TASK = get_task("classify")
 

@@ -9,7 +9,7 @@ from demo import engines
 from demo.profiles import plan
 from demo.runtime import Runtime
 from demo.settings import parse_settings
-from demo.tasks import get_task
+from demo.registry import get_task
 from demo.tasks.base import load_examples, routed
 
 pytestmark = pytest.mark.slow  # Gemma 3 270M's real weights

@@ -8,7 +8,7 @@ import torch
 from demo.language import is_han, route
 from demo.profiles import plan
 from demo.runtime import Runtime
-from demo.tasks import get_task
+from demo.registry import get_task
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ from transformers import AutoTokenizer
 
 from demo.errors import InputError
 from demo.explain import MAX_EXPLAIN_TOKENS, tokens_of, words_of
-from demo.tasks import get_task
+from demo.registry import get_task
 
 
 @pytest.mark.parametrize("task", ["sentiment", "generate"])  # WordPiece, and byte-level BPE

@@ -124,7 +124,7 @@ def test_the_page_is_served_while_models_wait_and_a_request_then_waits_and_answe
     from demo.app import create_app, launch
     from demo.settings import Settings
     from demo.page.status import readiness
-    from demo.tasks import TASKS
+    from demo.registry import TASKS
 
     settings = Settings(port=free_port(), profile="hub", models=tiny_models)
     runtime = Runtime(plan("hub", tiny_models))

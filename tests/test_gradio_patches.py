@@ -8,8 +8,9 @@ from pathlib import Path
 import gradio as gr
 from gradio import queueing
 
-from demo.page.gradio_patches import (GRADIO_CSS, FairQueue, ShowcaseBlocks, client_gone,
-                                     name_example_columns, raw_values, upload_folder, with_gradio_signature)
+from demo.page.gradio_assets import GRADIO_CSS
+from demo.page.gradio_patches import (FairQueue, ShowcaseBlocks, client_gone, name_example_columns, raw_values,
+                                      upload_folder, with_gradio_signature)
 
 
 def test_the_queue_still_accepts_events_in_push_and_holds_them_where_fair_queue_counts():
@@ -58,7 +59,7 @@ def test_raw_values_still_reach_the_task_and_the_examples_headers_are_still_read
     with gr.Blocks():
         box = gr.Textbox(label="Text")
         examples = gr.Examples([["a"]], [box])
-        name_example_columns(examples, ["Texte"])
+        assert name_example_columns(examples, ["Texte"]) is examples.dataset
     assert examples.dataset.headers == ["Texte"] and examples.dataset.get_config()["headers"] == ["Texte"]
 
 

@@ -9,7 +9,7 @@ from demo.errors import InputError
 from demo.language import route
 from demo.csv_files import MAX_ROWS
 from demo.scorecard import Item, built_in, read_csv, score, scored_csv, wrong_rows
-from demo.tasks import get_task
+from demo.registry import get_task
 from demo.engines.types import Side, Sides
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from demo.tasks import get_task
+from demo.registry import get_task
 from tests.helpers import run_script
 
 

@@ -14,7 +14,7 @@ from demo.errors import InputError
 from demo.inference import InferenceWorker
 from demo.profiles import plan
 from demo.runtime import Runtime
-from demo.tasks import get_task
+from demo.registry import get_task
 
 
 def fork_per_call(fn, *args):

@@ -11,7 +11,7 @@ import torch
 from transformers import AutoModelForCausalLM
 
 from demo.models import ModelRef, detect_placement, load_model, quantize_int8
-from demo.tasks import get_task
+from demo.registry import get_task
 from demo.engines.gemma import next_sentence
 from demo.engines.gemma.fill_mask import RerankedFillMask
 from demo.engines.gemma.next_sentence import GainNextSentence

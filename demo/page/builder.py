@@ -7,7 +7,8 @@ import gradio as gr
 
 from demo.i18n import Text, listed, ui_text
 from demo.page import links, locale_switch
-from demo.page.gradio_patches import GRADIO_CSS, ShowcaseBlocks, use_fair_queue
+from demo.page.gradio_assets import GRADIO_CSS
+from demo.page.gradio_patches import ShowcaseBlocks, use_fair_queue
 from demo.page.scorecard_section import build_scorecard
 from demo.page.tab import QUIET, build_tab
 from demo.registry import TASKS
@@ -120,6 +121,7 @@ def build_app(runtime) -> gr.Blocks:
         loaded = locale_switch.follow_the_browser_language(app, ui_language, switch, QUIET)
         locale_switch.keep_readiness_current(app, runtime, built, ui_language, loaded, tabs, QUIET)
         links.open_share_links(loaded, ui_language, tabs, built, QUIET)
-        locale_switch.say_fixed_texts_in_the_page_language(app, ui_language, QUIET)
+        locale_switch.say_fixed_texts_in_the_page_language(
+            app, ui_language, [b.examples for b in built if b.examples], QUIET)
     use_fair_queue(app)
     return app

@@ -64,18 +64,25 @@ def warner(locale: str) -> Callable[[str], None]:
     return lambda message: toast(message, "Note", locale)
 
 
-def as_user_error(exc: Exception, task: Task) -> gr.Error:
+class PageError(gr.Error):
+    """A refusal as the API says it (English, `message`) and as the page says it (`text`: a `Text` with
+    its fields, said again in the page's language)."""
+
+    def __init__(self, message: str, text: str | None = None):
+        super().__init__(message, print_exception=False)
+        self.text = message if text is None else text
+
+
+def as_user_error(exc: Exception, task: Task) -> PageError:
     if isinstance(exc, UserFacingError):
         log.info("%s: %s", task.key, str(exc).splitlines()[0][:300])  # one line, no traceback
-        error = gr.Error(str(exc), print_exception=False)
-        error.text = message_of(exc)
-        return error
+        return PageError(str(exc), message_of(exc))
     if isinstance(exc, torch.cuda.OutOfMemoryError):
         torch.cuda.empty_cache()  # free what the failed request held; the process keeps serving
         log.warning("%s ran out of GPU memory", task.key)
-        return gr.Error(GPU_FULL, print_exception=False)
+        return PageError(GPU_FULL)
     log.exception("%s failed", task.key)
-    return gr.Error(UNEXPECTED, print_exception=False)
+    return PageError(UNEXPECTED)
 
 
 class Responder:
@@ -276,8 +283,11 @@ def page_handler(responder: Responder, output_count: int, panels_shown: tuple[bo
                 done = not endpoint.streaming
                 yield (*outputs, shown(prepared, tuple(outputs), done, locale), clear, localize(line, locale), *why,
                        kept(prepared, tuple(outputs), line, values) if done else gr.skip())
-        except gr.Error as exc:
-            yield refused(getattr(exc, "text", exc.message), locale, earlier, values)
+        except PageError as exc:
+            yield refused(exc.text, locale, earlier, values)
+            return
+        except gr.Error as exc:  # Gradio's own (an input the API sent wrong)
+            yield refused(exc.message, locale, earlier, values)
             return
         if endpoint.streaming and outputs is not None:
             locale = page_language(request, locale)

@@ -261,32 +261,21 @@ def translation_key(prop) -> str | None:
 I18N_PREFIX = "__i18n__"
 
 
-def name_example_columns(examples: gr.Examples, headers: list[str]) -> None:
+def name_example_columns(examples: gr.Examples, headers: list[str]) -> gr.Dataset:
     """The examples table's column names: Gradio shows the inputs' labels untranslated (an i18n key
-    there is shown as the key), so the page sets plain text in its language."""
+    there is shown as the key), so the page sets plain text in its language. Returns the table."""
     examples.dataset.headers = headers
+    return examples.dataset
 
 
-# Rules on Gradio's own classes. Gradio keeps a top-level rule as written but scopes rules inside
-# @media to the page's content, so the container itself is styled here, outside any media query.
-def gradio_locale_js(code: str) -> str:
-    """Browser-side: set Gradio's own locale to the JS expression `code` (its upload box, its footer,
-    its table texts follow, in the languages Gradio ships). Gradio exports `changeLocale` from its
-    core module but puts it nowhere global: the module is imported again by its URL, which gives the
-    same instance."""
-    return f"""(() => {{
-        const core = performance.getEntriesByType('resource').map((e) => e.name)
-            .find((name) => /\/assets\/core-[\w-]+\.js$/.test(name));
-        if (core) import(core).then((m) => m.changeLocale && m.changeLocale({code})).catch(() => {{}});
-    }})()"""
+def api_names(app: gr.Blocks) -> set[str]:
+    """Every endpoint name the app serves."""
+    return {fn.api_name for fn in app.fns.values() if fn.api_name}
 
 
-GRADIO_CSS = """
-.gradio-container { max-width: 1100px !important; width: 100% !important; margin-left: auto !important; margin-right: auto !important; }
-@media (max-width: 640px) {
-  .tab-like-container { height: auto !important; }  /* a slider's number box and reset button grow with them */
-}
-"""
+def written_blocks(app: gr.Blocks) -> set[int]:
+    """The ids of the components some event writes (answers, status lines)."""
+    return {id(block) for fn in app.fns.values() for block in fn.outputs}
 
 
 STARTUP_CHECK_S = 60.0  # how long launch waits for the page it serves to answer its own check

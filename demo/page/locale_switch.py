@@ -17,7 +17,8 @@ import gradio as gr
 from demo.i18n import ENGLISH, PAGE_TEXTS, UI_LANGUAGE, Text, in_the_page_language, locales, localize
 from demo.language import route
 from demo.page import status
-from demo.page.gradio_patches import gradio_locale_js, translation_key
+from demo.page.gradio_assets import gradio_locale_js
+from demo.page.gradio_patches import translation_key, written_blocks
 
 TRANSLATED_PROPS = ("label", "placeholder", "info", "value")
 
@@ -90,11 +91,11 @@ def language_switch(quiet: dict) -> tuple[gr.Textbox, gr.Radio]:
     return locale, switch
 
 
-def say_fixed_texts_in_the_page_language(app: gr.Blocks, ui_language: gr.Textbox, quiet: dict) -> None:
+def say_fixed_texts_in_the_page_language(app: gr.Blocks, ui_language: gr.Textbox, tables: list, quiet: dict) -> None:
     """On a language switch, every component text that was built as a translation key is set again in
     the chosen language, except the values events write (answers and status lines keep what they say;
     a button's value is its text, which events never change)."""
-    written = {id(block) for fn in app.fns.values() for block in fn.outputs}
+    written = written_blocks(app)
     fixed = []
     for block in app.blocks.values():
         if isinstance(block, gr.Tab):  # the tab bar is named by `name_tabs_in_the_page_language`
@@ -104,13 +105,11 @@ def say_fixed_texts_in_the_page_language(app: gr.Blocks, ui_language: gr.Textbox
         if keys:
             fixed.append((block, keys))
 
-    # examples tables: Gradio shows their headers as written, so each is set in the page's language
-    tables = [block for block in app.blocks.values() if getattr(block, "header_labels", None)]
-
     def texts(locale: str):
         token = UI_LANGUAGE.set(locale)
         try:
-            headers = [gr.update(headers=[in_the_page_language(label) for label in table.header_labels],
+            # examples tables: Gradio shows their headers as written, so each is set in the page's language
+            headers = [gr.update(headers=[in_the_page_language(label) for label in table.labels],
                                  samples=examples_in_the_page_language(table.rows, locale)) for table in tables]
         finally:
             UI_LANGUAGE.reset(token)
@@ -118,7 +117,7 @@ def say_fixed_texts_in_the_page_language(app: gr.Blocks, ui_language: gr.Textbox
                 for _, keys in fixed] + headers
 
     if fixed or tables:
-        ui_language.change(texts, inputs=ui_language, outputs=[block for block, _ in fixed] + tables, **quiet)
+        ui_language.change(texts, inputs=ui_language, outputs=[block for block, _ in fixed] + [t.dataset for t in tables], **quiet)
 
 
 def examples_in_the_page_language(rows: list[list], locale: str) -> list[list]:

@@ -22,16 +22,27 @@ LATEX = [{"left": "$$", "right": "$$", "display": True}, {"left": "$", "right": 
 QUIET = dict(api_visibility="private", queue=False, show_progress="hidden")  # UI-only events: no API, no queue
 
 
+@dataclass(frozen=True)
+class ExamplesTable:
+    """A tab's examples as the page keeps them: the table, its inputs' English labels and its rows, said
+    again in the page's language on a switch."""
+
+    dataset: gr.Dataset
+    labels: list[str]
+    rows: list[list]
+
+
 @dataclass
 class BuiltTab:
     """What the page keeps of a tab: its readiness line, its inputs in parameter order (a share link
-    fills them), the tab itself (its name follows the page's language) and its error line."""
+    fills them), the tab itself (its name follows the page's language), its error line and its examples."""
 
     task: Task
     readiness: gr.Markdown
     inputs: list
     tab: gr.Tab
     error: gr.HTML
+    examples: ExamplesTable | None = None
 
 
 def component(task: Task, param: Param):
@@ -105,14 +116,14 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
                 api_triggers = [gr.Button(visible=False, elem_id=f"{task.key}-api")]
                 api_triggers += [gr.Button(visible=False, elem_id=f"{view.endpoint(task)}-api") for view in views]
         # under both columns: on a phone, where the columns stack, the answer comes right after the buttons
-        examples = load_examples(task.key)
+        examples, table = load_examples(task.key), None
         if examples:
             width = len(examples[0])
             listed = gr.Examples(examples=examples, inputs=all_inputs[:width], label=ui_text("Examples"),
                                  cache_examples=False, elem_id=f"{task.key}-examples")
-            name_example_columns(listed, [in_the_page_language(c.label) for c in all_inputs[:width]])
-            listed.dataset.header_labels = [c.label for c in all_inputs[:width]]  # said again on a switch
-            listed.dataset.rows = examples  # and put in the page's language first
+            labels = [c.label for c in all_inputs[:width]]
+            table = ExamplesTable(name_example_columns(listed, [in_the_page_language(label) for label in labels]),
+                                  labels, examples)
         link = links.build_share(task, all_inputs)
         with gr.Accordion(ui_text("How it works"), open=False, elem_id=f"{task.key}-how"):
             gr.Markdown(ui_text(task.embedded_how_it_works if zero_shot else task.how_it_works), latex_delimiters=LATEX)
@@ -156,4 +167,4 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
 
     locale_switch.say_answer_again(ui_language, shown_answer, view_html, status_line, again, QUIET)
     links.wire_share(task, all_inputs, link)
-    return BuiltTab(task, ready, all_inputs, tab, error)
+    return BuiltTab(task, ready, all_inputs, tab, error, table)

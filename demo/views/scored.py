@@ -5,7 +5,7 @@ from __future__ import annotations
 import gradio as gr
 
 from demo.i18n import say
-from demo.tasks.base import Param
+from demo.params import Param
 from demo.views import View
 from demo.views.html import continuation, legend_scored, percent
 

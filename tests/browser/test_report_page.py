@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from demo.engines.types import Side, Sides
 from demo.report import build_report, reliability, wilson
 from demo.scorecard import built_in, labels_of, score
-from demo.tasks import get_task
+from demo.registry import get_task
 from tests.browser.pages import CHROMIUM, SCREENSHOTS
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}: install Debian's chromium")]
