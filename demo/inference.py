@@ -15,7 +15,6 @@ that queued it (`RequestScope`): a cancelled request's queued jobs never reach a
 
 from __future__ import annotations
 
-import contextvars
 import gc
 import os
 import threading
@@ -29,6 +28,7 @@ from typing import Any
 from demo.errors import UserFacingError
 from demo.i18n import Text
 from demo.process import model_clock, return_freed_memory
+from demo.scope import RequestCancelled, RequestScope, current_scope, giving_way
 from demo.turns import charge, take_group
 
 MAX_BATCH = 32
@@ -50,50 +50,7 @@ class OverBudget(UserFacingError):
     """A long job used up its time budget."""
 
 
-class RequestCancelled(Exception):
-    """The request that queued this job went away (Stop, closed tab, cancelled API call)."""
-
-
-class RequestScope:
-    """The jobs of one user request: cancelling it drops those still queued and stops a running one
-    at its next checkpoint."""
-
-    def __init__(self) -> None:
-        self.cancelled = threading.Event()  # the request went away: its results are not wanted
-        self.stop_requested = threading.Event()  # the user pressed Stop: end early, keep what was made
-        self.unread_since: float | None = None  # since when its client has left its messages unread
-        self.visitor: str | None = None  # whose request it is (a session): what one visitor's answers are kept for
-        self.used_s = 0.0  # model time its jobs have had: who goes next (`demo.turns`)
-        self._futures: list[Future] = []
-
-    def add(self, future: Future) -> None:
-        self._futures.append(future)
-
-    def cancel(self) -> None:
-        self.cancelled.set()
-        for future in self._futures:
-            future.cancel()  # only succeeds for jobs that have not started
-
-
-_current_scope: contextvars.ContextVar[RequestScope | None] = contextvars.ContextVar("request_scope", default=None)
-# set in work that gives way (warm-ups): its jobs do not make the thread look busy to `wait_idle`
-giving_way: contextvars.ContextVar[bool] = contextvars.ContextVar("giving_way", default=False)
 QUIET_S = 0.5  # `wait_idle`: this long with no visitor's job queued or running counts as idle
-
-
-def current_scope() -> RequestScope | None:
-    """The scope of the request this thread works for, if any (work outside the model thread, such
-    as a remote engine's stream, checks it for Stop and cancellation)."""
-    return _current_scope.get()
-
-
-def run_in_scope(scope: RequestScope, fn: Callable, *args: Any) -> Any:
-    """Call `fn(*args)` with `scope` as the request scope of every job it queues."""
-    token = _current_scope.set(scope)
-    try:
-        return fn(*args)
-    finally:
-        _current_scope.reset(token)
 
 
 @dataclass(eq=False)
@@ -230,7 +187,7 @@ class InferenceWorker:
         return threading.current_thread() is self._thread
 
     def _submit(self, job: _Job) -> Future:
-        job.scope = _current_scope.get()
+        job.scope = current_scope()
         if job.scope is not None:
             job.scope.add(job.future)
         job.gives_way = giving_way.get()

@@ -1,6 +1,6 @@
 """The model cache: every model is loaded once and shared by all users.
 
-The registry is the only global mutable state of the app. It is lazy (nothing loads at import or
+A registry is held by the runtime that uses it. It is lazy (nothing loads at import or
 UI build time) and never caches a failure, so a fixed cause (network back, folder repaired)
 recovers without a restart. Loads run one at a time in the whole process (`LOAD_LOCK`):
 transformers' `from_pretrained` is not thread-safe, and two loads at once can leave tied weights

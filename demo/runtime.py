@@ -20,15 +20,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from demo import engines
+from demo.answers import AnswerStore
 from demo.engines import Card, Context
 from demo.engines.types import Side, Sides
 from demo.i18n import Text
-from demo.inference import InferenceWorker, giving_way
+from demo.inference import InferenceWorker
 from demo.language import LANGUAGES
 from demo.models import ModelRegistry, Placement, Report, detect_placement, int8_unsupported
 from demo.profiles import Assignment
 from demo.registry import get_task
-from demo.tasks.base import load_examples, routed
+from demo.scope import giving_way
+from demo.warm_ups import answer_small, warm_up_examples
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,7 @@ class Runtime:
         # run once the models are warm (the page's endpoints time themselves on a small request)
         self.after_warm_up: list[Callable[[], None]] = []
         self.warm = False
+        self.answers = AnswerStore()  # every endpoint's answers, shared and kept (`demo.answers`)
         unsupported = int8_unsupported(self.placement) if int8 else None
         if unsupported:
             log.warning("--int8 ignored: %s", unsupported)
@@ -214,8 +217,8 @@ class Runtime:
         for task, language in routes:
             if route_key(task, language) not in failures and not self.stopping.is_set():
                 key = self._engine_key(task, language)
-                self._warm_up_examples(get_task(task), self.engine(task, language=language),
-                                       lambda other, task=task, key=key: self._engine_key(task, other) == key)
+                warm_up_examples(get_task(task), self.engine(task, language=language), self.worker, self.stopping,
+                                 lambda other, task=task, key=key: self._engine_key(task, other) == key)
         for task, language in self.zero_shot_sides() if self.compare_sides else ():
             if self.stopping.is_set():
                 return failures
@@ -276,31 +279,11 @@ class Runtime:
 
     def _warm_up(self, task: str, report: Report = _silent, language: str = "en") -> None:
         """The route's model loaded, and one small request answered (kernels and caches built)."""
-        self._answer_small(get_task(task), self.engine(task, report, language))
+        answer_small(get_task(task), self.engine(task, report, language))
 
     def _warm_up_zero_shot(self, task: str, report: Report, language: str) -> None:
         spec = get_task(task)
         key = engines.zero_shot_key(spec, language)
         engine = self.zero_shot_engine(task, report, language)
-        self._answer_small(spec, engine)
-        self._warm_up_examples(spec, engine, lambda other: engines.zero_shot_key(spec, other) == key)
-
-    @staticmethod
-    def _answer_small(spec, engine) -> None:
-        answer = spec.run(engine, lambda message: None, *spec.warm_up_input)
-        if spec.streaming:
-            for _ in answer:
-                pass
-
-    def _warm_up_examples(self, spec, engine, serves: Callable[[str], bool]) -> None:
-        """For an engine that declares `warm_up_examples`, each bundled example in a language it `serves`,
-        one at a time while nobody waits: a Gemma classify answer to a new label set calibrates it
-        (seconds), so the presenter's first clicks would wait for it. One that fails is logged and left
-        to the first click."""
-        for row in load_examples(spec.key) if engine.warm_up_examples else ():
-            if serves(routed(spec.params, row).language) and not self.stopping.is_set():
-                self.worker.wait_idle()
-                try:
-                    spec.run(engine, lambda message: None, *row)
-                except Exception as exc:  # noqa: BLE001 - the example's first click does it instead
-                    log.warning("%s's bundled example %r was not warmed up: %s", spec.key, row[0][:40], exc)
+        answer_small(spec, engine)
+        warm_up_examples(spec, engine, self.worker, self.stopping, lambda other: engines.zero_shot_key(spec, other) == key)

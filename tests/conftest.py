@@ -21,14 +21,11 @@ from demo.settings import Settings  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def no_answer_kept_from_another_test():
-    """Identical view requests share kept answers (`demo.page.shared`), and Explain reads Run's
-    (`demo.answers`); a test that changes an engine must not read an answer another test's engine gave."""
-    from demo.answers import RECENT_ANSWERS
-    from demo.page.shared import SHARED_ANSWERS
-
-    SHARED_ANSWERS.forget()
-    RECENT_ANSWERS.forget()
+def no_answer_kept_from_another_test(request):
+    """Identical requests share kept answers (`demo.answers`, held by the runtime); a test that changes an
+    engine must not read an answer another test's engine gave."""
+    if "runtime" in request.fixturenames:
+        request.getfixturevalue("runtime").answers.forget()
 
 
 @pytest.fixture(scope="session")

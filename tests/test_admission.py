@@ -8,8 +8,8 @@ import pytest
 
 from bench.server import BrowserSession, call
 from demo.admission import ANY_PEER, LONG_PER_CLIENT, MAX_WAITING_PER_CLIENT, QUEUE_SHARES, TooMany, Waiting, admit, client_address
-from demo.inference import RequestCancelled
 from demo.registry import get_task
+from demo.scope import RequestCancelled
 from demo.settings import parse_settings
 from tests.helpers import from_address, hold_worker, wait_for_ready
 

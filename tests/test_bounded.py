@@ -15,12 +15,13 @@ from transformers import AutoModelForCausalLM, BertForMaskedLM, BertForNextSente
 
 from bench.server import BrowserSession, call, running_app
 from demo.errors import ModelLoadError
-from demo.inference import Busy, InferenceWorker, OverBudget, RequestScope, run_in_scope
+from demo.inference import Busy, InferenceWorker, OverBudget
 from demo.models import ModelRef, detect_placement, load_model
 from demo.profiles import plan
 from demo.runtime import Runtime
 from demo.registry import get_task
 from demo.engines.gemma import scoring
+from demo.scope import RequestScope, run_in_scope
 from tests.helpers import hold_worker, wait_for_ready
 
 

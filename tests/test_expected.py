@@ -62,7 +62,7 @@ def test_a_page_job_that_must_wait_says_why_and_each_step_speaks_the_page_langua
     import itertools
 
     from demo.i18n import Text, localize, say
-    from demo.inference import RequestScope
+    from demo.scope import RequestScope
     from demo.page import batch_section, jobs  # noqa: F401 (the batch section brings its texts)
 
     running = jobs.RunningJobs()

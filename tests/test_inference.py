@@ -125,7 +125,8 @@ def test_a_long_jobs_budget_counts_its_own_model_time_not_the_requests_it_serves
 def test_work_that_gives_way_takes_no_step_while_a_visitor_keeps_the_thread_busy():
     """Warm-ups held the thread for minutes at start (a visitor's p95 4.6 s meanwhile): each of their steps
     waits until no visitor's job has queued or run for a moment, so a visitor waits for one step at most."""
-    from demo.inference import QUIET_S, giving_way
+    from demo.inference import QUIET_S
+    from demo.scope import giving_way
 
     worker, order, visiting = InferenceWorker(), [], threading.Event()
 
@@ -200,7 +201,7 @@ def test_a_new_request_goes_ahead_of_one_that_has_had_model_time_and_is_not_batc
     """Least model time first (`demo.turns`): a visitor's one question is answered before the queued
     questions of a search that has already computed for a while, in a batch of its own (first come,
     first served made the visitor wait behind them: p95 5.9 s beside six searching clients)."""
-    from demo.inference import RequestScope, run_in_scope
+    from demo.scope import RequestScope, run_in_scope
 
     worker, order, batches = InferenceWorker(), [], []
 

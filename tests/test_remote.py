@@ -131,7 +131,7 @@ def test_scoring_a_text_on_a_remote_engine_says_why_it_cannot(engine_url):
 
 
 def test_the_pages_stop_and_a_cancelled_request_end_the_engines_stream(engine_url):
-    from demo.inference import RequestScope, run_in_scope
+    from demo.scope import RequestScope, run_in_scope
 
     remote = RemoteGenerationEngine(EngineAddress.parse(engine_url))
     settings = GenerationSettings(max_new_tokens=500, temperature=0.0)

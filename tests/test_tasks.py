@@ -10,9 +10,9 @@ import torch
 from transformers import AutoModelForPreTraining
 
 from demo.errors import InputError
-from demo.inference import RequestScope, run_in_scope
 from demo.models import detect_placement, load_model
 from demo.registry import TASKS, get_task
+from demo.scope import RequestScope, run_in_scope
 from demo.tasks.fill_mask import MAX_MASKS, fill_in, normalize_masks
 from demo.engines.types import GenerationSettings
 from demo.engines.bert import NextSentenceEngine

@@ -6,7 +6,11 @@ traits that differ; everything is read from the class, so nothing loads to learn
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections.abc import Callable
+
+_IDENTITIES = itertools.count(1)
 
 
 class Engine:
@@ -22,6 +26,12 @@ class Engine:
     # `substitutes(text, spans, k)`: the model's own replacement words for spans of a text, for searches;
     # None where the engine proposes none (a search then tries deletions only)
     substitutes: Callable | None = None
+
+    @functools.cached_property
+    def identity(self) -> int:
+        """A number no other engine of this process has: what its kept answers are keyed by (an `id()` is
+        reused once an engine is gone)."""
+        return next(_IDENTITIES)
 
 
 class ClassicEngine(Engine):

@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 import torch
 
 from demo.engines.types import GREEDY_BELOW, GenerationSettings
-from demo.inference import InferenceWorker, RequestScope, current_scope
+from demo.inference import InferenceWorker
+from demo.scope import RequestScope, current_scope
 
 log = logging.getLogger(__name__)
 

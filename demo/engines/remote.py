@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from demo.errors import UserFacingError
-from demo.inference import current_scope
 from demo.engines.base import Engine
+from demo.scope import current_scope
 
 log = logging.getLogger(__name__)
 

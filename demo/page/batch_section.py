@@ -11,12 +11,12 @@ from demo.batch import labelled_tally, read_batch_csv, run_batch
 from demo.csv_files import MAX_ROWS, records_csv
 from demo.errors import InputError
 from demo.i18n import UI_LANGUAGE, Text, say, ui_text
-from demo.inference import RequestScope
 from demo.page.jobs import UPDATE_S, count_of, page_job, results_folder, stopping, uploaded
 from demo.page.locale_switch import choices_in_language
 from demo.page.status import EMPTY
 from demo.registry import TASKS, get_task
 from demo.report import build_report
+from demo.scope import RequestScope
 from demo.scorecard import labels_of
 
 DESCRIPTION = ("One row per request. The header names the task's inputs ({columns}). Up to {rows} rows and 2 MB; "

@@ -3,14 +3,15 @@ answers and how the page reads the answer; a request made ready once (checked, r
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from demo.answers import RECENT_ANSWERS
+from demo.answers import BUNDLED_SHARED_S, TYPED_SHARED_S
 from demo.errors import InputError
 from demo.i18n import UI_LANGUAGE, Text
 from demo.language import Routing
-from demo.tasks.base import Param, Task, routed
+from demo.tasks.base import Param, Task, load_examples, routed
 
 STATUS = "status: which model answered, on which device, and in how long (Markdown)"
 
@@ -31,7 +32,7 @@ class Endpoint:
     timed: bool = True  # times itself on the warm-up request (its forecast's first figure)
     kind: str = ""  # a view's concurrency id and how many run at once (`View`); the answer's are the task's
     concurrency: int = 1
-    shared: bool = False  # identical requests share one answer (`demo.page.shared`)
+    shared: bool = False  # identical requests share one answer (`demo.answers`)
 
     def docstring(self) -> str:
         """What API docs and MCP tools say of it (Gradio reads the handler's docstring)."""
@@ -51,10 +52,10 @@ class Prepared:
 
 def answer_endpoint(task: Task) -> Endpoint:
     def answer(engine, warn, *checked):
-        return RECENT_ANSWERS.solve_and_keep(task, engine, warn, *checked)
+        return task.solve(engine, warn, *checked)
 
-    # a room presses Run on the presenter's example together: identical answers are computed once
-    # (a stream is each visitor's own: it is read as it grows)
+    # a room presses Run on the presenter's example together: identical answers are computed once, and
+    # kept under the key Explain reads (`demo.answers.task_answer`); a stream is each visitor's own
     return Endpoint(task, task.api_name, task.params, answer, task.view, task.streaming,
                     description=task.api_description, returns=task.returns, shared=not task.streaming)
 
@@ -91,3 +92,17 @@ def present(endpoint: Endpoint, runtime, prepared: Prepared, outputs: tuple, don
         return endpoint.present(prepared.checked, outputs, done, card)
     finally:
         UI_LANGUAGE.reset(token)
+
+
+@functools.cache
+def bundled_texts(task: Task) -> frozenset[tuple]:
+    """The required texts of the task's bundled examples: what a presenter shows a room."""
+    return frozenset(tuple(str(value) for param, value in zip(task.params, row) if param.required)
+                     for row in load_examples(task.key))
+
+
+def shared_for_s(task: Task, checked: tuple) -> float:
+    """How long a request's answer serves other visitors: a bundled example longer (a room follows its
+    presenter), a typed text only while identical presses arrive."""
+    texts = tuple(str(value) for param, value in zip(task.params, checked) if param.required)
+    return BUNDLED_SHARED_S if texts in bundled_texts(task) else TYPED_SHARED_S

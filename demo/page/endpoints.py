@@ -5,7 +5,6 @@ answer read by the view, in the page's language, and a refusal shown under the i
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 from collections.abc import Callable
@@ -16,18 +15,17 @@ from typing import Any
 import gradio as gr
 import torch
 
-from demo.answers import inputs_digest
+from demo.answers import SHARED_NOTE, Key, inputs_digest
 from demo.errors import UserFacingError
 from demo.i18n import Text, localize
-from demo.inference import RequestCancelled, RequestScope
 from demo.page import status
-from demo.page.endpoint import Endpoint, Prepared, prepare, present
+from demo.page.endpoint import Endpoint, Prepared, prepare, present, shared_for_s
 from demo.page.expected import RecentCosts, size_of
 from demo.page.gradio_patches import with_gradio_signature
 from demo.page.liveness import stream_in_scope, while_wanted
 from demo.page.run_stop import error_line, toast
-from demo.page.shared import KEPT_FOR_S, SHARED_ANSWERS, SHARED_NOTE, TYPED_KEPT_FOR_S
-from demo.tasks.base import Task, load_examples
+from demo.scope import RequestCancelled, RequestScope, current_scope
+from demo.tasks.base import Task
 
 log = logging.getLogger(__name__)
 
@@ -38,19 +36,6 @@ CANCELLED = "The request was cancelled before its answer was ready."
 # An answer is kept in the session for a language switch when its texts are at most this long
 # (a page of text: hundreds of sessions may each keep one answer per tab)
 MAX_KEPT_CHARS = 20_000
-
-
-@functools.cache
-def bundled_texts(task: Task) -> frozenset[tuple]:
-    """The required texts of the task's bundled examples: what a presenter shows a room."""
-    return frozenset(tuple(str(value) for param, value in zip(task.params, row) if param.required)
-                     for row in load_examples(task.key))
-
-
-def bundled(task: Task, checked: tuple) -> bool:
-    """Whether a request asks about a bundled example (its answer may be kept longer for a room)."""
-    texts = tuple(str(value) for param, value in zip(task.params, checked) if param.required)
-    return texts in bundled_texts(task)
 
 
 def message_of(exc: BaseException) -> str:
@@ -119,9 +104,10 @@ class Responder:
             ran = time.perf_counter()
             compute = lambda warn: self.endpoint.answer(engine, warn, *prepared.checked)  # noqa: E731
             if self.endpoint.shared:
-                key = (self.endpoint.api_name, card.name, prepared.routing.language, inputs_digest(prepared.checked))
-                kept_for_s = KEPT_FOR_S if bundled(self.task, prepared.checked) else TYPED_KEPT_FOR_S
-                outputs, shared = SHARED_ANSWERS.answer(key, compute, warner(locale), kept_for_s)
+                key, scope = Key(engine.identity, self.endpoint.api_name, inputs_digest(prepared.checked)), current_scope()
+                outputs, shared = self.runtime.answers.answer(key, compute, warner(locale),
+                                                              visitor=scope.visitor if scope is not None else None,
+                                                              shared_for_s=shared_for_s(self.task, prepared.checked))
             else:
                 outputs, shared = compute(warner(locale)), False
             if not shared:  # a shared answer's time says nothing of this model's pace
@@ -183,6 +169,7 @@ class Responder:
             return
         scope = RequestScope()
         scope.visitor = getattr(request, "session_hash", None)  # the answers kept for this visitor only
+        scope.answers, scope.shared_for_s = self.runtime.answers, shared_for_s(self.task, prepared.checked)
         try:
             yield await while_wanted(request, scope, self.answer, prepared, progress, locale)
         finally:

@@ -1,7 +1,5 @@
-"""Every place the app reaches into Gradio's internals (written for gradio 6.31.0), with the reason.
-
-Each patch has a test in tests/test_gradio_patches.py that fails loudly when Gradio changes under it.
-"""
+"""Every place the app reaches into Gradio's internals (written for gradio 6.31.0), with the reason; each
+has a test in tests/test_gradio_patches.py that fails loudly when Gradio changes under it."""
 
 from __future__ import annotations
 
@@ -19,6 +17,7 @@ from gradio import networking, queueing
 from gradio.exceptions import InvalidPathError
 from gradio.server_messages import ProcessCompletedMessage
 from gradio.state_holder import SessionState, StateHolder
+from gradio.utils import get_upload_folder
 
 from demo.admission import QUEUE_SIZE, TooMany, Waiting, admit, client_address
 from demo.errors import excerpt
@@ -28,11 +27,9 @@ MAX_UNREAD_PER_SESSION = 16
 
 
 class LightSessionState(SessionState):
-    """A session whose copy of every component's config (`config_values`, for re-rendering a session
-    and deep links, neither of which this app uses) starts empty instead of being built for all ~180
-    components: that took 17 ms per new session, and every REST call is a new session. Gradio fills
-    the entries it needs on its own (`_update_value_in_config`); `ShowcaseBlocks` empties them after
-    each event. No public API turns the copy off."""
+    """A session whose copy of every component's config (`config_values`, for re-rendering and deep links:
+    unused here) starts empty, not built for all ~180 components (17 ms per new session; every REST call is
+    one). Gradio fills what it needs (`_update_value_in_config`); `ShowcaseBlocks` empties it after each event."""
 
     def __init__(self, blocks):  # SessionState.__init__ as in gradio 6.31, less the eager copy
         self.blocks_config = copy.copy(blocks.default_config)
@@ -53,15 +50,10 @@ class LightStateHolder(StateHolder):
 
 
 class ShowcaseBlocks(gr.Blocks):
-    """Blocks that let API callers omit trailing optional parameters (they get the UI defaults), say
-    which values are missing, keep no user input after its request, and answer a file path that is
-    not an upload of this page with a message instead of a traceback.
-
-    Gradio copies every event's input and output values into the session's component config (for
-    re-rendering), and keeps hundreds of sessions: up to 200,000 characters per text box each. This
-    app renders nothing per session, so those copies (`state.config_values`) are dropped once the
-    event is processed. No public API turns that copy off.
-    """
+    """Blocks that let API callers omit trailing optional parameters (they get the UI defaults), say which
+    values are missing, keep no user input after its request (Gradio copies every event's values into
+    the session's config, up to 200,000 characters a text box, for hundreds of sessions: dropped after
+    each event), and answer a path that is not this page's upload with a message, not a traceback."""
 
     @property
     def state_holder(self) -> StateHolder:
@@ -115,18 +107,14 @@ class ShowcaseBlocks(gr.Blocks):
 def _parameters(block_fn) -> list:
     try:
         return list(inspect.signature(block_fn.fn).parameters.values())
-    except (TypeError, ValueError):
+    except (TypeError, ValueError):  # a function without a signature Gradio reads
         return []
 
 
 class FairQueue(queueing.Queue):
-    """Gradio's queue with fair admission (`demo.admission`) and at most `MAX_UNREAD_PER_SESSION`
-    events per session whose results were not read yet.
-
-    Gradio keeps every message of an event until the session reads its stream: a client that joins
-    and never reads grew the server ~60 KB an event. Gradio has no public hook for admission; `push`
-    is where it accepts an event, and `event_ids_to_events` holds every queued or running event.
-    """
+    """Gradio's queue with fair admission (`demo.admission`: no public hook; `push` accepts an event,
+    `event_ids_to_events` holds every queued or running one) and at most `MAX_UNREAD_PER_SESSION` unread
+    events per session (Gradio keeps an event's messages until read: ~60 KB an event, never read)."""
 
     trusted_proxies: frozenset[str] = frozenset()
 
@@ -185,22 +173,15 @@ def stream_held(app: gr.Blocks, event_id: str | None, session_hash: str | None) 
 
 def _queue_and_session(request: gr.Request | None):
     """Gradio's queue and the request's session hash, or (None, None) outside a queued event."""
-    fastapi_request = getattr(request, "request", None) if request is not None else None
-    session = getattr(request, "session_hash", None)
-    if fastapi_request is None or session is None:
-        return None, None
-    try:
-        return fastapi_request.app.get_blocks()._queue, session
-    except AttributeError:
-        return None, None
+    fastapi_request, session = getattr(request, "request", None), getattr(request, "session_hash", None)
+    blocks = getattr(getattr(fastapi_request, "app", None), "get_blocks", lambda: None)()
+    return (blocks._queue, session) if blocks is not None and session is not None else (None, None)
 
 
 def client_gone(request: gr.Request | None) -> bool:
-    """Whether the client of this request closed its stream (a closed tab, a dropped API call).
-
-    Gradio marks the session's events `alive = False` when their stream closes, and stops a
-    generator function at its next yield; a plain function runs on. This is how a plain function's
-    work learns it (no public API says whether an event is still wanted)."""
+    """Whether the client of this request closed its stream (a closed tab, a dropped API call): Gradio
+    marks the session's events `alive = False` and stops a generator at its next yield, but a plain
+    function runs on; this is how its work learns it (no public API says so)."""
     queue, session = _queue_and_session(request)
     if queue is None:
         return False
@@ -209,9 +190,8 @@ def client_gone(request: gr.Request | None) -> bool:
 
 
 def unread_messages(request: gr.Request | None) -> int:
-    """How many messages of this request's session wait for a reader. A tab or API client reading
-    its stream takes each one as it comes; messages that stay are work nobody reads (a `/call`
-    posted and never fetched), which Gradio would go on producing to its end."""
+    """How many messages of this request's session wait for a reader: messages that stay are work nobody
+    reads (a `/call` posted and never fetched), which Gradio would go on producing to its end."""
     queue, session = _queue_and_session(request)
     messages = queue.pending_messages_per_session.get(session) if queue is not None else None
     return messages.qsize() if messages is not None else 0
@@ -219,23 +199,19 @@ def unread_messages(request: gr.Request | None) -> int:
 
 def upload_folder() -> str:
     """Where Gradio keeps uploads (GRADIO_TEMP_DIR, else its default): the gate keeps it bounded."""
-    from gradio.utils import get_upload_folder
-
     return get_upload_folder()
 
 
 def raw_values(component):
-    """Hand a slider's or number field's raw value to the task, whose check names the parameter
-    and its range (Gradio's own preprocess refuses an out-of-range value with a message that names
-    neither). Set on the instance: a subclass would make Gradio write a type stub next to it."""
+    """A slider's or number field's raw value for the task's check, which names the parameter and its range
+    (Gradio's refusal names neither). Set on the instance: a subclass makes Gradio write a type stub."""
     component.preprocess = lambda payload: payload
     return component
 
 
 def with_gradio_signature(fn, params: list[tuple[str, Any]], name: str, request_only: bool = False):
-    """Give an event function the signature Gradio reads to pass inputs and its special arguments:
-    one positional parameter per input (with its default, or none when required), then `progress`
-    and `request`, which Gradio fills in only where they are positional (`helpers.special_args`)."""
+    """An event function with the signature Gradio reads: one positional parameter per input (its default,
+    or none when required), then `progress` and `request`, filled only where positional (`special_args`)."""
     positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
     parameters = [inspect.Parameter(p, positional, default=inspect.Parameter.empty if d is None else d)
                   for p, d in params]
@@ -262,20 +238,18 @@ I18N_PREFIX = "__i18n__"
 
 
 def name_example_columns(examples: gr.Examples, headers: list[str]) -> gr.Dataset:
-    """The examples table's column names: Gradio shows the inputs' labels untranslated (an i18n key
-    there is shown as the key), so the page sets plain text in its language. Returns the table."""
+    """The examples table (returned) with its column names in the page's language: Gradio shows the inputs'
+    labels untranslated (an i18n key as the key)."""
     examples.dataset.headers = headers
     return examples.dataset
 
 
 def api_names(app: gr.Blocks) -> set[str]:
-    """Every endpoint name the app serves."""
     return {fn.api_name for fn in app.fns.values() if fn.api_name}
 
 
-def written_blocks(app: gr.Blocks) -> set[int]:
-    """The ids of the components some event writes (answers, status lines)."""
-    return {id(block) for fn in app.fns.values() for block in fn.outputs}
+def written_blocks(app: gr.Blocks) -> set[int]:  # the ids of what some event writes
+    return {id(block) for fn in app.fns.values() for block in fn.outputs}  # answers, status lines
 
 
 STARTUP_CHECK_S = 60.0  # how long launch waits for the page it serves to answer its own check
@@ -283,9 +257,8 @@ ANSWERED = frozenset({200, 401, 301, 302, 303, 307, 308})  # what Gradio's check
 
 
 def patient_url_ok(url: str) -> bool:
-    """`gradio.networking.url_ok`, waiting up to STARTUP_CHECK_S. Gradio's launch asks its own page
-    once before serving and stops the process with "When localhost is not accessible…" when one HEAD
-    takes over 3 s: on a busy 2-core machine (two replicas starting beside a test run) one did."""
+    """`gradio.networking.url_ok`, waiting up to STARTUP_CHECK_S: launch's one check of its own page stopped
+    the process ("When localhost is not accessible…") when a HEAD took 3 s on a busy 2-core machine."""
     deadline = time.monotonic() + STARTUP_CHECK_S
     while True:
         try:
@@ -299,8 +272,7 @@ def patient_url_ok(url: str) -> bool:
 
 
 def wait_patiently_for_the_page() -> None:
-    """Launch's check of its own page (`networking.url_ok`, read at call time) waits as above."""
-    networking.url_ok = patient_url_ok
+    networking.url_ok = patient_url_ok  # launch's check of its own page, read at call time, waits as above
 
 
 def readable_mcp_refusals() -> None:

@@ -15,12 +15,12 @@ from demo.admission import JOBS_KIND
 from demo.csv_files import MAX_CSV_BYTES
 from demo.errors import InputError, UserFacingError
 from demo.i18n import UI_LANGUAGE, Text, localize
-from demo.inference import RequestCancelled, RequestScope
 from demo.page.endpoints import UNEXPECTED, message_of
 from demo.page.gradio_patches import upload_folder, with_gradio_signature
 from demo.page.liveness import stream_in_scope
 from demo.page.locale_switch import SESSION_LANGUAGES
 from demo.page.run_stop import error_line, run_and_stop, toast
+from demo.scope import RequestCancelled, RequestScope
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from typing import Any
 import anyio
 import gradio as gr
 
-from demo.inference import RequestScope, run_in_scope
 from demo.page.gradio_patches import client_gone, unread_messages
+from demo.scope import RequestScope, run_in_scope
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,6 @@ that hold Gradio's own locale store."""
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 
 import gradio as gr
 
@@ -19,6 +18,7 @@ from demo.language import route
 from demo.page import status
 from demo.page.gradio_assets import gradio_locale_js
 from demo.page.gradio_patches import translation_key, written_blocks
+from demo.recent import Recent
 
 TRANSLATED_PROPS = ("label", "placeholder", "info", "value")
 
@@ -30,15 +30,12 @@ class SessionLanguages:
     says the rest in the new language. Bounded: past `size` sessions the oldest are forgotten."""
 
     def __init__(self, size: int = 10_000):
-        self.size, self.chosen = size, OrderedDict()
+        self.chosen: Recent[str, str] = Recent(size)
 
     def remember(self, request: gr.Request | None, locale: str) -> None:
         session = getattr(request, "session_hash", None)
         if session:
-            self.chosen[session] = locale
-            self.chosen.move_to_end(session)
-            while len(self.chosen) > self.size:
-                self.chosen.popitem(last=False)
+            self.chosen.put(session, locale)
 
     def now(self, request, locale: str) -> str:
         """The session's language now (`locale`, the one its request was sent in, if it never switched)."""

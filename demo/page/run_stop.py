@@ -7,7 +7,7 @@ from html import escape
 import gradio as gr
 
 from demo.i18n import localize
-from demo.inference import RequestScope
+from demo.scope import RequestScope
 
 
 def toast(message: str, title: str, locale: str, duration: float | None = 10) -> None:

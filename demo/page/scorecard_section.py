@@ -11,7 +11,6 @@ import gradio as gr
 
 from demo.errors import InputError
 from demo.i18n import UI_LANGUAGE, Text, listed, localize, say, ui_text
-from demo.inference import RequestScope
 from demo.language import route
 from demo.page.batch_section import build_batch
 from demo.page.jobs import results_folder, UPDATE_S, count_of, page_job, stopping, uploaded
@@ -21,6 +20,7 @@ from demo.page.status import EMPTY
 from demo.engines.gemma import GEMMA_NAME
 from demo.registry import VIEWS, get_task
 from demo.report import build_report
+from demo.scope import RequestScope
 from demo.scorecard import built_in, labels_of, read_csv, score, scorecard_tasks, scored_csv
 
 log = logging.getLogger(__name__)

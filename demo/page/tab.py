@@ -9,13 +9,13 @@ import gradio as gr
 
 from demo.engines import may_offer
 from demo.i18n import Text, in_the_page_language, localize, ui_text
-from demo.inference import RequestScope
 from demo.page import links, locale_switch, status
 from demo.page.endpoint import answer_endpoint, present, view_endpoint
 from demo.page.endpoints import Responder, api_handler, page_handler
 from demo.page.gradio_patches import name_example_columns, raw_values
 from demo.page.run_stop import run_and_stop
 from demo.registry import VIEWS
+from demo.scope import RequestScope
 from demo.tasks.base import BOOLEAN, INTEGER, TEXT, Param, Task, load_examples
 
 LATEX = [{"left": "$$", "right": "$$", "display": True}, {"left": "$", "right": "$", "display": False}]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import gradio as gr
 
-from demo.answers import RECENT_ANSWERS
+from demo.answers import task_answer
 from demo.i18n import say, ui_text
 from demo.views import View
 from demo.views.html import attribution_legend, heatmap
 
 
 def run(task, engine, warn, *checked):
-    scores = RECENT_ANSWERS.solve(task, engine, warn, *checked)[0]  # Run's, where Run asked the same
+    scores = task_answer(task, engine, warn, *checked)[0]  # Run's, where Run asked the same
     segments = engine.attribute(*checked).scaled()
     words = []
     for segment in segments:

@@ -27,7 +27,7 @@ import gradio as gr
 from demo.admission import declare
 from demo.errors import UserFacingError
 from demo.i18n import Text, say
-from demo.inference import RequestCancelled, current_scope
+from demo.scope import RequestCancelled, current_scope
 from demo.views import View
 from demo.views.compare import Answer
 from demo.views.html import percent

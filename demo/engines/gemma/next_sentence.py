@@ -26,18 +26,19 @@ space.
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 
 from demo.explain import Attribution, occlusion, require_short, tokens_of, words_of
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
+from demo.recent import Recent
 from demo.engines.gemma.scoring import SEARCH_BUDGET_S
 from demo.engines.substitutes import Proposals, causal_substitutes
 from demo.engines.types import LabelScores
 from demo.engines.bert import IS_NEXT, NOT_NEXT
 from demo.engines.base import Engine
 from demo.engines.gemma.kept import kept
-from demo.engines.gemma.scoring import (Boundary, after_each_prefix_logprobs, continuation_logprobs, encode,
+from demo.engines.gemma.boundary import Boundary
+from demo.engines.gemma.scoring import (after_each_prefix_logprobs, continuation_logprobs, encode,
                                         prefixes_state)
 
 CALIBRATION_PAIRS_ZH = [
@@ -98,7 +99,7 @@ class GainNextSentence(Engine):
         bos = [loaded.tokenizer.bos_token_id]
         self.unrelated = [bos + encode(loaded, u) for u in (UNRELATED_ZH if language == "zh" else UNRELATED)]
         self._states = None  # (device, their prefix states)
-        self._after_unrelated_kept: OrderedDict[tuple[int, ...], list[float]] = OrderedDict()  # B's ids -> its row
+        self._after_unrelated_kept: Recent[tuple[int, ...], list[float]] = Recent(KEPT_SECONDS)  # B's ids -> its row
         pairs = CALIBRATION_PAIRS_ZH if language == "zh" else CALIBRATION_PAIRS
         # each B after its own A, and after the A before it: the Bs alone are scored once for both
         firsts = [self._ids(a, "")[0][0] for a, _ in pairs]
@@ -130,11 +131,8 @@ class GainNextSentence(Engine):
                 for state in self._unrelated_states():
                     between()
                     rows += after_each_prefix_logprobs(self.loaded, state, b)
-                self._after_unrelated_kept[key] = [sum(column) / len(rows) for column in zip(*rows, strict=True)]
-                if len(self._after_unrelated_kept) > KEPT_SECONDS:
-                    self._after_unrelated_kept.popitem(last=False)
-            self._after_unrelated_kept.move_to_end(key)
-            out.append(self._after_unrelated_kept[key])
+                self._after_unrelated_kept.put(key, [sum(column) / len(rows) for column in zip(*rows, strict=True)])
+            out.append(self._after_unrelated_kept.get(key))
         return out
 
     def _unrelated_states(self) -> list:

@@ -13,10 +13,7 @@ to a few positions at a time, so memory stays bounded whatever the number of can
 from __future__ import annotations
 
 import copy
-import math
-import statistics
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import torch
 
@@ -282,21 +279,3 @@ def encode(loaded: LoadedModel, text: str, bos: bool = False) -> list[int]:
     """Token ids of `text`, with the BOS token in front when `bos`."""
     ids = loaded.tokenizer(text, add_special_tokens=False)["input_ids"]
     return [loaded.tokenizer.bos_token_id, *ids] if bos else ids
-
-
-@dataclass(frozen=True)
-class Boundary:
-    """Where a score means 50%, and how fast it saturates, fixed by built-in calibration examples:
-    midway between the mean score of those that should say yes and of those that should say no,
-    with a quarter of that gap per unit of log-odds."""
-
-    threshold: float
-    scale: float
-
-    @classmethod
-    def between(cls, yes: list[float], no: list[float]) -> Boundary:
-        high, low = statistics.mean(yes), statistics.mean(no)
-        return cls((high + low) / 2, max((high - low) / 4, 1e-3))
-
-    def probability(self, score: float) -> float:
-        return 1 / (1 + math.exp(-(score - self.threshold) / self.scale))

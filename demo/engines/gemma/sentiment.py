@@ -38,7 +38,8 @@ from demo.engines.substitutes import Proposals, causal_substitutes
 from demo.engines.types import LabelScores
 from demo.engines.base import Engine
 from demo.engines.gemma.kept import kept
-from demo.engines.gemma.scoring import (Boundary, continuation_logprobs, encode, prefix_cache,
+from demo.engines.gemma.boundary import Boundary
+from demo.engines.gemma.scoring import (continuation_logprobs, encode, prefix_cache,
                                        shared_prefix_next_tokens)
 
 
