@@ -19,12 +19,10 @@ from demo.engines.types import Sides
 from demo.errors import InputError, excerpt
 from demo.i18n import Text
 from demo.registry import TASKS, get_task
-from demo.tasks.base import MAX_TEXT_CHARS
 
 BUILT_IN_DIR = Path(__file__).resolve().parent.parent / "examples" / "scorecard"
 
 
-MAX_LABELS = 20  # distinct labels in a set of a task with `any_labels`
 
 
 def scorecard_tasks() -> dict[str, str]:
@@ -59,6 +57,7 @@ def read_csv(data: bytes, task: str) -> list[Item]:
                               columns=",".join(columns), task=Text(get_task(task).title),
                               header=excerpt(",".join(header))))
     items, spec = [], get_task(task)
+    most = {param.name: param.max_chars for param in spec.params}  # each column's bound, as its input declares
     for line, row in rows:
         *inputs, label = (cell.strip() for cell in row)
         gold = (label or None) if spec.any_labels else spec.gold.get(label.lower())
@@ -71,18 +70,18 @@ def read_csv(data: bytes, task: str) -> list[Item]:
         for name, value in zip(columns, inputs, strict=False):
             if not value:
                 raise InputError(Text("Row {line}: {name} is empty.", line=str(line), name=name))
-            if len(value) > MAX_TEXT_CHARS:
+            if len(value) > most[name]:
                 raise InputError(Text("Row {line}: {name} is {size} characters; the limit is {most}.", line=str(line),
-                                      name=name, size=f"{len(value):,}", most=f"{MAX_TEXT_CHARS:,}"))
+                                      name=name, size=f"{len(value):,}", most=f"{most[name]:,}"))
         items.append(Item(tuple(inputs), gold, line))
     if not items:
         raise InputError("The file has a header but no rows.")
     if spec.any_labels:
         labels = labels_of(task, items)
-        if len(labels) > MAX_LABELS:
+        if len(labels) > spec.most_labels:
             raise InputError(Text("The file has {count} distinct labels; at most {most} can be scored. The ones past "
-                                  "the {most}th: {past}.", count=str(len(labels)), most=str(MAX_LABELS),
-                                  past=", ".join(labels[MAX_LABELS:][:10])))
+                                  "the {most}th: {past}.", count=str(len(labels)), most=str(spec.most_labels),
+                                  past=", ".join(labels[spec.most_labels:][:10])))
         if len(labels) < 2:
             raise InputError(Text("The file has only one label ({label}); a labelled set needs at least two.",
                                   label=labels[0]))

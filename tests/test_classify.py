@@ -12,7 +12,8 @@ from demo.batch import read_batch_csv, run_batch
 from demo.engines.nli import NliClassifier, nli_labels
 from demo.errors import InputError
 from demo.explain import occlusion, tokens_of
-from demo.scorecard import MAX_LABELS, built_in, labels_of, read_csv, score
+from demo.scorecard import built_in, labels_of, read_csv, score
+from demo.tasks.classify import MAX_LABELS
 from demo.engines.types import Side, Sides
 from demo.registry import get_task
 

@@ -30,7 +30,7 @@ class Endpoint:
     description: str = ""
     returns: tuple[str, ...] = ()
     timed: bool = True  # times itself on the warm-up request (its forecast's first figure)
-    kind: str = ""  # a view's concurrency id and how many run at once (`View`); the answer's are the task's
+    kind: str = ""  # its concurrency id and how many run at once: the task's for its answer, a view's own (`View`)
     concurrency: int = 1
     shared: bool = False  # identical requests share one answer (`demo.answers`)
 
@@ -57,7 +57,8 @@ def answer_endpoint(task: Task) -> Endpoint:
     # a room presses Run on the presenter's example together: identical answers are computed once, and
     # kept under the key Explain reads (`demo.answers.task_answer`); a stream is each visitor's own
     return Endpoint(task, task.api_name, task.params, answer, task.view, task.streaming,
-                    description=task.api_description, returns=task.returns, shared=not task.streaming)
+                    description=task.api_description, returns=task.returns, kind=task.key,
+                    concurrency=task.concurrency, shared=not task.streaming)
 
 
 def view_endpoint(task: Task, view) -> Endpoint:

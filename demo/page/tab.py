@@ -134,8 +134,8 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
     for (endpoint, action_outputs, button, own_panel), api_trigger in zip(endpoints, api_triggers, strict=True):
         responder = Responder(endpoint, runtime, stoppable)
         runtime.after_warm_up.append(responder.warm_up)
-        kind, limit = (task.key, task.concurrency) if button is run else (endpoint.kind, endpoint.concurrency)
-        shared = dict(inputs=all_inputs[: len(endpoint.params)], concurrency_limit=limit, concurrency_id=kind)
+        shared = dict(inputs=all_inputs[: len(endpoint.params)], concurrency_limit=endpoint.concurrency,
+                      concurrency_id=endpoint.kind)
         # The API: answers or raises, as its clients expect. The page: the same answer, read by the view.
         api_trigger.click(fn=api_handler(responder), outputs=[*action_outputs, status_line],
                           api_name=endpoint.api_name, **shared)

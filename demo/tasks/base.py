@@ -18,10 +18,11 @@ from demo.i18n import Text
 from demo.language import Routing, route
 from demo.params import (BOOLEAN, INTEGER, MAX_TEXT_CHARS, NUMBER, TEXT, Param, require_boolean, require_number,
                          require_text)
+from demo.views.html import verdict
 
-# the task contract a plug-in imports from here: the task base and the declared inputs (`demo.params`)
-__all__ = ["BOOLEAN", "EXAMPLES_DIR", "INTEGER", "MAX_TEXT_CHARS", "NUMBER", "TEXT", "Param", "Task", "Warn", "cut_note",
-           "load_examples", "require_boolean", "require_number", "require_text", "routed"]
+# the task contract a plug-in imports from here: the task bases and the declared inputs (demo.params)
+__all__ = ["BOOLEAN", "EXAMPLES_DIR", "INTEGER", "MAX_TEXT_CHARS", "NUMBER", "TEXT", "LabelTask", "Param", "Task",
+           "Warn", "cut_note", "load_examples", "require_boolean", "require_number", "require_text", "routed"]
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "examples"
 
@@ -61,6 +62,7 @@ class Task:
     gold: dict[str, str] = {}  # how a labelled CSV may spell each label -> the API label (scorecard)
     scorecard_columns: tuple[str, ...] = ()  # the CSV columns of a labelled set, before `label`
     any_labels: bool = False  # a labelled set brings its own labels (read from the file), not `gold`
+    most_labels: int = 0  # with `any_labels`: the most labels one request may name
     scorecard_sets: tuple[str, ...] = ()  # named built-in sets: examples/scorecard/<task>_<name>[_zh].csv
 
     @property
@@ -137,3 +139,20 @@ def load_examples(task_key: str) -> list[list]:
 def routed(params: tuple[Param, ...], values: tuple | list) -> Routing:
     """The language a request is in, read from its required text values: how every request is routed."""
     return route(*(value for param, value in zip(params, values) if param.required and isinstance(value, str)))
+
+
+class LabelTask(Task):
+    """A task whose answer is one probability per label (sentiment, next sentence, classify): the page shows
+    its verdict and bars, a batch row its top label and confidence, and any `more_columns`."""
+
+    def view(self, values, outputs, done, card) -> str:
+        (scores,) = outputs
+        return verdict(scores, self.words, card.meaning)
+
+    def batch_row(self, values, outputs) -> dict:
+        (scores,) = outputs
+        label = max(scores, key=scores.get)
+        return {"label": label, "confidence": round(scores[label], 4)} | self.more_columns(scores)
+
+    def more_columns(self, scores: dict[str, float]) -> dict:
+        return {}

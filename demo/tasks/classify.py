@@ -19,7 +19,7 @@ from demo.errors import InputError
 from demo.i18n import Text, say
 from demo.language import route
 from demo.models import ModelRef
-from demo.tasks.base import BOOLEAN, MAX_TEXT_CHARS, Param, Task, Warn, cut_note
+from demo.tasks.base import BOOLEAN, MAX_TEXT_CHARS, LabelTask, Param, Warn, cut_note
 from demo.views.html import bar, percent, verdict
 
 MIN_LABELS, MAX_LABELS, MAX_LABEL_CHARS = 2, 20, 100
@@ -65,7 +65,7 @@ def check_template(template: str) -> None:
                               "braces, e.g. '{example}'.", example=TEMPLATE))
 
 
-class ClassifyTask(Task):
+class ClassifyTask(LabelTask):
     key = "classify"
     title = "Classify"
     summary = ("Sort a text into your own labels, with no training: a multilingual NLI model (mDeBERTa-v3) "
@@ -131,6 +131,7 @@ in Chinese; eight assistant intents 85.8% and 81.9% (`python -m bench.zero_shot 
     compare_meaning = ("The classic side is a model trained on natural-language inference, never on your labels; "
                        "the zero-shot LLM was only trained to predict the next token. Neither saw your labels before.")
     any_labels = True  # a labelled CSV brings its own label set (the scorecard reads it from the file)
+    most_labels = MAX_LABELS
     scorecard_columns = ("text",)
     scorecard_sets = ("topics", "intents")
 
@@ -169,11 +170,8 @@ in Chinese; eight assistant intents 85.8% and 81.9% (`python -m bench.zero_shot 
                 f'<p class="meaning">{escape(say("Each label on its own: it applies from 50%."))} '
                 f'{escape(say(card.meaning))}</p></div>')
 
-    def batch_row(self, values, outputs) -> dict:
-        (scores,) = outputs
-        label = next(iter(scores))
-        return {"label": label, "confidence": round(scores[label], 4),
-                "scores": "; ".join(f"{name}: {percent(p)}" for name, p in scores.items())}
+    def more_columns(self, scores: dict[str, float]) -> dict:
+        return {"scores": "; ".join(f"{name}: {percent(p)}" for name, p in scores.items())}
 
 
 TASK = ClassifyTask()

@@ -7,11 +7,10 @@ import gradio as gr
 from demo.engines import ZeroShot
 from demo.engines.bert import BERT, BERT_CHINESE, IS_NEXT, NOT_NEXT, NextSentenceEngine
 from demo.engines.gemma.next_sentence import GainNextSentence
-from demo.tasks.base import MAX_TEXT_CHARS, Param, Task, Warn, cut_note
-from demo.views.html import verdict
+from demo.tasks.base import MAX_TEXT_CHARS, LabelTask, Param, Warn, cut_note
 
 
-class NextSentenceTask(Task):
+class NextSentenceTask(LabelTask):
     key = "next_sentence"
     title = "Next sentence"
     counterfactual_input = 1  # sentence B: which of its words make it follow A
@@ -68,14 +67,8 @@ after A than after unrelated sentences $U_i$, $\log p(B\mid A)-\frac{1}{8}\sum_i
     def build_outputs(self) -> list:
         return [gr.Label(label="Does B follow A?", num_top_classes=2, elem_id="next-sentence-label", visible=False)]
 
-    def view(self, values, outputs, done, card) -> str:
-        (scores,) = outputs
-        return verdict(scores, self.words, card.meaning)
-
-    def batch_row(self, values, outputs) -> dict:
-        (scores,) = outputs
-        label = max(scores, key=scores.get)
-        return {"label": label, "confidence": round(scores[label], 4), "IsNext probability": round(scores[IS_NEXT], 4)}
+    def more_columns(self, scores: dict[str, float]) -> dict:
+        return {"IsNext probability": round(scores[IS_NEXT], 4)}
 
     def solve(self, engine, warn: Warn, sentence_a, sentence_b):
         result = engine.judge(sentence_a, sentence_b)

@@ -8,11 +8,10 @@ from demo.engines import ZeroShot
 from demo.engines.classifier import ClassifierEngine
 from demo.engines.gemma.sentiment import ChannelSentiment, PromptSentiment
 from demo.models import ModelRef
-from demo.tasks.base import MAX_TEXT_CHARS, Param, Task, Warn, cut_note
-from demo.views.html import verdict
+from demo.tasks.base import MAX_TEXT_CHARS, LabelTask, Param, Warn, cut_note
 
 
-class SentimentTask(Task):
+class SentimentTask(LabelTask):
     key = "sentiment"
     title = "Sentiment"
     summary = ("Is a text positive or negative? DistilBERT, fine-tuned on movie reviews (SST-2), returns both "
@@ -77,15 +76,6 @@ word, *positive* or *negative*, best follows the review, with no training at all
 
     def build_outputs(self) -> list:
         return [gr.Label(label="Sentiment", num_top_classes=2, elem_id="sentiment-label", visible=False)]
-
-    def view(self, values, outputs, done, card) -> str:
-        (scores,) = outputs
-        return verdict(scores, self.words, card.meaning)
-
-    def batch_row(self, values, outputs) -> dict:
-        (scores,) = outputs
-        label = max(scores, key=scores.get)
-        return {"label": label, "confidence": round(scores[label], 4)}
 
     def solve(self, engine, warn: Warn, text):
         result = engine.classify(text)
