@@ -96,9 +96,11 @@ def launch(app, settings: Settings, prevent_thread_lock: bool = False, **kwargs)
         i18n=PAGE_TEXTS.gradio_i18n(),
         app_kwargs={"middleware": [gate]},
         mcp_server=settings.mcp,
+        run_history=False,  # a shared presenter laptop keeps no visitor's runs in its browser
         prevent_thread_lock=True,
-        **kwargs,
+        **{"quiet": True} | kwargs,  # Gradio's own lines hint at its share tunnel, which this app turns off
     )
+    log.info("the page is served at %s", app.local_url)
     if not settings.preload and not settings.lazy and not zerogpu.active():
         app.runtime.start_background_load()
     if not prevent_thread_lock:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -78,12 +80,27 @@ def fields(count: int) -> Text:
     return Text("{count} field" if count == 1 else "{count} fields", count=f"{count:,}")
 
 
+def new_file(folder: Path, parts: list[str], suffix: str) -> Path:
+    """A new, empty file in `folder` named for what it holds and when, as a visitor's downloads folder
+    shows it (`scorecard-sentiment-sst-2-dev-20261207-213512.html`); a second in the same second gets -2."""
+    folder.mkdir(parents=True, exist_ok=True)
+    named = [slug for part in parts if (slug := "-".join(re.findall(r"[a-z0-9]+", str(part).lower()))[:40])]
+    stem = "-".join([*named, time.strftime("%Y%m%d-%H%M%S")])
+    for n in itertools.count(1):
+        path = folder / f"{stem}{f'-{n}' if n > 1 else ''}{suffix}"
+        try:
+            path.open("x").close()  # made here and nowhere else, even by a request in the same second
+            return path
+        except FileExistsError:
+            continue
+    raise AssertionError("unreachable")
+
+
 def records_csv(records: list[dict], name: str, folder: Path) -> Path:
     """Records as a CSV file (columns in first-seen order) in `folder`, every text cell that a
     spreadsheet would run as a formula written as text."""
-    folder.mkdir(parents=True, exist_ok=True)
     columns = list(dict.fromkeys(key for record in records for key in record))
-    path = folder / f"{name}-{time.time_ns()}.csv"
+    path = new_file(folder, [name], ".csv")
     with path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.DictWriter(file, fieldnames=[as_text_cell(column) for column in columns])
         writer.writeheader()

@@ -159,3 +159,10 @@ def test_two_ways_with_one_blank_fills_once_and_says_why_the_ways_agree(runtime,
     assert "add a second" in html and "One after another" not in html
     view.run(task, engine, pytest.fail, "The [MASK] sat on the [MASK].", 3)
     assert len(fills) == 3  # two blanks: both ways
+
+
+def test_the_browser_keeps_no_record_of_the_runs(base_url):
+    """Gradio 6 records each run in the browser (its run history page) unless told not to: a shared
+    presenter laptop must keep no visitor's texts."""
+    config = httpx.get(f"{base_url}/config", timeout=30).json()
+    assert config["run_history"] is False

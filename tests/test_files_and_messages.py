@@ -166,3 +166,16 @@ def test_a_file_a_previous_process_left_is_not_served_and_a_new_one_is(base_url)
     gone = httpx.get(f"{base_url}/gradio_api/file={old}", timeout=30)
     assert gone.status_code == 404 and "before the app last started" in gone.text
     assert httpx.get(f"{base_url}/gradio_api/file={new}", timeout=30).text == "text,label\nnew,1\n"
+
+
+def test_a_result_file_is_named_for_what_it_holds_and_when_and_never_overwrites_another(tmp_path, monkeypatch):
+    """A visitor's downloads folder shows `scorecard-sentiment-sst-2-dev-20261207-213512.html`, not a
+    nanosecond count; two files of the same second keep both."""
+    from demo import csv_files
+
+    monkeypatch.setattr(csv_files.time, "strftime", lambda form: "20261207-213512")
+    named = ["scorecard", "sentiment", "Built-in set: SST-2 dev (中文)"]
+    first, second = (csv_files.new_file(tmp_path / "results", named, ".html") for _ in range(2))
+    assert first.name == "scorecard-sentiment-built-in-set-sst-2-dev-20261207-213512.html"
+    assert second.name == "scorecard-sentiment-built-in-set-sst-2-dev-20261207-213512-2.html"
+    assert first.exists() and second.exists()

@@ -93,12 +93,15 @@ def test_a_model_whose_test_forward_fails_is_not_cached_and_the_next_request_ret
 
 
 @pytest.mark.parametrize("mode", ["--lazy", "background"])
-def test_all_first_requests_at_the_same_moment_answer_right_after_a_fresh_start(separate_checkpoints, mode):
+def test_all_first_requests_at_the_same_moment_answer_right_after_a_fresh_start(separate_checkpoints, mode,
+                                                                                tmp_path):
     """Every task x 3 clients sent together right after one fresh start (within one address's 16): all
-    answer, and a second round too (the load race itself is driven 8 times in-process above)."""
+    answer, and a second round too (the load race itself is driven 8 times in-process above). The
+    terminal says where the page is in the app's words, with no hint of Gradio's share tunnel (off)."""
     requests = [t for t in TASK_KEYS for _ in range(3)]
     args = ("--lazy",) if mode == "--lazy" else ()
-    with running_app(separate_checkpoints, args) as (base_url, _):
+    log_path = tmp_path / "app.log"
+    with running_app(separate_checkpoints, args, log_path) as (base_url, _):
         start = threading.Barrier(len(requests))
 
         def first_request(task):
@@ -112,6 +115,8 @@ def test_all_first_requests_at_the_same_moment_answer_right_after_a_fresh_start(
         # and the cache is sound afterwards: a second round answers too
         with httpx.Client(timeout=60) as http:
             assert all(call(http, base_url, t, FIRST_REQUESTS[t])[0] == "complete" for t in TASK_KEYS)
+    said = log_path.read_text()
+    assert f"the page is served at {base_url}/" in said and "share=True" not in said, said[-2000:]
 
 
 def test_the_page_is_served_while_models_wait_and_a_request_then_waits_and_answers(tiny_models):

@@ -8,7 +8,7 @@ from pathlib import Path
 import gradio as gr
 
 from demo.batch import labelled_tally, read_batch_csv, run_batch
-from demo.csv_files import MAX_ROWS, records_csv
+from demo.csv_files import MAX_ROWS, new_file, records_csv
 from demo.errors import InputError
 from demo.i18n import UI_LANGUAGE, Text, say, ui_text
 from demo.page.jobs import UPDATE_S, count_of, page_job, results_folder, stopping, uploaded
@@ -44,9 +44,7 @@ def report_of(runtime, key: str, records: list[dict], total: int, stopped: bool)
     html = build_report(tally, task=spec.title, set_name=say("your batch CSV"), labels=labels_of(key, tally.items),
                         models={card.label: f"{card.label} · {card.details}"}, total=total, stopped=stopped, code=None,
                         locale=UI_LANGUAGE.get())
-    folder = results_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"batch-{key}-{time.time_ns()}.html"
+    path = new_file(results_folder(), ["batch", key], ".html")
     path.write_text(html, encoding="utf-8")
     return path
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from demo.csv_files import new_file
 from demo.errors import InputError
 from demo.i18n import UI_LANGUAGE, Text, listed, localize, say, ui_text
 from demo.language import route
@@ -80,9 +81,7 @@ def report_of(runtime, tally, key: str, chosen: str, labels: list[str], total: i
             log.exception("the steps code for the report failed")
     html = build_report(tally, task=spec.title, set_name=localize(chosen), labels=labels, models=models,
                         total=total, stopped=stopped, code=code, locale=UI_LANGUAGE.get())
-    folder = results_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"scorecard-{key}-{time.time_ns()}.html"
+    path = new_file(results_folder(), ["scorecard", key, chosen], ".html")
     path.write_text(html, encoding="utf-8")
     return path
 
