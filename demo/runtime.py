@@ -286,4 +286,5 @@ class Runtime:
         key = engines.zero_shot_key(spec, language)
         engine = self.zero_shot_engine(task, report, language)
         answer_small(spec, engine)
-        warm_up_examples(spec, engine, self.worker, self.stopping, lambda other: engines.zero_shot_key(spec, other) == key)
+        warm_up_examples(spec, engine, self.worker, self.stopping,
+                         lambda other: engines.zero_shot_key(spec, other) == key)

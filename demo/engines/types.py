@@ -82,7 +82,8 @@ class Sides:
     @property
     def identity(self) -> tuple:
         """Both engines' identities (None for a side that is missing), for the answers kept for both."""
-        return tuple(side.engine.identity if side.engine is not None else None for side in (self.classic, self.zero_shot))
+        return tuple(side.engine.identity if side.engine is not None else None
+                     for side in (self.classic, self.zero_shot))
 
 
 @dataclass(frozen=True)

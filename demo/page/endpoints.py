@@ -104,7 +104,8 @@ class Responder:
             ran = time.perf_counter()
             compute = lambda warn: self.endpoint.answer(engine, warn, *prepared.checked)  # noqa: E731
             if self.endpoint.shared:
-                key, scope = Key(engine.identity, self.endpoint.api_name, inputs_digest(prepared.checked)), current_scope()
+                key = Key(engine.identity, self.endpoint.api_name, inputs_digest(prepared.checked))
+                scope = current_scope()
                 outputs, shared = self.runtime.answers.answer(key, compute, warner(locale),
                                                               visitor=scope.visitor if scope is not None else None,
                                                               shared_for_s=shared_for_s(self.task, prepared.checked))

@@ -88,7 +88,8 @@ def language_switch(quiet: dict) -> tuple[gr.Textbox, gr.Radio]:
     return locale, switch
 
 
-def say_fixed_texts_in_the_page_language(app: gr.Blocks, ui_language: gr.Textbox, tables: list, quiet: dict) -> None:
+def say_fixed_texts_in_the_page_language(app: gr.Blocks, ui_language: gr.Textbox, tables: list,
+                                         quiet: dict) -> None:
     """On a language switch, every component text that was built as a translation key is set again in
     the chosen language, except the values events write (answers and status lines keep what they say;
     a button's value is its text, which events never change)."""
@@ -114,7 +115,8 @@ def say_fixed_texts_in_the_page_language(app: gr.Blocks, ui_language: gr.Textbox
                 for _, keys in fixed] + headers
 
     if fixed or tables:
-        ui_language.change(texts, inputs=ui_language, outputs=[block for block, _ in fixed] + [t.dataset for t in tables], **quiet)
+        ui_language.change(texts, inputs=ui_language,
+                           outputs=[block for block, _ in fixed] + [table.dataset for table in tables], **quiet)
 
 
 def examples_in_the_page_language(rows: list[list], locale: str) -> list[list]:
