@@ -138,8 +138,8 @@ def space(tiny_paths, tmp_path_factory):
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_until_answers(f"{url}gradio_api/info", process, 300, f"the Space; see {disk / 'app.log'}")
-        deadline = time.monotonic() + 120  # Gradio's own start-up check of the page comes last
-        while "To create a public link" not in (disk / "app.log").read_text(errors="replace"):
+        deadline = time.monotonic() + 120  # the app's line comes after Gradio's own start-up check of the page
+        while "the page is served at" not in (disk / "app.log").read_text(errors="replace"):
             assert process.poll() is None and time.monotonic() < deadline, (disk / "app.log").read_text()[-3000:]
             time.sleep(0.2)
         yield url, disk, node.exists()
