@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 
 import httpx
 import pytest
@@ -35,8 +36,10 @@ def mcp_app(tiny_paths):
         app.close()
 
 
-def explain_from(url: str, address: str, forged: str | None) -> tuple[bool, str]:
-    """One MCP session from `address` asking for an explanation: (refused, what came back)."""
+def explain_from(url: str, address: str, forged: str | None, text: str) -> tuple[bool, str]:
+    """One MCP session from `address` asking for an explanation of `text`: (refused, what came back).
+    Each call brings a text never asked before, so that no kept answer lets it finish while the
+    inference thread is held."""
     from mcp import ClientSession
     from mcp.client.streamable_http import streamablehttp_client
 
@@ -50,7 +53,7 @@ def explain_from(url: str, address: str, forged: str | None) -> tuple[bool, str]
                 ClientSession(read, write) as session:
             await session.initialize()
             tool = next(t.name for t in (await session.list_tools()).tools if t.name.endswith("explain_sentiment"))
-            result = await session.call_tool(tool, {"text": "A warm, funny film."})
+            result = await session.call_tool(tool, {"text": text})
             return result.isError, json.dumps([c.model_dump() for c in result.content])
 
     return asyncio.run(talk())
@@ -63,10 +66,12 @@ def callers_at_once(app, runtime, url: str, callers: list[tuple[str, str | None]
     from concurrent.futures import ThreadPoolExecutor
 
     wait_for_ready(runtime)
+    texts = [f"A warm, funny film: {uuid.uuid4().hex[:8]}." for _ in callers]
     release = hold_worker(runtime.worker)
     try:
         with ThreadPoolExecutor(len(callers)) as pool:
-            calls = [pool.submit(explain_from, url, address, forged) for address, forged in callers]
+            calls = [pool.submit(explain_from, url, address, forged, text)
+                     for (address, forged), text in zip(callers, texts)]
             deadline = time.monotonic() + 120
             while sum(call.done() for call in calls) + waiting_explanations(app) < len(calls):
                 assert time.monotonic() < deadline, "the MCP calls were neither admitted nor refused"
