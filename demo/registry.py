@@ -21,7 +21,8 @@ from demo.views import View
 TASKS: dict[str, Task] = {}
 VIEWS: dict[str, View] = {}
 PLUGINS: list[str] = []
-BUILT_IN_PLUGINS = ("demo.tasks.classify", "demo.views.attention", "demo.views.steps", "demo.views.counterfactual")
+BUILT_IN_PLUGINS = ("demo.tasks.classify", "demo.views.attention", "demo.views.steps", "demo.views.counterfactual",
+                    "demo.views.lens", "demo.views.demonstrations")
 
 
 def register_task(task: Task) -> None:

@@ -22,6 +22,7 @@ class Engine:
     search_budget_s: float = 1.5  # seconds a "what flips it" search may spend (a hub view answers within 2 s)
     attribution_target: str = ""  # what an explanation's word scores change
     attribution_method: str = "integrated gradients"
+    lens_reads: str = ""  # where the layer view reads the answer ("the next token after the prompt")
     warm_up_examples: bool = False  # the warm-up answers its task's bundled examples too (a first answer sets up)
     # `substitutes(text, spans, k)`: the model's own replacement words for spans of a text, for searches;
     # None where the engine proposes none (a search then tries deletions only)

@@ -8,10 +8,11 @@ import re
 
 import torch
 
-from demo.engines import recipes
+from demo.engines import lens, recipes
 from demo.engines.substitutes import Proposals, masked_substitutes
 from demo.engines.types import Filled, LabelScores
 from demo.errors import InputError
+from demo.i18n import Text
 from demo.explain import CLASSIC_STEPS, Attribution, integrated_gradients, require_short, tokens_of, words_of
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.language import is_han, route
@@ -73,7 +74,8 @@ class MaskedLMEngine(ClassicEngine):
     auto_model = "AutoModelForPreTraining"
     int8_ok = True
     head_hint = "a checkpoint pretrained with masked-language modelling, such as bert-base-uncased"
-    capabilities = frozenset({"fill_in_order", "attend"})
+    capabilities = frozenset({"fill_in_order", "attend", "lens"})
+    lens_reads = lens.FIRST_MASK
     meaning = ("Each blank's bars are BERT's probabilities over its whole vocabulary, each blank filled on its "
                "own: a model's confidence, not a measured accuracy.")
 
@@ -92,6 +94,19 @@ class MaskedLMEngine(ClassicEngine):
         """Candidates for every mask: each on its own, from one pass (BERT's way), or `in_order`,
         each mask filled with its best word before the next one is predicted."""
         return self.worker.call(self._fill_in_order if in_order else self._fill, text, top_k, mask_count)
+
+    def layers(self, text: str) -> dict:
+        """The first mask as each layer would fill it: the masked-LM head on each layer's state there
+        (`demo.engines.lens`); the other masks stay masks."""
+        (ids,), _ = self.loaded.ids_within_limit([text])
+        positions = [i for i, token_id in enumerate(ids) if token_id == self.loaded.tokenizer.mask_token_id]
+        if not positions:
+            raise InputError(Text("The first mask comes after the first {limit} tokens, which is all the model can "
+                                  "read. Move the mask earlier or shorten the text.", limit=f"{self.loaded.max_length:,}"))
+        lens.require_short(ids, "texts")
+        probabilities = self.worker.call(lens.masked_layers, self.loaded, ids, positions[0], self.worker.checkpoint,
+                                         long=True, budget_s=LONG_JOB_BUDGET_S)
+        return lens.table(self.loaded.tokenizer, lens.Layers(probabilities, self.lens_reads, len(ids)))
 
     def _fill_in_order(self, text: str, top_k: int, mask_count: int) -> Filled:
         candidates = []

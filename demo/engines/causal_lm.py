@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import torch
 from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
 
+from demo.engines import lens
 from demo.engines.decoding import BatchedDecoder, Row
 from demo.engines.gemma.scoring import softcap
 from demo.engines.types import GenerationSettings, Piece, Prompt, Scored
@@ -122,7 +123,8 @@ class CausalLMEngine(ClassicEngine):
 
     auto_model = "AutoModelForCausalLM"
     head_hint = "a checkpoint with a language-modelling head, such as GPT-2"
-    capabilities = frozenset({"score", "attend"})
+    capabilities = frozenset({"score", "attend", "lens"})
+    lens_reads = lens.NEXT_TOKEN
     missing_head = staticmethod(outside_base)
 
     def __init__(self, loaded: LoadedModel, worker: InferenceWorker):
@@ -177,6 +179,15 @@ class CausalLMEngine(ClassicEngine):
                                      zip(top.values[row].tolist(), top.indices[row].tolist(), strict=True))
                 out.append((probs[row, target].item(), alternatives))
         return out
+
+    def layers(self, prompt: str) -> dict:
+        """The next token after the prompt as each layer would answer it (`demo.engines.lens`); the
+        prompt is read as generation reads it, with the model's special tokens."""
+        ids = self.loaded.tokenizer(prompt)["input_ids"]
+        lens.require_short(ids, "prompts")
+        probabilities = self.worker.call(lens.causal_layers, self.loaded, ids, self.worker.checkpoint, long=True,
+                                         budget_s=LONG_JOB_BUDGET_S)
+        return lens.table(self.loaded.tokenizer, lens.Layers(probabilities, self.lens_reads, len(ids)))
 
     def ignored_settings(self, settings: GenerationSettings) -> list[str]:
         """Every setting applies to a local model (a remote engine may ignore some)."""

@@ -15,7 +15,7 @@ from demo.engines.types import GenerationSettings, Piece
 from demo.i18n import Text, say
 from demo.models import ModelRef
 from demo.tasks.base import INTEGER, MAX_TEXT_CHARS, NUMBER, Param, Task, Warn, cut_note
-from demo.views.html import continuation, legend_tokens, percent
+from demo.views.html import continuation, legend_tokens, percent, shown_token
 
 DEFAULTS = GenerationSettings()
 MAX_NEW_TOKENS = (1, 512)
@@ -40,13 +40,6 @@ def alternatives_line(step: dict) -> str:
              say("The likeliest at this step:")]
     lines += [f"  {shown_token(token)}  {percent(p)}" for token, p in step["alternatives"]]
     return "\n".join(lines)
-
-
-def shown_token(token: str) -> str:
-    """A token as a reader sees it: a space before it as "␣", a line break as "↵", none left invisible."""
-    shown = token.replace("\n", "↵").replace("\t", "⇥")
-    stripped = shown.lstrip(" ")
-    return "␣" * (len(shown) - len(stripped)) + stripped if stripped else "␣" * len(shown)
 
 
 class GenerateTask(Task):

@@ -6,7 +6,8 @@ import gradio as gr
 
 from demo.engines import ZeroShot
 from demo.engines.classifier import ClassifierEngine
-from demo.engines.gemma.sentiment import ChannelSentiment, PromptSentiment
+from demo.engines.gemma.channel import ChannelSentiment
+from demo.engines.gemma.sentiment import PromptSentiment
 from demo.models import ModelRef
 from demo.tasks.base import MAX_TEXT_CHARS, LabelTask, Param, Warn, cut_note
 

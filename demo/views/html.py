@@ -26,6 +26,13 @@ def percent(probability: float) -> str:
     return f"{probability:.0%}"
 
 
+def shown_token(token: str) -> str:
+    """A token as a reader sees it: a space before it as "␣", a line break as "↵", none left invisible."""
+    shown = token.replace("\n", "↵").replace("\t", "⇥")
+    stripped = shown.lstrip(" ")
+    return "␣" * (len(shown) - len(stripped)) + stripped if stripped else "␣" * len(shown)
+
+
 def bar(name: str, probability: float, *, strong: bool = False, api_label: str = "") -> str:
     """One labelled bar: the name, its share of the width, its percentage. The API's label for it
     ("正面" is the API's POSITIVE) is a hover away, not printed beside it ("Negative NEGATIVE" said one

@@ -30,6 +30,7 @@ from demo.i18n import Text
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.language import is_han
 from demo.models import LoadedModel
+from demo.engines import lens
 from demo.engines.types import Filled
 from demo.engines.gemma.proposers import BLANK, Proposers, fill_in_prompt, simplified, started_before
 from demo.engines.gemma.scoring import encode, prefix_state, shared_prefix_logprobs
@@ -77,7 +78,8 @@ class RerankedFillMask(Engine):
     """Fill-mask with Gemma 3 270M: blank prompt proposes, full-sentence likelihood reranks."""
 
     mask_token = MASK
-    capabilities = frozenset({"fill_in_order", "attend"})
+    capabilities = frozenset({"fill_in_order", "attend", "lens"})
+    lens_reads = lens.FILL_IN_PROMPT
     meaning = ("The bars compare the candidates found for each blank (they sum to 100% over them), not the "
                "whole vocabulary: a 270M model's relative confidence, not a measured accuracy.")
 
@@ -142,6 +144,18 @@ class RerankedFillMask(Engine):
             )
         return self.worker.call(self._fill, text, top_k, mask_count, in_order, long=True, budget_s=LONG_JOB_BUDGET_S,
                                 advice="fewer masks or fewer candidates (top_k)")
+
+    def layers(self, text: str) -> dict:
+        """The first blank as each layer would propose it: the next token of the fill-in-the-blank prompt
+        about the sentence (the proposer that sees the whole sentence), other blanks left blank."""
+        pieces = text.split(MASK)
+        _, count = blanks(pieces, self.language)[0]
+        right = pieces[count] + "".join(BLANK + piece for piece in pieces[count + 1 :])
+        ids = encode(self.loaded, fill_in_prompt(f"{pieces[0]}{BLANK}{right}", self.language, count), bos=True)
+        lens.require_short(ids, "texts in their prompt")
+        probabilities = self.worker.call(lens.causal_layers, self.loaded, ids, self.worker.checkpoint, long=True,
+                                         budget_s=LONG_JOB_BUDGET_S)
+        return lens.table(self.loaded.tokenizer, lens.Layers(probabilities, self.lens_reads, len(ids)))
 
     def _fill(self, text: str, top_k: int, mask_count: int, in_order: bool) -> Filled:
         pieces = text.split(MASK)

@@ -15,21 +15,19 @@ of the right label 0.83 -> 0.90; SST-2 answers within 7.5 points of 50%: 56 -> 3
 product's confidence matches its accuracy (expected calibration error 0.044 -> 0.024; the three
 pairs' geometric mean: 0.21, under-confident).
 
-Chinese reviews are also read the other way round (noisy-channel prompting, Min et al. 2022): how
-much more likely is the review after "here is a good review:" than after "here is a bad review:"?
-That reading's log-odds are added to the direct one's (Chinese examples and label words): on
-ChnSentiCorp dev, channel 71.3%, direct 74.7%, both 81.3% on the 300 reviews used to choose, 82.3%
-on the other 900.
+Chinese reviews are also read the other way round (`demo.engines.gemma.channel`).
+
+The label words' logits alone are read (`token_logits`): each pair is renormalised over its two
+words, so the rest of the 262k-word output layer is never needed.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 
-from demo.explain import Attribution, occlusion, require_short, tokens_of, words_of
+from demo.explain import Attribution, occlusion, require_short, tokens_of
 from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.models import LoadedModel
 from demo.engines import recipes
@@ -38,9 +36,8 @@ from demo.engines.substitutes import Proposals, causal_substitutes
 from demo.engines.types import LabelScores
 from demo.engines.base import Engine
 from demo.engines.gemma.kept import kept
-from demo.engines.gemma.boundary import Boundary
-from demo.engines.gemma.scoring import (continuation_logprobs, encode, prefix_cache,
-                                       shared_prefix_next_tokens)
+from demo.engines.gemma.scoring import encode, prefix_cache
+from demo.engines.gemma.token_logits import shared_prefix_token_logits, token_logits_after_each_prefix
 
 
 @dataclass(frozen=True)
@@ -56,6 +53,10 @@ class FewShot:
 
     def examples(self) -> str:
         return "".join(f"{self.head}{review}{self.tail}{label}\n\n" for review, label in self.shots)
+
+    def without(self, index: int) -> FewShot:
+        """The same prompt less one worked example."""
+        return replace(self, shots=self.shots[:index] + self.shots[index + 1 :])
 
 
 ENGLISH = FewShot((
@@ -87,7 +88,7 @@ MEANING = ("The bars compare how strongly a 270M model, never trained for this t
 class PromptSentiment(Engine):
     """Calibrated label-word scoring with Gemma 3 270M; reviews that arrive together share a batch."""
 
-    capabilities = frozenset({"attribute", "attend", "steps"})
+    capabilities = frozenset({"attribute", "attend", "steps", "demonstrations"})
     answers_together = True  # concurrent requests share one pass (`call_batched`)
     search_budget_s = SEARCH_BUDGET_S
     meaning = MEANING
@@ -119,8 +120,8 @@ class PromptSentiment(Engine):
         prompt, renormalised over the pair. The few-shot examples run once (their cache is kept):
         a review costs only its own tokens, however many examples the prompt has."""
         rows = [self.review_head + ids[: self.max_review] + self.review_tail for ids in reviews]
-        logprobs = shared_prefix_next_tokens(self.loaded, self.prefix, rows, self.label_ids, cache=self._examples())
-        return logprobs.view(len(rows), len(self.prompt.pairs), 2).softmax(-1)
+        logits = shared_prefix_token_logits(self.loaded, self.prefix, rows, self.label_ids, cache=self._examples())
+        return logits.view(len(rows), len(self.prompt.pairs), 2).softmax(-1)
 
     def _examples(self):
         """The few-shot examples' key/value cache, computed once per device (on the inference thread,
@@ -181,90 +182,42 @@ class PromptSentiment(Engine):
                 "code": recipes.gemma_sentiment(self.loaded.ref.id, self.examples, text, CONTENT_FREE, self.prompt.pairs,
                                                   self.prompt.pair_weight)}
 
+    def demonstrations(self, text: str) -> dict:
+        """The answer with every worked example, and without each one in turn (each prompt calibrated
+        on its own content-free inputs, as the answer is): which example moved it, and how far."""
+        probabilities = self.worker.call(self.without_each, encode(self.loaded, text), long=True,
+                                         budget_s=LONG_JOB_BUDGET_S)
+        return worked_examples(self.prompt, probabilities)
+
+    def without_each(self, ids: list[int]) -> torch.Tensor:
+        """[1 + examples, 2]: P(POSITIVE), P(NEGATIVE) with every example, then without each (each
+        shorter prompt calibrated on its own content-free inputs)."""
+        free = [encode(self.loaded, text) for text in CONTENT_FREE]
+        rows = [self.review_head + review[: self.max_review] + self.review_tail for review in [*free, ids]]
+        prompts = [encode(self.loaded, self.prompt.without(index).examples(), bos=True)
+                   for index in range(len(self.prompt.shots))]
+        logits = token_logits_after_each_prefix(self.loaded, prompts, rows, self.label_ids, self.worker.checkpoint)
+        pairs = logits.view(len(prompts), len(rows), len(self.prompt.pairs), 2).softmax(-1)
+        prior = pairs[:, :-1].mean(1)
+        without = ((pairs[:, -1].log() - prior.log()) * self.prompt.pair_weight).sum(-2).softmax(-1)
+        return torch.cat([self._label_probs([ids]), without])
+
     def _margins(self, reviews: list[list[int]]) -> list[float]:
         """log P(positive word) - log P(negative word) after each review's prompt, added over the
         pairs as the answer adds them (its log-odds up to the prior, a constant); the few-shot examples run once,
         every review continues their cache (an explanation scores a review per word)."""
         rows = [self.review_head + ids[: self.max_review] + self.review_tail for ids in reviews]
-        logprobs = shared_prefix_next_tokens(self.loaded, self.prefix, rows, self.label_ids, self.worker.checkpoint,
-                                             self._examples())
-        return ((logprobs[:, 0::2] - logprobs[:, 1::2]).sum(-1) * self.prompt.pair_weight).tolist()
+        logits = shared_prefix_token_logits(self.loaded, self.prefix, rows, self.label_ids, self.worker.checkpoint,
+                                            self._examples())
+        return ((logits[:, 0::2] - logits[:, 1::2]).sum(-1) * self.prompt.pair_weight).tolist()
 
 
-CHANNEL_PREFIXES = ("以下是一条好评：", "以下是一条差评：")  # "here is a good review:", "... a bad review:"
-# Reviews written for this app (none from a benchmark) that fix where 50% lies and how fast the
-# answer saturates, as the next-sentence calibration pairs do.
-CHANNEL_CALIBRATION = (
-    ("老板很热情，菜量足，环境也干净。", True), ("衣服质量太差，洗一次就起球了。", False),
-    ("这本小说情节紧凑，一口气读完了。", True), ("酒店隔音很差，整晚都能听到走廊的声音。", False),
-    ("耳机音质出色，戴着也舒服。", True), ("外卖送到时汤洒了一半，饭也凉透了。", False),
-    ("物流很快，第二天就收到了，很满意。", True), ("说明书写得乱七八糟，根本装不起来。", False),
-)
-
-
-class ChannelSentiment(Engine):
-    """Chinese sentiment with Gemma 3 270M, two readings added as log-odds: the channel one (the mean
-    per-token log-likelihood of the review after a "good review" prefix minus after a "bad review"
-    prefix, calibrated on built-in reviews) and the direct one (`PromptSentiment` on Chinese examples
-    and label words). On 300 ChnSentiCorp dev reviews: channel 71.3%, direct 74.7%, both 81.3%."""
-
-    capabilities = frozenset({"attribute", "attend"})
-    answers_together = True  # concurrent requests share one pass (`call_batched`)
-    search_budget_s = SEARCH_BUDGET_S
-    meaning = MEANING
-    attribution_target = ("how much more likely your review is after <i>以下是一条好评</i> (here is a good review) "
-                          "than after <i>以下是一条差评</i> (a bad review), the first of the answer's two readings")
-    attribution_method = "exact"  # the score is a sum over the review's tokens: each word's share is exact
-
-    def __init__(self, loaded: LoadedModel, worker: InferenceWorker, language: str = "zh"):
-        self.loaded = loaded
-        self.worker = worker
-        self.prefixes = [encode(loaded, prefix, bos=True) for prefix in CHANNEL_PREFIXES]
-        self.max_review = min(MAX_REVIEW_TOKENS, loaded.max_length - max(map(len, self.prefixes)) - 1)
-        calibration = [encode(loaded, text) for text, _ in CHANNEL_CALIBRATION]
-        margins = kept(loaded, "channel margins", [self.prefixes, calibration],
-                       lambda: worker.call(self._margins, calibration))
-        good = [m for m, (_, positive) in zip(margins, CHANNEL_CALIBRATION, strict=True) if positive]
-        bad = [m for m, (_, positive) in zip(margins, CHANNEL_CALIBRATION, strict=True) if not positive]
-        self.boundary = Boundary.between(good, bad)
-        self.direct = PromptSentiment(loaded, worker, "zh")
-
-    def _shares(self, reviews: list[list[int]]) -> list[list[float]]:
-        """Per token of each review: log P(token | good prefix) - log P(token | bad prefix), / length."""
-        jobs = [(prefix, ids[: self.max_review] or [self.loaded.tokenizer.eos_token_id])
-                for ids in reviews for prefix in self.prefixes]
-        scores = continuation_logprobs(self.loaded, jobs)
-        return [[(g - b) / len(good) for g, b in zip(good, bad, strict=True)]
-                for good, bad in zip(scores[::2], scores[1::2], strict=True)]
-
-    def _margins(self, reviews: list[list[int]]) -> list[float]:
-        return [sum(shares) for shares in self._shares(reviews)]
-
-    def substitutes(self, text: str, spans: list[tuple[int, int]], k: int) -> Proposals:
-        """Per word, the word as Gemma reads it and the words it proposes in its place ("what flips it")."""
-        return self.worker.call(causal_substitutes, self.loaded, text, spans, k)
-
-    def classify(self, text: str) -> LabelScores:
-        return self.worker.call_batched(self._classify_ids, encode(self.loaded, text))
-
-    def classify_many(self, texts: list[str]) -> list[LabelScores]:
-        return self._classify_ids([encode(self.loaded, text) for text in texts])
-
-    def _classify_ids(self, reviews: list[list[int]]) -> list[LabelScores]:
-        results = []
-        direct = self.direct._label_probs(reviews).log()
-        for ids, margin, (good, bad) in zip(reviews, self._margins(reviews), direct.tolist(), strict=True):
-            log_odds = (margin - self.boundary.threshold) / self.boundary.scale + good - bad
-            positive = 1 / (1 + math.exp(-log_odds))
-            results.append(LabelScores({"POSITIVE": positive, "NEGATIVE": 1 - positive},
-                                       max(0, len(ids) - self.max_review), self.max_review))
-        return results
-
-    def attribute(self, text: str) -> Attribution:
-        """Each word's share of the margin: the score is exactly the sum, over the review's tokens, of
-        how much more expected each token is after the good-review prefix, so every word gets its
-        own share with no approximation (a convergence delta of 0)."""
-        ids, spans = tokens_of(self.loaded.tokenizer, text)
-        require_short(ids, "The text")
-        (shares,) = self.worker.call(self._shares, [ids], long=True, budget_s=LONG_JOB_BUDGET_S)
-        return Attribution([words_of(text, spans, shares)], 0.0)
+def worked_examples(prompt: FewShot, probabilities: torch.Tensor) -> dict:
+    """The API's answer: the label and its confidence with every example, then per example its text,
+    its label word, the confidence in that same answer without it and the signed change."""
+    index = int(probabilities[0].argmax())
+    confidence = float(probabilities[0, index])
+    rows = [{"example": review, "label": word.strip(), "confidence_without": round(float(row[index]), 5),
+             "change": round(float(row[index]) - confidence, 5)}
+            for (review, word), row in zip(prompt.shots, probabilities[1:], strict=True)]
+    return {"label": LABELS[index], "confidence": round(confidence, 5), "examples": rows}

@@ -70,4 +70,62 @@ TEXTS = {
     "Two ways: each blank on its own vs one after another": "两种填法：各空单独填 vs 依次填",
     ("With one blank the two ways are the same fill (there is no other blank to see): add a "
      "second [MASK] to see them differ."): "只有一个空时两种填法是同一种（没有别的空可看）：再加一个 [MASK] 就能看到它们的区别。",
+
+    # demo.views.lens, demo.engines.lens
+    "Layer by layer: the answer forming": "逐层观察：答案如何形成",
+    "Layer by layer": "逐层",
+    "layer": "层",
+    "layer 1": "第 1 层",
+    "layer {n}": "第 {n} 层",
+    "layer {l}: {p}": "第 {l} 层：{p}",
+    "The answer's probability after each layer, from layer 1 (left) to {n} (right)":
+        "每一层之后答案的概率，从第 1 层（左）到第 {n} 层（右）",
+    "Each row: {read}, as that layer would answer it.": "每一行：{read}，即模型在这一层停下时会给出的答案。",
+    "the next token after the prompt": "提示之后的下一个词元",
+    "the first [MASK], as the masked-LM head fills it (any other [MASK] stays a blank)":
+        "第一个 [MASK]，由掩码语言模型头来填（其他 [MASK] 仍留空）",
+    ("the first blank's first token as the fill-in-the-blank prompt proposes it (the tab's answer then ranks the "
+     "proposed words by how likely the whole sentence becomes with each)"):
+        "填空提示为第一个空提出的第一个词元（本页的答案随后按填入各词后整句的可能性为候选词排序）",
+    "The model answers “{token}”: it leads from layer {settled} of {n} on.":
+        "模型的答案是“{token}”：从第 {settled} 层（共 {n} 层）起一直领先。",
+    "The model answers “{token}”: it first leads after layer {first}, and from layer {settled} of {n} on.":
+        "模型的答案是“{token}”：它在第 {first} 层之后第一次领先，从第 {settled} 层（共 {n} 层）起一直领先。",
+    "(the model’s own answer)": "（模型自己的答案）",
+    "likeliest tokens if the model stopped here": "模型在这里停下时最可能的词元",
+    ("After layer l the model holds a vector h_l at the position it reads. Its answer is softmax(W_U · norm(h_l)) for "
+     "the last layer: the final norm, then the output layer W_U (an encoder: its masked-LM head). The same reading of "
+     "an earlier layer's vector is the logit lens: what the model would answer if it stopped there. Only the last "
+     "layer is trained to be read this way, so early rows show the answer forming, not what those layers mean; the "
+     "last row is the model's own output."):
+        "第 l 层之后，模型在它读取的位置上有一个向量 h_l。对最后一层，答案是 softmax(W_U · norm(h_l))：先做最后的归一化，"
+        "再经过输出层 W_U（编码器则是它的掩码语言模型头）。把同样的读法用在更早一层的向量上，就是“logit 透镜”："
+        "模型如果在那一层停下会回答什么。只有最后一层是为这样读取而训练的，所以前面几行显示的是答案的形成过程，"
+        "而不是那些层的“含义”；最后一行就是模型自己的输出。",
+    "The layer view reads {what} of up to {limit} tokens; this one is {count} tokens. Please shorten it.":
+        "逐层视图最多读取 {limit} 个词元的{what}；这一段有 {count} 个词元。请缩短。",
+    "prompts": "提示",
+    "texts": "文本",
+    "texts in their prompt": "文本（连同其提示）",
+    "The layer view cannot find the final norm of {model}.": "逐层视图找不到 {model} 的最后归一化层。",
+    "The layer view reads BERT- and RoBERTa-style masked-LM heads; {model} has another.":
+        "逐层视图只读取 BERT 和 RoBERTa 式的掩码语言模型头；{model} 的不同。",
+    "The first mask comes after the first {limit} tokens, which is all the model can read. Move the mask earlier or "
+    "shorten the text.": "第一个掩码出现在前 {limit} 个词元之后，而模型最多只能读这么多。请把掩码前移或缩短文本。",
+
+    # demo.views.demonstrations
+    "Which worked example moved it": "哪个示例影响了答案",
+    "Worked examples": "示例",
+    "With all {count} worked examples the answer is {label}, {p}. Each row leaves one out and asks again:":
+        "用全部 {count} 个示例时，答案是{label}，{p}。每一行去掉其中一个示例再问一次：",
+    "flips the answer": "答案反转",
+    "worked example (its label)": "示例（及其标签）",
+    "change without it": "去掉它后的变化",
+    "points": "百分点",
+    "confidence without it": "去掉它后的置信度",
+    ("A row below zero: without that example the model is less sure of {label}, so the example pushed toward it. "
+     "Above zero: the example held the answer back. Confidence here is the engine's calibrated probability of "
+     "{label}; points are percentage points."):
+        "低于零的一行：去掉那个示例后，模型对“{label}”没那么确定了，说明这个示例把答案推向了它。高于零：这个示例拉住了答案。"
+        "这里的置信度是引擎校准后“{label}”的概率；百分点即概率的百分点。",
 }
