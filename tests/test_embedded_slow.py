@@ -346,3 +346,45 @@ def test_the_bundled_english_reviews_flip_with_an_edit_the_model_confirms(embedd
             assert max(scores, key=scores.get) == new_label != label, (edit, edited, scores)
         flipped += bool(best)
     assert flipped >= 3
+
+
+def test_the_layers_end_in_the_token_generation_writes_first_and_the_models_own_distribution(embedded):
+    """/layers_generate: Gemma's 18 layers, the last row its own next-token distribution (to 1e-4),
+    whose likeliest token is the one greedy generation writes first."""
+    from demo.engines.gemma.scoring import next_token_logprobs
+    from demo.registry import VIEWS
+
+    prompt, engine = "The capital of France is", embedded.engine("generate")
+    _, table = VIEWS["layers"].run(get_task("generate"), engine, pytest.fail, prompt)
+    rows = table["data"]
+    assert len(rows) == 18 == engine.loaded.model.config.num_hidden_layers
+    own = next_token_logprobs(engine.loaded, [engine.loaded.tokenizer(prompt)["input_ids"]])[0].exp()
+    top = own.topk(5)
+    assert rows[-1][2::2][:5] == pytest.approx(top.values.tolist(), abs=1e-4)
+    *_, steps = run(embedded, "generate", prompt, 1, 0.0)[-1]
+    assert rows[-1][1] == steps[0]["token"]
+
+
+@pytest.mark.parametrize("text", ["The capital of France is [MASK].", "北京是中国的[MASK][MASK]。"])
+def test_the_layers_of_a_blank_answer_in_english_and_chinese(embedded, text):
+    from demo.registry import VIEWS
+
+    language = route(text).language
+    _, table = VIEWS["layers"].run(get_task("fill_mask"), embedded.engine("fill_mask", language=language),
+                                   pytest.fail, text)
+    assert len(table["data"]) == 18 and all(0 < row[2] <= 1 for row in table["data"])
+
+
+@pytest.mark.parametrize("text, examples", [("A warm, funny film with a terrific cast.", 8),
+                                            ("这家酒店服务很好，房间干净。", 4)])
+def test_every_worked_example_left_out_moves_the_answer_by_a_signed_change(embedded, text, examples):
+    from demo.registry import VIEWS
+
+    language = route(text).language
+    engine = embedded.engine("sentiment", language=language)
+    _, table, label, confidence = VIEWS["demonstrations"].run(get_task("sentiment"), engine, pytest.fail, text)
+    assert label == "POSITIVE" and confidence == pytest.approx(engine.classify(text).scores["POSITIVE"], abs=1e-4)
+    assert len(table["data"]) == examples
+    for example, word, without, change in table["data"]:
+        assert change == pytest.approx(without - confidence, abs=2e-5)
+    assert any(change > 0 for *_, change in table["data"]) or any(change < 0 for *_, change in table["data"])

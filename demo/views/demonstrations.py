@@ -16,7 +16,7 @@ from demo.views.html import percent
 HEADERS = ["example", "its label", "confidence without it", "change"]
 
 
-def run(task, engine, warn, text):
+def run(task, engine, warn, text, *settings):
     answer = engine.demonstrations(text)
     rows = [[row["example"], row["label"], row["confidence_without"], row["change"]] for row in answer["examples"]]
     return html(task, answer), {"headers": HEADERS, "data": rows}, answer["label"], answer["confidence"]

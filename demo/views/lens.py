@@ -18,7 +18,7 @@ HEADERS = ["layer", "token 1", "p 1", "token 2", "p 2", "token 3", "p 3", "token
            "answer probability", "answer rank"]
 
 
-def run(task, engine, warn, text):
+def run(task, engine, warn, text, *settings):
     if task.key == "fill_mask":  # any spelling of the mask, as the tab reads it
         text, _ = normalize_masks(text, engine.mask_token)
     answer = engine.layers(text)
