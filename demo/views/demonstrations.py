@@ -31,26 +31,26 @@ def points(change: float) -> str:
 def html(task, answer: dict) -> str:
     label = say(task.words.get(answer["label"], answer["label"]))
     rows, widest = answer["examples"], max((abs(row["change"]) for row in answer["examples"]), default=0) or 1
-    lines = [say("With all {count} worked examples the answer is {label}, {p}. Each row leaves one out and asks "
-                 "again:", count=len(rows), label=label, p=percent(answer["confidence"]))]
-    body = []
+    lead = say("With all {count} worked examples the answer is {label}, {p}. Each row leaves one out and asks "
+               "again:", count=len(rows), label=label, p=percent(answer["confidence"]))
+    items = []
     for row in sorted(rows, key=lambda row: row["change"]):
         width, side = abs(row["change"]) / widest * 50, "down" if row["change"] < 0 else "up"
+        without = say("without it: {p}", p=percent(row["confidence_without"]))
         flips = f' <b>{escape(say("flips the answer"))}</b>' if row["confidence_without"] < 0.5 else ""
-        body.append(f'<tr><td class="demo-example">{escape(row["example"])} <span class="demo-label">→ '
-                    f'{escape(row["label"])}</span></td>'
-                    f'<td class="demo-bar"><span class="demo-track"><span class="demo-fill {side}" '
-                    f'style="width:{width:.1f}%"></span></span></td>'
-                    f'<td class="demo-change">{points(row["change"])}{flips}</td>'
-                    f'<td>{percent(row["confidence_without"])}</td></tr>')
-    head = "".join(f'<th scope="col">{escape(say(title))}</th>' for title in
-                   ("worked example (its label)", "change without it", "points", "confidence without it"))
+        items.append(f'<li><span class="demo-example">{escape(row["example"])} <span class="demo-label">→ '
+                     f'{escape(row["label"])}</span></span><span class="demo-effect">'
+                     f'<span class="demo-track" aria-hidden="true"><span class="demo-fill {side}" '
+                     f'style="width:{width:.1f}%"></span></span>'
+                     f'<span class="demo-change">{points(row["change"])}</span>'
+                     f'<span class="demo-without">{escape(without)}{flips}</span></span></li>')
+    head = (f'<li class="demo-head"><span>{escape(say("worked example (its label)"))}</span>'
+            f'<span>{escape(say("change in points without it"))}</span></li>')
     meaning = say("A row below zero: without that example the model is less sure of {label}, so the example pushed "
                   "toward it. Above zero: the example held the answer back. Confidence here is the engine's calibrated "
                   "probability of {label}; points are percentage points.", label=label)
-    return (f'<style>{CSS}</style><div class="demonstrations"><p>{escape(lines[0])}</p>'
-            f'<div class="demo-table"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
-            f'<p class="meaning">{escape(meaning)}</p></div>')
+    return (f'<style>{CSS}</style><div class="demonstrations"><p>{escape(lead)}</p>'
+            f'<ol class="demo-rows">{head}{"".join(items)}</ol><p class="meaning">{escape(meaning)}</p></div>')
 
 
 def present(task, checked, outputs, card) -> str:
@@ -68,19 +68,22 @@ def build_outputs(task, outputs: list) -> list:
 
 
 CSS = """
-.demo-table { overflow-x: auto; max-width: 100%; }
-.demonstrations table { border-collapse: collapse; font-size: 0.9em; width: 100%; }
-.demonstrations th, .demonstrations td { padding: 0.25em 0.5em; text-align: left; vertical-align: middle;
-  border-bottom: 1px solid var(--border-color-primary); }
-.demo-example { min-width: 12em; }
+.demo-rows { list-style: none; padding: 0; margin: 0.4em 0; }
+.demo-rows li { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 0.2em 1em; align-items: center;
+  padding: 0.35em 0; border-bottom: 1px solid var(--border-color-primary); }
+.demo-rows .demo-head { font-size: 0.85em; color: var(--body-text-color-subdued); }
 .demo-label { color: var(--body-text-color-subdued); white-space: nowrap; }
-.demo-track { position: relative; display: block; width: 8em; height: 0.8em; background: var(--background-fill-secondary); }
+.demo-effect { display: flex; align-items: center; gap: 0.5em; white-space: nowrap; }
+.demo-track { position: relative; display: inline-block; width: 7em; height: 0.8em;
+  background: var(--background-fill-secondary); }
 .demo-track::after { content: ""; position: absolute; left: 50%; top: -0.15em; bottom: -0.15em;
   border-left: 1px solid var(--body-text-color-subdued); }
 .demo-fill { position: absolute; top: 0; bottom: 0; }
 .demo-fill.down { right: 50%; background: #ef4444; }
 .demo-fill.up { left: 50%; background: #3b82f6; }
-.demo-change { font-variant-numeric: tabular-nums; white-space: nowrap; }
+.demo-change { font-variant-numeric: tabular-nums; min-width: 3em; text-align: right; }
+.demo-without { color: var(--body-text-color-subdued); font-size: 0.9em; min-width: 7em; }
+@media (max-width: 640px) { .demo-rows li { grid-template-columns: 1fr; } .demo-rows .demo-head span + span { display: none; } }
 """
 
 VIEW = View("demonstrations", "Which worked example moved it", "demonstrations", "demonstrations_{task}", run,

@@ -35,7 +35,8 @@ def table_answer(table: dict) -> dict:
 
 
 def chart(probabilities: list[float]) -> str:
-    """The final answer's probability after each layer, as a small line chart in the text's colour."""
+    """The final answer's probability after each layer, as a small line chart in the accent colour,
+    0% and 100% marked on the left, the first and last layers under it."""
     width, height, n = 300, 80, len(probabilities)
     step = width / max(n - 1, 1)
     points = " ".join(f"{i * step:.1f},{height - p * height:.1f}" for i, p in enumerate(probabilities))
@@ -43,12 +44,14 @@ def chart(probabilities: list[float]) -> str:
                    f'{escape(say("layer {l}: {p}", l=i + 1, p=percent(p)))}</title></circle>'
                    for i, p in enumerate(probabilities))
     label = say("The answer's probability after each layer, from layer 1 (left) to {n} (right)", n=n)
-    return (f'<svg class="lens-chart" viewBox="-4 -4 {width + 8} {height + 8}" role="img" aria-label="{escape(label)}">'
+    return (f'<figure class="lens-figure"><figcaption>{escape(label)}</figcaption>'
+            f'<div class="lens-plot"><span class="lens-y"><span>100%</span><span>0%</span></span>'
+            f'<svg class="lens-chart" viewBox="-4 -4 {width + 8} {height + 8}" role="img" aria-label="{escape(label)}">'
             f'<line x1="0" y1="{height}" x2="{width}" y2="{height}" class="axis"/>'
             f'<line x1="0" y1="0" x2="{width}" y2="0" class="axis"/>'
-            f'<polyline points="{points}"/>{dots}</svg>'
-            f'<div class="lens-scale"><span>{escape(say("layer 1"))}</span><span>100% ↑</span>'
-            f'<span>{escape(say("layer {n}", n=n))}</span></div>')
+            f'<polyline points="{points}"/>{dots}</svg></div>'
+            f'<div class="lens-scale"><span>{escape(say("layer 1"))}</span>'
+            f'<span>{escape(say("layer {n}", n=n))}</span></div></figure>')
 
 
 def html(answer: dict, read: str = "") -> str:
@@ -68,7 +71,7 @@ def html(answer: dict, read: str = "") -> str:
         own = f' <b>{escape(say("(the model’s own answer)"))}</b>' if row is layers[-1] else ""
         rows.append(f'<tr><th scope="row">{row["layer"]}</th><td>{percent(row["answer_probability"])}</td>'
                     f'<td>{chips}{own}</td></tr>')
-    head = (f'<tr><th scope="col">{escape(say("layer"))}</th><th scope="col">{escape(shown_token(final))}</th>'
+    head = (f'<tr><th scope="col">{escape(say("layer"))}</th><th scope="col">P(“{escape(shown_token(final))}”)</th>'
             f'<th scope="col">{escape(say("likeliest tokens if the model stopped here"))}</th></tr>')
     return (f'<style>{CSS}</style><div class="lens"><p>{escape(" ".join(line for line in lines if line))}</p>'
             f'{chart([row["answer_probability"] for row in layers])}'
@@ -97,17 +100,23 @@ def build_outputs(task, outputs: list) -> list:
 
 
 CSS = """
-.lens-chart { width: min(100%, 26em); height: auto; display: block; margin: 0.4em 0 0; overflow: visible; }
+.lens-figure { margin: 0.4em 0 0.8em; width: min(100%, 28em); }
+.lens-figure figcaption { font-size: 0.85em; color: var(--body-text-color-subdued); margin-bottom: 0.2em; }
+.lens-plot { display: flex; gap: 0.3em; }
+.lens-y { display: flex; flex-direction: column; justify-content: space-between; font-size: 0.7em;
+          color: var(--body-text-color-subdued); text-align: right; }
+.lens-chart { flex: 1; min-width: 0; height: auto; display: block; overflow: visible; }
 .lens-chart polyline { fill: none; stroke: var(--color-accent); stroke-width: 2; }
 .lens-chart circle { fill: var(--color-accent); }
 .lens-chart .axis { stroke: var(--border-color-primary); stroke-dasharray: 3 3; }
-.lens-scale { width: min(100%, 26em); display: flex; justify-content: space-between; font-size: 0.75em;
-              color: var(--body-text-color-subdued); margin-bottom: 0.6em; }
+.lens-scale { display: flex; justify-content: space-between; font-size: 0.75em; color: var(--body-text-color-subdued);
+              padding-left: 2.2em; }
 .lens-table { overflow-x: auto; max-width: 100%; }
 .lens table { border-collapse: collapse; font-size: 0.9em; }
 .lens th, .lens td { padding: 0.15em 0.5em; text-align: left; vertical-align: top; border-bottom: 1px solid var(--border-color-primary); }
 .lens th[scope=row] { color: var(--body-text-color-subdued); font-weight: normal; }
-.lens-token { display: inline-block; font-family: var(--font-mono); margin: 0 0.35em 0.1em 0; white-space: pre; }
+.lens-token { display: inline-block; font-family: var(--font-mono); margin: 0 0.35em 0.1em 0; white-space: pre;
+              unicode-bidi: isolate; }
 .lens-token small { color: var(--body-text-color-subdued); }
 .lens-answer { font-weight: bold; color: var(--color-accent); }
 .lens-how summary { cursor: pointer; margin-top: 0.5em; }

@@ -120,9 +120,8 @@ TEXTS = {
         "用全部 {count} 个示例时，答案是{label}，{p}。每一行去掉其中一个示例再问一次：",
     "flips the answer": "答案反转",
     "worked example (its label)": "示例（及其标签）",
-    "change without it": "去掉它后的变化",
-    "points": "百分点",
-    "confidence without it": "去掉它后的置信度",
+    "change in points without it": "去掉它后的变化（百分点）",
+    "without it: {p}": "去掉它：{p}",
     ("A row below zero: without that example the model is less sure of {label}, so the example pushed toward it. "
      "Above zero: the example held the answer back. Confidence here is the engine's calibrated probability of "
      "{label}; points are percentage points."):
