@@ -38,6 +38,7 @@ REVIEW = ("The first hour drags, the jokes land half the time, and yet the last 
 MAX_WORK = [("counterfactual_sentiment", [(REVIEW * 13)[:1_985]]),
             ("counterfactual_classify", [(REVIEW * 13)[:1_985], "film, music, sport, food"]),
             ("explain_sentiment", [REVIEW * 3]),  # ~170 Gemma tokens: explanations read 256 at most
+            ("demonstrations_sentiment", [REVIEW * 3]),  # the review after each of 8 shorter prompts
             ("explain_classify", [REVIEW * 3, ", ".join(f"topic {n}" for n in range(20))])]
 WORDS = "warm cold bright dull long short kind cruel calm loud sweet bitter quick slow".split()
 

@@ -117,6 +117,8 @@ EXPLANATIONS = [  # the longest each takes on the tiny models (64 positions; GPT
     ("compare_classify", ["A warm and funny film.", ", ".join(f"label {n}" for n in range(20))]),
     ("attention_next_sentence", ["It snowed all night.", "by morning the roads were closed " * 4]),
     ("steps_sentiment", [" ".join(["a warm and funny film"] * 11)]),
+    ("layers_generate", ["word " * 500]),  # under the lens's 512 tokens: one pass, the output layer once a layer
+    ("layers_fill_mask", [" ".join(["the [MASK] sat on the mat"] * 10)]),
     # at their declared limits: 20 labels of 100 characters, a 300-character template
     ("classify", ["A warm and funny film.", ", ".join(f"{n:02d}" + "x" * 98 for n in range(20)), False,
                   "{}" + " about it" * 33]),

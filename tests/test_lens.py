@@ -98,10 +98,12 @@ def test_a_worked_example_left_out_is_that_example_gone_from_the_prompt(tiny_sen
         assert len(prompt.without(index).shots) == len(prompt.shots) - 1
 
 
-def test_each_answer_without_an_example_is_the_engines_answer_on_that_shorter_prompt(tiny_sentiment, worker):
-    """The batched path (prompts side by side, label words' logits alone) against the plain one: the
-    shorter prompt run alone, every word's log-probability, calibrated on its own content-free inputs."""
-    engine, text = tiny_sentiment, "a warm and funny film"
+@pytest.mark.parametrize("text", ["a warm and funny film", "a warm and funny film, " * 20])
+def test_each_answer_without_an_example_is_the_engines_answer_on_that_shorter_prompt(tiny_sentiment, worker, text):
+    """The batched path (prompts side by side, label words' logits alone; a long review in passes of its
+    own) against the plain one: the shorter prompt run alone, every word's log-probability, calibrated on
+    its own content-free inputs."""
+    engine = tiny_sentiment
     ids = encode(engine.loaded, text)
     together = worker.call(engine.without_each, ids)
     assert together[0].tolist() == pytest.approx(list(engine.classify(text).scores.values()), abs=1e-5)

@@ -98,7 +98,9 @@ class ChannelSentiment(Engine):
     def demonstrations(self, text: str) -> dict:
         """The answer with every worked example of its direct reading, and without each one in turn (the
         channel reading has no worked examples: it stays as it is)."""
-        probabilities = self.worker.call(self._without_each, encode(self.loaded, text), long=True,
+        ids = encode(self.loaded, text)
+        require_short(ids, "The text")  # an explanation's bound: each worked example asks the review again
+        probabilities = self.worker.call(self._without_each, ids, long=True,
                                          budget_s=LONG_JOB_BUDGET_S)
         return worked_examples(self.direct.prompt, probabilities)
 

@@ -185,7 +185,9 @@ class PromptSentiment(Engine):
     def demonstrations(self, text: str) -> dict:
         """The answer with every worked example, and without each one in turn (each prompt calibrated
         on its own content-free inputs, as the answer is): which example moved it, and how far."""
-        probabilities = self.worker.call(self.without_each, encode(self.loaded, text), long=True,
+        ids = encode(self.loaded, text)
+        require_short(ids, "The text")  # an explanation's bound: each worked example asks the review again
+        probabilities = self.worker.call(self.without_each, ids, long=True,
                                          budget_s=LONG_JOB_BUDGET_S)
         return worked_examples(self.prompt, probabilities)
 

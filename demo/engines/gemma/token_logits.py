@@ -5,6 +5,7 @@ nothing, and the log-probability's normaliser cancels in any comparison between 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 
 import torch
@@ -48,27 +49,37 @@ def shared_prefix_token_logits(loaded: LoadedModel, prefix: list[int], rows: lis
 def token_logits_after_each_prefix(loaded: LoadedModel, prefixes: list[list[int]], rows: list[list[int]],
                                    tokens: list[int], between: Callable[[], None] = lambda: None) -> torch.Tensor:
     """[prefixes, rows, tokens]: the output layer's logits of `tokens` alone right after prefix + row,
-    for every prefix and every (non-empty) row. Prefixes run two of similar length a pass, left-padded
-    (a pass on a CPU first reads every weight, ~0.15 s on Gemma 3 270M: two prompts pay it once), then
-    every row after each of them in one more pass on copies of their cache."""
-    model = loaded.model
+    for every prefix and every (non-empty) row. Prefixes run left-padded, two of similar length a pass
+    where their rows are short (a pass on a CPU first reads every weight, ~0.15 s on Gemma 3 270M: two
+    prompts pay it once), then the rows after them on copies of their cache, rows of similar length
+    together, as many a pass as keep it within `tokens_per_pass` (a long row alone)."""
+    model, budget = loaded.model, tokens_per_pass(loaded)
     out = torch.empty(len(prefixes), len(rows), len(tokens))
     weight, bias = head_rows(model, tokens)
     width = max(len(row) for row in rows)
-    for group in length_groups([len(prefix) for prefix in prefixes], 2 * tokens_per_pass(loaded)):
+    for group in length_groups([len(prefix) for prefix in prefixes], 2 * budget, max(1, budget // (2 * width))):
         between()
         batch = _left_padded(loaded, [prefixes[i] for i in group])
         cache = model.get_decoder()(**batch, use_cache=True).past_key_values
-        between()
-        mask = batch["attention_mask"].repeat_interleave(len(rows), 0)
-        ids = torch.tensor([row + [0] * (width - len(row)) for row in rows] * len(group), device=model.device)
-        valid = torch.tensor([[1] * len(row) + [0] * (width - len(row)) for row in rows] * len(group),
-                             device=model.device)
-        cache.batch_repeat_interleave(len(rows))
-        hidden = model.get_decoder()(input_ids=ids, attention_mask=torch.cat([mask, valid], 1),
-                                     position_ids=mask.sum(-1, keepdim=True) + torch.arange(width, device=model.device),
-                                     past_key_values=cache, use_cache=True).last_hidden_state
-        last = hidden[torch.arange(len(ids), device=model.device), valid.sum(-1) - 1]
-        logits = softcap(model, torch.nn.functional.linear(last, weight, bias).float()).cpu()
-        out[group] = logits.view(len(group), len(rows), len(tokens))
+        for chunk in length_groups([len(row) for row in rows], max(1, budget // len(group))):
+            between()
+            logits = _after_prefixes(model, cache, batch["attention_mask"], [rows[i] for i in chunk], weight, bias)
+            out[torch.tensor(group)[:, None], torch.tensor(chunk)[None, :]] = logits
     return out
+
+
+def _after_prefixes(model, cache, mask: torch.Tensor, rows: list[list[int]], weight, bias) -> torch.Tensor:
+    """[prefixes, rows, tokens] for one pass: every row after every prefix of a left-padded cache (a copy)."""
+    device, width = model.device, max(len(row) for row in rows)
+    mask = mask.repeat_interleave(len(rows), 0)
+    ids = torch.tensor([row + [0] * (width - len(row)) for row in rows] * (len(mask) // len(rows)), device=device)
+    valid = torch.tensor([[1] * len(row) + [0] * (width - len(row)) for row in rows] * (len(mask) // len(rows)),
+                         device=device)
+    copied = copy.deepcopy(cache)
+    copied.batch_repeat_interleave(len(rows))
+    hidden = model.get_decoder()(input_ids=ids, attention_mask=torch.cat([mask, valid], 1),
+                                 position_ids=mask.sum(-1, keepdim=True) + torch.arange(width, device=device),
+                                 past_key_values=copied, use_cache=True).last_hidden_state
+    last = hidden[torch.arange(len(ids), device=device), valid.sum(-1) - 1]
+    logits = softcap(model, torch.nn.functional.linear(last, weight, bias).float()).cpu()
+    return logits.view(len(mask) // len(rows), len(rows), -1)
