@@ -78,8 +78,10 @@ def engine_class(task, assignment, language: str = "en") -> type:
 
 def capabilities(task, assignment, language: str = "en") -> frozenset:
     """What the engine serving `task` offers to views: its class's own, plus "compare" wherever a
-    zero-shot answer can stand beside it."""
-    return offered_by(task, [engine_class(task, assignment, language)])
+    zero-shot answer can stand beside a classic checkpoint (not where the task is served by Gemma
+    itself: offline there is nothing to compare it with)."""
+    offered = offered_by(task, [engine_class(task, assignment, language)])
+    return offered - {"compare"} if kind_of(assignment) == ZERO_SHOT else offered
 
 
 def may_offer(task, capability: str) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import gradio as gr
 
 from demo.engines import may_offer
-from demo.i18n import Text, in_the_page_language, localize, ui_text
+from demo.i18n import in_the_page_language, localize, ui_text
 from demo.page import links, locale_switch, status
 from demo.page.endpoint import answer_endpoint, present, view_endpoint
 from demo.page.endpoints import Responder, api_handler, page_handler
@@ -16,7 +16,7 @@ from demo.page.gradio_patches import name_example_columns, raw_values
 from demo.page.run_stop import run_and_stop
 from demo.registry import VIEWS
 from demo.scope import RequestScope
-from demo.tasks.base import BOOLEAN, INTEGER, TEXT, Param, Task, load_examples
+from demo.tasks.base import BOOLEAN, INTEGER, TEXT, Param, Task, load_examples, routed
 
 LATEX = [{"left": "$$", "right": "$$", "display": True}, {"left": "$", "right": "$", "display": False}]
 QUIET = dict(api_visibility="private", queue=False, show_progress="hidden")  # UI-only events: no API, no queue
@@ -67,6 +67,23 @@ def offered_views(task: Task) -> list:
     return [view for view in VIEWS.values() if may_offer(task, view.requires)]
 
 
+def offer_for_the_texts_language(task: Task, inputs: list, views: list, buttons: list, card, card_zh) -> None:
+    """Each view button shown where the engine that answers the typed text's language has that view
+    (Gemma's Chinese sentiment has no four steps): re-read as the text changes, only on tabs whose two
+    engines differ."""
+    if all((view.requires in card.capabilities) == (view.requires in card_zh.capabilities) for view in views):
+        return
+
+    params = [param for param in task.params if not param.setting]  # what `inputs` are, in order
+
+    def offered(*values):
+        answering = card_zh if routed(params, values).language == "zh" else card
+        return [gr.update(visible=view.requires in answering.capabilities) for view in views]
+
+    texts = [box for box, param in zip(inputs, params, strict=True) if param.required]
+    gr.on([box.change for box in texts], offered, inputs=inputs, outputs=buttons, trigger_mode="always_last", **QUIET)
+
+
 def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
     card, card_zh = runtime.card(task.key), runtime.card(task.key, "zh")
     zero_shot = card.kind == "zero_shot"
@@ -90,11 +107,6 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
                             buttons.append(gr.Button(ui_text(view.button_for(task)), variant="secondary", size="sm",
                                                      elem_id=view.endpoint(task),
                                                      visible=view.requires in card.capabilities))
-                    for view in views:
-                        if view.requires not in card.capabilities:
-                            gr.Markdown(ui_text(Text("{engine} has no “{view}” view: it answers this tab another way.",
-                                                     view=Text(view.button_for(task)), engine=card.name)),
-                                        elem_classes="model-status", elem_id=f"{view.endpoint(task)}-absent")
                 settings = []
                 if any(p.setting for p in task.params):
                     with gr.Accordion(ui_text("Settings"), open=False, elem_id=f"{task.key}-settings"):
@@ -152,6 +164,7 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
             events.append(gr.on(triggers=triggers, **page))
         else:
             events.append(run_and_stop(triggers, page, run, stop, stoppable, QUIET))
+    offer_for_the_texts_language(task, inputs, views, buttons, card, card_zh)
     for event in events:
         event.then(lambda locale: localize(status.readiness(runtime, task), locale), inputs=ui_language,
                    outputs=ready, **QUIET)

@@ -185,7 +185,6 @@ TEXTS = {
     "Not answered": "未回答",
     "New visitor": "下一位访客",
     "hub profile chosen": "选择了 hub 配置",
-    "{engine} has no “{view}” view: it answers this tab another way.": "{engine} 没有“{view}”视图：它用另一种方式回答这个标签页。",
     "{name} is empty: please type some text.": "{name}为空：请输入文字。",
     "{name} is missing: please type some text.": "缺少{name}：请输入文字。",
     "No mask found. Write [MASK] where the missing word goes, e.g. 'The capital of France is [MASK].'":
