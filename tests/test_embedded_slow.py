@@ -303,6 +303,11 @@ def test_the_code_for_a_gemma_answer_prints_its_probabilities(embedded):
     steps = engine.steps(review)
     assert run_script(steps["code"]) == pytest.approx(engine.classify(review).scores, abs=1e-4)
     assert set(steps["calibration"]) == {"POSITIVE", "NEGATIVE"}
+    from pathlib import Path
+
+    assert str(Path.home()) + "/" not in steps["code"]  # no server's home folder in the code a visitor copies
+    start, end = steps["text_span"]  # the visitor's own tokens, inside the few-shot prompt
+    assert engine.loaded.tokenizer.decode(steps["ids"][start:end]) == review
 
 
 def test_a_second_start_reads_the_calibration_kept_by_the_first(embedded):

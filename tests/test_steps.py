@@ -58,3 +58,16 @@ def test_a_long_inputs_tokens_show_their_two_ends_and_all_of_them_a_click_away()
     assert f"{165 - 2 * SHOWN_AT_EACH_END} more" in shown
     assert all(f"t{i}<sub>{i}</sub>" in every for i in range(165))  # nothing cut: every token in the details
     assert "<details" not in token_chips(pairs[:12])
+
+
+def test_a_folder_under_the_home_folder_is_written_from_tilde_and_found_again(tmp_path):
+    import os
+    from pathlib import Path
+
+    from demo.engines.recipes import where
+
+    folder = str(Path.home() / ".cache" / "some-model")
+    written = where(folder)
+    assert str(Path.home()) not in written and eval(written, {"os": os}) == folder  # noqa: S307 - our own text
+    assert where("google-bert/bert-base-uncased") == "'google-bert/bert-base-uncased'"
+    assert where(str(tmp_path)) == repr(str(tmp_path))

@@ -7,17 +7,29 @@ run each one in a subprocess and compare it with the API's answer.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from demo.models import ModelRef
+
+
+def where(model: str) -> str:
+    """A hub id, or a folder as Python that finds it: under the home folder written from "~" (the code a
+    visitor copies shows no server's home folder, and runs as is on the server's account)."""
+    home = str(Path.home())
+    if model.startswith(home + "/"):
+        return f"os.path.expanduser({'~' + model[len(home):]!r})"
+    return repr(model)
 
 
 def _source(ref: ModelRef) -> str:
     """The model's id and, for a hub checkpoint, its pinned revision."""
     revision = f"{{'revision': {ref.revision!r}}}" if ref.revision else "{}"
-    return f"model_id = {ref.id!r}\nsource = {revision}"
+    return f"model_id = {where(ref.id)}\nsource = {revision}"
 
 
 def classifier(ref: ModelRef, text: str) -> str:
     return f'''import json
+import os
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
@@ -36,6 +48,7 @@ print(json.dumps({{model.config.id2label[i]: p for i, p in enumerate(probabiliti
 
 def next_sentence(ref: ModelRef, sentence_a: str, sentence_b: str) -> str:
     return f'''import json
+import os
 import torch
 from transformers import AutoModelForPreTraining, AutoTokenizer
 
@@ -53,10 +66,11 @@ print(json.dumps({{"IsNext": is_next, "NotNext": not_next}}))  # 4. presentation
 
 def gemma_sentiment(folder: str, examples: str, text: str, content_free: list[str], pairs, weight: float) -> str:
     return f'''import json
+import os
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-folder = {folder!r}  # Gemma 3 270M, converted by the app from its pip package
+folder = {where(folder)}  # Gemma 3 270M, converted by the app from its pip package
 tokenizer = AutoTokenizer.from_pretrained(folder)
 model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
 tokens = lambda text: tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731

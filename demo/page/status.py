@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from demo.engines import Card
-from demo.i18n import Text
+from demo.i18n import Text, listed
 from demo.language import Routing
 
 EMPTY = Text("")
@@ -23,7 +23,7 @@ def _parts(details: Text | str) -> Text | str:
         return details
     parts = [f"`{part}`" if "--" in part else part for part in details.split(" · ")]  # a flag reads as code
     return Text(" · ".join(f"{{p{i}}}" for i in range(len(parts))),
-                **{f"p{i}": Text(part) for i, part in enumerate(parts)})
+                **{f"p{i}": listed([Text(piece) for piece in part.split(", ")], ", ") for i, part in enumerate(parts)})
 
 
 def _where(card: Card) -> Text:

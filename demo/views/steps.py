@@ -39,9 +39,20 @@ def token_chips(pairs: list[tuple[str, int]]) -> str:
             f'<details class="step-all"><summary>{escape(say("every token"))}</summary>{chips(pairs)}</details>')
 
 
+def input_chips(pairs: list[tuple[str, int]], text_span: list[int] | None) -> str:
+    """The input's tokens; where the text sits inside a few-shot prompt, the visitor's own tokens first
+    and the whole prompt a click away."""
+    if not text_span:
+        return token_chips(pairs)
+    start, end = text_span
+    whole = escape(say("the whole prompt: {count} tokens, worked examples first", count=len(pairs)))
+    return (token_chips(pairs[start:end]) +
+            f'<details class="step-all"><summary>{whole}</summary>{token_chips(pairs)}</details>')
+
+
 def present(task, checked, outputs, card) -> str:
     steps = outputs[0]
-    chips = token_chips(list(zip(steps["tokens"], steps["ids"], strict=True)))
+    chips = input_chips(list(zip(steps["tokens"], steps["ids"], strict=True)), steps.get("text_span"))
     shapes = "; ".join(f"<code>{escape(name)}</code> {escape(' × '.join(map(str, shape)))}"
                        for name, shape in steps["shapes"].items())
     post = [f'{escape(say(steps["raw_name"]))}: {_numbers(steps["raw"])}']
@@ -52,7 +63,10 @@ def present(task, checked, outputs, card) -> str:
     shown = ", ".join(f"{escape(say(task.words.get(name, name)))} {percent(p)}"
                       for name, p in steps["probabilities"].items())
     items = [
-        (say("Input processing"), say("{count} tokens and their ids:", count=len(steps["ids"])) + f"<br>{chips}"),
+        (say("Input processing"), (say("Your text's {count} tokens and their ids, inside a prompt of {total}:",
+                                       count=steps["text_span"][1] - steps["text_span"][0], total=len(steps["ids"]))
+                                   if steps.get("text_span") else say("{count} tokens and their ids:",
+                                                                      count=len(steps["ids"]))) + f"<br>{chips}"),
         (say("Model inference"), say("tensor shapes: ") + shapes),
         (say("Output post-processing"), "<br>".join(post)),
         (say("Presentation"), say("the page says: ") + shown),

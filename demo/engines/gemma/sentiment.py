@@ -172,7 +172,9 @@ class PromptSentiment(Engine):
         raw = self.worker.call(self._uncalibrated, [ids])
         prompt = self._prompt(ids[: self.max_review])
         probabilities = dict(zip(LABELS, self._calibrated(raw)[0].tolist(), strict=True))
+        start = len(self.prefix) + len(self.review_head)  # where the visitor's text begins in the prompt
         return {"tokens": self.loaded.tokenizer.convert_ids_to_tokens(prompt), "ids": prompt,
+                "text_span": [start, start + len(ids[: self.max_review])],
                 "shapes": {"input_ids": [1, len(prompt)], "logits (last position)": [1, len(self.loaded.tokenizer)]},
                 "raw_name": RAW_NAME,
                 "raw": dict(zip(LABELS, (raw[0].log() * self.prompt.pair_weight).sum(0).tolist(), strict=True)),
