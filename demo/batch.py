@@ -65,10 +65,10 @@ def run_batch(task: str, rows: list[tuple[int, dict[str, str]]], engine_for: Cal
 
     spec = get_task(task)
     records: list[dict] = []
-    for line, given in rows:
+    for number, (_, given) in enumerate(rows, 1):  # the first row under the header is row 1
         if should_stop():
             return
-        record: dict = {"row": line, **{name: text for name, text in given.items() if name != GOLD}}
+        record: dict = {"row": number, **{name: text for name, text in given.items() if name != GOLD}}
         if GOLD in given:  # the answer's own `label` column follows
             record["expected"] = given[GOLD]
         values = batch_values(task, given)

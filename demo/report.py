@@ -186,7 +186,8 @@ def _differences(tally, shown: dict) -> list[str]:
     share = f"{1 - len(differ) / max(1, tally.done):.0%}"
     return [_h(2, say("Where the sides differ")), _p(say("They agree on {share} of the items.", share=share), ""),
             _listed([say("row"), say("input"), say("label"), shown[names[0]], shown[names[1]]],
-                    [[item.row, " / ".join(item.inputs)[:300], item.gold, a, b] for item, a, b in differ])]
+                    [[item.row, " / ".join(item.inputs)[:300], item.gold, a, b] for item, a, b in differ])
+            if differ else ""]
 
 
 def _report(tally, task, set_name, labels, models, total, stopped, code, locale) -> str:
@@ -212,7 +213,8 @@ def _report(tally, task, set_name, labels, models, total, stopped, code, locale)
              _p(say(INTERVALS)), _h(2, say("Per label")), *_per_label(tally, shown, labels),
              *_calibration(tally, shown), *_differences(tally, shown),
              _h(2, say("Items each side got wrong")),
-             _listed([say("side"), say("row"), say("input"), say("label"), say("answered"), say("confidence")], wrong)]
+             _listed([say("side"), say("row"), say("input"), say("label"), say("answered"), say("confidence")], wrong)
+             if wrong else _p(say("None: every item was answered right."))]
     if code:
         parts += [_h(2, say("Reproduce one answer")), _p(say(CODE)), f"<pre><code>{escape(code)}</code></pre>"]
     lang = "zh-CN" if locale.startswith("zh") else "en"

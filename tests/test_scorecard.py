@@ -88,7 +88,7 @@ def test_a_batch_csv_names_its_columns_and_each_row_is_answered_or_refused_alone
         read_batch_csv(b"text,colour\nThe [MASK] sat.,red\n", "fill_mask")
     rows = read_batch_csv(b"text,top_k\nThe [MASK] sat.,3\nNo mask here.,\nThe [MASK] ran.,99\n", "fill_mask")
     *_, records = run_batch("fill_mask", rows, lambda language: runtime.engine("fill_mask", language=language), lambda: False)
-    assert [r["row"] for r in records] == [2, 3, 4]
+    assert [r["row"] for r in records] == [1, 2, 3]  # the rows under the header, from 1
     assert "[MASK]" not in records[0]["filled"] and records[0]["candidates"].count("1:") == 3
     assert "No mask found" in records[1]["error"] and "top_k must be a whole number from 1 to 50" in records[2]["error"]
     prompts = read_batch_csv(b"prompt,max_new_tokens,seed\nOnce upon,5,7\n", "generate")

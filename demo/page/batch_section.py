@@ -62,7 +62,8 @@ def build_batch(runtime, quiet: dict, ui_language: gr.State) -> None:
                     run = gr.Button(ui_text("Run"), variant="primary", elem_id="batch-run")
                     stop = gr.Button(ui_text("Stop"), variant="stop", interactive=False, elem_id="batch-stop")
             with gr.Column(min_width=280):
-                table = gr.Dataframe(label=ui_text("Answers (first 50 rows)"), interactive=False, elem_id="batch-table")
+                table = gr.Dataframe(label=ui_text("Answers (first 50 rows)"), interactive=False, wrap=True,
+                                     elem_id="batch-table")  # long texts wrap: every column stays in view
                 download = gr.File(label=ui_text("All answers, as CSV"), elem_id="batch-download")
                 report = gr.File(label=ui_text("Report to send (rows with a label column: HTML, opens offline)"),
                                  elem_id="batch-report")

@@ -138,3 +138,18 @@ def test_a_batch_with_expected_labels_comes_with_the_report_of_its_answers(runti
     text = report_of(runtime, "sentiment", records, len(records), False).read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and "2 of 3 items" in text and "your batch CSV" in text
     assert report_of(runtime, "fill_mask", [{"row": 2, "text": "A [MASK].", "label": "x"}], 1, False) is None
+
+
+def test_a_report_with_nothing_wrong_says_so_and_has_no_empty_table(runtime):
+    from demo.batch import read_batch_csv, run_batch
+    from demo.page.batch_section import report_of
+
+    rows = read_batch_csv(b"text,label\nA wonderful film.,x\nAwful and dull.,x\n", "sentiment")
+    *_, records = run_batch("sentiment", rows, lambda language: runtime.engine("sentiment", language=language),
+                            lambda: False)
+    for record in records:  # each expected label is the answer given: nothing wrong
+        record["expected"] = record["label"]
+    text = report_of(runtime, "sentiment", records, len(records), False).read_text(encoding="utf-8")
+    wrong = text.split("Items each side got wrong")[1].split("<h2")[0]
+    assert "None: every item was answered right." in wrong and "<table" not in wrong
+    assert [record["row"] for record in records] == [1, 2]  # rows under the header, from 1

@@ -69,6 +69,7 @@ TEXTS = {
     "label": "标签",
     "answered": "回答",
     "Items each side got wrong": "每一方答错的条目",
+    "None: every item was answered right.": "没有：每一条都答对了。",
     "Reproduce one answer": "复现一个回答",
     "The classic checkpoint on the first item, with transformers alone:": "经典模型回答第一个条目，只用 transformers：",
     "… and {count} more in the scored CSV.": "……另有 {count} 行，见评分后的 CSV。",
