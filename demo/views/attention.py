@@ -183,7 +183,7 @@ def build_outputs(task, outputs: list) -> list:
 CSS = """
 .attention .att-pick { position: absolute; opacity: 0; width: 1px; height: 1px; }
 .attention .att-map { display: none; }
-.attention .att-axes { --w: min(calc(100vw - 7em), 24em); display: grid; grid-template-columns: auto var(--w);
+.attention .att-axes { --w: min(calc(100vw - 12em), 24em); display: grid; grid-template-columns: auto var(--w);
                        grid-template-rows: auto auto var(--w); column-gap: 0.3em; max-width: 100%; }
 .attention .att-title { grid-column: 1 / 3; }
 .attention .att-top { grid-column: 2; display: grid; grid-template-columns: repeat(var(--n), 1fr); }
@@ -191,6 +191,7 @@ CSS = """
 .attention .att-top span, .attention .att-side span { font-family: var(--font-mono); white-space: pre; overflow: hidden;
   font-size: clamp(5px, calc(var(--w) / var(--n) * 0.7), 0.8em); line-height: 1; }
 .attention .att-top span { writing-mode: vertical-rl; text-orientation: sideways; transform: rotate(180deg); max-height: 7em; align-self: end; }
+.attention .att-side { min-width: 4.5em; }  /* a phone's row labels stay words, not one letter */
 .attention .att-side span { max-width: 7em; align-self: center; }
 .attention .att-axes img { width: var(--w); height: var(--w); image-rendering: pixelated;
                            border: 1px solid var(--border-color-primary); }

@@ -48,6 +48,10 @@ def test_the_attention_view_fits_a_phone_in_both_themes(browser, base_url, theme
                               is_mobile=True, has_touch=True)
     show_attention(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # the row labels (the queries) are readable: wider than one character of their font
+    label = page.locator("#next_sentence-view .att-map:visible .att-side span").nth(1)
+    width, font = label.evaluate("e => [e.getBoundingClientRect().width, parseFloat(getComputedStyle(e).fontSize)]")
+    assert width >= 2.5 * font, (width, font)
     page.screenshot(path=SCREENSHOTS / f"phone_{theme}_attention.png", full_page=True)
     context.close()
 
