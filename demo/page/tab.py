@@ -67,18 +67,20 @@ def offered_views(task: Task) -> list:
     return [view for view in VIEWS.values() if may_offer(task, view.requires)]
 
 
-def offer_for_the_texts_language(task: Task, inputs: list, views: list, buttons: list, card, card_zh) -> None:
-    """Each view button shown where the engine that answers the typed text's language has that view
-    (Gemma's Chinese sentiment has no four steps): re-read as the text changes, only on tabs whose two
-    engines differ."""
-    if all((view.requires in card.capabilities) == (view.requires in card_zh.capabilities) for view in views):
+def offer_for_the_typed_values(task: Task, inputs: list, views: list, buttons: list, card, card_zh) -> None:
+    """Each view button shown where it answers the typed values: where the engine of their language has
+    that view (Gemma's Chinese sentiment has no four steps) and the view has something to show (two ways
+    need two blanks). Re-read as the text changes, only on tabs where that can differ."""
+    differs = [view for view in views if view.applies is not None
+               or (view.requires in card.capabilities) != (view.requires in card_zh.capabilities)]
+    if not differs:
         return
-
     params = [param for param in task.params if not param.setting]  # what `inputs` are, in order
 
     def offered(*values):
         answering = card_zh if routed(params, values).language == "zh" else card
-        return [gr.update(visible=view.requires in answering.capabilities) for view in views]
+        return [gr.update(visible=view.requires in answering.capabilities
+                          and (view.applies is None or view.applies(values))) for view in views]
 
     texts = [box for box, param in zip(inputs, params, strict=True) if param.required]
     gr.on([box.change for box in texts], offered, inputs=inputs, outputs=buttons, trigger_mode="always_last", **QUIET)
@@ -93,6 +95,7 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
         with gr.Row(equal_height=False):
             with gr.Column(min_width=280):
                 inputs = [component(task, p) for p in task.params if not p.setting]
+                defaults = tuple(p.default for p in task.params if not p.setting)  # what the page opens with
                 error = gr.HTML(visible=False, elem_id=f"{task.key}-error")
                 # one primary action; the views, a compact row under it (on a phone a press brings the answer
                 # into view: the page script finds it from this column's id)
@@ -106,7 +109,8 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
                         for view in views:
                             buttons.append(gr.Button(ui_text(view.button_for(task)), variant="secondary", size="sm",
                                                      elem_id=view.endpoint(task),
-                                                     visible=view.requires in card.capabilities))
+                                                     visible=view.requires in card.capabilities and (
+                                                         view.applies is None or view.applies(defaults))))
                 settings = []
                 if any(p.setting for p in task.params):
                     with gr.Accordion(ui_text("Settings"), open=False, elem_id=f"{task.key}-settings"):
@@ -164,7 +168,7 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
             events.append(gr.on(triggers=triggers, **page))
         else:
             events.append(run_and_stop(triggers, page, run, stop, stoppable, QUIET))
-    offer_for_the_texts_language(task, inputs, views, buttons, card, card_zh)
+    offer_for_the_typed_values(task, inputs, views, buttons, card, card_zh)
     for event in events:
         event.then(lambda locale: localize(status.readiness(runtime, task), locale), inputs=ui_language,
                    outputs=ready, **QUIET)

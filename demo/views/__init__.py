@@ -47,6 +47,9 @@ class View:
     # is bounded otherwise may declare a kind of its own
     kind: str = VIEWS_KIND
     concurrency: int = 2  # how many of its kind run at once
+    # `applies(values)`: whether the view has something to show for the tab's typed values (its button is
+    # hidden where it has not: two ways need two blanks); None: it always has
+    applies: Callable[[tuple], bool] | None = None
 
     def endpoint(self, task) -> str:
         return self.api_name.format(task=task.key)

@@ -51,8 +51,13 @@ def build_outputs(task, outputs: list) -> list:
             gr.Dataframe(headers=["way", *TABLE_HEADERS], label="Both ways", elem_id="fill-mask-both", visible=False)]
 
 
+def has_two_blanks(values: tuple) -> bool:
+    """One blank leaves nothing to compare: both ways are the same fill."""
+    return normalize_masks(str(values[0] or ""), "[MASK]")[1] >= 2
+
+
 VIEW = View("two_ways", "Two ways: each blank on its own vs one after another", "fill_in_order", "{task}_two_ways",
-            run, present, build_outputs, takes=lambda task: task.params,
+            run, present, build_outputs, takes=lambda task: task.params, applies=has_two_blanks,
             description="Fill the masks two ways: each on its own from one pass (BERT's way), and one after another, "
                         "each seeing the best words before it.",
             returns=("the text filled with each mask on its own", "the text filled one mask after another",

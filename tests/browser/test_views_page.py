@@ -63,6 +63,9 @@ def test_score_the_prompt_shades_each_token_with_its_probability(page):
 
 def test_two_ways_fills_the_masks_both_ways_side_by_side(page):
     open_tab(page, "fill_mask")
+    page.locator("#fill-mask-text textarea").fill("the [MASK] sat on the mat .")
+    expect(page.locator("#fill_mask_two_ways")).to_be_hidden()  # one blank: nothing to compare
+    expect(page.locator("#layers_fill_mask")).to_be_visible()
     page.locator("#fill-mask-text textarea").fill("the [MASK] sat on the [MASK] .")
     page.locator("#fill_mask_two_ways").click()
     view = page.locator("#fill_mask-view")
