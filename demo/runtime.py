@@ -80,6 +80,7 @@ class Runtime:
         self.loader: threading.Thread | None = None  # the background load's thread, once started
         # run once the models are warm (the page's endpoints time themselves on a small request)
         self.after_warm_up: list[Callable[[], None]] = []
+        self.when_ready: list[Callable[[], None]] = []  # once every tab's model is loaded (the page's lines)
         self.warm = False
         self.answers = AnswerStore()  # every endpoint's answers, shared and kept (`demo.answers`)
         unsupported = int8_unsupported(self.placement) if int8 else None
@@ -214,6 +215,11 @@ class Runtime:
         log.info("every tab is ready, %.1f s after the load began (%d of %d models); the bundled examples and "
                  "Compare's other sides warm up next, a step at a time while nobody waits",
                  time.perf_counter() - started, len(routes) - len(failures), len(routes))
+        for hook in self.when_ready:
+            try:
+                hook()
+            except Exception:  # noqa: BLE001 - a line that stays as built is no reason to stop serving
+                log.exception("a readiness hook failed")
         for task, language in routes:
             if route_key(task, language) not in failures and not self.stopping.is_set():
                 key = self._engine_key(task, language)

@@ -171,3 +171,26 @@ def test_a_page_that_answers_its_check_in_4_s_is_served_and_one_that_never_does_
     monkeypatch.setattr(gradio_patches, "STARTUP_CHECK_S", 1.0)
     server.server_close()
     assert patient_url_ok(url) is False  # nothing listens there any more: it gives up after the wait
+
+
+def test_a_value_served_after_launch_is_what_a_new_page_paints_first():
+    """Gradio serves a new page from the config made at launch: `serve_value` changes it there too."""
+    import httpx
+
+    from bench.server import free_port
+    from demo.page.gradio_patches import serve_value
+
+    with gr.Blocks() as blocks:
+        line = gr.Markdown("**Waiting to load**", elem_id="line")
+    port = free_port()
+    blocks.launch(server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        def served() -> str:
+            config = httpx.get(f"http://127.0.0.1:{port}/config", timeout=30).json()
+            return next(c["props"]["value"] for c in config["components"] if c["props"].get("elem_id") == "line")
+
+        assert served() == "**Waiting to load**"
+        serve_value(blocks, line, "**Model ready.**")
+        assert served() == "**Model ready.**"
+    finally:
+        blocks.close()

@@ -297,3 +297,13 @@ def readable_mcp_refusals() -> None:
 
         said_plainly.readable = True
         setattr(GradioMCPServer, name, said_plainly)
+
+
+def serve_value(blocks, component, value) -> None:
+    """What a component shows on every page opened from now on. Gradio serves a new page from the
+    config it made at launch (`blocks.config`), not from the component: a line built before the models
+    loaded ("Waiting to load") would be each new page's first paint until its first refresh."""
+    component.value = value
+    for entry in (getattr(blocks, "config", None) or {}).get("components", []):
+        if entry.get("id") == component._id:
+            entry.setdefault("props", {})["value"] = value

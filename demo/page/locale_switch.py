@@ -16,6 +16,7 @@ import gradio as gr
 from demo.i18n import ENGLISH, PAGE_TEXTS, UI_LANGUAGE, Text, in_the_page_language, locales, localize
 from demo.language import route
 from demo.page import status
+from demo.page.gradio_patches import serve_value
 from demo.page.gradio_assets import gradio_locale_js
 from demo.page.gradio_patches import translation_key, written_blocks
 from demo.recent import Recent
@@ -163,3 +164,9 @@ def keep_readiness_current(app: gr.Blocks, runtime, built: list, ui_language: gr
     # a tab's contents are drawn when it is first opened, with the line as it was built: refresh then too
     for trigger in (loaded.then, timer.tick, ui_language.change, tabs.select):
         trigger(refresh, inputs=ui_language, outputs=[*lines, timer], **quiet)
+
+    def serve_the_lines_as_they_are_now():  # a page opened from now on paints them true from the start
+        for line, b in zip(lines, built, strict=True):
+            serve_value(app, line, localize(status.readiness(runtime, b.task), ENGLISH))
+
+    runtime.when_ready.append(serve_the_lines_as_they_are_now)
