@@ -165,7 +165,10 @@ def attribution_legend(up: str, down: str, target: str, method: str = "integrate
         'Blue words pushed toward {up}, red words toward {down}; the stronger the colour, the larger the push '
         '(scaled to the strongest, +1 or -1; tap or hover over a word for its score). {method} A word coloured '
         'against the answer does not contradict it: without that word the text would lean even further toward '
-        'the answer. Only your words are scored: prompts and special tokens are held fixed.', up=up, down=down,
+        'the answer. Only your words are scored: prompts and special tokens are held fixed. A colour says how '
+        'this model\'s score moved, not what a reader would call the word\'s meaning: a small word such as '
+        '"the" may carry weight for a small model, and an uncoloured word moved it by under 5% of the strongest.',
+        up=up, down=down,
         method=method) + '</p>'
 
 

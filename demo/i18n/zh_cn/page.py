@@ -134,9 +134,13 @@ TEXTS = {
     "Blue words pushed toward {up}, red words toward {down}; the stronger the colour, the larger the push (scaled to "
     "the strongest, +1 or -1; tap or hover over a word for its score). {method} A word coloured against the answer "
     "does not contradict it: without that word the text would lean even further toward the answer. Only your words "
-    "are scored: prompts and special tokens are held fixed.":
+    "are scored: prompts and special tokens are held fixed. A colour says how this model's score moved, not what a "
+    "reader would call the word's meaning: a small word such as \"the\" may carry weight for a small model, and an "
+    "uncoloured word moved it by under 5% of the strongest.":
         "蓝色的词把答案推向{up}，红色的词推向{down}；颜色越深，推力越大（按最强的缩放到 +1 或 -1；点按或悬停可看分数）。{method}"
-        "颜色与答案相反的词并不和答案矛盾：去掉它，文本会更偏向这个答案。只给你的词打分：提示词和特殊词元保持不变。",
+        "颜色与答案相反的词并不和答案矛盾：去掉它，文本会更偏向这个答案。只给你的词打分：提示词和特殊词元保持不变。"
+        "颜色说明的是这个模型的分数怎样变化，而不是读者眼中这个词的意思：像“的”“the”这样的小词对小模型也可能很重要；"
+        "没有颜色的词让分数变化不到最强者的 5%。",
     "Each word's score is {target} with the word, minus without it.": "每个词的分数是：有这个词时的{target}减去去掉它后的值。",
     "{score} toward {label}": "{score}，推向{label}",
     "Generated text is shaded by how expected each token was: {shades}. Hover over or tap a token for its "
