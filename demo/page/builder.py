@@ -7,7 +7,8 @@ import gradio as gr
 
 from demo.i18n import Text, listed, ui_text
 from demo.page import links, locale_switch
-from demo.page.gradio_assets import GRADIO_CSS
+from demo.i18n import CATALOGS
+from demo.page.gradio_assets import GRADIO_CSS, toast_titles_css
 from demo.page.gradio_patches import ShowcaseBlocks, use_fair_queue
 from demo.page.scorecard_section import build_scorecard
 from demo.page.tab import QUIET, build_tab
@@ -48,7 +49,7 @@ body.presenter [id$="-examples"] { order: -1; }
   button, [role=tab], textarea, input[type=number] { min-height: 44px !important; }
   button { min-width: 44px !important; }
 }
-""" + VIEW_CSS
+""" + VIEW_CSS + toast_titles_css({locale: texts for locale, texts in CATALOGS.texts.items() if texts})
 
 
 def page_script(presenter: bool = False) -> str:

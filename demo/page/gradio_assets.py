@@ -15,6 +15,7 @@ def gradio_locale_js(code: str) -> str:
         const core = performance.getEntriesByType('resource').map((e) => e.name)
             .find((name) => /\/assets\/core-[\w-]+\.js$/.test(name));
         if (core) import(core).then((m) => m.changeLocale && m.changeLocale({code})).catch(() => {{}});
+        document.documentElement.lang = {code};  // the page's language: screen readers and the CSS follow it
     }})()"""
 
 
@@ -24,3 +25,22 @@ GRADIO_CSS = """
   .tab-like-container { height: auto !important; }  /* a slider's number box and reset button grow with them */
 }
 """
+
+
+TOAST_LEVELS = ("Warning", "Error", "Info", "Success")  # Gradio titles a toast with its level, in English
+
+
+def toast_titles_css(locales: dict[str, dict[str, str]]) -> str:
+    """Gradio 6 titles each pop-up with its level's English name ("Warning"), whatever title it was
+    given: on a page in another language (the `lang` of <html>, which the language switch sets) the
+    name is hidden and said from that language's catalog instead."""
+    rules = []
+    for locale, texts in locales.items():
+        prefix = locale.split("-")[0]
+        for level in TOAST_LEVELS:
+            if level in texts:
+                said = texts[level].replace("\\", "").replace('"', "")
+                rules.append(f'html:lang({prefix}) .toast-title.{level.lower()} {{ font-size: 0; }} '
+                             f'html:lang({prefix}) .toast-title.{level.lower()}::before {{ content: "{said}"; '
+                             f'font-size: var(--text-md); }}')
+    return "\n".join(rules)

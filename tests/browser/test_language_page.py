@@ -65,3 +65,16 @@ def test_chinese_bad_input_is_answered_in_chinese(browser, base_url, text, messa
     page.locator("#fill_mask-run").click()
     expect(page.locator("#fill_mask-error")).to_contain_text(message)
     context.close()
+
+
+def test_a_pop_up_on_the_chinese_page_is_titled_in_chinese_and_the_switch_makes_it_english(browser, base_url):
+    context, page = open_page(browser, base_url, locale="zh-CN")
+    page.locator("#sentiment-run").click()  # no text: refused with a pop-up
+    title = page.locator(".toast-title").first
+    expect(title).to_be_visible()
+    assert title.evaluate("e => getComputedStyle(e, '::before').content") == '"提示"'
+    assert title.evaluate("e => getComputedStyle(e).fontSize") == "0px"  # Gradio's English level name hidden
+    page.get_by_text("English", exact=True).click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert title.evaluate("e => getComputedStyle(e, '::before').content") in ("none", "normal")
+    context.close()
