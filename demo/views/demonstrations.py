@@ -49,8 +49,15 @@ def html(task, answer: dict) -> str:
     meaning = say("A row below zero: without that example the model is less sure of {label}, so the example pushed "
                   "toward it. Above zero: the example held the answer back. Confidence here is the engine's calibrated "
                   "probability of {label}; points are percentage points.", label=label)
+    how = say("Each worked example is left out in turn and the answer computed again exactly as the engine computes "
+              "it: the label words read after your text, each pair divided by its value after content-free inputs "
+              "(\"N/A\", an empty text, \"[MASK]\") under the same shorter prompt, the pairs combined. change = "
+              "P(answer | prompt without the example) − P(answer | every example). The model's weights never change: "
+              "this shows how the examples in this prompt steer this answer, not what the model learned in training.")
     return (f'<style>{CSS}</style><div class="demonstrations"><p>{escape(lead)}</p>'
-            f'<ol class="demo-rows">{head}{"".join(items)}</ol><p class="meaning">{escape(meaning)}</p></div>')
+            f'<ol class="demo-rows">{head}{"".join(items)}</ol><p class="meaning">{escape(meaning)}</p>'
+            f'<details class="demo-how"><summary>{escape(say("How it works"))}</summary><p>{escape(how)}</p></details>'
+            f'</div>')
 
 
 def present(task, checked, outputs, card) -> str:
@@ -82,6 +89,7 @@ CSS = """
 .demo-fill.down { right: 50%; background: #ef4444; }
 .demo-fill.up { left: 50%; background: #3b82f6; }
 .demo-change { font-variant-numeric: tabular-nums; min-width: 3em; text-align: right; }
+.demo-how summary { cursor: pointer; margin-top: 0.5em; }
 .demo-without { color: var(--body-text-color-subdued); font-size: 0.9em; min-width: 7em; }
 @media (max-width: 640px) { .demo-rows li { grid-template-columns: 1fr; } .demo-rows .demo-head span + span { display: none; } }
 """

@@ -129,4 +129,12 @@ TEXTS = {
      "{label}; points are percentage points."):
         "低于零的一行：去掉那个示例后，模型对“{label}”没那么确定了，说明这个示例把答案推向了它。高于零：这个示例拉住了答案。"
         "这里的置信度是引擎校准后“{label}”的概率；百分点即概率的百分点。",
+    ("Each worked example is left out in turn and the answer computed again exactly as the engine computes it: the "
+     "label words read after your text, each pair divided by its value after content-free inputs (\"N/A\", an empty "
+     "text, \"[MASK]\") under the same shorter prompt, the pairs combined. change = P(answer | prompt without the "
+     "example) − P(answer | every example). The model's weights never change: this shows how the examples in this "
+     "prompt steer this answer, not what the model learned in training."):
+        "依次去掉每个示例，再完全按引擎的算法重新计算答案：读取你的文本之后的标签词，每一对都除以同一个较短提示下无内容输入"
+        "（“N/A”、空文本、“[MASK]”）之后的值，再把各对合起来。变化 = P(答案 | 去掉该示例的提示) − P(答案 | 全部示例)。"
+        "模型的权重从不改变：这里显示的是这个提示里的示例如何引导这个答案，而不是模型在训练中学到了什么。",
 }
