@@ -2,6 +2,7 @@
 
     python -m bench.views --profile embedded      # Gemma 3 270M, every tab
     python -m bench.views --profile hub           # the presets at their real sizes (random weights)
+    python -m bench.views --only layers_generate  # some endpoints only
 
 The app runs as its own process (`--preload`); each endpoint is called over its REST API with the
 bundled examples of its tab (`examples/<task>.json`, the first `--examples` of each language),
@@ -72,11 +73,13 @@ def visitor_input(example: list, n: int, own: bool) -> list:
     return [f"{example[0]} ({n + 1 if own else 0})", *example[1:]]
 
 
-def measure(base_url: str, per_language: int, visitors: int) -> list[dict]:
+def measure(base_url: str, per_language: int, visitors: int, only: set[str] | None = None) -> list[dict]:
     rows = []
     for task, names in endpoints_of(base_url).items():
         examples = examples_of(task, per_language)
         for name in names:
+            if only and name not in only:
+                continue
             firsts = [timed(base_url, name, [f"{example[0]} (first)", *example[1:]]) for example in examples]
             first = max(seconds for seconds, _ in firsts)
             quiet, problems = [], [kind for _, kind in firsts if kind != "complete"]
@@ -130,6 +133,7 @@ def main() -> None:
     parser.add_argument("--profile", choices=("embedded", "hub"), default="embedded")
     parser.add_argument("--examples", type=int, default=2, help="examples per language per tab")
     parser.add_argument("--visitors", type=int, default=8)
+    parser.add_argument("--only", default="", help="comma-separated endpoints to time (default: every one)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         models: dict[str, Path] = {}
@@ -149,7 +153,7 @@ def main() -> None:
 
             threading.Thread(target=sample, daemon=True).start()
             figures["rss_all_loaded_mb"] = server.memory_info().rss / 2**20
-            rows = measure(base_url, args.examples, args.visitors)
+            rows = measure(base_url, args.examples, args.visitors, set(filter(None, args.only.split(","))))
             stop.set()
             figures["rss_peak_mb"] = peak[0] / 2**20
     print(f"\n| endpoint ({args.profile}) | first use | quiet p50 | quiet worst | {args.visitors} at once, one "
