@@ -37,12 +37,12 @@ def columns_prose() -> str:
 def report_of(runtime, key: str, records: list[dict], total: int, stopped: bool) -> Path | None:
     """The scorecard's report of a batch whose rows said their expected label (None otherwise)."""
     card = runtime.card(key)
-    tally = labelled_tally(key, records, card.label)
+    tally = labelled_tally(key, records, card.name)  # the side is named once; its details say the rest
     if tally is None:
         return None
     spec = get_task(key)
     html = build_report(tally, task=spec.title, set_name=say("your batch CSV"), labels=labels_of(key, tally.items),
-                        models={card.label: f"{card.label} · {card.details}"}, total=total, stopped=stopped, code=None,
+                        models={card.name: card.details}, total=total, stopped=stopped, code=None,
                         locale=UI_LANGUAGE.get())
     path = new_file(results_folder(), ["batch", key], ".html")
     path.write_text(html, encoding="utf-8")

@@ -153,3 +153,6 @@ def test_a_report_with_nothing_wrong_says_so_and_has_no_empty_table(runtime):
     wrong = text.split("Items each side got wrong")[1].split("<h2")[0]
     assert "None: every item was answered right." in wrong and "<table" not in wrong
     assert [record["row"] for record in records] == [1, 2]  # rows under the header, from 1
+    card = runtime.card("sentiment")
+    who = text.split("Who answered")[1].split("<h2")[0]
+    assert who.count(card.label) == 1, who  # the model named once, with its details
