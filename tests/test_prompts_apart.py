@@ -9,7 +9,7 @@ import json
 import re
 from pathlib import Path
 
-from demo.engines.gemma import classify, next_sentence, proposers, sentiment
+from demo.engines.gemma import channel, classify, next_sentence, proposers, sentiment
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"  # the evaluation sets beside the project, where present
@@ -60,7 +60,7 @@ def near_copy(written: str, judged: str) -> bool:
 def written_texts() -> list[tuple[str, str]]:
     """(where, text) of every text the embedded methods are built from."""
     texts = [("sentiment few-shot", review) for prompt in sentiment.PROMPTS.values() for review, _ in prompt.shots]
-    texts += [("sentiment channel calibration", review) for review, _ in sentiment.CHANNEL_CALIBRATION]
+    texts += [("sentiment channel calibration", review) for review, _ in channel.CHANNEL_CALIBRATION]
     texts += [("classify background", text) for language in classify.BACKGROUND.values() for text in language]
     texts += [("next-sentence calibration", sentence)
               for pairs in (next_sentence.CALIBRATION_PAIRS, next_sentence.CALIBRATION_PAIRS_ZH)
