@@ -188,6 +188,7 @@ TEXTS = {
     "The model loads on this tab's first request.": "模型会在本页第一次请求时加载。",
     "Not answered": "未回答",
     "Warning": "提示",
+    "{view} is not offered by the model that answers this text.": "回答这段文本的模型不提供“{view}”。",
     "Error": "错误",
     "Info": "信息",
     "Success": "完成",
