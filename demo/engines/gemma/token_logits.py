@@ -49,10 +49,10 @@ def shared_prefix_token_logits(loaded: LoadedModel, prefix: list[int], rows: lis
 def token_logits_after_each_prefix(loaded: LoadedModel, prefixes: list[list[int]], rows: list[list[int]],
                                    tokens: list[int], between: Callable[[], None] = lambda: None) -> torch.Tensor:
     """[prefixes, rows, tokens]: the output layer's logits of `tokens` alone right after prefix + row,
-    for every prefix and every (non-empty) row. Prefixes run left-padded, two of similar length a pass
-    where their rows are short (a pass on a CPU first reads every weight, ~0.15 s on Gemma 3 270M: two
-    prompts pay it once), then the rows after them on copies of their cache, rows of similar length
-    together, as many a pass as keep it within `tokens_per_pass` (a long row alone)."""
+    for every prefix and every (non-empty) row. Prefixes of similar length run left-padded, as many a
+    pass as fit in twice `tokens_per_pass` where their rows are short (a pass on a CPU first reads every
+    weight, ~0.15 s on Gemma 3 270M: prompts that share a pass pay it once), then the rows after them on
+    copies of their cache, rows of similar length together within `tokens_per_pass` (a long row alone)."""
     model, budget = loaded.model, tokens_per_pass(loaded)
     out = torch.empty(len(prefixes), len(rows), len(tokens))
     weight, bias = head_rows(model, tokens)
