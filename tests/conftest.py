@@ -20,6 +20,17 @@ from demo.runtime import Runtime  # noqa: E402
 from demo.settings import Settings  # noqa: E402
 
 
+# The longest modules first (minutes each: a Gemma load, a room, the worst requests), so that the two
+# test processes (`-n 2 --dist loadfile`) end together instead of one running a long module alone
+LONGEST_FIRST = ("test_embedded_slow.py", "test_bounded.py", "test_remote.py", "test_room.py", "test_compare_sides.py",
+                 "test_first_contact.py", "test_faults.py", "test_hostile.py", "test_scorecard_page.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each module keeps its order
+
+
 @pytest.fixture(autouse=True)
 def no_answer_kept_from_another_test(request):
     """Identical requests share kept answers (`demo.answers`, held by the runtime); a test that changes an
