@@ -126,3 +126,9 @@ def test_the_api_answers_the_layers_and_says_where_no_worked_examples_are(client
         client.predict("a warm and funny film", api_name="/demonstrations_sentiment")
     with pytest.raises(AppError, match=f"up to {MAX_TOKENS} tokens"):
         client.predict("word " * 600, api_name="/layers_generate")
+
+
+def test_any_spelling_of_the_mask_reads_the_same_blank(runtime):
+    _, written = lens(runtime, "fill_mask", "the [MASK] was great fun")
+    _, other = lens(runtime, "fill_mask", "the <mask> was great fun")
+    assert other["data"] == written["data"]

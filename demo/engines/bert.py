@@ -97,8 +97,8 @@ class MaskedLMEngine(ClassicEngine):
 
     def layers(self, text: str) -> dict:
         """The first mask as each layer would fill it: the masked-LM head on each layer's state there
-        (`demo.engines.lens`); the other masks stay masks."""
-        (ids,), _ = self.loaded.ids_within_limit([text])
+        (`demo.engines.lens`); the other masks stay masks. Any spelling of the mask, as the tab reads it."""
+        (ids,), _ = self.loaded.ids_within_limit([normalize_masks(text, self.mask_token)[0]])
         positions = [i for i, token_id in enumerate(ids) if token_id == self.loaded.tokenizer.mask_token_id]
         if not positions:
             raise InputError(Text("The first mask comes after the first {limit} tokens, which is all the model can "

@@ -9,7 +9,6 @@ from html import escape
 
 import gradio as gr
 
-from demo.engines.bert import normalize_masks
 from demo.i18n import say, ui_text
 from demo.views import View
 from demo.views.html import percent, shown_token
@@ -19,8 +18,6 @@ HEADERS = ["layer", "token 1", "p 1", "token 2", "p 2", "token 3", "p 3", "token
 
 
 def run(task, engine, warn, text, *settings):
-    if task.key == "fill_mask":  # any spelling of the mask, as the tab reads it
-        text, _ = normalize_masks(text, engine.mask_token)
     answer = engine.layers(text)
     rows = [[row["layer"], *[value for pair in row["top"] for value in pair], row["answer_probability"],
              row["answer_rank"]] for row in answer["layers"]]

@@ -31,6 +31,7 @@ from demo.inference import LONG_JOB_BUDGET_S, InferenceWorker
 from demo.language import is_han
 from demo.models import LoadedModel
 from demo.engines import lens
+from demo.engines.bert import normalize_masks
 from demo.engines.types import Filled
 from demo.engines.gemma.proposers import BLANK, Proposers, fill_in_prompt, simplified, started_before
 from demo.engines.gemma.scoring import encode, prefix_state, shared_prefix_logprobs
@@ -147,8 +148,9 @@ class RerankedFillMask(Engine):
 
     def layers(self, text: str) -> dict:
         """The first blank as each layer would propose it: the next token of the fill-in-the-blank prompt
-        about the sentence (the proposer that sees the whole sentence), other blanks left blank."""
-        pieces = text.split(MASK)
+        about the sentence (the proposer that sees the whole sentence), other blanks left blank. Any
+        spelling of the mask, as the tab reads it."""
+        pieces = normalize_masks(text, MASK)[0].split(MASK)
         _, count = blanks(pieces, self.language)[0]
         right = pieces[count] + "".join(BLANK + piece for piece in pieces[count + 1 :])
         ids = encode(self.loaded, fill_in_prompt(f"{pieces[0]}{BLANK}{right}", self.language, count), bos=True)
