@@ -67,6 +67,12 @@ def offered_views(task: Task) -> list:
     return [view for view in VIEWS.values() if may_offer(task, view.requires)]
 
 
+def answers(view, card, values: tuple) -> bool:
+    """Whether a view's button answers these typed values: the engine has the view, and the view has
+    something to show for them."""
+    return view.requires in card.capabilities and (view.applies is None or view.applies(values))
+
+
 def offer_for_the_typed_values(task: Task, inputs: list, views: list, buttons: list, card, card_zh) -> None:
     """Each view button shown where it answers the typed values: where the engine of their language has
     that view (Gemma's Chinese sentiment has no four steps) and the view has something to show (two ways
@@ -79,8 +85,7 @@ def offer_for_the_typed_values(task: Task, inputs: list, views: list, buttons: l
 
     def offered(*values):
         answering = card_zh if routed(params, values).language == "zh" else card
-        return [gr.update(visible=view.requires in answering.capabilities
-                          and (view.applies is None or view.applies(values))) for view in views]
+        return [gr.update(visible=answers(view, answering, values)) for view in views]
 
     texts = [box for box, param in zip(inputs, params, strict=True) if param.required]
     gr.on([box.change for box in texts], offered, inputs=inputs, outputs=buttons, trigger_mode="always_last", **QUIET)
@@ -109,8 +114,7 @@ def build_tab(task: Task, runtime, ui_language: gr.Textbox) -> BuiltTab:
                         for view in views:
                             buttons.append(gr.Button(ui_text(view.button_for(task)), variant="secondary", size="sm",
                                                      elem_id=view.endpoint(task),
-                                                     visible=view.requires in card.capabilities and (
-                                                         view.applies is None or view.applies(defaults))))
+                                                     visible=answers(view, card, defaults)))
                 settings = []
                 if any(p.setting for p in task.params):
                     with gr.Accordion(ui_text("Settings"), open=False, elem_id=f"{task.key}-settings"):
